@@ -1,0 +1,11 @@
+export type {
+  PullRequestRef,
+  Reporter,
+  Task,
+  TaskResult,
+  TaskSkip,
+  TaskSource,
+  TaskState,
+  TaskUpdate,
+  TerminalTaskState,
+} from './types.js';

@@ -1,0 +1,1 @@
+export { PcoError, isPcoError } from './pco-error.js';

@@ -1,0 +1,2 @@
+export * from './codegen/index.js';
+export * from './github/index.js';
