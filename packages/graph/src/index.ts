@@ -1,1 +1,16 @@
+export { DependencyGraph } from './dependency-graph.js';
+export { ReadyQueue, type ReadyQueueSource } from './ready-queue.js';
+export type { GraphExportOptions } from './export-graph.js';
+export { GraphError, type GraphErrorCode } from './errors.js';
 export { PcoError, isPcoError } from './pco-error.js';
+export type {
+  AddResult,
+  GraphIssue,
+  GraphIssueKind,
+  GraphNode,
+  PlanStats,
+  QueueCounts,
+  QueueTaskState,
+  SkippedTask,
+  ValidationReport,
+} from './types.js';

@@ -1,0 +1,167 @@
+import { GraphError } from './errors.js';
+import { toDot, toMermaid, type GraphExportOptions } from './export-graph.js';
+import { findCycles } from './find-cycles.js';
+import {
+  cycleIssue,
+  duplicateIdIssue,
+  invalidEstimateIssue,
+  selfDependencyIssue,
+  unknownDependencyIssue,
+  unreachableIssue,
+} from './issue-messages.js';
+import { computePlan } from './plan.js';
+import { ReadyQueue } from './ready-queue.js';
+import type { GraphIssue, GraphNode, PlanStats, ValidationReport } from './types.js';
+
+/**
+ * A set of tasks with dependencies and duration estimates. Collects data as given (duplicates,
+ * unknown references and cycles included) and reports every problem with {@link validate};
+ * {@link createQueue} turns a valid graph into the running {@link ReadyQueue}.
+ */
+export class DependencyGraph {
+  private readonly all: GraphNode[] = [];
+  private readonly first = new Map<string, GraphNode>();
+
+  constructor(nodes?: Iterable<GraphNode>) {
+    if (nodes) this.add(nodes);
+  }
+
+  /** Adds one node or many. Never throws on bad data: {@link validate} reports it. */
+  add(nodes: GraphNode | Iterable<GraphNode>): this {
+    const list = isNode(nodes) ? [nodes] : nodes;
+    for (const node of list) {
+      this.all.push(node);
+      if (!this.first.has(node.id)) this.first.set(node.id, node);
+    }
+    return this;
+  }
+
+  /** Number of distinct ids. */
+  get size(): number {
+    return this.first.size;
+  }
+
+  has(id: string): boolean {
+    return this.first.has(id);
+  }
+
+  /** The first node added with this id. */
+  get(id: string): GraphNode | undefined {
+    return this.first.get(id);
+  }
+
+  /** Every node as added, duplicates included, in insertion order. */
+  nodes(): Iterable<GraphNode> {
+    return this.all;
+  }
+
+  /**
+   * Every problem of the graph; never throws. Cycles come as paths in dependency direction
+   * (`a → b` reads "a depends on b"), at least one per strongly connected component.
+   */
+  validate(): ValidationReport {
+    const nodes = [...this.first.values()];
+    const index = new Map(nodes.map((node, i) => [node.id, i]));
+    const duplicates: GraphIssue[] = [];
+    const counts = new Map<string, number>();
+    for (const node of this.all) counts.set(node.id, (counts.get(node.id) ?? 0) + 1);
+    for (const [id, count] of counts) if (count > 1) duplicates.push(duplicateIdIssue(id, count));
+
+    const estimates: GraphIssue[] = [];
+    const selfDeps: GraphIssue[] = [];
+    const unknown: GraphIssue[] = [];
+    const edges: number[][] = [];
+    const succ: number[][] = nodes.map(() => []);
+    const missingOf = new Map<number, string>();
+    nodes.forEach((node, i) => {
+      const e = node.estimate;
+      if (e !== undefined && (typeof e !== 'number' || !Number.isFinite(e) || e < 0)) {
+        estimates.push(invalidEstimateIssue(node.id, e));
+      }
+      const out: number[] = [];
+      const seen = new Set<string>();
+      for (const ref of node.dependencies ?? []) {
+        if (seen.has(ref)) continue;
+        seen.add(ref);
+        const j = index.get(ref);
+        if (ref === node.id) selfDeps.push(selfDependencyIssue(node.id));
+        if (j === undefined) {
+          unknown.push(unknownDependencyIssue(node.id, ref));
+          if (!missingOf.has(i)) missingOf.set(i, ref);
+          continue;
+        }
+        out.push(j);
+        succ[j]!.push(i);
+      }
+      edges.push(out);
+    });
+
+    // Tasks that wait, directly or not, on a task with an unknown dependency can never run.
+    const unreachable = new Map<number, GraphIssue>();
+    const queue = [...missingOf.keys()].sort((a, b) => a - b);
+    const cause = new Map<number, string>(missingOf);
+    for (let head = 0; head < queue.length; head++) {
+      const u = queue[head]!;
+      for (const s of succ[u]!) {
+        if (cause.has(s)) continue;
+        cause.set(s, cause.get(u)!);
+        unreachable.set(s, unreachableIssue(nodes[s]!.id, cause.get(u)!, nodes[u]!.id));
+        queue.push(s);
+      }
+    }
+
+    const cycles = findCycles(edges).map((cycle) => cycle.map((i) => nodes[i]!.id));
+    const issues: GraphIssue[] = [
+      ...duplicates,
+      ...estimates,
+      ...selfDeps,
+      ...unknown,
+      ...[...unreachable.entries()].sort((a, b) => a[0] - b[0]).map(([, issue]) => issue),
+      // Self-loops are reported once, as self-dependencies.
+      ...cycles.filter((path) => path.length > 2).map((path) => cycleIssue(path)),
+    ];
+    return { ok: issues.length === 0, issues, cycles };
+  }
+
+  /** Throws a {@link GraphError} (`GRAPH_INVALID`) listing every problem, if there is any. */
+  assertValid(): void {
+    const report = this.validate();
+    if (!report.ok) throw GraphError.fromReport(report);
+  }
+
+  /**
+   * The running ready queue for this graph. Throws `GRAPH_INVALID` on cycles, duplicates,
+   * self-dependencies or invalid estimates; tasks with unknown dependencies start skipped.
+   */
+  createQueue(): ReadyQueue {
+    return new ReadyQueue(this);
+  }
+
+  /**
+   * Plan statistics for `workers` workers: topological order, critical path, lower bound and the
+   * makespan the scheduler's own policy achieves (simulated with the real {@link ReadyQueue}).
+   * Tasks that can never run (unknown dependencies) are left out.
+   */
+  plan(workers: number): PlanStats {
+    return computePlan(this.createQueue(), workers);
+  }
+
+  /** Bottom level of a task: its estimate plus the longest chain of estimates that waits on it. */
+  priority(id: string): number {
+    return this.createQueue().priority(id);
+  }
+
+  /** The graph as a Mermaid flowchart, critical path highlighted. */
+  toMermaid(options?: GraphExportOptions): string {
+    return toMermaid(this.createQueue(), options);
+  }
+
+  /** The graph as Graphviz DOT, critical path highlighted. */
+  toDot(options?: GraphExportOptions): string {
+    return toDot(this.createQueue(), options);
+  }
+}
+
+function isNode(value: GraphNode | Iterable<GraphNode>): value is GraphNode {
+  return typeof (value as GraphNode).id === 'string';
+}

@@ -1,0 +1,510 @@
+import { GraphError } from './errors.js';
+import { findCycles } from './find-cycles.js';
+import {
+  cycleIssue,
+  duplicateIdIssue,
+  invalidEstimateIssue,
+  selfDependencyIssue,
+  unknownDependencyIssue,
+} from './issue-messages.js';
+import { PriorityHeap } from './priority-heap.js';
+import type { AddResult, GraphIssue, GraphNode, QueueCounts, QueueTaskState, SkippedTask } from './types.js';
+
+const PENDING = 0;
+const READY = 1;
+const RUNNING = 2;
+const DONE = 3;
+const FAILED = 4;
+const SKIPPED = 5;
+
+const STATE_NAMES: readonly QueueTaskState[] = ['pending', 'ready', 'running', 'done', 'failed', 'skipped'];
+const NONE: readonly never[] = Object.freeze([]);
+
+/** Where a {@link ReadyQueue} gets its initial tasks from (a {@link DependencyGraph} fits). */
+export interface ReadyQueueSource {
+  /** Every node, duplicates included, in insertion order. */
+  nodes(): Iterable<GraphNode>;
+}
+
+/**
+ * The event-driven ready queue: hands out the ready task with the longest remaining path
+ * (bottom level, estimates included; ties in insertion order), releases dependents the moment a
+ * task is done, and skips every transitive dependent of a failure. No wave barriers, no rescans:
+ * each operation costs O(log n) amortised, plus the edges it touches.
+ *
+ * Tasks with unknown dependencies start `skipped` (see {@link ReadyQueue.initiallySkipped}).
+ * Cycles, duplicate ids, self-dependencies and invalid estimates are refused with a
+ * {@link GraphError} (`GRAPH_INVALID`): validate the graph first.
+ */
+export class ReadyQueue {
+  /** Tasks skipped at construction: unknown dependencies, and their dependents. */
+  readonly initiallySkipped: readonly SkippedTask[];
+
+  private readonly ids: string[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly est: number[] = [];
+  private readonly deps: number[][] = [];
+  private readonly succ: number[][] = [];
+  private readonly remaining: number[] = [];
+  private readonly status: number[] = [];
+  /** Bottom level: own estimate plus the longest path of estimates below. */
+  private readonly level: number[] = [];
+  /** For skipped tasks: the id of the failed or skipped ancestor (or the given reason). */
+  private readonly because: (string | undefined)[] = [];
+  /** For failed and skipped tasks: the id at the root of the failure (what dependents name). */
+  private readonly origin: (string | undefined)[] = [];
+  private readonly heap: PriorityHeap;
+  private readonly stateCounts = [0, 0, 0, 0, 0, 0];
+
+  constructor(source: ReadyQueueSource | Iterable<GraphNode>) {
+    this.heap = new PriorityHeap(this.level);
+    const nodes = isQueueSource(source) ? [...source.nodes()] : [...source];
+    const issues = checkBatch(nodes, () => false);
+    const structural = issues.filter((issue) => issue.kind !== 'unknown-dependency');
+    if (structural.length > 0) {
+      throw GraphError.fromReport({ ok: false, issues: structural, cycles: [] });
+    }
+    const unknown = new Map<number, string>();
+    for (const node of nodes) this.append(node);
+    for (let i = 0; i < nodes.length; i++) {
+      for (const ref of nodes[i]!.dependencies ?? NONE) {
+        if (!this.index.has(ref) && !unknown.has(i)) unknown.set(i, ref);
+      }
+    }
+    this.wire(0, nodes, true);
+    this.computeLevels(0);
+    const skipped: SkippedTask[] = [];
+    for (const [i, ref] of unknown) this.skipFrom(i, ref, skipped);
+    for (let i = 0; i < this.ids.length; i++) {
+      if (this.status[i] === PENDING && this.remaining[i] === 0) this.makeReady(i);
+    }
+    this.initiallySkipped = skipped;
+  }
+
+  /** Number of tasks, in every state. */
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** Counts by state. */
+  get counts(): QueueCounts {
+    const c = this.stateCounts;
+    return {
+      total: this.ids.length,
+      pending: c[PENDING]!,
+      ready: c[READY]!,
+      running: c[RUNNING]!,
+      done: c[DONE]!,
+      failed: c[FAILED]!,
+      skipped: c[SKIPPED]!,
+    };
+  }
+
+  /** True when nothing is pending, ready or running. */
+  isFinished(): boolean {
+    const c = this.stateCounts;
+    return c[PENDING] === 0 && c[READY] === 0 && c[RUNNING] === 0;
+  }
+
+  has(id: string): boolean {
+    return this.index.has(id);
+  }
+
+  /** The task's state, or undefined for an unknown id. */
+  state(id: string): QueueTaskState | undefined {
+    const i = this.index.get(id);
+    return i === undefined ? undefined : STATE_NAMES[this.status[i]!];
+  }
+
+  /** Why a skipped task was skipped: the failed/skipped ancestor's id or the given reason. */
+  skippedBecause(id: string): string | undefined {
+    const i = this.index.get(id);
+    return i === undefined ? undefined : this.because[i];
+  }
+
+  /** Bottom level of the task: its estimate plus the longest chain of estimates that waits on it. */
+  priority(id: string): number {
+    return this.level[this.indexOf(id)]!;
+  }
+
+  /** The task's estimate. */
+  estimate(id: string): number {
+    return this.est[this.indexOf(id)]!;
+  }
+
+  dependenciesOf(id: string): readonly string[] {
+    return this.deps[this.indexOf(id)]!.map((d) => this.ids[d]!);
+  }
+
+  dependentsOf(id: string): readonly string[] {
+    return this.succ[this.indexOf(id)]!.map((s) => this.ids[s]!);
+  }
+
+  /** Every id, in insertion order. */
+  taskIds(): readonly string[] {
+    return this.ids;
+  }
+
+  /** The ready task that {@link next} would hand out, without taking it. */
+  peek(): string | undefined {
+    const i = this.heap.peek();
+    return i === undefined ? undefined : this.ids[i];
+  }
+
+  /** Hands out the highest-priority ready task (it becomes `running`), or undefined when none is ready. */
+  next(): string | undefined {
+    const i = this.heap.pop();
+    if (i === undefined) return undefined;
+    this.setState(i, RUNNING);
+    return this.ids[i];
+  }
+
+  /** Marks a running task done and returns the ids of the dependents that became ready. */
+  done(id: string): readonly string[] {
+    const i = this.indexOf(id);
+    this.expect(i, RUNNING, 'done');
+    this.setState(i, DONE);
+    let released: string[] | undefined;
+    for (const s of this.succ[i]!) {
+      if (this.status[s] !== PENDING) continue;
+      const left = --this.remaining[s]!;
+      if (left === 0) {
+        this.makeReady(s);
+        (released ??= []).push(this.ids[s]!);
+      }
+    }
+    return released ?? NONE;
+  }
+
+  /**
+   * Marks a running (or ready) task failed; every transitive dependent that has not started is
+   * skipped with `because` = this id. Independent tasks are untouched.
+   */
+  fail(id: string): readonly SkippedTask[] {
+    const i = this.indexOf(id);
+    const s = this.status[i]!;
+    if (s !== RUNNING && s !== READY) this.badTransition(i, 'fail');
+    if (s === READY) this.heap.remove(i);
+    this.setState(i, FAILED);
+    this.origin[i] = id;
+    const skipped: SkippedTask[] = [];
+    this.skipDependents(i, id, skipped);
+    return skipped;
+  }
+
+  /**
+   * Skips a task that has not started (e.g. its author is untrusted), with `because` as the
+   * reason, and every transitive dependent with `because` = this id. Returns all of them.
+   */
+  skip(id: string, because: string): readonly SkippedTask[] {
+    const i = this.indexOf(id);
+    const s = this.status[i]!;
+    if (s !== PENDING && s !== READY) this.badTransition(i, 'skip');
+    const skipped: SkippedTask[] = [];
+    this.skipFrom(i, because, skipped);
+    return skipped;
+  }
+
+  /** Puts a running task back among the ready ones (a retry after backoff, or an interrupted run). */
+  requeue(id: string): void {
+    const i = this.indexOf(id);
+    this.expect(i, RUNNING, 'requeue');
+    this.makeReady(i);
+  }
+
+  /**
+   * Adds tasks while the queue runs. Atomic: on any problem (duplicate id, unknown dependency,
+   * self-dependency, invalid estimate, a cycle among the new tasks) nothing changes and the issues
+   * are returned. New tasks may depend on existing tasks and on each other; priorities of the
+   * affected ancestors are raised at once.
+   */
+  add(nodes: readonly GraphNode[]): AddResult {
+    const issues = checkBatch(nodes, (id) => this.index.has(id));
+    if (issues.length > 0) return { ok: false, issues };
+    const first = this.ids.length;
+    for (const node of nodes) this.append(node);
+    this.wire(first, nodes, false);
+    this.computeLevels(first);
+    for (let i = first; i < this.ids.length; i++) {
+      for (const d of this.deps[i]!) if (d < first) this.raise(d, this.est[d]! + this.level[i]!);
+    }
+    const ready: string[] = [];
+    const skipped: SkippedTask[] = [];
+    // New tasks in topological order (Kahn restricted to the batch): a task's status follows
+    // from its dependencies' final status in this batch.
+    for (const i of this.batchOrder(first)) {
+      if (this.status[i] !== PENDING) continue;
+      const cause = this.blockedCause(i);
+      if (cause !== undefined) this.skipFrom(i, cause, skipped, cause);
+      else if (this.remaining[i] === 0) {
+        this.makeReady(i);
+        ready.push(this.ids[i]!);
+      }
+    }
+    return { ok: true, ready, skipped };
+  }
+
+  /**
+   * Adds a dependency to a task that has not started. Refused (nothing changes) when it would
+   * close a cycle (the issue carries the path) or names an unknown task. If `dependsOn` already
+   * failed or was skipped, the task is skipped at once.
+   */
+  addDependency(id: string, dependsOn: string): AddResult {
+    const i = this.indexOf(id);
+    const s = this.status[i]!;
+    if (s !== PENDING && s !== READY) this.badTransition(i, 'addDependency');
+    if (id === dependsOn) return { ok: false, issues: [selfDependencyIssue(id)] };
+    const d = this.index.get(dependsOn);
+    if (d === undefined) return { ok: false, issues: [unknownDependencyIssue(id, dependsOn)] };
+    if (this.deps[i]!.includes(d)) return { ok: true, ready: NONE, skipped: NONE };
+    const path = this.pathThroughDependencies(d, i);
+    if (path !== undefined) {
+      return { ok: false, issues: [cycleIssue([id, ...path.map((x) => this.ids[x]!)])] };
+    }
+    this.deps[i]!.push(d);
+    this.succ[d]!.push(i);
+    const skipped: SkippedTask[] = [];
+    const ds = this.status[d]!;
+    if (ds === FAILED || ds === SKIPPED) {
+      this.skipFrom(i, this.origin[d]!, skipped, this.origin[d]!);
+      return { ok: true, ready: NONE, skipped };
+    }
+    if (ds !== DONE) {
+      this.remaining[i]!++;
+      if (s === READY) {
+        this.heap.remove(i);
+        this.setState(i, PENDING);
+      }
+    }
+    this.raise(d, this.est[d]! + this.level[i]!);
+    return { ok: true, ready: NONE, skipped };
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private indexOf(id: string): number {
+    const i = this.index.get(id);
+    if (i === undefined) {
+      throw new GraphError('GRAPH_UNKNOWN_TASK', `unknown task "${id}"`, { context: { task: id } });
+    }
+    return i;
+  }
+
+  private expect(i: number, state: number, op: string): void {
+    if (this.status[i] !== state) this.badTransition(i, op);
+  }
+
+  private badTransition(i: number, op: string): never {
+    const id = this.ids[i]!;
+    const state = STATE_NAMES[this.status[i]!];
+    throw new GraphError('GRAPH_BAD_TRANSITION', `cannot ${op}() task "${id}": it is ${state}`, {
+      context: { task: id, state, operation: op },
+    });
+  }
+
+  private setState(i: number, s: number): void {
+    const old = this.status[i];
+    if (old !== undefined) this.stateCounts[old]!--;
+    this.status[i] = s;
+    this.stateCounts[s]!++;
+  }
+
+  private makeReady(i: number): void {
+    this.setState(i, READY);
+    this.heap.push(i);
+  }
+
+  private append(node: GraphNode): void {
+    const i = this.ids.length;
+    this.ids.push(node.id);
+    this.index.set(node.id, i);
+    this.est.push(node.estimate ?? 1);
+    this.deps.push([]);
+    this.succ.push([]);
+    this.remaining.push(0);
+    this.level.push(0);
+    this.because.push(undefined);
+    this.origin.push(undefined);
+    this.status.push(PENDING);
+    this.stateCounts[PENDING]!++;
+  }
+
+  /** Resolves dependency ids of tasks `first..` into edges (unknown refs are left out here). */
+  private wire(first: number, nodes: readonly GraphNode[], initial: boolean): void {
+    for (let k = 0; k < nodes.length; k++) {
+      const i = first + k;
+      const deps = this.deps[i]!;
+      for (const ref of nodes[k]!.dependencies ?? NONE) {
+        const d = this.index.get(ref);
+        if (d === undefined || deps.includes(d)) continue;
+        deps.push(d);
+        this.succ[d]!.push(i);
+        if (initial || this.status[d] !== DONE) this.remaining[i]!++;
+      }
+    }
+  }
+
+  /** Bottom levels of tasks `first..` (they have no dependents outside that range yet). */
+  private computeLevels(first: number): void {
+    const order = this.batchOrder(first);
+    for (let k = order.length - 1; k >= 0; k--) {
+      const i = order[k]!;
+      let below = 0;
+      for (const s of this.succ[i]!) if (this.level[s]! > below) below = this.level[s]!;
+      this.level[i] = this.est[i]! + below;
+    }
+  }
+
+  /** Topological order of tasks `first..`, counting only edges inside that range. */
+  private batchOrder(first: number): number[] {
+    const n = this.ids.length - first;
+    const indegree = new Int32Array(n);
+    for (let i = first; i < this.ids.length; i++) {
+      for (const d of this.deps[i]!) if (d >= first) indegree[i - first]!++;
+    }
+    const order: number[] = [];
+    for (let k = 0; k < n; k++) if (indegree[k] === 0) order.push(first + k);
+    for (let head = 0; head < order.length; head++) {
+      for (const s of this.succ[order[head]!]!) {
+        if (s >= first && --indegree[s - first]! === 0) order.push(s);
+      }
+    }
+    return order;
+  }
+
+  /** Raises the bottom level of `i` (and, transitively, of its unstarted ancestors). */
+  private raise(start: number, candidate: number): void {
+    const stack: number[] = [start];
+    const values: number[] = [candidate];
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      const value = values.pop()!;
+      const s = this.status[i];
+      if (value <= this.level[i]! || (s !== PENDING && s !== READY)) continue;
+      this.level[i] = value;
+      if (s === READY) this.heap.update(i);
+      for (const d of this.deps[i]!) {
+        stack.push(d);
+        values.push(this.est[d]! + value);
+      }
+    }
+  }
+
+  /** The root cause that blocks a new task: a failed dependency, or what its skip goes back to. */
+  private blockedCause(i: number): string | undefined {
+    for (const d of this.deps[i]!) {
+      const s = this.status[d];
+      if (s === FAILED || s === SKIPPED) return this.origin[d];
+    }
+    return undefined;
+  }
+
+  /**
+   * Skips task `i` with `because`; its dependents name `root` (the task itself when it is the
+   * root of the skip, or the failed/skipped ancestor it inherits).
+   */
+  private skipFrom(i: number, because: string, out: SkippedTask[], root: string = this.ids[i]!): void {
+    if (this.status[i] === READY) this.heap.remove(i);
+    this.setState(i, SKIPPED);
+    this.because[i] = because;
+    this.origin[i] = root;
+    out.push({ id: this.ids[i]!, because });
+    this.skipDependents(i, root, out);
+  }
+
+  private skipDependents(start: number, because: string, out: SkippedTask[]): void {
+    const stack = [start];
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      for (const s of this.succ[i]!) {
+        const st = this.status[s];
+        if (st !== PENDING && st !== READY) continue;
+        if (st === READY) this.heap.remove(s);
+        this.setState(s, SKIPPED);
+        this.because[s] = because;
+        this.origin[s] = because;
+        out.push({ id: this.ids[s]!, because });
+        stack.push(s);
+      }
+    }
+  }
+
+  /**
+   * A path `from → ... → to` following dependency edges, or undefined. Only unstarted tasks can
+   * lie on such a path when `to` has not started (a started task's dependencies are all done).
+   */
+  private pathThroughDependencies(from: number, to: number): number[] | undefined {
+    const parent = new Map<number, number>([[from, -1]]);
+    const stack = [from];
+    while (stack.length > 0) {
+      const u = stack.pop()!;
+      if (u === to) {
+        const path: number[] = [];
+        for (let x = u; x !== -1; x = parent.get(x)!) path.push(x);
+        return path.reverse();
+      }
+      const su = this.status[u];
+      if (su !== PENDING && su !== READY) continue;
+      for (const d of this.deps[u]!) {
+        if (!parent.has(d)) {
+          parent.set(d, u);
+          stack.push(d);
+        }
+      }
+    }
+    return undefined;
+  }
+}
+
+function isQueueSource(value: unknown): value is ReadyQueueSource {
+  return typeof (value as ReadyQueueSource).nodes === 'function';
+}
+
+/**
+ * The structural problems of a batch of nodes: duplicates (within the batch or against `exists`),
+ * invalid estimates, self-dependencies, unknown dependencies, and cycles among the batch.
+ */
+export function checkBatch(nodes: readonly GraphNode[], exists: (id: string) => boolean): GraphIssue[] {
+  const issues: GraphIssue[] = [];
+  const local = new Map<string, number>();
+  const counts = new Map<string, number>();
+  for (const node of nodes) {
+    counts.set(node.id, (counts.get(node.id) ?? 0) + 1);
+    if (!local.has(node.id)) local.set(node.id, local.size);
+  }
+  for (const [id, count] of counts) {
+    const total = count + (exists(id) ? 1 : 0);
+    if (total > 1) issues.push(duplicateIdIssue(id, total));
+  }
+  const firstNodes: GraphNode[] = [];
+  const seen = new Set<string>();
+  for (const node of nodes) {
+    if (seen.has(node.id)) continue;
+    seen.add(node.id);
+    firstNodes.push(node);
+  }
+  for (const node of firstNodes) {
+    const e = node.estimate;
+    if (e !== undefined && (typeof e !== 'number' || !Number.isFinite(e) || e < 0)) {
+      issues.push(invalidEstimateIssue(node.id, e));
+    }
+  }
+  const edges: number[][] = [];
+  for (const node of firstNodes) {
+    const out: number[] = [];
+    for (const ref of node.dependencies ?? NONE) {
+      if (ref === node.id) {
+        issues.push(selfDependencyIssue(node.id));
+        continue;
+      }
+      const j = local.get(ref);
+      if (j !== undefined) out.push(j);
+      else if (!exists(ref)) issues.push(unknownDependencyIssue(node.id, ref));
+    }
+    edges.push(out);
+  }
+  for (const cycle of findCycles(edges)) {
+    issues.push(cycleIssue(cycle.map((j) => firstNodes[j]!.id)));
+  }
+  return issues;
+}
