@@ -1,1 +1,21 @@
-export {};
+export { startFakeGitHub, type FakeGitHub, type FakeIssueSnapshot } from './server.js';
+export { sampleBacklogFixture, largeBacklogFixture, SAMPLE_BACKLOG_EXPECTED_DEPENDENCIES, type LargeBacklogOptions } from './sample-fixture.js';
+export { githubSchema, GITHUB_SCHEMA_PATCH } from './schema.js';
+export { FakeFixtureError } from './store.js';
+export type {
+  FakeAuthorAssociation,
+  FakeCommentFixture,
+  FakeGitHubFault,
+  FakeGitHubFixture,
+  FakeIssueFixture,
+  FakeLabelFixture,
+  FakeMergeStateStatus,
+  FakeProjectFieldFixture,
+  FakeProjectFixture,
+  FakeProjectItemFixture,
+  FakePullFixture,
+  FakeRepoFixture,
+  FaultMatch,
+  RecordedRequest,
+  StartFakeGitHubOptions,
+} from './types.js';

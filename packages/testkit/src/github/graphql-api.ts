@@ -1,0 +1,616 @@
+/**
+ * Resolves GraphQL documents against the fake's store: validates them against the patched schema,
+ * then executes them with graphql-js. Views are plain objects whose function-valued properties
+ * take the field arguments (graphql-js's default resolver calls them), and every object in an
+ * abstract position carries `__typename` (the default type resolver reads it).
+ */
+import { execute, GraphQLError, Kind, parse, validate, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { githubSchema } from './schema.js';
+import type { FakeStore, StoredField, StoredFieldValue, StoredIssue, StoredItem, StoredProject, StoredRepo } from './store.js';
+
+/** An error GitHub reports with a `type` (NOT_FOUND, UNPROCESSABLE, ...). */
+export class TypedGraphQLError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Args = Record<string, unknown>;
+interface ConnectionArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+}
+
+const encodeCursor = (index: number): string => Buffer.from(`cursor:v2:${index}`).toString('base64');
+function decodeCursor(cursor: string): number {
+  const m = /^cursor:v2:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+  if (!m) throw new TypedGraphQLError('INVALID_CURSOR_ARGUMENTS', `\`${cursor}\` does not appear to be a valid cursor.`);
+  return Number(m[1]);
+}
+
+/** Relay connection with GitHub's pagination rules (first/last required, 1..100). */
+export function connection<T>(all: readonly T[], args: ConnectionArgs, name: string) {
+  const { first, last, after, before } = args;
+  if (first == null && last == null) {
+    throw new TypedGraphQLError(
+      'MISSING_PAGINATION_BOUNDARIES',
+      `You must provide a \`first\` or \`last\` value to properly paginate the \`${name}\` connection.`,
+    );
+  }
+  for (const [k, v] of [
+    ['first', first],
+    ['last', last],
+  ] as const) {
+    if (v != null && (v < 0 || v > 100)) {
+      throw new TypedGraphQLError(
+        'EXCESSIVE_PAGINATION',
+        `Requesting ${v} records on the \`${name}\` connection exceeds the \`${k}\` limit of 100 records.`,
+      );
+    }
+  }
+  let start = after != null ? decodeCursor(after) + 1 : 0;
+  let end = before != null ? decodeCursor(before) : all.length;
+  start = Math.max(0, Math.min(start, all.length));
+  end = Math.max(start, Math.min(end, all.length));
+  if (first != null) end = Math.min(end, start + first);
+  if (last != null) start = Math.max(start, end - last);
+  const slice = all.slice(start, end);
+  return {
+    totalCount: all.length,
+    nodes: slice,
+    edges: slice.map((node, i) => ({ cursor: encodeCursor(start + i), node })),
+    pageInfo: {
+      hasNextPage: end < all.length,
+      hasPreviousPage: start > 0,
+      startCursor: slice.length > 0 ? encodeCursor(start) : null,
+      endCursor: slice.length > 0 ? encodeCursor(end - 1) : null,
+    },
+  };
+}
+
+export interface GraphQLResponseBody {
+  data?: unknown;
+  errors?: unknown[];
+}
+
+export class FakeGraphQL {
+  constructor(
+    private readonly store: FakeStore,
+    private readonly baseUrl: () => string,
+  ) {}
+
+  /** Parses and validates; returns the document or GitHub-shaped errors. */
+  prepare(query: unknown): { document: DocumentNode; operation: string } | { errors: unknown[] } {
+    if (typeof query !== 'string' || query.trim() === '') {
+      return { errors: [{ message: 'A query attribute must be specified and must be a string.' }] };
+    }
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (error) {
+      const e = error as GraphQLError;
+      return { errors: [{ message: `Parse error on ${e.message}`, locations: e.locations }] };
+    }
+    return { document, operation: operationKey(document) };
+  }
+
+  run(document: DocumentNode, variables: Args | undefined, validateDocument: boolean): GraphQLResponseBody {
+    const schema = githubSchema();
+    if (validateDocument) {
+      const errors = validate(schema, document);
+      if (errors.length > 0) {
+        return {
+          errors: errors.map((e) => ({
+            path: ['query'],
+            extensions: { code: 'graphqlValidation' },
+            locations: e.locations,
+            message: e.message,
+          })),
+        };
+      }
+    }
+    const mutationRoot = this.mutationRoot();
+    const isMutation = document.definitions.some(
+      (d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation',
+    );
+    const result = execute({
+      schema,
+      document,
+      rootValue: isMutation ? mutationRoot : this.queryRoot(),
+      variableValues: variables ?? {},
+    }) as { data?: unknown; errors?: readonly GraphQLError[] };
+    if (result instanceof Promise) throw new Error('async resolvers are not used by the fake');
+    const body: GraphQLResponseBody = { data: result.data ?? null };
+    if (result.errors && result.errors.length > 0) {
+      body.errors = result.errors.map((e) => {
+        const typed = e.originalError instanceof TypedGraphQLError ? e.originalError : undefined;
+        return {
+          ...(typed ? { type: typed.type } : {}),
+          path: e.path,
+          locations: e.locations,
+          message: e.message,
+        };
+      });
+    }
+    return body;
+  }
+
+  // ---------------------------------------------------------------------------------------- views
+
+  private queryRoot() {
+    const s = this.store;
+    return {
+      repository: (a: Args) => {
+        const repo = s.repo(String(a.owner), String(a.name));
+        if (!repo) {
+          throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a Repository with the name '${String(a.owner)}/${String(a.name)}'.`);
+        }
+        return this.repoView(repo);
+      },
+      organization: (a: Args) => this.ownerView(String(a.login), 'Organization'),
+      user: (a: Args) => this.ownerView(String(a.login), 'User'),
+      repositoryOwner: (a: Args) => {
+        const owner = s.owners.get(String(a.login).toLowerCase());
+        return owner ? this.ownerView(owner.login, owner.type) : null;
+      },
+      viewer: () => this.ownerView(s.viewer, 'User'),
+      node: (a: Args) => this.nodeView(String(a.id)),
+      nodes: (a: Args) => (a.ids as string[]).map((id) => this.nodeView(id)),
+      rateLimit: () => ({ cost: 1, limit: 5000, remaining: 4999, used: 1, resetAt: this.store.iso(Date.now() + 3_600_000), nodeCount: 0 }),
+    };
+  }
+
+  private nodeView(id: string): unknown {
+    const n = this.store.nodes.get(id);
+    if (n === undefined) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${id}'`);
+    const x = n as Record<string, unknown>;
+    if ('kind' in x && 'repo' in x) return this.issueView(n as StoredIssue);
+    if ('fullName' in x) return this.repoView(n as StoredRepo);
+    if ('items' in x && 'fields' in x) return this.projectView(n as StoredProject);
+    if ('project' in x && 'values' in x) return this.itemView(n as StoredItem);
+    throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${id}'`);
+  }
+
+  private ownerView(login: string, type: 'Organization' | 'User') {
+    const owner = this.store.owners.get(login.toLowerCase());
+    if (!owner || owner.type !== type) {
+      throw new TypedGraphQLError(
+        'NOT_FOUND',
+        `Could not resolve to a${type === 'User' ? ' User' : 'n Organization'} with the login of '${login}'.`,
+      );
+    }
+    return {
+      __typename: owner.type,
+      id: owner.nodeId,
+      login: owner.login,
+      name: owner.login,
+      url: `https://github.com/${owner.login}`,
+      projectV2: (a: Args) => {
+        const project = this.store.projects.find((p) => p.owner.toLowerCase() === login.toLowerCase() && p.number === a.number);
+        if (!project) {
+          throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a ProjectV2 with the number ${String(a.number)}.`);
+        }
+        return this.projectView(project);
+      },
+    };
+  }
+
+  private actor(login: string) {
+    return { __typename: 'User', login, url: `https://github.com/${login}`, id: `U_${login}` };
+  }
+
+  repoView(repo: StoredRepo) {
+    const s = this.store;
+    return {
+      __typename: 'Repository',
+      id: repo.nodeId,
+      databaseId: repo.id,
+      name: repo.name,
+      nameWithOwner: repo.fullName,
+      url: `https://github.com/${repo.fullName}`,
+      owner: () => this.ownerView(repo.owner, repo.ownerType),
+      autoMergeAllowed: repo.autoMergeAllowed,
+      defaultBranchRef: {
+        __typename: 'Ref',
+        id: `REF_${repo.id}`,
+        name: repo.defaultBranch,
+        prefix: 'refs/heads/',
+        target: { __typename: 'Commit', oid: repo.refs.get(repo.defaultBranch) },
+      },
+      issue: (a: Args) => {
+        const issue = repo.issues.get(Number(a.number));
+        if (!issue || issue.kind !== 'issue') {
+          throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to an Issue with the number of ${String(a.number)}.`);
+        }
+        return this.issueView(issue);
+      },
+      pullRequest: (a: Args) => {
+        const pull = repo.issues.get(Number(a.number));
+        if (!pull || pull.kind !== 'pull') {
+          throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a PullRequest with the number of ${String(a.number)}.`);
+        }
+        return this.issueView(pull);
+      },
+      issueOrPullRequest: (a: Args) => {
+        const issue = repo.issues.get(Number(a.number));
+        if (!issue) {
+          throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to an issue or pull request with the number of ${String(a.number)}.`);
+        }
+        return this.issueView(issue);
+      },
+      issues: (a: Args) => {
+        const filterBy = (a.filterBy ?? {}) as Args;
+        const states = (a.states ?? filterBy.states) as string[] | undefined;
+        const labels = (a.labels ?? filterBy.labels) as string[] | undefined;
+        let list = [...repo.issues.values()].filter((i) => i.kind === 'issue');
+        if (states) list = list.filter((i) => states.includes(i.state.toUpperCase()));
+        // GitHub's GraphQL `labels` argument matches issues with ANY of the labels.
+        if (labels) {
+          const wanted = labels.map((l) => l.toLowerCase());
+          list = list.filter((i) => i.labels.some((l) => wanted.includes(l.name.toLowerCase())));
+        }
+        if (typeof filterBy.assignee === 'string') {
+          const who = filterBy.assignee;
+          list = list.filter((i) => (who === '*' ? i.assignees.length > 0 : i.assignees.includes(who)));
+        }
+        if (typeof filterBy.createdBy === 'string') list = list.filter((i) => i.author === filterBy.createdBy);
+        if (typeof filterBy.milestoneNumber === 'string') {
+          const m = filterBy.milestoneNumber;
+          list = list.filter((i) => (m === '*' ? i.milestone !== null : m === 'none' ? i.milestone === null : i.milestone === Number(m)));
+        }
+        if (typeof filterBy.since === 'string') {
+          const since = Date.parse(filterBy.since);
+          list = list.filter((i) => Date.parse(i.updatedAt) >= since);
+        }
+        const order = (a.orderBy ?? { field: 'CREATED_AT', direction: 'ASC' }) as { field: string; direction: string };
+        const key = (i: StoredIssue) => (order.field === 'UPDATED_AT' ? i.updatedAt : order.field === 'COMMENTS' ? String(i.comments.length).padStart(9, '0') : i.createdAt);
+        list.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : x.number - y.number));
+        if (order.direction === 'DESC') list.reverse();
+        return this.issueConnection(list, a, 'issues');
+      },
+      pullRequests: (a: Args) => {
+        const list = [...repo.issues.values()].filter((i) => i.kind === 'pull');
+        return this.issueConnection(list, a, 'pullRequests');
+      },
+      label: (a: Args) => {
+        const l = repo.labels.get(String(a.name).toLowerCase());
+        return l ? this.labelView(l) : null;
+      },
+      labels: (a: Args) => connection([...repo.labels.values()].map((l) => this.labelView(l)), a, 'labels'),
+      projectsV2: (a: Args) => connection(s.projects.filter((p) => p.items.some((i) => !('draftId' in i.content) && i.content.repo === repo)).map((p) => this.projectView(p)), a, 'projectsV2'),
+    };
+  }
+
+  private labelView(l: { nodeId: string; name: string; color: string; description: string | null }) {
+    return { __typename: 'Label', id: l.nodeId, name: l.name, color: l.color, description: l.description };
+  }
+
+  private issueConnection(list: readonly StoredIssue[], a: Args, name: string) {
+    return connection(list.map((i) => this.issueView(i)), a, name);
+  }
+
+  issueView(issue: StoredIssue): Record<string, unknown> {
+    const s = this.store;
+    const isPull = issue.kind === 'pull';
+    const pull = issue.pull;
+    const url = `https://github.com/${issue.repo.fullName}/${isPull ? 'pull' : 'issues'}/${issue.number}`;
+    const openBlockers = () => issue.blockedBy.filter((b) => b.state === 'open').length;
+    const common = {
+      __typename: isPull ? 'PullRequest' : 'Issue',
+      id: issue.nodeId,
+      databaseId: issue.id,
+      fullDatabaseId: String(issue.id),
+      number: issue.number,
+      title: issue.title,
+      body: issue.body ?? '',
+      bodyText: issue.body ?? '',
+      url,
+      resourcePath: new URL(url).pathname,
+      createdAt: issue.createdAt,
+      updatedAt: issue.updatedAt,
+      closedAt: issue.closedAt,
+      closed: issue.state === 'closed',
+      authorAssociation: issue.authorAssociation,
+      author: this.actor(issue.author),
+      repository: () => this.repoView(issue.repo),
+      labels: (a: Args) => connection(issue.labels.map((l) => this.labelView(l)), a, 'labels'),
+      assignees: (a: Args) => connection(issue.assignees.map((l) => this.actor(l)), a, 'assignees'),
+      comments: (a: Args) =>
+        connection(
+          issue.comments.map((c) => ({
+            __typename: 'IssueComment',
+            id: c.nodeId,
+            databaseId: c.id,
+            body: c.body,
+            author: this.actor(c.author),
+            authorAssociation: c.authorAssociation,
+            createdAt: c.createdAt,
+            updatedAt: c.updatedAt,
+          })),
+          a,
+          'comments',
+        ),
+      milestone: issue.milestone === null ? null : { __typename: 'Milestone', id: `MI_${issue.milestone}`, number: issue.milestone, title: `Milestone ${issue.milestone}` },
+      projectItems: (a: Args) =>
+        connection(
+          s.projects.flatMap((p) => p.items.filter((it) => it.content === issue && (a.includeArchived !== false || !it.isArchived))).map((it) => this.itemView(it)),
+          a,
+          'projectItems',
+        ),
+    };
+    if (isPull && pull) {
+      const mergeable = pull.mergeStateStatus === 'DIRTY' ? 'CONFLICTING' : pull.mergeStateStatus === 'UNKNOWN' ? 'UNKNOWN' : 'MERGEABLE';
+      return {
+        ...common,
+        state: pull.merged ? 'MERGED' : issue.state.toUpperCase(),
+        isDraft: pull.draft,
+        merged: pull.merged,
+        mergedAt: pull.mergedAt,
+        headRefName: pull.headRef,
+        headRefOid: pull.headSha,
+        baseRefName: pull.baseRef,
+        mergeable,
+        mergeStateStatus: pull.mergeStateStatus,
+        viewerCanEnableAutoMerge: issue.repo.autoMergeAllowed && issue.state === 'open' && !['CLEAN', 'UNSTABLE', 'DRAFT'].includes(pull.mergeStateStatus),
+        viewerCanDisableAutoMerge: pull.autoMerge !== null,
+        autoMergeRequest: pull.autoMerge && {
+          __typename: 'AutoMergeRequest',
+          enabledAt: pull.autoMerge.enabledAt,
+          mergeMethod: pull.autoMerge.mergeMethod,
+          enabledBy: this.actor(pull.autoMerge.enabledBy),
+        },
+      };
+    }
+    return {
+      ...common,
+      state: issue.state.toUpperCase(),
+      stateReason: issue.stateReason?.toUpperCase() ?? null,
+      blockedBy: (a: Args) => this.issueConnection(issue.blockedBy, a, 'blockedBy'),
+      blocking: (a: Args) => this.issueConnection(s.blocking(issue), a, 'blocking'),
+      issueDependenciesSummary: () => {
+        const blocking = s.blocking(issue);
+        return {
+          blockedBy: openBlockers(),
+          totalBlockedBy: issue.blockedBy.length,
+          blocking: blocking.filter((b) => b.state === 'open').length,
+          totalBlocking: blocking.length,
+        };
+      },
+      parent: () => (issue.parent ? this.issueView(issue.parent) : null),
+      subIssues: (a: Args) => this.issueConnection(issue.subIssues, a, 'subIssues'),
+      subIssuesSummary: () => {
+        const total = issue.subIssues.length;
+        const completed = issue.subIssues.filter((c) => c.state === 'closed').length;
+        return { total, completed, percentCompleted: total === 0 ? 0 : Math.round((completed / total) * 100) };
+      },
+      trackedIssues: (a: Args) => this.issueConnection([], a, 'trackedIssues'),
+      closedByPullRequestsReferences: (a: Args) => connection([], a, 'closedByPullRequestsReferences'),
+    };
+  }
+
+  projectView(project: StoredProject) {
+    return {
+      __typename: 'ProjectV2',
+      id: project.id,
+      databaseId: project.databaseId,
+      number: project.number,
+      title: project.title,
+      closed: project.closed,
+      url: `https://github.com/${project.ownerType === 'user' ? 'users' : 'orgs'}/${project.owner}/projects/${project.number}`,
+      owner: () => this.ownerView(project.owner, project.ownerType === 'user' ? 'User' : 'Organization'),
+      field: (a: Args) => {
+        const f = project.fields.find((x) => x.name === a.name);
+        return f ? this.fieldView(f) : null;
+      },
+      fields: (a: Args) => connection(project.fields.map((f) => this.fieldView(f)), a, 'fields'),
+      items: (a: Args) => connection(project.items.map((it) => this.itemView(it)), a, 'items'),
+    };
+  }
+
+  private fieldView(f: StoredField) {
+    const common = { id: f.id, databaseId: f.databaseId, name: f.name, dataType: f.dataType, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' };
+    if (f.dataType === 'SINGLE_SELECT') {
+      return {
+        ...common,
+        __typename: 'ProjectV2SingleSelectField',
+        options: (a: Args) => {
+          const names = a.names as string[] | undefined;
+          return f.options
+            .filter((o) => !names || names.includes(o.name))
+            .map((o) => ({ ...o, nameHTML: o.name, descriptionHTML: o.description }));
+        },
+      };
+    }
+    return { ...common, __typename: 'ProjectV2Field' };
+  }
+
+  private valueView(item: StoredItem, f: StoredField, v: StoredFieldValue) {
+    const common = { id: `PVTFV_${item.databaseId}_${f.databaseId}`, field: this.fieldView(f), createdAt: item.createdAt, updatedAt: item.updatedAt, databaseId: f.databaseId };
+    if ('optionId' in v) {
+      const o = f.options.find((x) => x.id === v.optionId);
+      return { ...common, __typename: 'ProjectV2ItemFieldSingleSelectValue', optionId: v.optionId, name: o?.name ?? null, nameHTML: o?.name ?? null, color: o?.color ?? 'GRAY', description: o?.description ?? null };
+    }
+    if ('number' in v) return { ...common, __typename: 'ProjectV2ItemFieldNumberValue', number: v.number };
+    if ('date' in v) return { ...common, __typename: 'ProjectV2ItemFieldDateValue', date: v.date };
+    return { ...common, __typename: 'ProjectV2ItemFieldTextValue', text: v.text };
+  }
+
+  itemView(item: StoredItem) {
+    const content = item.content;
+    return {
+      __typename: 'ProjectV2Item',
+      id: item.id,
+      databaseId: item.databaseId,
+      type: item.type,
+      isArchived: item.isArchived,
+      createdAt: item.createdAt,
+      updatedAt: item.updatedAt,
+      project: () => this.projectView(item.project),
+      content: () =>
+        'draftId' in content
+          ? { __typename: 'DraftIssue', id: content.draftId, title: content.title, body: content.body, createdAt: item.createdAt, updatedAt: item.updatedAt }
+          : this.issueView(content),
+      fieldValueByName: (a: Args) => {
+        const f = item.project.fields.find((x) => x.name === a.name);
+        const v = f && item.values.get(f.id);
+        return f && v ? this.valueView(item, f, v) : null;
+      },
+      fieldValues: (a: Args) =>
+        connection(
+          item.project.fields.flatMap((f) => {
+            const v = item.values.get(f.id);
+            return v ? [this.valueView(item, f, v)] : [];
+          }),
+          a,
+          'fieldValues',
+        ),
+    };
+  }
+
+  // ------------------------------------------------------------------------------------ mutations
+
+  private mutationRoot() {
+    const s = this.store;
+    const input = (a: Args) => a.input as Args;
+    const findItem = (projectId: unknown, itemId: unknown) => {
+      const project = s.nodes.get(String(projectId)) as StoredProject | undefined;
+      if (!project || !('items' in project)) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(projectId)}'`);
+      const item = project.items.find((i) => i.id === itemId);
+      if (!item) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(itemId)}'`);
+      return { project, item };
+    };
+    const findPull = (id: unknown) => {
+      const pull = s.nodes.get(String(id)) as StoredIssue | undefined;
+      if (!pull || !('kind' in pull) || pull.kind !== 'pull' || !pull.pull) {
+        throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(id)}'`);
+      }
+      return { pull, p: pull.pull };
+    };
+    const findIssue = (id: unknown) => {
+      const issue = s.nodes.get(String(id)) as StoredIssue | undefined;
+      if (!issue || !('kind' in issue)) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(id)}'`);
+      return issue;
+    };
+    return {
+      updateProjectV2ItemFieldValue: (a: Args) => {
+        const i = input(a);
+        const { project, item } = findItem(i.projectId, i.itemId);
+        const field = project.fields.find((f) => f.id === i.fieldId);
+        if (!field) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(i.fieldId)}'`);
+        const value = (i.value ?? {}) as Args;
+        const slots = Object.entries(value).filter(([, v]) => v !== undefined && v !== null);
+        if (slots.length !== 1) {
+          throw new TypedGraphQLError('UNPROCESSABLE', 'Exactly one of text, number, date, singleSelectOptionId or iterationId must be provided.');
+        }
+        const [slot, v] = slots[0] as [string, unknown];
+        const expected = { SINGLE_SELECT: 'singleSelectOptionId', NUMBER: 'number', TEXT: 'text', DATE: 'date' }[field.dataType];
+        if (slot !== expected) throw new TypedGraphQLError('UNPROCESSABLE', `The field ${field.name} does not accept a ${slot} value.`);
+        if (slot === 'singleSelectOptionId') {
+          if (!field.options.some((o) => o.id === v)) {
+            throw new TypedGraphQLError('UNPROCESSABLE', `The single select option Id does not belong to the field`);
+          }
+          item.values.set(field.id, { optionId: String(v) });
+        } else if (slot === 'number') item.values.set(field.id, { number: Number(v) });
+        else if (slot === 'date') item.values.set(field.id, { date: String(v) });
+        else item.values.set(field.id, { text: String(v) });
+        item.updatedAt = s.iso();
+        return { clientMutationId: i.clientMutationId ?? null, projectV2Item: this.itemView(item) };
+      },
+      clearProjectV2ItemFieldValue: (a: Args) => {
+        const i = input(a);
+        const { item } = findItem(i.projectId, i.itemId);
+        item.values.delete(String(i.fieldId));
+        return { clientMutationId: i.clientMutationId ?? null, projectV2Item: this.itemView(item) };
+      },
+      addProjectV2ItemById: (a: Args) => {
+        const i = input(a);
+        const project = s.nodes.get(String(i.projectId)) as StoredProject | undefined;
+        if (!project || !('items' in project)) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(i.projectId)}'`);
+        const content = findIssue(i.contentId);
+        // Idempotent: the existing item comes back when the content is already on the board.
+        const item = project.items.find((x) => x.content === content) ?? s.addItem(project, content);
+        return { clientMutationId: i.clientMutationId ?? null, item: this.itemView(item) };
+      },
+      addComment: (a: Args) => {
+        const i = input(a);
+        const issue = findIssue(i.subjectId);
+        const c = s.addComment(issue, String(i.body), s.viewer, 'MEMBER');
+        return { clientMutationId: i.clientMutationId ?? null, subject: this.issueView(issue), commentEdge: { cursor: encodeCursor(0), node: { __typename: 'IssueComment', id: c.nodeId, databaseId: c.id, body: c.body } } };
+      },
+      addBlockedBy: (a: Args) => {
+        const i = input(a);
+        const issue = findIssue(i.issueId);
+        const blocker = findIssue(i.blockingIssueId);
+        if (!issue.blockedBy.includes(blocker)) issue.blockedBy.push(blocker);
+        return { clientMutationId: i.clientMutationId ?? null, issue: this.issueView(issue), blockingIssue: this.issueView(blocker) };
+      },
+      removeBlockedBy: (a: Args) => {
+        const i = input(a);
+        const issue = findIssue(i.issueId);
+        const blocker = findIssue(i.blockingIssueId);
+        issue.blockedBy = issue.blockedBy.filter((b) => b !== blocker);
+        return { clientMutationId: i.clientMutationId ?? null, issue: this.issueView(issue), blockingIssue: this.issueView(blocker) };
+      },
+      enablePullRequestAutoMerge: (a: Args) => {
+        const i = input(a);
+        const { pull, p } = findPull(i.pullRequestId);
+        if (!pull.repo.autoMergeAllowed) throw new TypedGraphQLError('UNPROCESSABLE', 'Auto merge is not allowed for this repository');
+        if (pull.state !== 'open' || p.merged || p.draft) {
+          throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is not in the correct state to enable auto-merge');
+        }
+        if (p.mergeStateStatus === 'CLEAN') throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is in clean status');
+        if (p.mergeStateStatus === 'UNSTABLE') throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is in unstable status');
+        if (i.expectedHeadOid != null && i.expectedHeadOid !== p.headSha) {
+          throw new TypedGraphQLError('UNPROCESSABLE', 'Head branch was modified. Review and try the merge again.');
+        }
+        p.autoMerge = { mergeMethod: String(i.mergeMethod ?? 'MERGE'), enabledAt: s.iso(), enabledBy: s.viewer };
+        return { clientMutationId: i.clientMutationId ?? null, pullRequest: this.issueView(pull), actor: this.actor(s.viewer) };
+      },
+      disablePullRequestAutoMerge: (a: Args) => {
+        const i = input(a);
+        const { pull, p } = findPull(i.pullRequestId);
+        p.autoMerge = null;
+        return { clientMutationId: i.clientMutationId ?? null, pullRequest: this.issueView(pull), actor: this.actor(s.viewer) };
+      },
+      mergePullRequest: (a: Args) => {
+        const i = input(a);
+        const { pull, p } = findPull(i.pullRequestId);
+        if (p.merged) throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is already merged');
+        if (pull.state !== 'open') throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is closed');
+        if (i.expectedHeadOid != null && i.expectedHeadOid !== p.headSha) {
+          throw new TypedGraphQLError('UNPROCESSABLE', 'Head branch was modified. Review and try the merge again.');
+        }
+        if (!['CLEAN', 'UNSTABLE', 'HAS_HOOKS'].includes(p.mergeStateStatus)) {
+          throw new TypedGraphQLError('UNPROCESSABLE', 'Pull Request is not mergeable');
+        }
+        mergePull(s, pull);
+        return { clientMutationId: i.clientMutationId ?? null, pullRequest: this.issueView(pull), actor: this.actor(s.viewer) };
+      },
+    };
+  }
+}
+
+/** Marks a pull request merged (shared by REST and GraphQL). */
+export function mergePull(s: FakeStore, pull: StoredIssue): void {
+  if (!pull.pull) return;
+  pull.pull.merged = true;
+  pull.pull.mergedAt = s.iso();
+  pull.pull.autoMerge = null;
+  pull.state = 'closed';
+  pull.closedAt = pull.pull.mergedAt;
+  pull.updatedAt = pull.pull.mergedAt;
+}
+
+/** `query Name` for named operations, else `query firstField` / `mutation firstField`. */
+export function operationKey(document: DocumentNode): string {
+  const op = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (!op) return 'query';
+  if (op.name) return `${op.operation} ${op.name.value}`;
+  const first = op.selectionSet.selections.find((x) => x.kind === Kind.FIELD);
+  return `${op.operation} ${first && first.kind === Kind.FIELD ? first.name.value : ''}`.trim();
+}

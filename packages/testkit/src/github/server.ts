@@ -1,0 +1,345 @@
+/**
+ * `startFakeGitHub(fixture)`: a real HTTP server on 127.0.0.1 (random port) that speaks enough of
+ * GitHub's REST and GraphQL APIs for pco's GitHub source and reporter, records every request and
+ * can be scripted to fail the way GitHub fails (rate limits, 5xx).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FakeGraphQL } from './graphql-api.js';
+import { FakeRest, notFound, type RestResponse } from './rest-api.js';
+import { FakeStore, type StoredIssue, type StoredItem, type StoredProject } from './store.js';
+import type { FakeGitHubFault, FakeGitHubFixture, FaultMatch, RecordedRequest, StartFakeGitHubOptions } from './types.js';
+
+const DOCS = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api';
+
+/** What a test can read back about one issue or pull request. */
+export interface FakeIssueSnapshot {
+  readonly id: number;
+  readonly nodeId: string;
+  readonly number: number;
+  readonly state: 'open' | 'closed';
+  readonly labels: readonly string[];
+  readonly comments: readonly { readonly id: number; readonly body: string; readonly author: string }[];
+  readonly blockedBy: readonly string[];
+  readonly merged?: boolean;
+  readonly autoMerge?: { readonly mergeMethod: string } | null;
+}
+
+export interface FakeGitHub {
+  /** `http://127.0.0.1:<port>`: use as Octokit's `baseUrl`. */
+  readonly url: string;
+  /** Every request received, in order. */
+  readonly requests: readonly RecordedRequest[];
+  /** Requests counted by route (`GET /repos/{owner}/{repo}/issues`) and by GraphQL operation (`graphql query IssuesPage`). */
+  counts(): Record<string, number>;
+  /** Number of recorded requests, optionally only those matching. */
+  count(match?: FaultMatch): number;
+  /** Clears the request log. */
+  resetRequests(): void;
+  /** Makes the next `times` matching requests fail with `fault`. */
+  failNext(fault: FakeGitHubFault, options?: { readonly times?: number; readonly match?: FaultMatch }): void;
+  /** Share (0..1) of requests answered with a 502 from now on. */
+  setServerErrorRate(rate: number): void;
+  /** Snapshot of an issue or pull request (`owner/repo#N`). Throws when absent. */
+  issue(ref: string): FakeIssueSnapshot;
+  /** Field values of the project item holding `content` (`owner/repo#N`) or with this item id. */
+  projectItemFields(owner: string, number: number, contentOrItemId: string): Record<string, string | number | null>;
+  /** Branches of a repository: name → sha. */
+  branches(repo: string): Record<string, string>;
+  /** Sets a pull request's merge state (e.g. to simulate checks finishing). */
+  setMergeState(ref: string, state: import('./types.js').FakeMergeStateStatus, headSha?: string): void;
+  close(): Promise<void>;
+}
+
+interface PendingFault {
+  fault: FakeGitHubFault;
+  remaining: number;
+  match: FaultMatch | undefined;
+}
+
+/** Starts the fake. Remember to `await fake.close()`. */
+export async function startFakeGitHub(fixture: FakeGitHubFixture, options: StartFakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const now = options.now ?? Date.now;
+  const limit = options.rateLimit ?? 5000;
+  const windowMs = options.rateLimitWindowMs ?? 3_600_000;
+  const validateGraphQL = options.validateGraphQL ?? true;
+  let serverErrorRate = options.serverErrorRate ?? 0;
+  let seed = (options.seed ?? 1) >>> 0 || 1;
+  const random = () => {
+    // xorshift32: deterministic 5xx draws.
+    seed ^= seed << 13;
+    seed >>>= 0;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    seed >>>= 0;
+    return seed / 0x1_0000_0000;
+  };
+
+  let url = '';
+  const store = new FakeStore(fixture, now);
+  const rest = new FakeRest(store, () => url);
+  const gql = new FakeGraphQL(store, () => url);
+  const requests: RecordedRequest[] = [];
+  const faults: PendingFault[] = [];
+  const budgets = new Map<string, { used: number; resetAt: number }>();
+
+  const budget = (resource: string) => {
+    let b = budgets.get(resource);
+    if (!b || now() >= b.resetAt) {
+      b = { used: 0, resetAt: now() + windowMs };
+      budgets.set(resource, b);
+    }
+    return b;
+  };
+  const rateHeaders = (resource: string, remainingOverride?: number): Record<string, string> => {
+    const b = budget(resource);
+    const remaining = remainingOverride ?? Math.max(0, limit - b.used);
+    return {
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': String(remaining),
+      'x-ratelimit-used': String(Math.min(limit, b.used)),
+      'x-ratelimit-reset': String(Math.ceil(b.resetAt / 1000)),
+      'x-ratelimit-resource': resource,
+    };
+  };
+
+  const matches = (m: FaultMatch | undefined, method: string, routeKey: string, operation: string | undefined) =>
+    !m ||
+    ((m.method === undefined || m.method.toUpperCase() === method) &&
+      (m.route === undefined || m.route === routeKey) &&
+      (m.operation === undefined || m.operation === operation));
+
+  const takeFault = (method: string, routeKey: string, operation: string | undefined): FakeGitHubFault | undefined => {
+    const idx = faults.findIndex((f) => matches(f.match, method, routeKey, operation));
+    if (idx < 0) return undefined;
+    const f = faults[idx]!;
+    f.remaining -= 1;
+    if (f.remaining <= 0) faults.splice(idx, 1);
+    return f.fault;
+  };
+
+  const faultResponse = (fault: FakeGitHubFault, isGraphQL: boolean, resource: string): RestResponse => {
+    switch (fault.kind) {
+      case 'primary': {
+        // Reset one second from now, in epoch seconds like GitHub.
+        const reset = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(now() / 1000) + 1) };
+        if (isGraphQL) {
+          return {
+            status: 200,
+            headers: { ...rateHeaders(resource, 0), ...reset },
+            body: { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' }] },
+          };
+        }
+        return {
+          status: fault.status ?? 403,
+          headers: { ...rateHeaders(resource, 0), ...reset },
+          body: { message: 'API rate limit exceeded for user ID 1.', documentation_url: DOCS, status: String(fault.status ?? 403) },
+        };
+      }
+      case 'secondary': {
+        const retryAfter = fault.retryAfter === undefined ? 1 : fault.retryAfter;
+        return {
+          status: fault.status ?? 403,
+          headers: { ...rateHeaders(resource), ...(retryAfter === null ? {} : { 'retry-after': String(retryAfter) }) },
+          body: {
+            message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+            documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+            status: String(fault.status ?? 403),
+          },
+        };
+      }
+      case 'server-error':
+        return { status: fault.status ?? 502, headers: rateHeaders(resource), body: { message: 'Server Error' } };
+      case 'graphql-internal':
+        return {
+          status: 200,
+          headers: rateHeaders(resource),
+          body: {
+            data: null,
+            errors: [{ message: 'Something went wrong while executing your query. Please include `ABCD:1234` when reporting this issue.' }],
+          },
+        };
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const target = new URL(req.url ?? '/', url);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: unknown;
+    let badJson = false;
+    if (raw !== '') {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        badJson = true;
+      }
+    }
+    const isGraphQL = target.pathname === '/graphql' || target.pathname === '/api/graphql';
+    const resource = isGraphQL ? 'graphql' : 'core';
+    let routeKey = `${method} ${target.pathname}`;
+    let operation: string | undefined;
+    let respond: () => RestResponse;
+
+    const auth = req.headers.authorization;
+    if (options.token !== undefined && auth !== `token ${options.token}` && auth !== `bearer ${options.token}` && auth !== `Bearer ${options.token}`) {
+      respond = () => ({ status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' } });
+    } else if (badJson) {
+      respond = () => ({ status: 400, body: { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/rest', status: '400' } });
+    } else if (isGraphQL) {
+      routeKey = 'POST /graphql';
+      if (method !== 'POST') {
+        respond = notFound;
+      } else {
+        const b = (body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
+        const prepared = gql.prepare(b.query);
+        if ('errors' in prepared) {
+          respond = () => ({ status: 200, body: { errors: prepared.errors } });
+        } else {
+          operation = `graphql ${prepared.operation}`;
+          respond = () => ({ status: 200, body: gql.run(prepared.document, b.variables, validateGraphQL) });
+        }
+      }
+    } else {
+      const found = rest.routes
+        .filter((r) => r.method === method)
+        .map((r) => ({ r, m: r.regex.exec(target.pathname) }))
+        .find((x) => x.m !== null);
+      if (found && found.m) {
+        routeKey = `${method} ${found.r.template}`;
+        const params: Record<string, string> = {};
+        found.r.names.forEach((n, i) => {
+          params[n] = decodeURIComponent(found.m![i + 1] ?? '');
+        });
+        respond = () => found.r.handler({ method, params, query: target.searchParams, body, url: target });
+      } else {
+        respond = notFound;
+      }
+    }
+
+    let out: RestResponse;
+    const fault = takeFault(method, routeKey, operation);
+    const b = budget(resource);
+    if (fault) {
+      out = faultResponse(fault, isGraphQL, resource);
+    } else if (b.used >= limit) {
+      out = faultResponse({ kind: 'primary' }, isGraphQL, resource);
+      out = { ...out, headers: { ...out.headers, 'x-ratelimit-reset': String(Math.ceil(b.resetAt / 1000)) } };
+    } else if (serverErrorRate > 0 && random() < serverErrorRate) {
+      out = faultResponse({ kind: 'server-error' }, isGraphQL, resource);
+    } else {
+      b.used += 1;
+      try {
+        out = respond();
+      } catch (error) {
+        out = { status: 500, body: { message: `fake GitHub bug: ${(error as Error).message}` } };
+      }
+      out = { ...out, headers: { ...rateHeaders(resource), ...out.headers } };
+    }
+
+    const query: Record<string, string> = {};
+    target.searchParams.forEach((v, k) => {
+      query[k] = v;
+    });
+    requests.push({ method, path: target.pathname, query, route: routeKey, ...(operation ? { operation } : {}), ...(body !== undefined ? { body } : {}), status: out.status, at: now() });
+    const payload = out.body === undefined ? '' : JSON.stringify(out.body);
+    res.writeHead(out.status, {
+      ...(payload !== '' ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+      'x-github-media-type': 'github.v3; format=json',
+      'x-github-request-id': `FAKE:${requests.length}`,
+      ...out.headers,
+    });
+    res.end(payload);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: `fake GitHub bug: ${(error as Error).message}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const lookup = (ref: string): StoredIssue => {
+    const issue = store.resolve(ref);
+    if (!issue) throw new Error(`fake GitHub: no issue ${ref}`);
+    return issue;
+  };
+  const findProject = (owner: string, number: number): StoredProject => {
+    const p = store.projects.find((x) => x.owner.toLowerCase() === owner.toLowerCase() && x.number === number);
+    if (!p) throw new Error(`fake GitHub: no project ${owner}/${number}`);
+    return p;
+  };
+
+  return {
+    url,
+    requests,
+    counts() {
+      const out: Record<string, number> = {};
+      for (const r of requests) {
+        const key = r.operation ?? r.route;
+        out[key] = (out[key] ?? 0) + 1;
+      }
+      return out;
+    },
+    count(match) {
+      return requests.filter((r) => matches(match, r.method, r.route, r.operation)).length;
+    },
+    resetRequests() {
+      requests.length = 0;
+    },
+    failNext(fault, o = {}) {
+      faults.push({ fault, remaining: o.times ?? 1, match: o.match });
+    },
+    setServerErrorRate(rate) {
+      serverErrorRate = rate;
+    },
+    issue(ref) {
+      const i = lookup(ref);
+      return {
+        id: i.id,
+        nodeId: i.nodeId,
+        number: i.number,
+        state: i.state,
+        labels: i.labels.map((l) => l.name),
+        comments: i.comments.map((c) => ({ id: c.id, body: c.body, author: c.author })),
+        blockedBy: i.blockedBy.map((b) => `${b.repo.fullName}#${b.number}`),
+        ...(i.pull ? { merged: i.pull.merged, autoMerge: i.pull.autoMerge && { mergeMethod: i.pull.autoMerge.mergeMethod } } : {}),
+      };
+    },
+    projectItemFields(owner, number, contentOrItemId) {
+      const p = findProject(owner, number);
+      const item: StoredItem | undefined = p.items.find((it) =>
+        it.id === contentOrItemId || ('draftId' in it.content ? false : `${it.content.repo.fullName}#${it.content.number}` === contentOrItemId),
+      );
+      if (!item) throw new Error(`fake GitHub: no item ${contentOrItemId} on ${owner}/${number}`);
+      const out: Record<string, string | number | null> = {};
+      for (const f of p.fields) {
+        const v = item.values.get(f.id);
+        out[f.name] = !v ? null : 'optionId' in v ? (f.options.find((o) => o.id === v.optionId)?.name ?? null) : 'number' in v ? v.number : 'date' in v ? v.date : v.text;
+      }
+      return out;
+    },
+    branches(repoName) {
+      const [owner = '', name = ''] = repoName.split('/');
+      const repo = store.repo(owner, name);
+      if (!repo) throw new Error(`fake GitHub: no repository ${repoName}`);
+      return Object.fromEntries(repo.refs);
+    },
+    setMergeState(ref, state, headSha) {
+      const p = lookup(ref).pull;
+      if (!p) throw new Error(`fake GitHub: ${ref} is not a pull request`);
+      p.mergeStateStatus = state;
+      if (headSha !== undefined) p.headSha = headSha;
+    },
+    close() {
+      return new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}

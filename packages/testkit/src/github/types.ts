@@ -1,0 +1,201 @@
+/**
+ * Fixture format and public types of the fake GitHub server.
+ *
+ * A fixture is plain data (JSON-serialisable): repositories with issues and pull requests, and
+ * Projects v2 boards. References between issues use `#N` (same repository) or `owner/repo#N`.
+ */
+
+/** GitHub's `author_association` / `CommentAuthorAssociation` values. */
+export type FakeAuthorAssociation =
+  | 'OWNER'
+  | 'MEMBER'
+  | 'COLLABORATOR'
+  | 'CONTRIBUTOR'
+  | 'FIRST_TIME_CONTRIBUTOR'
+  | 'FIRST_TIMER'
+  | 'MANNEQUIN'
+  | 'NONE';
+
+/** `PullRequest.mergeStateStatus` values. */
+export type FakeMergeStateStatus =
+  | 'BEHIND'
+  | 'BLOCKED'
+  | 'CLEAN'
+  | 'DIRTY'
+  | 'DRAFT'
+  | 'HAS_HOOKS'
+  | 'UNKNOWN'
+  | 'UNSTABLE';
+
+export interface FakeCommentFixture {
+  readonly body: string;
+  /** @default the fixture's viewer */
+  readonly author?: string;
+  /** @default 'MEMBER' */
+  readonly authorAssociation?: FakeAuthorAssociation;
+}
+
+export interface FakeIssueFixture {
+  /** Issue number; shares the number space with the repository's pull requests. */
+  readonly number: number;
+  readonly title: string;
+  readonly body?: string | null;
+  /** @default 'open' */
+  readonly state?: 'open' | 'closed';
+  /** @default 'completed' when closed, else null */
+  readonly stateReason?: 'completed' | 'not_planned' | 'reopened' | 'duplicate' | null;
+  /** Login of the author. @default 'octocat' */
+  readonly author?: string;
+  /** @default 'MEMBER' */
+  readonly authorAssociation?: FakeAuthorAssociation;
+  readonly labels?: readonly string[];
+  readonly assignees?: readonly string[];
+  /** Milestone number (created on the repository on the fly). */
+  readonly milestone?: number;
+  /** Native "blocked by" links: `#N` or `owner/repo#N`. */
+  readonly blockedBy?: readonly string[];
+  /** Native parent issue (this issue is its sub-issue): `#N` or `owner/repo#N`. */
+  readonly parent?: string;
+  /** ISO-8601. @default a fixed date derived from the number */
+  readonly createdAt?: string;
+  /** ISO-8601. @default createdAt */
+  readonly updatedAt?: string;
+  readonly comments?: readonly FakeCommentFixture[];
+}
+
+export interface FakePullFixture {
+  readonly number: number;
+  readonly title: string;
+  readonly body?: string | null;
+  /** @default 'open' */
+  readonly state?: 'open' | 'closed';
+  /** @default false */
+  readonly merged?: boolean;
+  /** @default false */
+  readonly draft?: boolean;
+  /** @default `pr-<number>` */
+  readonly headRef?: string;
+  /** @default a sha derived from the number */
+  readonly headSha?: string;
+  /** @default the repository's default branch */
+  readonly baseRef?: string;
+  /** @default 'CLEAN' */
+  readonly mergeStateStatus?: FakeMergeStateStatus;
+  /** @default 'octocat' */
+  readonly author?: string;
+  readonly labels?: readonly string[];
+}
+
+export interface FakeLabelFixture {
+  readonly name: string;
+  /** 6 hex digits, no `#`. @default 'ededed' */
+  readonly color?: string;
+  readonly description?: string | null;
+}
+
+export interface FakeRepoFixture {
+  readonly owner: string;
+  readonly name: string;
+  /** @default 'Organization' */
+  readonly ownerType?: 'Organization' | 'User';
+  /** @default 'main' */
+  readonly defaultBranch?: string;
+  /** `Repository.autoMergeAllowed`. @default true */
+  readonly autoMergeAllowed?: boolean;
+  /** Repository labels (issue labels are created on the fly too). */
+  readonly labels?: readonly (string | FakeLabelFixture)[];
+  readonly issues?: readonly FakeIssueFixture[];
+  readonly pulls?: readonly FakePullFixture[];
+  /** Extra branches: name → sha. The default branch always exists. */
+  readonly branches?: Readonly<Record<string, string>>;
+}
+
+export type FakeProjectFieldFixture =
+  | { readonly name: string; readonly type: 'SINGLE_SELECT'; readonly options: readonly string[] }
+  | { readonly name: string; readonly type: 'NUMBER' | 'TEXT' | 'DATE' };
+
+export interface FakeProjectItemFixture {
+  /** The issue or pull request on the board: `owner/repo#N`. Exactly one of `content` / `draft`. */
+  readonly content?: string;
+  /** A draft issue that lives only on the board. */
+  readonly draft?: { readonly title: string; readonly body?: string };
+  /** Field values by field name: an option name for single-select fields, else the value. */
+  readonly fields?: Readonly<Record<string, string | number>>;
+  /** @default false */
+  readonly archived?: boolean;
+}
+
+export interface FakeProjectFixture {
+  /** Login of the organization or user that owns the board. */
+  readonly owner: string;
+  /** @default 'organization' */
+  readonly ownerType?: 'organization' | 'user';
+  readonly number: number;
+  readonly title: string;
+  /**
+   * Custom fields. A single-select `Status` field (Todo, In Progress, Done) is added when absent.
+   */
+  readonly fields?: readonly FakeProjectFieldFixture[];
+  readonly items: readonly FakeProjectItemFixture[];
+}
+
+/** Everything the fake serves. */
+export interface FakeGitHubFixture {
+  readonly repos: readonly FakeRepoFixture[];
+  readonly projects?: readonly FakeProjectFixture[];
+  /** Login the token belongs to (author of comments written through the API). @default 'pco-bot' */
+  readonly viewer?: string;
+}
+
+/** A scripted failure. */
+export type FakeGitHubFault =
+  /** Primary rate limit: REST 403 (or `status`) with `x-ratelimit-remaining: 0`; GraphQL 200 + RATE_LIMITED. */
+  | { readonly kind: 'primary'; readonly status?: 403 | 429 }
+  /** Secondary rate limit message; with `retry-after: <retryAfter>` unless `retryAfter` is null. */
+  | { readonly kind: 'secondary'; readonly status?: 403 | 429; readonly retryAfter?: number | null }
+  /** An HTTP 5xx with GitHub's body. */
+  | { readonly kind: 'server-error'; readonly status?: 500 | 502 | 503 | 504 }
+  /** GraphQL 200 with "Something went wrong while executing your query". */
+  | { readonly kind: 'graphql-internal' };
+
+export interface FaultMatch {
+  /** HTTP method, e.g. `POST`. */
+  readonly method?: string;
+  /** Route template (`GET /repos/{owner}/{repo}/issues`) or `POST /graphql`. */
+  readonly route?: string;
+  /** GraphQL operation key as in {@link RecordedRequest.operation}. */
+  readonly operation?: string;
+}
+
+export interface StartFakeGitHubOptions {
+  /** When set, requests must carry this token (`token`, `bearer` or `Bearer`); else 401. */
+  readonly token?: string;
+  /** Clock in epoch ms (timestamps, rate-limit windows). @default Date.now */
+  readonly now?: () => number;
+  /** Primary rate-limit budget per resource and window. @default 5000 */
+  readonly rateLimit?: number;
+  /** Rate-limit window. @default 3_600_000 */
+  readonly rateLimitWindowMs?: number;
+  /** Share of requests (0..1) answered with a 502. @default 0 */
+  readonly serverErrorRate?: number;
+  /** Seed for the 5xx draws. @default 1 */
+  readonly seed?: number;
+  /** Validate GraphQL documents against the (patched) schema. @default true */
+  readonly validateGraphQL?: boolean;
+}
+
+/** One request the fake received. */
+export interface RecordedRequest {
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  /** Route template, e.g. `GET /repos/{owner}/{repo}/issues`, or `POST /graphql`. */
+  readonly route: string;
+  /** For GraphQL: `query IssuesPage` (the operation name) or `mutation addComment` (first field). */
+  readonly operation?: string;
+  readonly body?: unknown;
+  readonly status: number;
+  /** Epoch ms by the fake's clock. */
+  readonly at: number;
+}
