@@ -1,1 +1,17 @@
-export {};
+export { AgentPool } from './agent-pool.js';
+export { PoolError } from './errors.js';
+export type { PoolErrorCode } from './errors.js';
+export { ManualClock } from './manual-clock.js';
+export type { RunUntilSettledOptions } from './manual-clock.js';
+export type {
+  AcquireOptions,
+  AgentLease,
+  AgentPoolEvents,
+  AgentPoolOptions,
+  AgentState,
+  AgentStats,
+  Clock,
+  PoolStats,
+  ReleaseOutcome,
+  Timers,
+} from './types.js';

@@ -1,0 +1,12 @@
+import { PcoError } from '@pco/graph';
+
+/** Codes of {@link PoolError}. */
+export type PoolErrorCode = 'POOL_INVALID_OPTIONS' | 'POOL_CLOSED' | 'POOL_LEASE_RELEASED';
+
+/** Misuse of an {@link AgentPool} (bad options, a lease released twice, use after close). */
+export class PoolError extends PcoError {
+  declare readonly code: PoolErrorCode;
+  constructor(code: PoolErrorCode, message: string, options: { readonly cause?: unknown; readonly context?: Readonly<Record<string, unknown>> } = {}) {
+    super(code, message, options);
+  }
+}
