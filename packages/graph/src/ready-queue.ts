@@ -72,9 +72,9 @@ export class ReadyQueue {
       }
     }
     this.wire(0, nodes, true);
-    this.computeLevels(0);
     const skipped: SkippedTask[] = [];
     for (const [i, ref] of unknown) this.skipFrom(i, ref, skipped);
+    this.computeLevels(0);
     for (let i = 0; i < this.ids.length; i++) {
       if (this.status[i] === PENDING && this.remaining[i] === 0) this.makeReady(i);
     }
@@ -189,6 +189,7 @@ export class ReadyQueue {
     this.origin[i] = id;
     const skipped: SkippedTask[] = [];
     this.skipDependents(i, id, skipped);
+    this.lowerAncestors(skipped);
     return skipped;
   }
 
@@ -202,6 +203,7 @@ export class ReadyQueue {
     if (s !== PENDING && s !== READY) this.badTransition(i, 'skip');
     const skipped: SkippedTask[] = [];
     this.skipFrom(i, because, skipped);
+    this.lowerAncestors(skipped);
     return skipped;
   }
 
@@ -224,22 +226,24 @@ export class ReadyQueue {
     const first = this.ids.length;
     for (const node of nodes) this.append(node);
     this.wire(first, nodes, false);
-    this.computeLevels(first);
-    for (let i = first; i < this.ids.length; i++) {
-      for (const d of this.deps[i]!) if (d < first) this.raise(d, this.est[d]! + this.level[i]!);
-    }
-    const ready: string[] = [];
     const skipped: SkippedTask[] = [];
-    // New tasks in topological order (Kahn restricted to the batch): a task's status follows
-    // from its dependencies' final status in this batch.
-    for (const i of this.batchOrder(first)) {
+    // New tasks in topological order (Kahn restricted to the batch), so a task sees whether a
+    // dependency in the same batch was skipped.
+    const order = this.batchOrder(first);
+    for (const i of order) {
       if (this.status[i] !== PENDING) continue;
       const cause = this.blockedCause(i);
       if (cause !== undefined) this.skipFrom(i, cause, skipped, cause);
-      else if (this.remaining[i] === 0) {
+    }
+    this.computeLevels(first);
+    const ready: string[] = [];
+    for (const i of order) {
+      if (this.status[i] !== PENDING) continue;
+      if (this.remaining[i] === 0) {
         this.makeReady(i);
         ready.push(this.ids[i]!);
       }
+      for (const d of this.deps[i]!) if (d < first) this.raise(d, this.est[d]! + this.level[i]!);
     }
     return { ok: true, ready, skipped };
   }
@@ -267,6 +271,7 @@ export class ReadyQueue {
     const ds = this.status[d]!;
     if (ds === FAILED || ds === SKIPPED) {
       this.skipFrom(i, this.origin[d]!, skipped, this.origin[d]!);
+      this.lowerAncestors(skipped);
       return { ok: true, ready: NONE, skipped };
     }
     if (ds !== DONE) {
@@ -344,14 +349,41 @@ export class ReadyQueue {
     }
   }
 
+  /** Own estimate plus the highest level among the dependents still waiting to start. */
+  private levelFromDependents(i: number): number {
+    let below = 0;
+    for (const s of this.succ[i]!) {
+      const st = this.status[s];
+      if ((st === PENDING || st === READY) && this.level[s]! > below) below = this.level[s]!;
+    }
+    return this.est[i]! + below;
+  }
+
+  /**
+   * After tasks were skipped, their unstarted ancestors no longer wait on them: lower the
+   * ancestors' bottom levels (transitively, only as far as a level actually drops).
+   */
+  private lowerAncestors(skipped: readonly SkippedTask[]): void {
+    const work: number[] = [];
+    for (const s of skipped) for (const d of this.deps[this.index.get(s.id)!]!) work.push(d);
+    while (work.length > 0) {
+      const i = work.pop()!;
+      const st = this.status[i];
+      if (st !== PENDING && st !== READY) continue;
+      const value = this.levelFromDependents(i);
+      if (value >= this.level[i]!) continue;
+      this.level[i] = value;
+      if (st === READY) this.heap.update(i);
+      for (const d of this.deps[i]!) work.push(d);
+    }
+  }
+
   /** Bottom levels of tasks `first..` (they have no dependents outside that range yet). */
   private computeLevels(first: number): void {
     const order = this.batchOrder(first);
     for (let k = order.length - 1; k >= 0; k--) {
       const i = order[k]!;
-      let below = 0;
-      for (const s of this.succ[i]!) if (this.level[s]! > below) below = this.level[s]!;
-      this.level[i] = this.est[i]! + below;
+      this.level[i] = this.levelFromDependents(i);
     }
   }
 
@@ -430,8 +462,8 @@ export class ReadyQueue {
   }
 
   /**
-   * A path `from → ... → to` following dependency edges, or undefined. Only unstarted tasks can
-   * lie on such a path when `to` has not started (a started task's dependencies are all done).
+   * A path `from → ... → to` following dependency edges, or undefined. When `to` has not
+   * started, no done or running task lies on such a path (their dependencies are all done).
    */
   private pathThroughDependencies(from: number, to: number): number[] | undefined {
     const parent = new Map<number, number>([[from, -1]]);
@@ -444,7 +476,7 @@ export class ReadyQueue {
         return path.reverse();
       }
       const su = this.status[u];
-      if (su !== PENDING && su !== READY) continue;
+      if (su === DONE || su === RUNNING) continue;
       for (const d of this.deps[u]!) {
         if (!parent.has(d)) {
           parent.set(d, u);

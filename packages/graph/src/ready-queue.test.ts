@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { DependencyGraph, GraphError, ReadyQueue } from './index.js';
+
+const drain = (queue: ReadyQueue): string[] => {
+  const out: string[] = [];
+  for (let id = queue.next(); id !== undefined; id = queue.next()) out.push(id);
+  return out;
+};
+
+describe('ReadyQueue', () => {
+  it('hands out the ready task with the longest remaining path first, ties in insertion order', () => {
+    const queue = new ReadyQueue([
+      { id: 'short' },
+      { id: 'long', estimate: 1 },
+      { id: 'after-long', dependencies: ['long'], estimate: 5 },
+      { id: 'tie-a', estimate: 2 },
+      { id: 'tie-b', estimate: 2 },
+    ]);
+    expect(queue.priority('long')).toBe(6);
+    expect(drain(queue)).toEqual(['long', 'tie-a', 'tie-b', 'short']);
+  });
+
+  it('releases dependents the moment their last dependency is done (no waves)', () => {
+    const queue = new ReadyQueue([
+      { id: 'a' },
+      { id: 'b', estimate: 10 },
+      { id: 'c', dependencies: ['a'] },
+      { id: 'd', dependencies: ['a', 'b'] },
+    ]);
+    expect(queue.next()).toBe('b');
+    expect(queue.next()).toBe('a');
+    expect(queue.next()).toBeUndefined();
+    expect(queue.done('a')).toEqual(['c']);
+    expect(queue.next()).toBe('c');
+    expect(queue.state('d')).toBe('pending');
+    expect(queue.done('b')).toEqual(['d']);
+    expect(queue.counts).toEqual({ total: 4, pending: 0, ready: 1, running: 1, done: 2, failed: 0, skipped: 0 });
+  });
+
+  it('fail() skips every transitive dependent with the failed id and leaves independents alone', () => {
+    const queue = new ReadyQueue([
+      { id: 'a' },
+      { id: 'b', dependencies: ['a'] },
+      { id: 'c', dependencies: ['b'] },
+      { id: 'd', dependencies: ['c', 'x'] },
+      { id: 'x' },
+      { id: 'y', dependencies: ['x'] },
+    ]);
+    expect(queue.next()).toBe('a');
+    const skipped = queue.fail('a');
+    expect(skipped).toEqual([
+      { id: 'b', because: 'a' },
+      { id: 'c', because: 'a' },
+      { id: 'd', because: 'a' },
+    ]);
+    expect(queue.skippedBecause('d')).toBe('a');
+    expect(drain(queue)).toEqual(['x']);
+    expect(queue.done('x')).toEqual(['y']);
+    expect(queue.state('d')).toBe('skipped');
+  });
+
+  it('skip() removes a task that has not started, naming the reason, and its dependents name it', () => {
+    const queue = new ReadyQueue([{ id: 'a' }, { id: 'b', dependencies: ['a'] }, { id: 'c' }]);
+    expect(queue.skip('a', 'untrusted')).toEqual([
+      { id: 'a', because: 'untrusted' },
+      { id: 'b', because: 'a' },
+    ]);
+    expect(drain(queue)).toEqual(['c']);
+  });
+
+  it('starts tasks with unknown dependencies, and their dependents, as skipped', () => {
+    const queue = new DependencyGraph([
+      { id: 'a', dependencies: ['ghost'] },
+      { id: 'b', dependencies: ['a'] },
+      { id: 'c' },
+    ]).createQueue();
+    expect(queue.initiallySkipped).toEqual([
+      { id: 'a', because: 'ghost' },
+      { id: 'b', because: 'a' },
+    ]);
+    expect(drain(queue)).toEqual(['c']);
+  });
+
+  it('refuses structurally invalid graphs with a GraphError', () => {
+    expect(() => new ReadyQueue([{ id: 'a', dependencies: ['b'] }, { id: 'b', dependencies: ['a'] }])).toThrowError(GraphError);
+    expect(() => new ReadyQueue([{ id: 'a' }, { id: 'a' }])).toThrowError(/duplicate task id "a"/);
+  });
+
+  it('requeue() puts a running task back, and the queue reports when it is finished', () => {
+    const queue = new ReadyQueue([{ id: 'a' }]);
+    expect(queue.next()).toBe('a');
+    queue.requeue('a');
+    expect(queue.state('a')).toBe('ready');
+    expect(queue.isFinished()).toBe(false);
+    expect(queue.next()).toBe('a');
+    queue.done('a');
+    expect(queue.isFinished()).toBe(true);
+  });
+
+  it('throws typed errors on misuse', () => {
+    const queue = new ReadyQueue([{ id: 'a' }, { id: 'b', dependencies: ['a'] }]);
+    expect(() => queue.done('a')).toThrowError(expect.objectContaining({ code: 'GRAPH_BAD_TRANSITION', message: 'cannot done() task "a": it is ready' }));
+    expect(() => queue.done('nope')).toThrowError(expect.objectContaining({ code: 'GRAPH_UNKNOWN_TASK', message: 'unknown task "nope"' }));
+    queue.next();
+    queue.done('a');
+    expect(() => queue.addDependency('a', 'b')).toThrowError(expect.objectContaining({ code: 'GRAPH_BAD_TRANSITION' }));
+  });
+
+  describe('dynamic updates', () => {
+    it('adds tasks while running: ready at once, waiting on running ones, or skipped after a failure', () => {
+      const queue = new ReadyQueue([{ id: 'a' }, { id: 'f' }]);
+      queue.next();
+      queue.next();
+      queue.fail('f');
+      const result = queue.add([
+        { id: 'n1' },
+        { id: 'n2', dependencies: ['a'] },
+        { id: 'n3', dependencies: ['f'] },
+        { id: 'n4', dependencies: ['n3'] },
+        { id: 'n5', dependencies: ['n1'] },
+      ]);
+      expect(result).toEqual({
+        ok: true,
+        ready: ['n1'],
+        skipped: [
+          { id: 'n3', because: 'f' },
+          { id: 'n4', because: 'f' },
+        ],
+      });
+      expect(queue.done('a')).toEqual(['n2']);
+    });
+
+    it('treats dependencies on done tasks as satisfied', () => {
+      const queue = new ReadyQueue([{ id: 'a' }]);
+      queue.next();
+      queue.done('a');
+      expect(queue.add([{ id: 'b', dependencies: ['a'] }])).toEqual({ ok: true, ready: ['b'], skipped: [] });
+    });
+
+    it('rejects a batch atomically: cycle among new tasks, unknown reference, duplicate id', () => {
+      const queue = new ReadyQueue([{ id: 'a' }]);
+      const result = queue.add([
+        { id: 'x', dependencies: ['y'] },
+        { id: 'y', dependencies: ['x'] },
+        { id: 'z', dependencies: ['nope'] },
+        { id: 'a' },
+      ]);
+      expect(result.ok).toBe(false);
+      expect(result.ok ? [] : result.issues.map((i) => i.message)).toEqual([
+        'duplicate task id "a" (defined 2 times)',
+        'task "z" depends on unknown task "nope"',
+        'dependency cycle: x → y → x',
+      ]);
+      expect(queue.has('x')).toBe(false);
+      expect(queue.size).toBe(1);
+    });
+
+    it('addDependency() refuses a change that would close a cycle, with the path, and changes nothing', () => {
+      const queue = new ReadyQueue([
+        { id: 'a' },
+        { id: 'b', dependencies: ['a'] },
+        { id: 'c', dependencies: ['b'] },
+      ]);
+      const result = queue.addDependency('a', 'c');
+      expect(result).toEqual({
+        ok: false,
+        issues: [{ kind: 'cycle', path: ['a', 'c', 'b', 'a'], message: 'dependency cycle: a → c → b → a' }],
+      });
+      expect(queue.dependenciesOf('a')).toEqual([]);
+      expect(queue.addDependency('a', 'a')).toMatchObject({ ok: false, issues: [{ kind: 'self-dependency' }] });
+      expect(queue.addDependency('a', 'zz')).toMatchObject({ ok: false, issues: [{ kind: 'unknown-dependency' }] });
+    });
+
+    it('addDependency() on a ready task makes it wait, and raises the priorities of the new ancestors', () => {
+      const queue = new ReadyQueue([{ id: 'a' }, { id: 'b' }, { id: 'c', estimate: 3 }]);
+      expect(queue.addDependency('c', 'b')).toEqual({ ok: true, ready: [], skipped: [] });
+      expect(queue.state('c')).toBe('pending');
+      expect(queue.priority('b')).toBe(4);
+      expect(queue.next()).toBe('b');
+      expect(queue.done('b')).toEqual(['c']);
+    });
+
+    it('raises priorities of transitive ancestors when a long task is added below them', () => {
+      const queue = new ReadyQueue([{ id: 'p' }, { id: 'q', dependencies: ['p'] }, { id: 'other', estimate: 5 }]);
+      expect(queue.peek()).toBe('other');
+      expect(queue.add([{ id: 'long', dependencies: ['q'], estimate: 10 }]).ok).toBe(true);
+      expect(queue.priority('q')).toBe(11);
+      expect(queue.priority('p')).toBe(12);
+      expect(queue.peek()).toBe('p');
+    });
+  });
+});
