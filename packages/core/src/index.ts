@@ -9,3 +9,4 @@ export type {
   TaskUpdate,
   TerminalTaskState,
 } from './types.js';
+export * from './journal/index.js';
