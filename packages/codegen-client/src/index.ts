@@ -1,1 +1,28 @@
-export {};
+export { CodegenClient } from './codegen-client.js';
+export type {
+  CodegenClientOptions,
+  ClientLimitsOptions,
+  RetryOptions,
+  CreateRunOutcome,
+  CreateRunOnceOptions,
+  CreateRunOnceResult,
+  FindRunOptions,
+} from './codegen-client.js';
+export { RunWatcher, waitForRuns } from './run-watcher.js';
+export type { RunWatcherOptions, RunWatcherEvents, WatchOptions, WaitForRunsOptions, RunWaitResult } from './run-watcher.js';
+export { RateLimiter, MemoryBucketStore, DEFAULT_RATE_LIMITS } from './rate-limiter.js';
+export type { BucketStore, RateLimit, RateLimiterOptions, CodegenOperation, Sleep } from './rate-limiter.js';
+export { CodegenApiError, CodegenInputError, RunWatchTimeoutError, isCodegenApiError } from './errors.js';
+export type { CodegenErrorKind, CodegenValidationIssue } from './errors.js';
+export {
+  KNOWN_STATUSES,
+  TERMINAL_STATUSES,
+  isKnownStatus,
+  isTerminal,
+  isSuccess,
+  needsInput,
+  isSettled,
+} from './statuses.js';
+export type { KnownStatus, RunStatus } from './statuses.js';
+export { toPullRequestRef, pullRequestsOf } from './pull-requests.js';
+export type * from './types.js';

@@ -1,1 +1,18 @@
-export {};
+export { startFakeCodegen } from './fake-codegen.js';
+export type {
+  FakeCodegen,
+  FakeCodegenOptions,
+  FakeCodegenUser,
+  FakeCodegenRepo,
+  FakeCodegenFaults,
+  FakeCodegenStats,
+  FakeCreatedRecord,
+  FakeRequestRecord,
+  FakeResponseRecord,
+  FakeRunRequest,
+  FakeCodegenInjectedFault,
+} from './fake-codegen.js';
+export { CODEGEN_RATE_LIMITS } from './rate-limits.js';
+export type { FakeCodegenOperation, CodegenRateLimit } from './rate-limits.js';
+export { parseFakeRunMarker } from './run-script.js';
+export type { FakeRunScript, FakeRunStep, FakeFinalStatus } from './run-script.js';

@@ -1,0 +1,250 @@
+/**
+ * The client's shared rate-limit budget: one bucket per endpoint, shared by every caller of one
+ * client, so ten concurrent workers queue instead of hitting 429s.
+ *
+ * Numbers are the documented per-token, per-endpoint limits (spec operation descriptions,
+ * research §6). The server's algorithm is not documented, so each bucket is a sliding window
+ * ("at most `limit` requests in any `windowMs`") widened by a small margin for network jitter:
+ * that is the strictest of the usual algorithms, so it stays within a token bucket, a fixed
+ * window or a sliding window with the same numbers.
+ */
+
+/** Endpoints of the client (each has its own bucket). */
+export type CodegenOperation =
+  | 'createRun'
+  | 'getRun'
+  | 'listRuns'
+  | 'resumeRun'
+  | 'getRunLogs'
+  | 'getCurrentUser'
+  | 'listOrganizations'
+  | 'listRepos';
+
+/** At most `limit` requests in any window of `windowMs` milliseconds. */
+export interface RateLimit {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/**
+ * The documented limits. Resume has no stated limit, so it has no bucket.
+ * (The API also documents 30/min for PR edits and 5/min for setup commands; this client has no
+ * methods for those endpoints.)
+ */
+export const DEFAULT_RATE_LIMITS: Readonly<Partial<Record<CodegenOperation, RateLimit>>> = Object.freeze({
+  createRun: { limit: 10, windowMs: 60_000 },
+  getRun: { limit: 60, windowMs: 30_000 },
+  listRuns: { limit: 60, windowMs: 30_000 },
+  getCurrentUser: { limit: 60, windowMs: 30_000 },
+  listOrganizations: { limit: 60, windowMs: 30_000 },
+  listRepos: { limit: 60, windowMs: 30_000 },
+  getRunLogs: { limit: 60, windowMs: 60_000 },
+});
+
+/**
+ * Where buckets live. The in-memory default serves one process; an implementation backed by a
+ * shared store (Redis, a database row with a lock) lets several processes share one budget.
+ * Both methods must be atomic per key.
+ */
+export interface BucketStore {
+  /**
+   * Takes one slot of `key` at `now` when fewer than `limit` slots were taken in the last
+   * `windowMs` and the key is not blocked, and returns 0. Otherwise takes nothing and returns
+   * the milliseconds to wait before asking again (> 0).
+   */
+  take(key: string, limit: number, windowMs: number, now: number): number | Promise<number>;
+  /** Blocks `key` until `until` (epoch ms), e.g. after a 429 with `Retry-After`. */
+  block(key: string, until: number): void | Promise<void>;
+}
+
+/** The default {@link BucketStore}: a sliding-window log per key in this process's memory. */
+export class MemoryBucketStore implements BucketStore {
+  private readonly buckets = new Map<string, { hits: number[]; blockedUntil: number }>();
+
+  take(key: string, limit: number, windowMs: number, now: number): number {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = { hits: [], blockedUntil: 0 };
+      this.buckets.set(key, bucket);
+    }
+    if (bucket.blockedUntil > now) return bucket.blockedUntil - now;
+    const hits = bucket.hits;
+    while (hits.length > 0 && (hits[0] as number) <= now - windowMs) hits.shift();
+    if (hits.length >= limit) return Math.max(1, (hits[hits.length - limit] as number) + windowMs - now);
+    hits.push(now);
+    return 0;
+  }
+
+  block(key: string, until: number): void {
+    const bucket = this.buckets.get(key) ?? { hits: [], blockedUntil: 0 };
+    bucket.blockedUntil = Math.max(bucket.blockedUntil, until);
+    this.buckets.set(key, bucket);
+  }
+}
+
+/** Waits `ms`, or rejects with the signal's reason when it aborts. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** The default {@link Sleep}: `setTimeout`, cancelled by the signal. */
+export const defaultSleep: Sleep = (ms, signal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** Options of {@link RateLimiter}. */
+export interface RateLimiterOptions {
+  /**
+   * Limits per endpoint, merged over {@link DEFAULT_RATE_LIMITS}; `null` removes an endpoint's
+   * bucket.
+   * @default DEFAULT_RATE_LIMITS
+   */
+  readonly limits?: Partial<Record<CodegenOperation, RateLimit | null>>;
+  /**
+   * Multiplies every window (use the fake's `timeScale` in tests and demos).
+   * @default 1
+   */
+  readonly timeScale?: number;
+  /**
+   * Milliseconds added to each (scaled) window to absorb network jitter between this process
+   * and the server.
+   * @default 10% of the scaled window, at most 1000
+   */
+  readonly marginMs?: number;
+  /** @default a new MemoryBucketStore */
+  readonly store?: BucketStore;
+  /** Prefix of every bucket key (the client uses a hash of the token, never the token). @default '' */
+  readonly keyPrefix?: string;
+  /** @default Date.now */
+  readonly now?: () => number;
+  /** @default setTimeout-based */
+  readonly sleep?: Sleep;
+}
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (reason: unknown) => void;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: () => void;
+}
+
+/**
+ * Hands out request slots per endpoint in FIFO order. `acquire('getRun')` resolves when a GET
+ * run may be sent without exceeding the budget.
+ */
+export class RateLimiter {
+  private readonly limits: Partial<Record<CodegenOperation, RateLimit>>;
+  private readonly timeScale: number;
+  private readonly marginMs: number | undefined;
+  private readonly store: BucketStore;
+  private readonly keyPrefix: string;
+  private readonly now: () => number;
+  private readonly sleep: Sleep;
+  private readonly queues = new Map<string, Waiter[]>();
+  private readonly pumps = new Map<string, AbortController>();
+
+  constructor(options: RateLimiterOptions = {}) {
+    const merged: Partial<Record<CodegenOperation, RateLimit>> = {};
+    const entries = { ...DEFAULT_RATE_LIMITS, ...options.limits } as Record<string, RateLimit | null | undefined>;
+    for (const [operation, limit] of Object.entries(entries)) {
+      if (limit) merged[operation as CodegenOperation] = limit;
+    }
+    this.limits = merged;
+    this.timeScale = options.timeScale ?? 1;
+    if (!(this.timeScale > 0)) throw new RangeError(`RateLimiter: timeScale must be > 0, got ${this.timeScale}`);
+    this.marginMs = options.marginMs;
+    this.store = options.store ?? new MemoryBucketStore();
+    this.keyPrefix = options.keyPrefix ?? '';
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** The effective window of an endpoint (scaled, with margin), or undefined when unlimited. */
+  windowOf(operation: CodegenOperation): { readonly limit: number; readonly windowMs: number } | undefined {
+    const limit = this.limits[operation];
+    if (!limit) return undefined;
+    const scaled = limit.windowMs * this.timeScale;
+    const margin = this.marginMs ?? Math.min(1000, scaled * 0.1);
+    return { limit: limit.limit, windowMs: scaled + margin };
+  }
+
+  /** Resolves when one request to `operation` may be sent; rejects when `signal` aborts. */
+  acquire(operation: CodegenOperation, signal?: AbortSignal): Promise<void> {
+    if (!this.limits[operation]) return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve();
+    const key = this.keyPrefix + operation;
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const queue = this.queues.get(key) ?? [];
+      this.queues.set(key, queue);
+      const waiter: Waiter = {
+        resolve: () => {
+          signal?.removeEventListener('abort', waiter.onAbort);
+          resolve();
+        },
+        reject,
+        signal,
+        onAbort: () => {
+          const index = queue.indexOf(waiter);
+          if (index >= 0) queue.splice(index, 1);
+          if (queue.length === 0) this.pumps.get(key)?.abort();
+          reject(signal?.reason);
+        },
+      };
+      signal?.addEventListener('abort', waiter.onAbort, { once: true });
+      queue.push(waiter);
+      this.pump(key, operation);
+    });
+  }
+
+  /** Blocks an endpoint for `ms` (scaled already by the caller), e.g. after a 429. */
+  async penalize(operation: CodegenOperation, ms: number): Promise<void> {
+    if (!this.limits[operation]) return;
+    await this.store.block(this.keyPrefix + operation, this.now() + ms);
+  }
+
+  private pump(key: string, operation: CodegenOperation): void {
+    if (this.pumps.has(key)) return;
+    const controller = new AbortController();
+    this.pumps.set(key, controller);
+    const queue = this.queues.get(key) as Waiter[];
+    const window = this.windowOf(operation) as { limit: number; windowMs: number };
+    void (async () => {
+      try {
+        while (queue.length > 0) {
+          const wait = await this.store.take(key, window.limit, window.windowMs, this.now());
+          if (wait <= 0) {
+            const waiter = queue.shift();
+            // A waiter aborted while `take` was pending wastes the slot: safe, never over budget.
+            waiter?.resolve();
+            continue;
+          }
+          try {
+            await this.sleep(wait, controller.signal);
+          } catch {
+            break; // every waiter left
+          }
+        }
+      } catch (error) {
+        // The store failed: fail the waiters rather than hang them.
+        for (const waiter of queue.splice(0)) waiter.reject(error);
+      } finally {
+        this.pumps.delete(key);
+        if (queue.length > 0) this.pump(key, operation);
+      }
+    })();
+  }
+}
