@@ -38,7 +38,7 @@ export function sampleBacklogFixture(): FakeGitHubFixture {
           issue(5, 'Payment provider client', 'Requires acme/platform#3 (the payment SDK v2).\n\nWrap the SDK behind our PaymentClient interface.', { labels: ['agent', 'backend'], author: 'bob', authorAssociation: 'COLLABORATOR' }),
           issue(6, 'Checkout flow', 'Wire the cart, payment and order creation together.\n\n## Dependencies\n- #3 (must be merged first: it creates the order)\n- #5\n', { labels: ['agent', 'backend'] }),
           issue(7, 'Order confirmation email', 'Depends-On: https://github.com/acme/shop/issues/6', { labels: ['agent', 'backend'] }),
-          issue(8, 'Inventory reservation', 'Reserve stock when an order is created. (Linked with GitHub\'s "blocked by".)', { labels: ['agent', 'backend'], blockedBy: ['#2'] }),
+          issue(8, 'Inventory reservation', 'Reserve stock when an order is created. (Linked natively in the sidebar.)', { labels: ['agent', 'backend'], blockedBy: ['#2'] }),
           issue(9, 'Cart page UI', 'Needs: #10, #11', { labels: ['agent', 'frontend'], parent: '#12' }),
           issue(10, 'Design system tokens', 'Colours, spacing and type scale.\n\nDepends on: none', { labels: ['agent', 'frontend'], author: 'carol', authorAssociation: 'OWNER' }),
           issue(11, 'Button component', 'After #10', { labels: ['agent', 'frontend'] }),
@@ -116,7 +116,7 @@ export const SAMPLE_BACKLOG_EXPECTED_DEPENDENCIES: Readonly<Record<number, reado
   12: ['acme/shop#9', 'acme/shop#13'],
   13: ['acme/shop#10'],
   14: [],
-  15: ['acme/shop#4'],
+  15: ['acme/shop#4'], // by a FIRST_TIME_CONTRIBUTOR: skipped as untrusted
   16: [],
   17: [], // acme/platform#4 is open and outside the task set: skipped as external-blocker
   18: [],
@@ -124,7 +124,7 @@ export const SAMPLE_BACKLOG_EXPECTED_DEPENDENCIES: Readonly<Record<number, reado
   21: ['acme/shop#4', 'acme/shop#9'],
   22: ['acme/shop#7', 'acme/shop#21'],
   23: ['acme/shop#3', 'acme/shop#4', 'acme/shop#22'],
-  24: ['acme/shop#6'],
+  24: ['acme/shop#6'], // by a CONTRIBUTOR: skipped as untrusted
 };
 
 export interface LargeBacklogOptions {

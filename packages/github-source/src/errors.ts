@@ -1,0 +1,73 @@
+import { PcoError } from '@pco/graph';
+
+/** Options passed to a github-source factory or class are invalid (names the field). */
+export class GitHubOptionsError extends PcoError {
+  constructor(message: string, context: Readonly<Record<string, unknown>> = {}) {
+    super('GITHUB_OPTIONS_INVALID', message, { context });
+  }
+}
+
+/**
+ * A GitHub API call failed (HTTP error, GraphQL error, network) after the client's retries.
+ * `context` has `status`, `operation` and, for GraphQL, the error `types`; never the token.
+ */
+export class GitHubApiError extends PcoError {
+  /** HTTP status, or 200 for GraphQL errors, or undefined for network failures. */
+  readonly status: number | undefined;
+  constructor(message: string, options: { readonly cause?: unknown; readonly context?: Readonly<Record<string, unknown>>; readonly status?: number | undefined } = {}) {
+    super('GITHUB_API', message, { cause: options.cause, context: { ...options.context, status: options.status } });
+    this.status = options.status;
+  }
+}
+
+/** A repository, project or issue named in the options does not exist or is not visible to the token. */
+export class GitHubNotFoundError extends PcoError {
+  constructor(message: string, context: Readonly<Record<string, unknown>> = {}, cause?: unknown) {
+    super('GITHUB_NOT_FOUND', message, { cause, context });
+  }
+}
+
+/** The operation was aborted through its AbortSignal. */
+export class GitHubAbortError extends PcoError {
+  constructor(message = 'The GitHub operation was aborted', cause?: unknown) {
+    super('GITHUB_ABORTED', message, { cause });
+  }
+}
+
+const TOKEN_PATTERN = /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g;
+
+/** Removes anything that looks like a GitHub token from a message. */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(TOKEN_PATTERN, '[REDACTED]');
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[REDACTED]');
+  return out;
+}
+
+interface OctokitLikeError {
+  readonly name?: string;
+  readonly message?: string;
+  readonly status?: number;
+  readonly errors?: readonly { readonly type?: string; readonly message?: string }[];
+}
+
+/**
+ * Wraps whatever Octokit threw into a {@link GitHubApiError} / {@link GitHubNotFoundError} /
+ * {@link GitHubAbortError}, naming the operation. Pass through PcoErrors unchanged.
+ */
+export function toGitHubError(error: unknown, operation: string, secrets: readonly string[] = []): PcoError {
+  if (error instanceof PcoError) return error;
+  const e = (error ?? {}) as OctokitLikeError;
+  if (e.name === 'AbortError' || (error instanceof DOMException && error.name === 'AbortError')) {
+    return new GitHubAbortError(`${operation} was aborted`, error);
+  }
+  const types = (e.errors ?? []).map((x) => x.type).filter((t): t is string => typeof t === 'string');
+  const message = redactSecrets(String(e.message ?? error), secrets);
+  if (e.status === 404 || (types.length > 0 && types.every((t) => t === 'NOT_FOUND'))) {
+    return new GitHubNotFoundError(`${operation}: ${message}`, { operation, status: e.status, types }, error);
+  }
+  return new GitHubApiError(`${operation} failed: ${message}`, {
+    cause: error,
+    status: e.status ?? (e.name === 'GraphqlResponseError' ? 200 : undefined),
+    context: { operation, ...(types.length > 0 ? { types } : {}) },
+  });
+}

@@ -1,0 +1,159 @@
+/**
+ * The Octokit client pco talks to GitHub with: @octokit/core plus REST and GraphQL pagination,
+ * retries for transient failures and throttling for rate limits, configured as the research
+ * recommends (shared/research/github-api.md §3.4–3.6):
+ *
+ * - 429 is in plugin-retry's `doNotRetry`, so every rate-limit response goes through
+ *   plugin-throttling, which honours `retry-after` and `x-ratelimit-reset` (plugin-retry would
+ *   back off 1/4/9 s and ignore them).
+ * - The throttling callbacks retry a bounded number of times, log, and give up when the wait
+ *   would exceed a budget (a primary reset can be an hour away).
+ * - All waits are multiplied by `timeScale` (ms per second), so tests run in milliseconds.
+ */
+import { Octokit } from '@octokit/core';
+import { paginateGraphQL } from '@octokit/plugin-paginate-graphql';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
+import { GitHubOptionsError } from './errors.js';
+import type { GitHubLogger } from './types.js';
+
+/** The Octokit class with pco's plugins, in the conventional order of the `octokit` package. */
+export const GitHubOctokit = Octokit.plugin(paginateRest, paginateGraphQL, retry, throttling);
+
+/** A configured client (what {@link createGitHubClient} returns). */
+export type GitHubClient = InstanceType<typeof GitHubOctokit>;
+
+export interface GitHubClientOptions {
+  /** Personal access token, fine-grained token or installation token. Never logged. */
+  readonly token?: string;
+  /**
+   * API root: `https://github.example.com/api/v3` for GitHub Enterprise Server, the fake's URL in tests.
+   * @default 'https://api.github.com'
+   */
+  readonly baseUrl?: string;
+  /** `fetch` implementation (injected into Octokit's `request.fetch`). @default globalThis.fetch */
+  readonly fetch?: typeof globalThis.fetch;
+  /** @default 'pco-github-source' */
+  readonly userAgent?: string;
+  /** Retries of one request after a primary or secondary rate limit. @default 2 */
+  readonly maxRateLimitRetries?: number;
+  /** Longest wait (seconds) accepted before giving up on a rate limit. @default 900 */
+  readonly maxRateLimitWaitSeconds?: number;
+  /** Retries after 5xx, network errors and GraphQL "Something went wrong" (backoff 1, 4, 9 s). @default 3 */
+  readonly retries?: number;
+  /** Milliseconds per second of every retry wait (1000 = real time; tests use 1). @default 1000 */
+  readonly timeScale?: number;
+  /**
+   * Minimum gap between writes (every non-GET and every GraphQL call), per GitHub's guidance.
+   * @default 1000
+   */
+  readonly writeSpacingMs?: number;
+  /** Minimum gap between writes that trigger notifications (comments, merges). @default 3000 */
+  readonly notificationSpacingMs?: number;
+  /** Secondary-limit wait when GitHub sends no `retry-after` (seconds). @default 60 */
+  readonly fallbackSecondaryWaitSeconds?: number;
+  /** Throttling scope: clients with the same id share their write queues. @default 'pco' */
+  readonly throttleId?: string;
+  /** Receives warnings about rate limits and retries. @default silent */
+  readonly logger?: GitHubLogger;
+}
+
+const DEFAULTS = {
+  baseUrl: 'https://api.github.com',
+  userAgent: 'pco-github-source',
+  maxRateLimitRetries: 2,
+  maxRateLimitWaitSeconds: 900,
+  retries: 3,
+  timeScale: 1000,
+  writeSpacingMs: 1000,
+  notificationSpacingMs: 3000,
+  fallbackSecondaryWaitSeconds: 60,
+  throttleId: 'pco',
+} as const;
+
+const silent: GitHubLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * Options that keep a test fast: waits scaled down 1000×, no write spacing, and a unique throttle
+ * scope so parallel tests do not share queues.
+ */
+export function testClientOptions(baseUrl: string, overrides: Partial<GitHubClientOptions> = {}): GitHubClientOptions {
+  return {
+    baseUrl,
+    token: 'test-token',
+    timeScale: 1,
+    writeSpacingMs: 0,
+    notificationSpacingMs: 0,
+    throttleId: `test-${Math.random().toString(36).slice(2)}`,
+    ...overrides,
+  };
+}
+
+/** Creates an Octokit client with pagination, retries and throttling configured. */
+export function createGitHubClient(options: GitHubClientOptions = {}): GitHubClient {
+  const o = { ...DEFAULTS, ...stripUndefined(options) };
+  for (const key of ['maxRateLimitRetries', 'maxRateLimitWaitSeconds', 'retries', 'timeScale', 'writeSpacingMs', 'notificationSpacingMs', 'fallbackSecondaryWaitSeconds'] as const) {
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new GitHubOptionsError(`createGitHubClient: ${key} must be a non-negative number, got ${String(v)}`, { field: key });
+    }
+  }
+  try {
+    new URL(o.baseUrl);
+  } catch (cause) {
+    throw new GitHubOptionsError(`createGitHubClient: baseUrl must be an absolute URL, got ${JSON.stringify(o.baseUrl)}`, { field: 'baseUrl', cause });
+  }
+  const log = o.logger ?? silent;
+  const onLimit = (kind: 'primary' | 'secondary') => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+    const details = { method: request.method, url: request.url, retryAfterSeconds: retryAfter, retryCount };
+    if (retryCount >= o.maxRateLimitRetries) {
+      log.warn(`GitHub ${kind} rate limit: giving up after ${retryCount} retries`, details);
+      return false;
+    }
+    if (retryAfter > o.maxRateLimitWaitSeconds) {
+      log.warn(`GitHub ${kind} rate limit: reset in ${retryAfter}s exceeds the ${o.maxRateLimitWaitSeconds}s budget`, details);
+      return false;
+    }
+    log.warn(`GitHub ${kind} rate limit: retrying in ${retryAfter}s`, details);
+    return true;
+  };
+  // Plugin-throttling's default groups are module-global; custom spacing needs groups of our own.
+  const customSpacing = o.writeSpacingMs !== DEFAULTS.writeSpacingMs || o.notificationSpacingMs !== DEFAULTS.notificationSpacingMs;
+  return new GitHubOctokit({
+    ...(o.token !== undefined ? { auth: o.token } : {}),
+    baseUrl: o.baseUrl.replace(/\/+$/, ''),
+    userAgent: o.userAgent,
+    request: { ...(o.fetch ? { fetch: o.fetch } : {}), retries: o.retries },
+    log: {
+      debug: (m: string) => log.debug(m),
+      info: (m: string) => log.info(m),
+      warn: (m: string) => log.warn(m),
+      error: (m: string) => log.error(m),
+    },
+    retry: {
+      retries: o.retries,
+      retryAfterBaseValue: o.timeScale,
+      // 429 goes to plugin-throttling, which reads retry-after / x-ratelimit-reset (research §3.6).
+      doNotRetry: [400, 401, 403, 404, 405, 409, 410, 422, 429, 451],
+    },
+    throttle: {
+      id: o.throttleId,
+      retryAfterBaseValue: o.timeScale,
+      fallbackSecondaryRateRetryAfter: o.fallbackSecondaryWaitSeconds,
+      onRateLimit: onLimit('primary'),
+      onSecondaryRateLimit: onLimit('secondary'),
+      ...(customSpacing
+        ? {
+            write: new Bottleneck.Group({ maxConcurrent: 1, minTime: o.writeSpacingMs }),
+            notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: o.notificationSpacingMs }),
+          }
+        : {}),
+    },
+  });
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
