@@ -10,3 +10,4 @@ export type {
   TerminalTaskState,
 } from './types.js';
 export * from './journal/index.js';
+export * from './config/index.js';

@@ -1,0 +1,14 @@
+export { PcoConfigSchema, LOG_LEVELS, AUTHOR_ASSOCIATIONS } from './schema.js';
+export type { PcoConfig, PcoConfigInput, FieldInfo, SectionInfo } from './schema.js';
+export { loadConfig, parseConfig, parseConfigText, findConfigFile, runRequirementIssues, CONFIG_FILE_NAMES } from './load-config.js';
+export type { LoadConfigOptions } from './load-config.js';
+export { envNameToPath, pathToEnvName, envOverrides, ENV_PREFIX } from './env-overrides.js';
+export type { ConfigOverride } from './env-overrides.js';
+export { formatConfigIssue, formatConfigIssues } from './issues.js';
+export type { ConfigIssue, ConfigResult } from './issues.js';
+export { createRedactor, redactConfig, secretValues, secretPaths, REDACTED } from './redact.js';
+export type { Redactor } from './redact.js';
+export { ConfigFileError } from './errors.js';
+export { renderStarterConfig } from './starter.js';
+export type { StarterConfigOptions } from './starter.js';
+export { renderConfigReference } from './reference.js';
