@@ -4,37 +4,59 @@
  * changed, `remove(i)` takes out any entry; every operation is O(log n).
  */
 export class PriorityHeap {
-  private readonly heap: number[] = [];
+  private heap: Int32Array;
+  private length = 0;
   /** Position of each index in `heap`, -1 when absent. */
-  private readonly pos: number[] = [];
+  private pos: Int32Array;
 
-  constructor(private readonly priority: readonly number[]) {}
+  constructor(
+    private priority: ArrayLike<number>,
+    capacity = 16,
+  ) {
+    this.heap = new Int32Array(Math.max(capacity, 1));
+    this.pos = new Int32Array(Math.max(capacity, 1)).fill(-1);
+  }
 
   get size(): number {
-    return this.heap.length;
+    return this.length;
+  }
+
+  /** Points the heap at a new priority array (after the owner grew it) and makes room for `capacity` indices. */
+  reset(priority: ArrayLike<number>, capacity: number): void {
+    this.priority = priority;
+    if (capacity > this.pos.length) {
+      const pos = new Int32Array(capacity).fill(-1);
+      pos.set(this.pos);
+      this.pos = pos;
+      const heap = new Int32Array(capacity);
+      heap.set(this.heap);
+      this.heap = heap;
+    }
   }
 
   has(i: number): boolean {
-    return (this.pos[i] ?? -1) >= 0;
+    return i < this.pos.length && this.pos[i]! >= 0;
   }
 
   peek(): number | undefined {
-    return this.heap[0];
+    return this.length > 0 ? this.heap[0] : undefined;
   }
 
   push(i: number): void {
-    this.heap.push(i);
-    this.pos[i] = this.heap.length - 1;
-    this.siftUp(this.heap.length - 1);
+    if (i >= this.pos.length || this.length >= this.heap.length) this.reset(this.priority, Math.max(2 * this.pos.length, i + 1));
+    this.heap[this.length] = i;
+    this.pos[i] = this.length;
+    this.length++;
+    this.siftUp(this.length - 1);
   }
 
   pop(): number | undefined {
+    if (this.length === 0) return undefined;
     const heap = this.heap;
-    if (heap.length === 0) return undefined;
     const top = heap[0]!;
-    const last = heap.pop()!;
     this.pos[top] = -1;
-    if (heap.length > 0) {
+    const last = heap[--this.length]!;
+    if (this.length > 0) {
       heap[0] = last;
       this.pos[last] = 0;
       this.siftDown(0);
@@ -43,13 +65,12 @@ export class PriorityHeap {
   }
 
   remove(i: number): void {
-    const p = this.pos[i] ?? -1;
-    if (p < 0) return;
-    const heap = this.heap;
-    const last = heap.pop()!;
+    if (!this.has(i)) return;
+    const p = this.pos[i]!;
     this.pos[i] = -1;
-    if (p < heap.length) {
-      heap[p] = last;
+    const last = this.heap[--this.length]!;
+    if (p < this.length) {
+      this.heap[p] = last;
       this.pos[last] = p;
       this.siftUp(p);
       this.siftDown(this.pos[last]!);
@@ -58,9 +79,8 @@ export class PriorityHeap {
 
   /** Restores order after the priority of `i` changed. */
   update(i: number): void {
-    const p = this.pos[i] ?? -1;
-    if (p < 0) return;
-    this.siftUp(p);
+    if (!this.has(i)) return;
+    this.siftUp(this.pos[i]!);
     this.siftDown(this.pos[i]!);
   }
 
@@ -87,7 +107,7 @@ export class PriorityHeap {
 
   private siftDown(p: number): void {
     const heap = this.heap;
-    const n = heap.length;
+    const n = this.length;
     const item = heap[p]!;
     for (;;) {
       let child = 2 * p + 1;

@@ -1,3 +1,4 @@
+import { EdgeLists } from './edge-lists.js';
 import { GraphError } from './errors.js';
 import { findCycles } from './find-cycles.js';
 import {
@@ -32,6 +33,9 @@ export interface ReadyQueueSource {
  * task is done, and skips every transitive dependent of a failure. No wave barriers, no rescans:
  * each operation costs O(log n) amortised, plus the edges it touches.
  *
+ * Priorities count only the dependents still waiting to start: they rise when tasks are added
+ * below and fall when dependents are skipped.
+ *
  * Tasks with unknown dependencies start `skipped` (see {@link ReadyQueue.initiallySkipped}).
  * Cycles, duplicate ids, self-dependencies and invalid estimates are refused with a
  * {@link GraphError} (`GRAPH_INVALID`): validate the graph first.
@@ -40,42 +44,99 @@ export class ReadyQueue {
   /** Tasks skipped at construction: unknown dependencies, and their dependents. */
   readonly initiallySkipped: readonly SkippedTask[];
 
-  private readonly ids: string[] = [];
+  private readonly ids: string[];
   private readonly index = new Map<string, number>();
-  private readonly est: number[] = [];
-  private readonly deps: number[][] = [];
-  private readonly succ: number[][] = [];
-  private readonly remaining: number[] = [];
-  private readonly status: number[] = [];
-  /** Bottom level: own estimate plus the longest path of estimates below. */
-  private readonly level: number[] = [];
+  private capacity: number;
+  private est: Float64Array;
+  /** Bottom level: own estimate plus the longest path of estimates below (unstarted dependents only). */
+  private level: Float64Array;
+  /** Dependencies not yet done. */
+  private remaining: Int32Array;
+  private status: Uint8Array;
+  private readonly deps: EdgeLists;
+  private readonly succ: EdgeLists;
   /** For skipped tasks: the id of the failed or skipped ancestor (or the given reason). */
-  private readonly because: (string | undefined)[] = [];
+  private readonly because = new Map<number, string>();
   /** For failed and skipped tasks: the id at the root of the failure (what dependents name). */
-  private readonly origin: (string | undefined)[] = [];
+  private readonly origin = new Map<number, string>();
   private readonly heap: PriorityHeap;
   private readonly stateCounts = [0, 0, 0, 0, 0, 0];
 
   constructor(source: ReadyQueueSource | Iterable<GraphNode>) {
-    this.heap = new PriorityHeap(this.level);
-    const nodes = isQueueSource(source) ? [...source.nodes()] : [...source];
-    const issues = checkBatch(nodes, () => false);
-    const structural = issues.filter((issue) => issue.kind !== 'unknown-dependency');
-    if (structural.length > 0) {
-      throw GraphError.fromReport({ ok: false, issues: structural, cycles: [] });
+    const nodes = isQueueSource(source) ? [...source.nodes()] : Array.isArray(source) ? (source as GraphNode[]) : [...source];
+    const n = nodes.length;
+    this.capacity = Math.max(n, 16);
+    this.ids = new Array<string>(n);
+    this.est = new Float64Array(this.capacity);
+    this.level = new Float64Array(this.capacity);
+    this.remaining = new Int32Array(this.capacity);
+    this.status = new Uint8Array(this.capacity);
+
+    // Pass 1: ids, duplicates, estimates.
+    const structural: GraphIssue[] = [];
+    let duplicates: Map<string, number> | undefined;
+    let totalRefs = 0;
+    for (let i = 0; i < n; i++) {
+      const node = nodes[i]!;
+      const id = node.id;
+      if (this.index.has(id)) {
+        duplicates ??= new Map();
+        duplicates.set(id, (duplicates.get(id) ?? 1) + 1);
+      } else this.index.set(id, i);
+      this.ids[i] = id;
+      const e = node.estimate;
+      if (e === undefined) this.est[i] = 1;
+      else if (typeof e === 'number' && Number.isFinite(e) && e >= 0) this.est[i] = e;
+      else if (this.index.get(id) === i) structural.push(invalidEstimateIssue(id, e));
+      totalRefs += node.dependencies?.length ?? 0;
     }
+    if (duplicates) structural.unshift(...[...duplicates].map(([id, count]) => duplicateIdIssue(id, count)));
+
+    // Pass 2: dependency edges as CSR; unknown references and self-dependencies.
+    const start = new Int32Array(n + 1);
+    let list = new Int32Array(totalRefs);
+    let m = 0;
     const unknown = new Map<number, string>();
-    for (const node of nodes) this.append(node);
-    for (let i = 0; i < nodes.length; i++) {
-      for (const ref of nodes[i]!.dependencies ?? NONE) {
-        if (!this.index.has(ref) && !unknown.has(i)) unknown.set(i, ref);
+    for (let i = 0; i < n; i++) {
+      start[i] = m;
+      const refs = nodes[i]!.dependencies;
+      if (refs === undefined) continue;
+      for (let r = 0; r < refs.length; r++) {
+        const ref = refs[r]!;
+        const j = this.index.get(ref);
+        if (j === undefined) {
+          if (!unknown.has(i)) unknown.set(i, ref);
+          continue;
+        }
+        if (j === i) {
+          if (this.index.get(ref) === i) structural.push(selfDependencyIssue(ref));
+          continue;
+        }
+        let seen = false;
+        for (let k = start[i]!; k < m; k++) if (list[k] === j) seen = true;
+        if (!seen) list[m++] = j;
       }
     }
-    this.wire(0, nodes, true);
+    start[n] = m;
+    if (m < list.length) list = list.slice(0, m);
+    this.deps = new EdgeLists(start, list);
+    this.succ = EdgeLists.reverse(this.deps);
+    for (let i = 0; i < n; i++) this.remaining[i] = start[i + 1]! - start[i]!;
+
+    // Topological order (Kahn); nodes left over sit on or behind a cycle.
+    const order = this.topologicalOrder(n);
+    if (order.length < n) structural.push(...this.cycleIssues(n));
+    if (structural.length > 0) throw GraphError.fromReport({ ok: false, issues: structural, cycles: [] });
+
+    this.heap = new PriorityHeap(this.level, this.capacity);
+    this.stateCounts[PENDING] = n;
     const skipped: SkippedTask[] = [];
-    for (const [i, ref] of unknown) this.skipFrom(i, ref, skipped);
-    this.computeLevels(0);
-    for (let i = 0; i < this.ids.length; i++) {
+    for (const [i, ref] of unknown) if (this.status[i] === PENDING) this.skipFrom(i, ref, skipped);
+    for (let k = n - 1; k >= 0; k--) {
+      const i = order[k]!;
+      this.level[i] = this.levelFromDependents(i);
+    }
+    for (let i = 0; i < n; i++) {
       if (this.status[i] === PENDING && this.remaining[i] === 0) this.makeReady(i);
     }
     this.initiallySkipped = skipped;
@@ -119,10 +180,10 @@ export class ReadyQueue {
   /** Why a skipped task was skipped: the failed/skipped ancestor's id or the given reason. */
   skippedBecause(id: string): string | undefined {
     const i = this.index.get(id);
-    return i === undefined ? undefined : this.because[i];
+    return i === undefined ? undefined : this.because.get(i);
   }
 
-  /** Bottom level of the task: its estimate plus the longest chain of estimates that waits on it. */
+  /** Bottom level of the task: its estimate plus the longest chain of estimates still waiting on it. */
   priority(id: string): number {
     return this.level[this.indexOf(id)]!;
   }
@@ -133,11 +194,11 @@ export class ReadyQueue {
   }
 
   dependenciesOf(id: string): readonly string[] {
-    return this.deps[this.indexOf(id)]!.map((d) => this.ids[d]!);
+    return this.deps.toArray(this.indexOf(id)).map((d) => this.ids[d]!);
   }
 
   dependentsOf(id: string): readonly string[] {
-    return this.succ[this.indexOf(id)]!.map((s) => this.ids[s]!);
+    return this.succ.toArray(this.indexOf(id)).map((s) => this.ids[s]!);
   }
 
   /** Every id, in insertion order. */
@@ -162,17 +223,17 @@ export class ReadyQueue {
   /** Marks a running task done and returns the ids of the dependents that became ready. */
   done(id: string): readonly string[] {
     const i = this.indexOf(id);
-    this.expect(i, RUNNING, 'done');
+    if (this.status[i] !== RUNNING) this.badTransition(i, 'done');
     this.setState(i, DONE);
     let released: string[] | undefined;
-    for (const s of this.succ[i]!) {
-      if (this.status[s] !== PENDING) continue;
-      const left = --this.remaining[s]!;
-      if (left === 0) {
-        this.makeReady(s);
-        (released ??= []).push(this.ids[s]!);
+    const { start, list, base, extra } = this.succ;
+    if (i < base) {
+      for (let k = start[i]!, end = start[i + 1]!; k < end; k++) {
+        if (this.release(list[k]!)) (released ??= []).push(this.ids[list[k]!]!);
       }
     }
+    const more = extra[i];
+    if (more) for (const s of more) if (this.release(s)) (released ??= []).push(this.ids[s]!);
     return released ?? NONE;
   }
 
@@ -186,7 +247,7 @@ export class ReadyQueue {
     if (s !== RUNNING && s !== READY) this.badTransition(i, 'fail');
     if (s === READY) this.heap.remove(i);
     this.setState(i, FAILED);
-    this.origin[i] = id;
+    this.origin.set(i, id);
     const skipped: SkippedTask[] = [];
     this.skipDependents(i, id, skipped);
     this.lowerAncestors(skipped);
@@ -210,7 +271,7 @@ export class ReadyQueue {
   /** Puts a running task back among the ready ones (a retry after backoff, or an interrupted run). */
   requeue(id: string): void {
     const i = this.indexOf(id);
-    this.expect(i, RUNNING, 'requeue');
+    if (this.status[i] !== RUNNING) this.badTransition(i, 'requeue');
     this.makeReady(i);
   }
 
@@ -225,7 +286,16 @@ export class ReadyQueue {
     if (issues.length > 0) return { ok: false, issues };
     const first = this.ids.length;
     for (const node of nodes) this.append(node);
-    this.wire(first, nodes, false);
+    for (let k = 0; k < nodes.length; k++) {
+      const i = first + k;
+      for (const ref of nodes[k]!.dependencies ?? NONE) {
+        const d = this.index.get(ref)!;
+        if (this.deps.includes(i, d)) continue;
+        this.deps.add(i, d);
+        this.succ.add(d, i);
+        if (this.status[d] !== DONE) this.remaining[i]!++;
+      }
+    }
     const skipped: SkippedTask[] = [];
     // New tasks in topological order (Kahn restricted to the batch), so a task sees whether a
     // dependency in the same batch was skipped.
@@ -235,7 +305,7 @@ export class ReadyQueue {
       const cause = this.blockedCause(i);
       if (cause !== undefined) this.skipFrom(i, cause, skipped, cause);
     }
-    this.computeLevels(first);
+    for (let k = order.length - 1; k >= 0; k--) this.level[order[k]!] = this.levelFromDependents(order[k]!);
     const ready: string[] = [];
     for (const i of order) {
       if (this.status[i] !== PENDING) continue;
@@ -243,7 +313,7 @@ export class ReadyQueue {
         this.makeReady(i);
         ready.push(this.ids[i]!);
       }
-      for (const d of this.deps[i]!) if (d < first) this.raise(d, this.est[d]! + this.level[i]!);
+      for (const d of this.deps.toArray(i)) if (d < first) this.raise(d, this.est[d]! + this.level[i]!);
     }
     return { ok: true, ready, skipped };
   }
@@ -260,17 +330,18 @@ export class ReadyQueue {
     if (id === dependsOn) return { ok: false, issues: [selfDependencyIssue(id)] };
     const d = this.index.get(dependsOn);
     if (d === undefined) return { ok: false, issues: [unknownDependencyIssue(id, dependsOn)] };
-    if (this.deps[i]!.includes(d)) return { ok: true, ready: NONE, skipped: NONE };
+    if (this.deps.includes(i, d)) return { ok: true, ready: NONE, skipped: NONE };
     const path = this.pathThroughDependencies(d, i);
     if (path !== undefined) {
       return { ok: false, issues: [cycleIssue([id, ...path.map((x) => this.ids[x]!)])] };
     }
-    this.deps[i]!.push(d);
-    this.succ[d]!.push(i);
+    this.deps.add(i, d);
+    this.succ.add(d, i);
     const skipped: SkippedTask[] = [];
     const ds = this.status[d]!;
     if (ds === FAILED || ds === SKIPPED) {
-      this.skipFrom(i, this.origin[d]!, skipped, this.origin[d]!);
+      const root = this.origin.get(d)!;
+      this.skipFrom(i, root, skipped, root);
       this.lowerAncestors(skipped);
       return { ok: true, ready: NONE, skipped };
     }
@@ -295,10 +366,6 @@ export class ReadyQueue {
     return i;
   }
 
-  private expect(i: number, state: number, op: string): void {
-    if (this.status[i] !== state) this.badTransition(i, op);
-  }
-
   private badTransition(i: number, op: string): never {
     const id = this.ids[i]!;
     const state = STATE_NAMES[this.status[i]!];
@@ -308,8 +375,7 @@ export class ReadyQueue {
   }
 
   private setState(i: number, s: number): void {
-    const old = this.status[i];
-    if (old !== undefined) this.stateCounts[old]!--;
+    this.stateCounts[this.status[i]!]!--;
     this.status[i] = s;
     this.stateCounts[s]!++;
   }
@@ -319,42 +385,81 @@ export class ReadyQueue {
     this.heap.push(i);
   }
 
+  /** One dependency of pending task `s` is done; true when `s` became ready. */
+  private release(s: number): boolean {
+    if (this.status[s] !== PENDING) return false;
+    if (--this.remaining[s]! !== 0) return false;
+    this.makeReady(s);
+    return true;
+  }
+
   private append(node: GraphNode): void {
     const i = this.ids.length;
+    if (i >= this.capacity) this.grow(2 * this.capacity);
     this.ids.push(node.id);
     this.index.set(node.id, i);
-    this.est.push(node.estimate ?? 1);
-    this.deps.push([]);
-    this.succ.push([]);
-    this.remaining.push(0);
-    this.level.push(0);
-    this.because.push(undefined);
-    this.origin.push(undefined);
-    this.status.push(PENDING);
+    this.est[i] = node.estimate ?? 1;
+    this.level[i] = 0;
+    this.remaining[i] = 0;
+    this.status[i] = PENDING;
     this.stateCounts[PENDING]!++;
   }
 
-  /** Resolves dependency ids of tasks `first..` into edges (unknown refs are left out here). */
-  private wire(first: number, nodes: readonly GraphNode[], initial: boolean): void {
-    for (let k = 0; k < nodes.length; k++) {
-      const i = first + k;
-      const deps = this.deps[i]!;
-      for (const ref of nodes[k]!.dependencies ?? NONE) {
-        const d = this.index.get(ref);
-        if (d === undefined || deps.includes(d)) continue;
-        deps.push(d);
-        this.succ[d]!.push(i);
-        if (initial || this.status[d] !== DONE) this.remaining[i]!++;
+  private grow(capacity: number): void {
+    const grow = <T extends Float64Array | Int32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const next = make(capacity);
+      next.set(old);
+      return next;
+    };
+    this.est = grow(this.est, (c) => new Float64Array(c));
+    this.level = grow(this.level, (c) => new Float64Array(c));
+    this.remaining = grow(this.remaining, (c) => new Int32Array(c));
+    this.status = grow(this.status, (c) => new Uint8Array(c));
+    this.capacity = capacity;
+    this.heap.reset(this.level, capacity);
+  }
+
+  /** Kahn's order of the first `n` nodes (those in the CSR block). */
+  private topologicalOrder(n: number): Int32Array {
+    const indegree = this.remaining.slice(0, n);
+    const order = new Int32Array(n);
+    let tail = 0;
+    for (let i = 0; i < n; i++) if (indegree[i] === 0) order[tail++] = i;
+    const { start, list } = this.succ;
+    for (let head = 0; head < tail; head++) {
+      const u = order[head]!;
+      for (let k = start[u]!, end = start[u + 1]!; k < end; k++) {
+        const s = list[k]!;
+        if (--indegree[s]! === 0) order[tail++] = s;
       }
     }
+    return order.subarray(0, tail);
+  }
+
+  /** The cycle issues of the initial graph (slow path, only when Kahn's order came up short). */
+  private cycleIssues(n: number): GraphIssue[] {
+    const edges: number[][] = [];
+    for (let i = 0; i < n; i++) edges.push(this.index.get(this.ids[i]!) === i ? this.deps.toArray(i) : []);
+    return findCycles(edges).map((cycle) => cycleIssue(cycle.map((i) => this.ids[i]!)));
   }
 
   /** Own estimate plus the highest level among the dependents still waiting to start. */
   private levelFromDependents(i: number): number {
     let below = 0;
-    for (const s of this.succ[i]!) {
-      const st = this.status[s];
-      if ((st === PENDING || st === READY) && this.level[s]! > below) below = this.level[s]!;
+    const { start, list, base, extra } = this.succ;
+    if (i < base) {
+      for (let k = start[i]!, end = start[i + 1]!; k < end; k++) {
+        const s = list[k]!;
+        const st = this.status[s];
+        if ((st === PENDING || st === READY) && this.level[s]! > below) below = this.level[s]!;
+      }
+    }
+    const more = extra[i];
+    if (more) {
+      for (const s of more) {
+        const st = this.status[s];
+        if ((st === PENDING || st === READY) && this.level[s]! > below) below = this.level[s]!;
+      }
     }
     return this.est[i]! + below;
   }
@@ -365,7 +470,7 @@ export class ReadyQueue {
    */
   private lowerAncestors(skipped: readonly SkippedTask[]): void {
     const work: number[] = [];
-    for (const s of skipped) for (const d of this.deps[this.index.get(s.id)!]!) work.push(d);
+    for (const s of skipped) work.push(...this.deps.toArray(this.index.get(s.id)!));
     while (work.length > 0) {
       const i = work.pop()!;
       const st = this.status[i];
@@ -374,16 +479,7 @@ export class ReadyQueue {
       if (value >= this.level[i]!) continue;
       this.level[i] = value;
       if (st === READY) this.heap.update(i);
-      for (const d of this.deps[i]!) work.push(d);
-    }
-  }
-
-  /** Bottom levels of tasks `first..` (they have no dependents outside that range yet). */
-  private computeLevels(first: number): void {
-    const order = this.batchOrder(first);
-    for (let k = order.length - 1; k >= 0; k--) {
-      const i = order[k]!;
-      this.level[i] = this.levelFromDependents(i);
+      work.push(...this.deps.toArray(i));
     }
   }
 
@@ -392,19 +488,19 @@ export class ReadyQueue {
     const n = this.ids.length - first;
     const indegree = new Int32Array(n);
     for (let i = first; i < this.ids.length; i++) {
-      for (const d of this.deps[i]!) if (d >= first) indegree[i - first]!++;
+      for (const d of this.deps.toArray(i)) if (d >= first) indegree[i - first]!++;
     }
     const order: number[] = [];
     for (let k = 0; k < n; k++) if (indegree[k] === 0) order.push(first + k);
     for (let head = 0; head < order.length; head++) {
-      for (const s of this.succ[order[head]!]!) {
+      for (const s of this.succ.toArray(order[head]!)) {
         if (s >= first && --indegree[s - first]! === 0) order.push(s);
       }
     }
     return order;
   }
 
-  /** Raises the bottom level of `i` (and, transitively, of its unstarted ancestors). */
+  /** Raises the bottom level of `start` (and, transitively, of its unstarted ancestors). */
   private raise(start: number, candidate: number): void {
     const stack: number[] = [start];
     const values: number[] = [candidate];
@@ -415,7 +511,7 @@ export class ReadyQueue {
       if (value <= this.level[i]! || (s !== PENDING && s !== READY)) continue;
       this.level[i] = value;
       if (s === READY) this.heap.update(i);
-      for (const d of this.deps[i]!) {
+      for (const d of this.deps.toArray(i)) {
         stack.push(d);
         values.push(this.est[d]! + value);
       }
@@ -424,9 +520,9 @@ export class ReadyQueue {
 
   /** The root cause that blocks a new task: a failed dependency, or what its skip goes back to. */
   private blockedCause(i: number): string | undefined {
-    for (const d of this.deps[i]!) {
+    for (const d of this.deps.toArray(i)) {
       const s = this.status[d];
-      if (s === FAILED || s === SKIPPED) return this.origin[d];
+      if (s === FAILED || s === SKIPPED) return this.origin.get(d);
     }
     return undefined;
   }
@@ -438,8 +534,8 @@ export class ReadyQueue {
   private skipFrom(i: number, because: string, out: SkippedTask[], root: string = this.ids[i]!): void {
     if (this.status[i] === READY) this.heap.remove(i);
     this.setState(i, SKIPPED);
-    this.because[i] = because;
-    this.origin[i] = root;
+    this.because.set(i, because);
+    this.origin.set(i, root);
     out.push({ id: this.ids[i]!, because });
     this.skipDependents(i, root, out);
   }
@@ -448,13 +544,13 @@ export class ReadyQueue {
     const stack = [start];
     while (stack.length > 0) {
       const i = stack.pop()!;
-      for (const s of this.succ[i]!) {
+      for (const s of this.succ.toArray(i)) {
         const st = this.status[s];
         if (st !== PENDING && st !== READY) continue;
         if (st === READY) this.heap.remove(s);
         this.setState(s, SKIPPED);
-        this.because[s] = because;
-        this.origin[s] = because;
+        this.because.set(s, because);
+        this.origin.set(s, because);
         out.push({ id: this.ids[s]!, because });
         stack.push(s);
       }
@@ -477,7 +573,7 @@ export class ReadyQueue {
       }
       const su = this.status[u];
       if (su === DONE || su === RUNNING) continue;
-      for (const d of this.deps[u]!) {
+      for (const d of this.deps.toArray(u)) {
         if (!parent.has(d)) {
           parent.set(d, u);
           stack.push(d);
