@@ -9,5 +9,29 @@ export type {
   TaskUpdate,
   TerminalTaskState,
 } from './types.js';
+export type {
+  DoneOutcome,
+  ExecutionContext,
+  Executor,
+  ExecutorOutcome,
+  FailedOutcome,
+  JournalEntry,
+  NeedsInputOutcome,
+  OutcomeBase,
+  PreviousAttempt,
+  RunCheckpoint,
+  RunJournal,
+} from './types.js';
+export { Orchestrator } from './orchestrator.js';
+export { ORCHESTRATOR_DEFAULTS } from './options.js';
+export type { OrchestratorOptions, OrchestratorPoolOptions, RetryOptions, RunOptions } from './options.js';
+export type { OrchestratorEventName, OrchestratorEvents, RunEventBase, TaskEventBase } from './events.js';
+export { OrchestratorError, RunStoppedError, TaskTimeoutError } from './errors.js';
+export type { OrchestratorErrorCode, StopMode } from './errors.js';
+export { CSV_COLUMNS, toCSV, toJSON } from './results.js';
+export type { CsvOptions, ProgressSnapshot, RunningTask, RunSummary, StateCounts } from './results.js';
+export { replayJournal } from './journal-replay.js';
+export type { JournalReplay, OpenAttempt, ReplayedTask } from './journal-replay.js';
+export { backoffDelay, isTransientError } from './retry-policy.js';
 export * from './journal/index.js';
 export * from './config/index.js';

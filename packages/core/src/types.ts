@@ -115,3 +115,183 @@ export interface TaskUpdate {
 export interface Reporter {
   report(update: TaskUpdate, signal?: AbortSignal): Promise<void>;
 }
+
+// ---- Executors ------------------------------------------------------------------------------
+
+/** What an executor says about one attempt. Discriminated by `status`. */
+export type ExecutorOutcome = DoneOutcome | FailedOutcome | NeedsInputOutcome;
+
+/** Fields every outcome may carry. */
+export interface OutcomeBase {
+  /** Remote run id (e.g. the Codegen agent run id), when one was created. */
+  readonly agentRunId?: number | string;
+  /** Link to the remote run's web UI. */
+  readonly webUrl?: string;
+  readonly summary?: string;
+  /**
+   * Tasks discovered while working. They join the running graph like `orc.add()` (cycle-checked;
+   * a rejected batch is reported with a `tasks:rejected` event and does not fail this task).
+   */
+  readonly newTasks?: readonly Task[];
+}
+
+/** The task is done. */
+export interface DoneOutcome extends OutcomeBase {
+  readonly status: 'done';
+  /** Full result text. */
+  readonly result?: string;
+  readonly pullRequests?: readonly PullRequestRef[];
+}
+
+/** The attempt failed. */
+export interface FailedOutcome extends OutcomeBase {
+  readonly status: 'failed';
+  /** Why (an Error or a sentence). Secrets listed in `OrchestratorOptions.secrets` are redacted. */
+  readonly error: unknown;
+  /**
+   * True for a temporary condition (network, 5xx, 429, a timeout worth repeating): the
+   * orchestrator retries with back-off while attempts remain. False or absent: fails at once.
+   */
+  readonly transient?: boolean;
+  /** Minimum wait before the retry (e.g. from a `Retry-After` header). */
+  readonly retryAfterMs?: number;
+  readonly result?: string;
+}
+
+/** The agent waits for a human (Codegen `PAUSED`). Reported, never retried; dependents are skipped. */
+export interface NeedsInputOutcome extends OutcomeBase {
+  readonly status: 'needs-input';
+  /** What the agent is waiting for. */
+  readonly reason: string;
+}
+
+/** A remote run created for an attempt, as the executor checkpoints it. */
+export interface RunCheckpoint {
+  readonly agentRunId: number | string;
+  readonly webUrl?: string;
+}
+
+/**
+ * Set on {@link ExecutionContext.previous} when a journal shows that this attempt was already
+ * dispatched by an earlier process (crash or detach, then resume).
+ */
+export interface PreviousAttempt {
+  /**
+   * The remote run recorded for this attempt. When set, the executor MUST re-attach to it (wait
+   * for it) and MUST NOT create a new one. When absent, the intent was recorded but not the
+   * creation: the run may or may not exist, so look it up by {@link ExecutionContext.idempotencyKey}
+   * (e.g. in run metadata) before creating anything.
+   */
+  readonly agentRunId?: number | string;
+  readonly webUrl?: string;
+  /** Last agent-side status recorded. */
+  readonly status?: string;
+}
+
+/** Everything an executor gets besides the task. */
+export interface ExecutionContext {
+  /**
+   * Aborted on timeout, `stop()` or the run's signal. `signal.reason` tells which: a
+   * `TaskTimeoutError` (code `TASK_TIMEOUT`) or a `RunStoppedError` (code `RUN_STOPPED`,
+   * `.mode` `'cancel'`: cancel remote work; `'detach'`: leave it running, return promptly).
+   */
+  readonly signal: AbortSignal;
+  /** 1-based attempt number (continues across resumes). */
+  readonly attempt: number;
+  /** Agent slot id, e.g. `agent-3`. */
+  readonly agent: string;
+  /** Correlation id of the orchestrator run (stable across resumes of the same journal). */
+  readonly runId: string;
+  /**
+   * Stable per task and attempt (`${runId}:${taskId}:${attempt}`), also after a crash and resume.
+   * Put it in the remote run's metadata so a lost create can be found instead of repeated.
+   */
+  readonly idempotencyKey: string;
+  /** Epoch ms at which the orchestrator's per-task timeout aborts `signal`. */
+  readonly deadline: number;
+  /** Results of the task's direct dependencies (all `done`), by task id. */
+  readonly dependencyResults: ReadonlyMap<string, TaskResult>;
+  /** Set on resume when this attempt was already dispatched (see {@link PreviousAttempt}). */
+  readonly previous?: PreviousAttempt;
+  /** Reports an agent-side status change (→ `task:status` event, journal, progress). Never throws. */
+  report(status: string, detail?: Readonly<Record<string, unknown>>): void;
+  /**
+   * Records the remote run just created. The executor MUST await it right after the create call
+   * returns and before anything else, so the journal holds the run id durably (no duplicate run
+   * after a crash). Rejects only if the journal cannot write; the run exists then, so keep going.
+   */
+  checkpoint(data: RunCheckpoint): Promise<void>;
+}
+
+/**
+ * Runs one task attempt. Resolve with an outcome for expected results, including failures;
+ * a rejection counts as a failure too (transient when the error says so: `transient: true`,
+ * HTTP 429/5xx, network error codes). Honour `context.signal`.
+ */
+export interface Executor {
+  execute(task: Task, context: ExecutionContext): Promise<ExecutorOutcome>;
+}
+
+// ---- Journal --------------------------------------------------------------------------------
+
+/** One commit point of a run, as the orchestrator hands it to a {@link RunJournal}. */
+export type JournalEntry =
+  /** A run began (`resumed`: it continues the entries before it; otherwise they are history). */
+  | { readonly type: 'run'; readonly runId: string; readonly resumed: boolean; readonly at: number }
+  /** Written and awaited BEFORE the executor is called for this attempt. */
+  | {
+      readonly type: 'intent';
+      readonly runId: string;
+      readonly taskId: string;
+      readonly attempt: number;
+      readonly idempotencyKey: string;
+      readonly agent: string;
+      readonly at: number;
+    }
+  /** The remote run exists (from `context.checkpoint`). Awaited by the executor. */
+  | {
+      readonly type: 'created';
+      readonly runId: string;
+      readonly taskId: string;
+      readonly attempt: number;
+      readonly idempotencyKey: string;
+      readonly agentRunId: number | string;
+      readonly webUrl?: string;
+      readonly at: number;
+    }
+  /** An agent-side status change (not awaited by anyone). */
+  | { readonly type: 'status'; readonly runId: string; readonly taskId: string; readonly attempt: number; readonly status: string; readonly at: number }
+  /** An attempt failed and will be retried (a later attempt gets a new intent). */
+  | {
+      readonly type: 'attempt-failed';
+      readonly runId: string;
+      readonly taskId: string;
+      readonly attempt: number;
+      readonly error: string;
+      readonly transient: boolean;
+      readonly at: number;
+    }
+  /**
+   * The task's final state in this run (awaited before dependents start). `detached`: the remote
+   * run was left running on stop; a resume re-attaches to it.
+   */
+  | { readonly type: 'result'; readonly runId: string; readonly result: TaskResult; readonly detached?: boolean; readonly at: number };
+
+/**
+ * Durable storage of {@link JournalEntry} records: the orchestrator's crash-safety hook. Optional:
+ * without a journal nothing is persisted. The semantics of the entries (what is done, what to
+ * re-attach) live in `replayJournal()`, so an implementation only stores and loads them.
+ */
+export interface RunJournal {
+  /**
+   * Entries recorded earlier, oldest first (called only for `run({ resume: true })`). Skip
+   * corrupt or truncated lines; reject only when the journal cannot be used at all (e.g. it
+   * belongs to another configuration).
+   */
+  load(signal?: AbortSignal): Promise<readonly JournalEntry[]>;
+  /**
+   * Appends one entry; resolves once it is durable (fsync). May be called again before an
+   * earlier call resolved: entries must land in call order.
+   */
+  append(entry: JournalEntry): Promise<void>;
+}

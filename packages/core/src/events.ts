@@ -1,0 +1,99 @@
+import type { GraphIssue } from '@pco/graph';
+import type { StopMode } from './errors.js';
+import type { ProgressSnapshot, RunSummary } from './results.js';
+import type { Task, TaskResult } from './types.js';
+
+/** Fields of every event. */
+export interface RunEventBase {
+  /** Correlation id of the run. */
+  readonly runId: string;
+  /** Epoch ms (from the injected clock). */
+  readonly at: number;
+}
+
+/** Fields of every task event. */
+export interface TaskEventBase extends RunEventBase {
+  readonly taskId: string;
+  readonly task: Task;
+  /** Attempt number: the one running, failed or next; 0 before the first. */
+  readonly attempt: number;
+  /** Agent slot of the attempt, when one is involved. */
+  readonly agent?: string;
+}
+
+/**
+ * Everything an {@link Orchestrator} emits, by name. Per task the order is:
+ * `task:queued` → `task:ready` → `task:start` → `task:status`* → (`task:retry` → `task:ready` →
+ * `task:start` → ...)* → exactly one of `task:done` / `task:failed` / `task:skipped` /
+ * `task:needs-input` / `task:interrupted` (the last only on stop). Tasks never started when a run
+ * is stopped get no terminal event; the summary lists them as `pending` / `ready`.
+ */
+export interface OrchestratorEvents {
+  'run:start': RunEventBase & {
+    readonly tasks: number;
+    readonly concurrency: number;
+    /** True when continuing a journal. */
+    readonly resumed: boolean;
+  };
+  /** The task is known to the run (loaded, added or discovered). */
+  'task:queued': TaskEventBase & {
+    readonly dependencies: readonly string[];
+    /** Critical-path priority (bottom level). */
+    readonly priority: number;
+  };
+  /** Every dependency is done: the task waits only for a free agent. */
+  'task:ready': TaskEventBase;
+  'task:start': TaskEventBase & {
+    readonly agent: string;
+    readonly idempotencyKey: string;
+    /** Epoch ms at which the attempt times out. */
+    readonly deadline: number;
+    /** True when this attempt continues one dispatched by an earlier process. */
+    readonly resumed: boolean;
+  };
+  /** Agent-side status change, reported by the executor (`context.report`). */
+  'task:status': TaskEventBase & {
+    readonly agent: string;
+    readonly status: string;
+    readonly detail?: Readonly<Record<string, unknown>>;
+  };
+  /** The executor checkpointed the remote run it created. */
+  'task:checkpoint': TaskEventBase & { readonly agent: string; readonly agentRunId: number | string; readonly webUrl?: string };
+  /** A transient failure; the task runs again after `delayMs`. */
+  'task:retry': TaskEventBase & {
+    readonly error: string;
+    readonly nextAttempt: number;
+    readonly delayMs: number;
+  };
+  'task:done': TaskEventBase & { readonly result: TaskResult; readonly durationMs: number };
+  'task:failed': TaskEventBase & { readonly result: TaskResult; readonly error: string };
+  /** Not run: an ancestor failed or was skipped (`because` names it), an unknown dependency, or `task.skip`. */
+  'task:skipped': TaskEventBase & { readonly result: TaskResult; readonly because?: string; readonly reason: string };
+  'task:needs-input': TaskEventBase & { readonly result: TaskResult; readonly reason: string };
+  /** A running or retrying task ended by `stop()`. */
+  'task:interrupted': TaskEventBase & { readonly result: TaskResult; readonly mode: StopMode };
+  /** Tasks joined the running graph via `add()` or an executor's `newTasks`. */
+  'tasks:added': RunEventBase & { readonly taskIds: readonly string[]; readonly by?: string };
+  /** An `add()` / `newTasks` batch was refused (cycle with its path, unknown dependency, duplicate). */
+  'tasks:rejected': RunEventBase & { readonly taskIds: readonly string[]; readonly issues: readonly GraphIssue[]; readonly by?: string };
+  /** An agent slot was quarantined after repeated failures. */
+  'agent:failed': RunEventBase & { readonly agent: string; readonly consecutiveFailures: number; readonly until: number };
+  'agent:recovered': RunEventBase & { readonly agent: string };
+  /** Emitted every `progressIntervalMs` while running. */
+  progress: ProgressSnapshot;
+  'run:end': RunEventBase & { readonly summary: RunSummary };
+  /**
+   * Something went wrong that does not stop the run: a listener threw, a reporter kept failing,
+   * the journal or results file could not be written, an executor ignored its abort signal.
+   */
+  error: RunEventBase & {
+    readonly source: 'listener' | 'reporter' | 'journal' | 'results-file' | 'executor';
+    readonly error: unknown;
+    readonly message: string;
+    readonly event?: string;
+    readonly taskId?: string;
+  };
+}
+
+/** Name of an orchestrator event. */
+export type OrchestratorEventName = keyof OrchestratorEvents;

@@ -1,0 +1,246 @@
+import type { Clock, Timers } from '@pco/pool';
+import { OrchestratorError } from './errors.js';
+import type { StopMode } from './errors.js';
+import type { Executor, Reporter, RunJournal, TaskSource } from './types.js';
+
+/** Retries of transient failures (exponential back-off with jitter). */
+export interface RetryOptions {
+  /**
+   * Attempts per task in one run, the first included (1 = never retry).
+   * @default 3
+   */
+  readonly attempts?: number;
+  /**
+   * Delay before the first retry; doubles with each further one.
+   * @default 1_000
+   */
+  readonly baseDelayMs?: number;
+  /**
+   * Cap of the back-off delay (a larger `retryAfterMs` from the executor still wins).
+   * @default 60_000
+   */
+  readonly maxDelayMs?: number;
+  /**
+   * Share of each delay that is random, 0..1: the delay is drawn from
+   * [delay × (1 − jitter), delay]. 0 = exact, 1 = "full jitter".
+   * @default 0.5
+   */
+  readonly jitter?: number;
+}
+
+/** Agent pool settings beyond the concurrency. */
+export interface OrchestratorPoolOptions {
+  /**
+   * Highest `concurrency` accepted. Codegen runs at most 10 agents at once; raise it only for
+   * executors without that limit.
+   * @default 10
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Consecutive failed attempts after which an agent slot is quarantined (`agent:failed`).
+   * `Infinity` disables quarantine.
+   * @default 3
+   */
+  readonly quarantineAfter?: number;
+  /** @default 60_000 */
+  readonly coolDownMs?: number;
+}
+
+/** Options of {@link Orchestrator}. Only `source` and `executor` are required. */
+export interface OrchestratorOptions {
+  /** Where the tasks come from (read once per `run()`). */
+  readonly source: TaskSource;
+  /** Runs one task attempt. */
+  readonly executor: Executor;
+  /** Receives every state change. Failures are retried and reported, never fail a task. */
+  readonly reporter?: Reporter;
+  /** More reporters (all of them get every update, in order per task). */
+  readonly reporters?: readonly Reporter[];
+  /**
+   * Agents working at once, 1..`pool.maxConcurrency`.
+   * @default 10
+   */
+  readonly concurrency?: number;
+  readonly retry?: RetryOptions;
+  /**
+   * Per-attempt timeout: the executor's signal is aborted with a `TaskTimeoutError`.
+   * @default 600_000
+   */
+  readonly timeoutMs?: number;
+  /**
+   * After a timeout or stop, how long to wait for the executor to settle before the task is
+   * settled without it (its agent slot stays taken until the executor does settle).
+   * @default 30_000
+   */
+  readonly abortGraceMs?: number;
+  readonly pool?: OrchestratorPoolOptions;
+  /** Write each task result as one JSON line to this file as the task ends. */
+  readonly resultsFile?: string;
+  /**
+   * Keep every result in memory for the summary. Turn off for very large runs with a `resultsFile`.
+   * @default true
+   */
+  readonly retainResults?: boolean;
+  /** Emit `progress` this often while running (0 = never). @default 0 */
+  readonly progressIntervalMs?: number;
+  /** Crash-safety hook; see {@link RunJournal}. Without one nothing is persisted. */
+  readonly journal?: RunJournal;
+  /** Correlation id of the run. @default a random UUID (or the journal's on resume) */
+  readonly runId?: string;
+  /** Strings redacted (`***`) from every error message the orchestrator records or emits, e.g. tokens. */
+  readonly secrets?: readonly string[];
+  /**
+   * Tells whether an error thrown by the executor is transient.
+   * @default `isTransientError`: `error.transient`, HTTP 429/5xx, network error codes
+   */
+  readonly isTransient?: (error: unknown) => boolean;
+  /**
+   * Reporter retries: attempts per update and the first back-off delay (doubling).
+   * @default { attempts: 3, baseDelayMs: 500 }
+   */
+  readonly reporterRetry?: { readonly attempts?: number; readonly baseDelayMs?: number };
+  /** @default Date */
+  readonly clock?: Clock;
+  /** @default globalThis.setTimeout / clearTimeout */
+  readonly timers?: Timers;
+  /** Source of randomness for jitter, in [0, 1). @default Math.random */
+  readonly random?: () => number;
+}
+
+/** Options of {@link Orchestrator.run}. */
+export interface RunOptions {
+  /** Aborting stops the run like `stop({ mode: stopMode })`. */
+  readonly signal?: AbortSignal;
+  /** How `signal` stops running tasks. @default 'cancel' */
+  readonly stopMode?: StopMode;
+  /** Continue the journal's unfinished work: done tasks are kept, dispatched attempts re-attached. */
+  readonly resume?: boolean;
+}
+
+export interface ResolvedOptions {
+  readonly source: TaskSource;
+  readonly executor: Executor;
+  readonly reporters: readonly Reporter[];
+  readonly concurrency: number;
+  readonly maxConcurrency: number;
+  readonly quarantineAfter: number;
+  readonly coolDownMs: number;
+  readonly retry: Required<RetryOptions>;
+  readonly timeoutMs: number;
+  readonly abortGraceMs: number;
+  readonly resultsFile: string | undefined;
+  readonly retainResults: boolean;
+  readonly progressIntervalMs: number;
+  readonly journal: RunJournal | undefined;
+  readonly runId: string | undefined;
+  readonly secrets: readonly string[];
+  readonly isTransient: ((error: unknown) => boolean) | undefined;
+  readonly reporterAttempts: number;
+  readonly reporterBaseDelayMs: number;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly random: () => number;
+}
+
+/** Every default in one place. */
+export const ORCHESTRATOR_DEFAULTS = {
+  concurrency: 10,
+  maxConcurrency: 10,
+  quarantineAfter: 3,
+  coolDownMs: 60_000,
+  retry: { attempts: 3, baseDelayMs: 1_000, maxDelayMs: 60_000, jitter: 0.5 },
+  timeoutMs: 600_000,
+  abortGraceMs: 30_000,
+  retainResults: true,
+  progressIntervalMs: 0,
+  reporterRetry: { attempts: 3, baseDelayMs: 500 },
+} as const;
+
+const systemClock: Clock = { now: () => Date.now() };
+const systemTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+function invalid(field: string, message: string, got: unknown): OrchestratorError {
+  return new OrchestratorError('ORCHESTRATOR_INVALID_OPTIONS', `Orchestrator option ${field}: ${message}, got ${describe(got)}.`, {
+    context: { field },
+  });
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
+  return typeof value;
+}
+
+function integer(field: string, value: number, min: number, max = Infinity): number {
+  if (!(Number.isInteger(value) && value >= min && value <= max)) {
+    throw invalid(field, `expected an integer in ${min}..${max === Infinity ? '∞' : max}`, value);
+  }
+  return value;
+}
+
+function nonNegative(field: string, value: number): number {
+  if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw invalid(field, 'expected a finite number ≥ 0', value);
+  return value;
+}
+
+/** Applies defaults and checks every option; throws `OrchestratorError` naming the field. */
+export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('options', 'expected an object', options);
+  if (typeof options.source?.load !== 'function') throw invalid('source', 'expected a TaskSource with load(signal)', options.source);
+  if (typeof options.executor?.execute !== 'function') {
+    throw invalid('executor', 'expected an Executor with execute(task, context)', options.executor);
+  }
+  const reporters = [...(options.reporter ? [options.reporter] : []), ...(options.reporters ?? [])];
+  reporters.forEach((reporter, i) => {
+    if (typeof reporter?.report !== 'function') throw invalid(`reporters[${i}]`, 'expected a Reporter with report(update)', reporter);
+  });
+  const d = ORCHESTRATOR_DEFAULTS;
+  const maxConcurrency = integer('pool.maxConcurrency', options.pool?.maxConcurrency ?? d.maxConcurrency, 1);
+  const concurrency = integer('concurrency', options.concurrency ?? Math.min(d.concurrency, maxConcurrency), 1, maxConcurrency);
+  const retry = {
+    attempts: integer('retry.attempts', options.retry?.attempts ?? d.retry.attempts, 1),
+    baseDelayMs: nonNegative('retry.baseDelayMs', options.retry?.baseDelayMs ?? d.retry.baseDelayMs),
+    maxDelayMs: nonNegative('retry.maxDelayMs', options.retry?.maxDelayMs ?? d.retry.maxDelayMs),
+    jitter: nonNegative('retry.jitter', options.retry?.jitter ?? d.retry.jitter),
+  };
+  if (retry.jitter > 1) throw invalid('retry.jitter', 'expected a number in 0..1', retry.jitter);
+  const timeoutMs = options.timeoutMs ?? d.timeoutMs;
+  if (!(timeoutMs > 0)) throw invalid('timeoutMs', 'expected a number > 0', timeoutMs);
+  const quarantineAfter = options.pool?.quarantineAfter ?? d.quarantineAfter;
+  if (!(quarantineAfter === Infinity || (Number.isInteger(quarantineAfter) && quarantineAfter >= 1))) {
+    throw invalid('pool.quarantineAfter', 'expected an integer ≥ 1 or Infinity', quarantineAfter);
+  }
+  if (options.runId !== undefined && (typeof options.runId !== 'string' || options.runId === '')) {
+    throw invalid('runId', 'expected a non-empty string', options.runId);
+  }
+  if (options.journal !== undefined && (typeof options.journal.append !== 'function' || typeof options.journal.load !== 'function')) {
+    throw invalid('journal', 'expected a RunJournal with load() and append()', options.journal);
+  }
+  return {
+    source: options.source,
+    executor: options.executor,
+    reporters,
+    concurrency,
+    maxConcurrency,
+    quarantineAfter,
+    coolDownMs: nonNegative('pool.coolDownMs', options.pool?.coolDownMs ?? d.coolDownMs),
+    retry,
+    timeoutMs,
+    abortGraceMs: nonNegative('abortGraceMs', options.abortGraceMs ?? d.abortGraceMs),
+    resultsFile: options.resultsFile,
+    retainResults: options.retainResults ?? d.retainResults,
+    progressIntervalMs: nonNegative('progressIntervalMs', options.progressIntervalMs ?? d.progressIntervalMs),
+    journal: options.journal,
+    runId: options.runId,
+    secrets: (options.secrets ?? []).filter((secret) => typeof secret === 'string' && secret.length > 0),
+    isTransient: options.isTransient,
+    reporterAttempts: integer('reporterRetry.attempts', options.reporterRetry?.attempts ?? d.reporterRetry.attempts, 1),
+    reporterBaseDelayMs: nonNegative('reporterRetry.baseDelayMs', options.reporterRetry?.baseDelayMs ?? d.reporterRetry.baseDelayMs),
+    clock: options.clock ?? systemClock,
+    timers: options.timers ?? systemTimers,
+    random: options.random ?? Math.random,
+  };
+}

@@ -1,0 +1,1254 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'eventemitter3';
+import { ReadyQueue, type AddResult, type GraphNode, type SkippedTask } from '@pco/graph';
+import { AgentPool, type AgentLease, type ReleaseOutcome } from '@pco/pool';
+import { OrchestratorError, RunStoppedError, TaskTimeoutError, type StopMode } from './errors.js';
+import type { OrchestratorEventName, OrchestratorEvents } from './events.js';
+import { replayJournal, type OpenAttempt } from './journal-replay.js';
+import { resolveOptions, type OrchestratorOptions, type ResolvedOptions, type RunOptions } from './options.js';
+import { emptyCounts, type ProgressSnapshot, type RunningTask, type RunSummary, type StateCounts } from './results.js';
+import { ResultsFile } from './results-file.js';
+import { backoffDelay, isTransientError } from './retry-policy.js';
+import type {
+  ExecutionContext,
+  ExecutorOutcome,
+  JournalEntry,
+  PreviousAttempt,
+  PullRequestRef,
+  RunCheckpoint,
+  Task,
+  TaskResult,
+  TaskState,
+  TaskUpdate,
+} from './types.js';
+
+/** One attempt of one task. */
+interface Attempt {
+  readonly record: TaskRecord;
+  readonly number: number;
+  readonly key: string;
+  readonly lease: AgentLease;
+  readonly startedAt: number;
+  readonly deadline: number;
+  readonly previous: PreviousAttempt | undefined;
+  controller: AbortController | undefined;
+  abortReason: TaskTimeoutError | RunStoppedError | undefined;
+  /** The orchestrator has decided the attempt's outcome. */
+  settled: boolean;
+  /** The executor's promise has settled (the agent slot is free only then). */
+  executorSettled: boolean;
+  /** Release outcome waiting for the executor to settle (after a forced settle). */
+  pendingRelease: ReleaseOutcome | undefined;
+  graceTimer: unknown;
+}
+
+/** Everything known about one task in the current run. */
+interface TaskRecord {
+  readonly task: Task;
+  state: TaskState;
+  /** Attempt number of the latest attempt (continues across resumes). */
+  attempts: number;
+  attemptsThisRun: number;
+  agent?: string;
+  agentRunId?: number | string;
+  webUrl?: string;
+  agentStatus?: string;
+  firstStartedAt?: number;
+  endedAt?: number;
+  result?: string;
+  summary?: string;
+  pullRequests?: readonly PullRequestRef[];
+  error?: string;
+  skippedBecause?: string;
+  /** From the journal on resume: the attempt to continue. */
+  open?: OpenAttempt;
+  current?: Attempt;
+  retryTimer?: unknown;
+  final?: TaskResult;
+  reportTail?: Promise<void>;
+  written?: boolean;
+}
+
+type Phase = 'idle' | 'loading' | 'running' | 'finishing';
+
+const TERMINAL: ReadonlySet<TaskState> = new Set<TaskState>(['done', 'failed', 'skipped', 'needs-input', 'interrupted']);
+const NO_TASKS: readonly never[] = Object.freeze([]);
+
+/**
+ * Runs a backlog of tasks with dependencies on a pool of agents.
+ *
+ * Event-driven: a task starts the moment its last dependency is done and an agent slot is free,
+ * the ready task with the longest remaining critical path first (@pco/graph's `ReadyQueue`); no
+ * wave barriers, no polling. Transient failures are retried with exponential back-off and jitter;
+ * permanent ones fail at once and skip every dependent (naming the failed ancestor) while
+ * independent tasks carry on. Every state change goes to the reporters and to typed events;
+ * listeners and reporters cannot break the run.
+ *
+ * @example
+ * const orc = new Orchestrator({ source, executor, concurrency: 10 });
+ * const off = orc.on('task:done', (e) => console.log(e.taskId, e.durationMs));
+ * const summary = await orc.run({ signal });
+ */
+export class Orchestrator {
+  readonly #o: ResolvedOptions;
+  readonly #ee = new EventEmitter();
+  #phase: Phase = 'idle';
+  #runId = '';
+  #queue: ReadyQueue | undefined;
+  #pool: AgentPool | undefined;
+  #records = new Map<string, TaskRecord>();
+  #counts = emptyCounts();
+  #pendingAdds: Task[] = [];
+  #stopping: StopMode | undefined;
+  #loadController: AbortController | undefined;
+  #active = new Set<Attempt>();
+  /** Commits (journal writes) whose continuation the run must wait for. */
+  #commits = 0;
+  #retrying = new Set<TaskRecord>();
+  #journalWrites = new Set<Promise<void>>();
+  #resultsFile: ResultsFile | undefined;
+  #startedAt = 0;
+  #dispatchedAttempts = 0;
+  #retries = 0;
+  #pumping = false;
+  #finishing = false;
+  #resolveRun: ((summary: RunSummary) => void) | undefined;
+  #runPromise: Promise<RunSummary> | undefined;
+  // Per-attempt timeouts share one timer: every attempt gets the same timeout, so deadlines are
+  // ordered by start time and a FIFO of attempts is a priority queue.
+  #deadlines: (Attempt | undefined)[] = [];
+  #deadlineHead = 0;
+  #deadlineTimer: unknown;
+  #deadlineTimerAt = Infinity;
+  #progressTimer: unknown;
+  #finishedDurationMs = 0;
+  #finishedEstimate = 0;
+  #finishedCount = 0;
+
+  /** Throws `OrchestratorError` (`ORCHESTRATOR_INVALID_OPTIONS`) naming the first bad option. */
+  constructor(options: OrchestratorOptions) {
+    this.#o = resolveOptions(options);
+  }
+
+  /** Correlation id of the current (or last) run; empty before the first. */
+  get runId(): string {
+    return this.#runId;
+  }
+
+  /** True while `run()` is in progress. */
+  get running(): boolean {
+    return this.#phase !== 'idle';
+  }
+
+  /**
+   * Subscribes to an event; returns the unsubscribe function. A listener that throws (or returns
+   * a rejected promise) is reported as an `error` event and never affects the run.
+   */
+  on<E extends OrchestratorEventName>(event: E, listener: (payload: OrchestratorEvents[E]) => unknown): () => void {
+    const wrapped = (payload: OrchestratorEvents[E]): void => {
+      try {
+        const returned = listener(payload);
+        if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') {
+          (returned as PromiseLike<unknown>).then(undefined, (error: unknown) => this.#listenerFailed(event, error));
+        }
+      } catch (error) {
+        this.#listenerFailed(event, error);
+      }
+    };
+    this.#ee.on(event, wrapped);
+    return () => {
+      this.#ee.off(event, wrapped);
+    };
+  }
+
+  /** Like {@link on}, for one emission. */
+  once<E extends OrchestratorEventName>(event: E, listener: (payload: OrchestratorEvents[E]) => unknown): () => void {
+    const off = this.on(event, (payload) => {
+      off();
+      return listener(payload);
+    });
+    return off;
+  }
+
+  /**
+   * Loads the tasks, validates the graph and runs it to the end (or until stopped). Resolves
+   * with the summary, also when tasks failed or the run was stopped. Rejects when it cannot start:
+   * `OrchestratorError` (`SOURCE_LOAD_FAILED`, `JOURNAL_LOAD_FAILED`, `ORCHESTRATOR_MISUSE` when
+   * a run is already in progress) or `GraphError` (`GRAPH_INVALID`: cycles with their paths,
+   * duplicate ids, self-dependencies, bad estimates). Unknown dependencies do not reject: those
+   * tasks are skipped, naming the unknown id.
+   */
+  run(options: RunOptions = {}): Promise<RunSummary> {
+    if (this.#phase !== 'idle') {
+      return Promise.reject(new OrchestratorError('ORCHESTRATOR_MISUSE', 'run() called while a run is in progress; await it or stop() it first.'));
+    }
+    this.#reset();
+    this.#phase = 'loading';
+    const promise = this.#run(options).finally(() => {
+      this.#phase = 'idle';
+      this.#loadController = undefined;
+    });
+    this.#runPromise = promise;
+    return promise;
+  }
+
+  /**
+   * Adds tasks. Before the run starts they join the source's tasks; during a run they join the
+   * running graph at once (cycle-checked, atomic: on any issue nothing is added and the issues
+   * are returned). Throws `OrchestratorError` (`ORCHESTRATOR_MISUSE`) once the run is finishing.
+   */
+  add(tasks: Task | readonly Task[]): AddResult {
+    const list: readonly Task[] = Array.isArray(tasks) ? (tasks as readonly Task[]) : [tasks as Task];
+    if (this.#phase === 'idle' || this.#phase === 'loading') {
+      this.#pendingAdds.push(...list);
+      return { ok: true, ready: NO_TASKS, skipped: NO_TASKS };
+    }
+    if (this.#phase === 'finishing' || this.#stopping) {
+      throw new OrchestratorError('ORCHESTRATOR_MISUSE', 'add() called after the run stopped or finished.');
+    }
+    return this.#addTasks(list, undefined);
+  }
+
+  /**
+   * Stops the run: nothing more is dispatched, retries waiting for their back-off end as
+   * `interrupted`, and running tasks are aborted with a `RunStoppedError` — `cancel` asks the
+   * executor to cancel remote work, `detach` to leave it running (a journal resume re-attaches).
+   * Resolves once `run()` has resolved with a summary that marks what did not finish.
+   */
+  stop(options: { readonly mode?: StopMode } = {}): Promise<void> {
+    const mode = options.mode ?? 'cancel';
+    if (this.#phase === 'idle') return Promise.resolve();
+    if (this.#stopping === undefined) {
+      this.#stopping = mode;
+      this.#loadController?.abort(new RunStoppedError(mode));
+      if (this.#phase === 'running') this.#interruptAll(mode);
+    }
+    return this.onIdle();
+  }
+
+  /** Resolves when no run is in progress (right away when idle). Never rejects. */
+  onIdle(): Promise<void> {
+    if (this.#phase === 'idle' || this.#runPromise === undefined) return Promise.resolve();
+    return this.#runPromise.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Live figures of the current (or last) run. */
+  progress(): ProgressSnapshot {
+    const now = this.#o.clock.now();
+    const elapsedMs = this.#startedAt > 0 ? now - this.#startedAt : 0;
+    const counts = this.#countsSnapshot();
+    const finished = counts.done + counts.failed + counts.skipped + counts['needs-input'] + counts.interrupted;
+    const running: RunningTask[] = [];
+    let remainingWork = 0;
+    let remainingPath = 0;
+    for (const r of this.#records.values()) {
+      if (TERMINAL.has(r.state)) continue;
+      const estimate = r.task.estimate ?? 1;
+      remainingWork += estimate;
+      if (this.#queue?.has(r.task.id)) remainingPath = Math.max(remainingPath, this.#queue.priority(r.task.id));
+      if (r.state === 'running' || r.state === 'retrying') {
+        running.push({
+          taskId: r.task.id,
+          title: r.task.title,
+          attempt: r.attempts,
+          state: r.state,
+          startedAt: r.current?.startedAt ?? r.firstStartedAt ?? now,
+          ...(r.agent === undefined ? {} : { agent: r.agent }),
+          ...(r.agentStatus === undefined ? {} : { agentStatus: r.agentStatus }),
+          ...(r.webUrl === undefined ? {} : { webUrl: r.webUrl }),
+        });
+      }
+    }
+    const msPerUnit = this.#finishedEstimate > 0 ? this.#finishedDurationMs / this.#finishedEstimate : undefined;
+    const etaUnits = Math.max(remainingPath, remainingWork / this.#o.concurrency);
+    const stats = this.#pool?.stats();
+    return {
+      runId: this.#runId,
+      at: now,
+      elapsedMs,
+      counts,
+      finished,
+      throughputPerMinute: elapsedMs > 0 ? (finished * 60_000) / elapsedMs : 0,
+      ...(msPerUnit === undefined ? {} : { etaMs: Math.round(etaUnits * msPerUnit) }),
+      utilisation: stats?.utilisation ?? 0,
+      busyAgents: stats?.busy ?? 0,
+      running,
+    };
+  }
+
+  // ---- run lifecycle -------------------------------------------------------------------------
+
+  #reset(): void {
+    this.#queue = undefined;
+    this.#pool = undefined;
+    this.#records = new Map();
+    this.#counts = emptyCounts();
+    this.#stopping = undefined;
+    this.#active = new Set();
+    this.#commits = 0;
+    this.#retrying = new Set();
+    this.#journalWrites = new Set();
+    this.#resultsFile = undefined;
+    this.#startedAt = 0;
+    this.#dispatchedAttempts = 0;
+    this.#retries = 0;
+    this.#finishing = false;
+    this.#deadlines = [];
+    this.#deadlineHead = 0;
+    this.#deadlineTimer = undefined;
+    this.#deadlineTimerAt = Infinity;
+    this.#finishedDurationMs = 0;
+    this.#finishedEstimate = 0;
+    this.#finishedCount = 0;
+  }
+
+  async #run(options: RunOptions): Promise<RunSummary> {
+    const o = this.#o;
+    const { signal } = options;
+    if (signal?.aborted) throw signal.reason;
+    this.#loadController = new AbortController();
+    const loadSignal = signal ? AbortSignal.any([signal, this.#loadController.signal]) : this.#loadController.signal;
+    const onAbort = (): void => void this.stop({ mode: options.stopMode ?? 'cancel' });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const resume = options.resume === true && o.journal !== undefined;
+      let replay: ReturnType<typeof replayJournal> | undefined;
+      if (resume) {
+        try {
+          replay = replayJournal(await o.journal!.load(loadSignal));
+        } catch (error) {
+          if (this.#stopping) throw new RunStoppedError(this.#stopping, error);
+          throw new OrchestratorError('JOURNAL_LOAD_FAILED', `Could not load the journal to resume: ${this.#message(error)}`, { cause: error });
+        }
+      }
+      this.#runId = o.runId ?? replay?.runId ?? randomUUID();
+      let loaded: readonly Task[];
+      try {
+        loaded = await o.source.load(loadSignal);
+      } catch (error) {
+        if (this.#stopping) throw new RunStoppedError(this.#stopping, error);
+        throw new OrchestratorError('SOURCE_LOAD_FAILED', `Could not load the tasks: ${this.#message(error)}`, { cause: error });
+      }
+      if (this.#stopping) throw new RunStoppedError(this.#stopping);
+      const tasks = [...loaded, ...this.#pendingAdds];
+      this.#pendingAdds = [];
+
+      // Tasks a journal says are done stay done: they leave the graph, and dependents stop
+      // waiting for them.
+      const restored = new Map<string, TaskResult>();
+      if (replay) {
+        for (const task of tasks) {
+          const result = replay.tasks.get(task.id)?.result;
+          if (result?.state === 'done') restored.set(task.id, result);
+        }
+      }
+      const queue = new ReadyQueue(tasks.filter((t) => !restored.has(t.id)).map((t) => this.#toNode(t, restored)));
+      this.#queue = queue;
+      for (const task of tasks) {
+        const r: TaskRecord = { task, state: 'pending', attempts: 0, attemptsThisRun: 0 };
+        const replayed = replay?.tasks.get(task.id);
+        if (replayed) {
+          r.attempts = replayed.open ? replayed.open.attempt - 1 : replayed.attempts;
+          if (replayed.open) r.open = replayed.open;
+        }
+        this.#records.set(task.id, r);
+        this.#counts.total++;
+        this.#counts.pending++;
+      }
+
+      const pool = new AgentPool({
+        capacity: o.concurrency,
+        maxCapacity: o.maxConcurrency,
+        quarantineAfter: o.quarantineAfter,
+        coolDownMs: o.coolDownMs,
+        clock: o.clock,
+        timers: o.timers,
+        onListenerError: (error) => this.#reportError('listener', error, {}),
+      });
+      this.#pool = pool;
+      pool.on('agent:failed', (e) => {
+        if (this.#wants('agent:failed')) {
+          this.#emit('agent:failed', { runId: this.#runId, at: e.at, agent: e.agent, consecutiveFailures: e.consecutiveFailures, until: e.until });
+        }
+      });
+      pool.on('agent:recovered', (e) => {
+        if (this.#wants('agent:recovered')) this.#emit('agent:recovered', { runId: this.#runId, at: e.at, agent: e.agent });
+        this.#pump();
+      });
+      if (o.resultsFile !== undefined) {
+        this.#resultsFile = new ResultsFile(o.resultsFile, (error) => this.#reportError('results-file', error, {}));
+      }
+      await this.#commit({ type: 'run', runId: this.#runId, resumed: resume, at: o.clock.now() });
+
+      this.#phase = 'running';
+      this.#startedAt = o.clock.now();
+      const finished = new Promise<RunSummary>((resolve) => {
+        this.#resolveRun = resolve;
+      });
+      if (this.#wants('run:start')) {
+        this.#emit('run:start', { runId: this.#runId, at: this.#startedAt, tasks: tasks.length, concurrency: o.concurrency, resumed: resume });
+      }
+      for (const [id, result] of restored) this.#restoreDone(this.#records.get(id)!, result);
+      this.#introduce(tasks.filter((t) => !restored.has(t.id)), queue.initiallySkipped, undefined);
+      if (o.progressIntervalMs > 0) this.#armProgress();
+      if (this.#stopping) this.#interruptAll(this.#stopping);
+      this.#pump();
+      this.#maybeFinish();
+      return await finished;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (this.#phase !== 'finishing' && this.#phase !== 'running') this.#pool?.close();
+    }
+  }
+
+  #toNode(task: Task, restored?: ReadonlyMap<string, TaskResult>): GraphNode {
+    const deps = task.dependencies ?? NO_TASKS;
+    return {
+      id: task.id,
+      dependencies: restored && restored.size > 0 ? deps.filter((d) => !restored.has(d)) : deps,
+      ...(task.estimate === undefined ? {} : { estimate: task.estimate }),
+    };
+  }
+
+  /** New records are in the queue: announce them, apply skips, announce the ready ones. */
+  #introduce(tasks: readonly Task[], skipped: readonly SkippedTask[], by: string | undefined): void {
+    const queue = this.#queue!;
+    if (this.#wants('task:queued')) {
+      for (const task of tasks) {
+        const r = this.#records.get(task.id)!;
+        this.#emit('task:queued', {
+          ...this.#taskBase(r, 0),
+          dependencies: task.dependencies ?? NO_TASKS,
+          priority: queue.priority(task.id),
+        });
+      }
+    }
+    if (this.#o.reporters.length > 0) for (const task of tasks) this.#notify(this.#records.get(task.id)!, 'pending');
+    this.#applySkips(skipped);
+    for (const task of tasks) {
+      if (task.skip === undefined) continue;
+      const state = queue.state(task.id);
+      if (state !== 'pending' && state !== 'ready') continue;
+      this.#applySkips(queue.skip(task.id, task.skip.reason), task.id);
+    }
+    for (const task of tasks) {
+      if (queue.state(task.id) === 'ready') this.#markReady(this.#records.get(task.id)!);
+    }
+    void by;
+  }
+
+  #addTasks(tasks: readonly Task[], by: string | undefined): AddResult {
+    const queue = this.#queue!;
+    const result = queue.add(tasks.map((t) => this.#toNode(t)));
+    if (!result.ok) {
+      if (this.#wants('tasks:rejected')) {
+        this.#emit('tasks:rejected', {
+          runId: this.#runId,
+          at: this.#o.clock.now(),
+          taskIds: tasks.map((t) => t.id),
+          issues: result.issues,
+          ...(by === undefined ? {} : { by }),
+        });
+      }
+      return result;
+    }
+    for (const task of tasks) {
+      this.#records.set(task.id, { task, state: 'pending', attempts: 0, attemptsThisRun: 0 });
+      this.#counts.total++;
+      this.#counts.pending++;
+    }
+    if (this.#wants('tasks:added')) {
+      this.#emit('tasks:added', { runId: this.#runId, at: this.#o.clock.now(), taskIds: tasks.map((t) => t.id), ...(by === undefined ? {} : { by }) });
+    }
+    this.#introduce(tasks, result.skipped, by);
+    this.#pump();
+    return result;
+  }
+
+  #restoreDone(r: TaskRecord, result: TaskResult): void {
+    r.attempts = result.attempts;
+    r.agent = result.agent;
+    r.agentRunId = result.runId;
+    r.webUrl = result.webUrl;
+    r.pullRequests = result.pullRequests;
+    r.summary = result.summary;
+    r.result = result.result;
+    this.#setState(r, 'done');
+    r.final = result;
+    this.#writeResult(r);
+    if (this.#wants('task:done')) {
+      this.#emit('task:done', { ...this.#taskBase(r, r.attempts), result, durationMs: result.durationMs ?? 0 });
+    }
+    this.#notify(r, 'done');
+  }
+
+  // ---- dispatch ------------------------------------------------------------------------------
+
+  #pump(): void {
+    const queue = this.#queue;
+    const pool = this.#pool;
+    if (this.#pumping || this.#phase !== 'running' || this.#stopping || !queue || !pool) return;
+    this.#pumping = true;
+    try {
+      // Slots free up only through our own releases and quarantine recoveries, both of which
+      // call #pump: no waiting, no polling.
+      while (!this.#stopping && queue.peek() !== undefined) {
+        const lease = pool.tryAcquire();
+        if (lease === undefined) break;
+        this.#start(this.#records.get(queue.next()!)!, lease);
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #start(r: TaskRecord, lease: AgentLease): void {
+    const o = this.#o;
+    const now = o.clock.now();
+    const open = r.open;
+    r.open = undefined;
+    const number = open ? open.attempt : r.attempts + 1;
+    r.attempts = number;
+    r.attemptsThisRun++;
+    this.#dispatchedAttempts++;
+    r.agent = lease.agent;
+    r.agentStatus = open?.status;
+    if (open?.agentRunId !== undefined) r.agentRunId = open.agentRunId;
+    if (open?.webUrl !== undefined) r.webUrl = open.webUrl;
+    r.firstStartedAt ??= now;
+    const previous: PreviousAttempt | undefined = open
+      ? {
+          ...(open.agentRunId === undefined ? {} : { agentRunId: open.agentRunId }),
+          ...(open.webUrl === undefined ? {} : { webUrl: open.webUrl }),
+          ...(open.status === undefined ? {} : { status: open.status }),
+        }
+      : undefined;
+    const att: Attempt = {
+      record: r,
+      number,
+      key: open?.idempotencyKey ?? `${this.#runId}:${r.task.id}:${number}`,
+      lease,
+      startedAt: now,
+      deadline: now + o.timeoutMs,
+      previous,
+      controller: undefined,
+      abortReason: undefined,
+      settled: false,
+      executorSettled: false,
+      pendingRelease: undefined,
+      graceTimer: undefined,
+    };
+    r.current = att;
+    this.#active.add(att);
+    this.#setState(r, 'running');
+    this.#trackDeadline(att);
+    if (this.#wants('task:start')) {
+      this.#emit('task:start', {
+        ...this.#taskBase(r, number),
+        agent: lease.agent,
+        idempotencyKey: att.key,
+        deadline: att.deadline,
+        resumed: previous !== undefined,
+      });
+    }
+    this.#notify(r, 'running');
+    const journal = o.journal;
+    if (journal === undefined) {
+      this.#execute(att);
+      return;
+    }
+    // Commit point: the intent (with its idempotency key) is durable before anything remote happens.
+    journal
+      .append({ type: 'intent', runId: this.#runId, taskId: r.task.id, attempt: number, idempotencyKey: att.key, agent: lease.agent, at: now })
+      .then(
+        () => this.#execute(att),
+        (error: unknown) => {
+          this.#reportError('journal', error, { taskId: r.task.id });
+          att.executorSettled = true;
+          this.#settle(att, { status: 'failed', error: new Error(`journal write failed: ${this.#message(error)}`), transient: true });
+        },
+      );
+  }
+
+  #execute(att: Attempt): void {
+    if (att.abortReason !== undefined) {
+      // Stopped or timed out while the intent was being written: the executor never ran.
+      att.executorSettled = true;
+      this.#settle(att, { status: 'failed', error: att.abortReason, transient: false });
+      return;
+    }
+    let promise: Promise<ExecutorOutcome>;
+    try {
+      promise = this.#o.executor.execute(att.record.task, new AttemptContext(this.#hooks, att));
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    Promise.resolve(promise).then(
+      (outcome) => this.#executorSettled(att, outcome),
+      (error: unknown) => this.#executorSettled(att, this.#thrownOutcome(att, error)),
+    );
+  }
+
+  #executorSettled(att: Attempt, outcome: ExecutorOutcome): void {
+    att.executorSettled = true;
+    if (!att.settled) {
+      this.#settle(att, outcome);
+      return;
+    }
+    // Settled earlier without the executor (it ignored its abort signal past the grace period):
+    // only now is its agent slot really free.
+    this.#reportError('executor', new Error(`the executor settled task ${att.record.task.id} only after its abort grace period`), {
+      taskId: att.record.task.id,
+    });
+    if (att.pendingRelease !== undefined) {
+      att.lease.release(att.pendingRelease);
+      att.pendingRelease = undefined;
+      this.#pump();
+    }
+  }
+
+  #thrownOutcome(att: Attempt, error: unknown): ExecutorOutcome {
+    if (att.abortReason !== undefined && (error === att.abortReason || isAbortError(error))) {
+      return { status: 'failed', error: att.abortReason, transient: false };
+    }
+    const classify = this.#o.isTransient ?? isTransientError;
+    let transient = false;
+    try {
+      transient = classify(error);
+    } catch {
+      transient = false;
+    }
+    return { status: 'failed', error, transient };
+  }
+
+  #release(att: Attempt, outcome: ReleaseOutcome): void {
+    if (att.executorSettled) att.lease.release(outcome);
+    else att.pendingRelease = outcome;
+  }
+
+  /** The attempt's outcome is decided (by the executor, or forced after an abort grace period). */
+  #settle(att: Attempt, raw: ExecutorOutcome): void {
+    if (att.settled) return;
+    att.settled = true;
+    this.#active.delete(att);
+    if (att.graceTimer !== undefined) this.#o.timers.clearTimeout(att.graceTimer);
+    this.#advanceDeadlines();
+    const r = att.record;
+    r.current = undefined;
+    const outcome = validOutcome(raw);
+    if (outcome.agentRunId !== undefined) r.agentRunId = outcome.agentRunId;
+    if (outcome.webUrl !== undefined) r.webUrl = outcome.webUrl;
+    if (outcome.summary !== undefined) r.summary = outcome.summary;
+    if (outcome.newTasks !== undefined && outcome.newTasks.length > 0 && !this.#stopping && this.#phase === 'running') {
+      this.#addTasks(outcome.newTasks, r.task.id);
+    }
+    const stopped = att.abortReason instanceof RunStoppedError ? att.abortReason.mode : undefined;
+    if (outcome.status === 'done') {
+      if (outcome.result !== undefined) r.result = outcome.result;
+      r.pullRequests = outcome.pullRequests ?? NO_TASKS;
+      r.error = undefined;
+      this.#release(att, 'success');
+      this.#finishDone(r, att);
+    } else if (stopped !== undefined) {
+      this.#release(att, 'neutral');
+      r.error = `Interrupted: the run was stopped (${stopped}).`;
+      this.#finishInterrupted(r, stopped);
+    } else if (outcome.status === 'needs-input') {
+      this.#release(att, 'neutral');
+      r.error = this.#redact(`Needs input: ${outcome.reason}`);
+      this.#finishFailed(r, 'needs-input', outcome.reason);
+    } else {
+      this.#release(att, 'failure');
+      const message = this.#message(outcome.error);
+      r.error = message;
+      if (outcome.result !== undefined) r.result = outcome.result;
+      if (outcome.transient === true && r.attemptsThisRun < this.#o.retry.attempts && !this.#stopping) {
+        this.#scheduleRetry(r, att, message, outcome.retryAfterMs);
+      } else {
+        this.#finishFailed(r, 'failed', message);
+      }
+    }
+    this.#pump();
+    this.#maybeFinish();
+  }
+
+  #scheduleRetry(r: TaskRecord, att: Attempt, message: string, retryAfterMs: number | undefined): void {
+    const o = this.#o;
+    const delayMs = backoffDelay(att.number, o.retry, o.random, retryAfterMs);
+    this.#retries++;
+    this.#setState(r, 'retrying');
+    this.#retrying.add(r);
+    void this.#commit({
+      type: 'attempt-failed',
+      runId: this.#runId,
+      taskId: r.task.id,
+      attempt: att.number,
+      error: message,
+      transient: true,
+      at: o.clock.now(),
+    });
+    if (this.#wants('task:retry')) {
+      this.#emit('task:retry', { ...this.#taskBase(r, att.number), error: message, nextAttempt: r.attempts + 1, delayMs });
+    }
+    this.#notify(r, 'retrying');
+    r.retryTimer = o.timers.setTimeout(() => {
+      r.retryTimer = undefined;
+      this.#retrying.delete(r);
+      if (this.#stopping || this.#phase !== 'running') return;
+      this.#queue!.requeue(r.task.id);
+      this.#markReady(r);
+      this.#pump();
+    }, delayMs);
+  }
+
+  #markReady(r: TaskRecord): void {
+    this.#setState(r, 'ready');
+    if (this.#wants('task:ready')) this.#emit('task:ready', this.#taskBase(r, r.attempts + 1));
+    this.#notify(r, 'ready');
+  }
+
+  // ---- terminal states -----------------------------------------------------------------------
+
+  #finishDone(r: TaskRecord, att: Attempt): void {
+    r.endedAt = this.#o.clock.now();
+    const durationMs = r.endedAt - (r.firstStartedAt ?? r.endedAt);
+    this.#finishedDurationMs += r.endedAt - att.startedAt;
+    this.#finishedEstimate += r.task.estimate ?? 1;
+    const result = this.#finalize(r, 'done');
+    const complete = (): void => {
+      // Dependents start only after the result is durable (journal) and announced.
+      const released = this.#queue!.done(r.task.id);
+      this.#setState(r, 'done');
+      this.#writeResult(r);
+      if (this.#wants('task:done')) this.#emit('task:done', { ...this.#taskBase(r, r.attempts), result, durationMs });
+      this.#notify(r, 'done');
+      for (const id of released) {
+        const dependent = this.#records.get(id)!;
+        if (dependent.state === 'pending') this.#markReady(dependent);
+      }
+    };
+    if (this.#o.journal === undefined) {
+      complete();
+      return;
+    }
+    this.#commits++;
+    void this.#commit({ type: 'result', runId: this.#runId, result, at: r.endedAt }).then(() => {
+      this.#commits--;
+      complete();
+      this.#pump();
+      this.#maybeFinish();
+    });
+  }
+
+  #finishFailed(r: TaskRecord, state: 'failed' | 'needs-input', reason: string): void {
+    r.endedAt = this.#o.clock.now();
+    const result = this.#finalize(r, state);
+    this.#setState(r, state);
+    this.#writeResult(r);
+    void this.#commit({ type: 'result', runId: this.#runId, result, at: r.endedAt });
+    if (state === 'failed') {
+      if (this.#wants('task:failed')) this.#emit('task:failed', { ...this.#taskBase(r, r.attempts), result, error: r.error ?? reason });
+    } else if (this.#wants('task:needs-input')) {
+      this.#emit('task:needs-input', { ...this.#taskBase(r, r.attempts), result, reason });
+    }
+    this.#notify(r, state);
+    // Every transitive dependent not yet started is skipped, naming this task; nothing else is.
+    this.#applySkips(this.#queue!.fail(r.task.id));
+  }
+
+  #finishInterrupted(r: TaskRecord, mode: StopMode): void {
+    r.endedAt = this.#o.clock.now();
+    const result = this.#finalize(r, 'interrupted');
+    this.#setState(r, 'interrupted');
+    this.#writeResult(r);
+    void this.#commit({ type: 'result', runId: this.#runId, result, detached: mode === 'detach' && r.agentRunId !== undefined, at: r.endedAt });
+    if (this.#wants('task:interrupted')) this.#emit('task:interrupted', { ...this.#taskBase(r, r.attempts), result, mode });
+    this.#notify(r, 'interrupted');
+  }
+
+  #applySkips(skipped: readonly SkippedTask[], selfSkip?: string): void {
+    for (const { id, because } of skipped) {
+      const r = this.#records.get(id)!;
+      let reason: string;
+      if (id === selfSkip && r.task.skip) {
+        reason = r.task.skip.reason;
+        r.error = this.#redact(r.task.skip.message);
+      } else {
+        const cause = this.#records.get(because);
+        r.skippedBecause = because;
+        if (cause === undefined) {
+          reason = 'unknown-dependency';
+          r.error = `Skipped: depends on unknown task ${because}.`;
+        } else {
+          reason = cause.state === 'failed' ? 'dependency-failed' : cause.state === 'needs-input' ? 'dependency-needs-input' : 'dependency-skipped';
+          const what = cause.state === 'failed' ? 'failed' : cause.state === 'needs-input' ? 'needs input' : 'was skipped';
+          r.error = `Skipped: dependency ${because} ${what}.`;
+        }
+      }
+      r.endedAt = this.#o.clock.now();
+      const result = this.#finalize(r, 'skipped');
+      this.#setState(r, 'skipped');
+      this.#writeResult(r);
+      void this.#commit({ type: 'result', runId: this.#runId, result, at: r.endedAt });
+      if (this.#wants('task:skipped')) {
+        this.#emit('task:skipped', {
+          ...this.#taskBase(r, r.attempts),
+          result,
+          reason,
+          ...(r.skippedBecause === undefined ? {} : { because: r.skippedBecause }),
+        });
+      }
+      this.#notify(r, 'skipped');
+    }
+  }
+
+  #interruptAll(mode: StopMode): void {
+    for (const r of this.#retrying) {
+      if (r.retryTimer !== undefined) this.#o.timers.clearTimeout(r.retryTimer);
+      r.retryTimer = undefined;
+      r.error = `Interrupted while waiting to retry: the run was stopped (${mode}).`;
+      this.#finishInterrupted(r, mode);
+    }
+    this.#retrying.clear();
+    for (const att of this.#active) this.#abort(att, new RunStoppedError(mode));
+    this.#maybeFinish();
+  }
+
+  #abort(att: Attempt, reason: TaskTimeoutError | RunStoppedError): void {
+    if (att.settled || att.abortReason !== undefined) return;
+    att.abortReason = reason;
+    (att.controller ??= new AbortController()).abort(reason);
+    att.graceTimer = this.#o.timers.setTimeout(() => {
+      att.graceTimer = undefined;
+      this.#reportError('executor', new Error(`the executor did not settle task ${att.record.task.id} within ${this.#o.abortGraceMs} ms of its abort`), {
+        taskId: att.record.task.id,
+      });
+      this.#settle(att, { status: 'failed', error: reason, transient: false });
+    }, this.#o.abortGraceMs);
+  }
+
+  // ---- timeouts ------------------------------------------------------------------------------
+
+  #trackDeadline(att: Attempt): void {
+    this.#deadlines.push(att);
+    if (this.#deadlineTimer === undefined) this.#armDeadlineTimer(att.deadline);
+  }
+
+  /** Drops settled attempts from the head of the deadline FIFO (amortised O(1)). */
+  #advanceDeadlines(): void {
+    const list = this.#deadlines;
+    while (this.#deadlineHead < list.length && (list[this.#deadlineHead] === undefined || list[this.#deadlineHead]!.settled)) {
+      list[this.#deadlineHead++] = undefined;
+    }
+    if (this.#deadlineHead > 1024 && this.#deadlineHead * 2 > list.length) {
+      this.#deadlines = list.slice(this.#deadlineHead);
+      this.#deadlineHead = 0;
+    }
+  }
+
+  #armDeadlineTimer(at: number): void {
+    this.#deadlineTimerAt = at;
+    this.#deadlineTimer = this.#o.timers.setTimeout(() => this.#onDeadline(), Math.max(0, at - this.#o.clock.now()));
+  }
+
+  #onDeadline(): void {
+    this.#deadlineTimer = undefined;
+    this.#deadlineTimerAt = Infinity;
+    const now = this.#o.clock.now();
+    this.#advanceDeadlines();
+    while (this.#deadlineHead < this.#deadlines.length) {
+      const att = this.#deadlines[this.#deadlineHead]!;
+      if (att.settled) {
+        this.#deadlines[this.#deadlineHead++] = undefined;
+        continue;
+      }
+      if (att.deadline > now) break;
+      this.#deadlines[this.#deadlineHead++] = undefined;
+      this.#abort(att, new TaskTimeoutError(att.record.task.id, att.number, this.#o.timeoutMs));
+    }
+    const head = this.#deadlines[this.#deadlineHead];
+    if (head !== undefined && this.#phase === 'running') this.#armDeadlineTimer(head.deadline);
+  }
+
+  // ---- the end -------------------------------------------------------------------------------
+
+  #maybeFinish(): void {
+    if (this.#finishing || this.#phase !== 'running') return;
+    if (this.#active.size > 0 || this.#commits > 0) return;
+    if (!this.#stopping && !this.#queue!.isFinished()) return;
+    if (this.#stopping && this.#retrying.size > 0) return;
+    this.#finishing = true;
+    this.#phase = 'finishing';
+    void this.#end();
+  }
+
+  async #end(): Promise<void> {
+    const o = this.#o;
+    if (this.#deadlineTimer !== undefined) o.timers.clearTimeout(this.#deadlineTimer);
+    this.#deadlineTimer = undefined;
+    if (this.#progressTimer !== undefined) o.timers.clearTimeout(this.#progressTimer);
+    this.#progressTimer = undefined;
+    const endedAt = o.clock.now();
+    // Tasks that never started (stopped run): results without events, so exports list every task.
+    for (const r of this.#records.values()) {
+      if (!TERMINAL.has(r.state) && r.final === undefined) {
+        r.error = `Not started: the run was stopped (${this.#stopping ?? 'cancel'}).`;
+        this.#finalize(r, r.state);
+        this.#writeResult(r);
+      }
+    }
+    const stats = this.#pool!.stats();
+    const makespanMs = endedAt - this.#startedAt;
+    const counts = this.#countsSnapshot();
+    const results: TaskResult[] = [];
+    if (o.retainResults) for (const r of this.#records.values()) results.push(r.final ?? this.#finalize(r, r.state));
+    const summary: RunSummary = {
+      runId: this.#runId,
+      startedAt: new Date(this.#startedAt).toISOString(),
+      endedAt: new Date(endedAt).toISOString(),
+      makespanMs,
+      counts,
+      ok: counts.done === counts.total,
+      ...(this.#stopping === undefined ? {} : { stopped: this.#stopping }),
+      concurrency: o.concurrency,
+      attempts: this.#dispatchedAttempts,
+      retries: this.#retries,
+      utilisation: makespanMs > 0 ? Math.min(1, stats.busyMs / (o.concurrency * makespanMs)) : 0,
+      agents: stats.agents,
+      results,
+    };
+    // Nothing is lost: reporters, journal and results file are flushed before run() resolves.
+    if (o.reporters.length > 0) {
+      await Promise.all([...this.#records.values()].map((r) => r.reportTail).filter((p) => p !== undefined));
+    }
+    await Promise.all(this.#journalWrites);
+    await this.#resultsFile?.close();
+    this.#pool!.close();
+    if (this.#wants('run:end')) this.#emit('run:end', { runId: this.#runId, at: o.clock.now(), summary });
+    this.#resolveRun!(summary);
+  }
+
+  #armProgress(): void {
+    this.#progressTimer = this.#o.timers.setTimeout(() => {
+      this.#progressTimer = undefined;
+      if (this.#phase !== 'running') return;
+      if (this.#wants('progress')) this.#emit('progress', this.progress());
+      this.#armProgress();
+    }, this.#o.progressIntervalMs);
+  }
+
+  // ---- records, results, events --------------------------------------------------------------
+
+  #setState(r: TaskRecord, state: TaskState): void {
+    this.#counts[r.state]--;
+    this.#counts[state]++;
+    r.state = state;
+    if (TERMINAL.has(state)) this.#finishedCount++;
+  }
+
+  #countsSnapshot(): StateCounts {
+    return { ...this.#counts };
+  }
+
+  #finalize(r: TaskRecord, state: TaskState): TaskResult {
+    const result: { -readonly [K in keyof TaskResult]: TaskResult[K] } = {
+      id: r.task.id,
+      state,
+      attempts: r.attempts,
+      pullRequests: r.pullRequests ?? NO_TASKS,
+    };
+    if (r.agent !== undefined) result.agent = r.agent;
+    if (r.agentRunId !== undefined) result.runId = r.agentRunId;
+    if (r.webUrl !== undefined) result.webUrl = r.webUrl;
+    if (r.summary !== undefined) result.summary = r.summary;
+    if (r.result !== undefined) result.result = r.result;
+    if (r.error !== undefined) result.error = r.error;
+    if (r.skippedBecause !== undefined) result.skippedBecause = r.skippedBecause;
+    if (r.firstStartedAt !== undefined) {
+      result.startedAt = new Date(r.firstStartedAt).toISOString();
+      if (r.endedAt !== undefined) {
+        result.endedAt = new Date(r.endedAt).toISOString();
+        result.durationMs = r.endedAt - r.firstStartedAt;
+      }
+    } else if (r.endedAt !== undefined) {
+      result.endedAt = new Date(r.endedAt).toISOString();
+    }
+    r.final = result;
+    return result;
+  }
+
+  #writeResult(r: TaskRecord): void {
+    if (this.#resultsFile === undefined || r.written || r.final === undefined) return;
+    r.written = true;
+    this.#resultsFile.write(r.final);
+  }
+
+  #taskBase(r: TaskRecord, attempt: number): OrchestratorEvents['task:ready'] {
+    return {
+      runId: this.#runId,
+      at: this.#o.clock.now(),
+      taskId: r.task.id,
+      task: r.task,
+      attempt,
+      ...(r.agent === undefined ? {} : { agent: r.agent }),
+    };
+  }
+
+  #wants(event: OrchestratorEventName): boolean {
+    return this.#ee.listenerCount(event) > 0;
+  }
+
+  #emit<E extends OrchestratorEventName>(event: E, payload: OrchestratorEvents[E]): void {
+    this.#ee.emit(event, payload);
+  }
+
+  #listenerFailed(event: OrchestratorEventName, error: unknown): void {
+    if (event === 'error') {
+      // A failing error listener has nobody left to tell but the process.
+      emitWarning(`an 'error' listener threw: ${this.#message(error)}`);
+      return;
+    }
+    this.#reportError('listener', error, { event });
+  }
+
+  #reportError(
+    source: OrchestratorEvents['error']['source'],
+    error: unknown,
+    extra: { readonly event?: string; readonly taskId?: string },
+  ): void {
+    const message = this.#message(error);
+    if (!this.#wants('error')) {
+      emitWarning(`${source}${extra.taskId ? ` (task ${extra.taskId})` : ''}${extra.event ? ` (event ${extra.event})` : ''}: ${message}`);
+      return;
+    }
+    this.#emit('error', { runId: this.#runId, at: this.#o.clock.now(), source, error, message, ...extra });
+  }
+
+  /** A journal write that must not fail the run (failures are reported). Tracked for the final flush. */
+  #commit(entry: JournalEntry): Promise<void> {
+    const journal = this.#o.journal;
+    if (journal === undefined) return Promise.resolve();
+    let write: Promise<void>;
+    try {
+      write = Promise.resolve(journal.append(entry));
+    } catch (error) {
+      write = Promise.reject(error);
+    }
+    const tracked = write.then(
+      () => {
+        this.#journalWrites.delete(tracked);
+      },
+      (error: unknown) => {
+        this.#journalWrites.delete(tracked);
+        this.#reportError('journal', error, 'taskId' in entry ? { taskId: entry.taskId } : {});
+      },
+    );
+    this.#journalWrites.add(tracked);
+    return tracked;
+  }
+
+  #notify(r: TaskRecord, state: TaskState): void {
+    const reporters = this.#o.reporters;
+    if (reporters.length === 0) return;
+    const update: TaskUpdate = {
+      runId: this.#runId,
+      task: r.task,
+      state,
+      attempt: r.attempts,
+      ...(r.agent === undefined ? {} : { agent: r.agent }),
+      ...(TERMINAL.has(state) && r.final !== undefined ? { result: r.final } : {}),
+      at: this.#o.clock.now(),
+    };
+    // Updates of one task reach each reporter in order; tasks do not wait for each other.
+    r.reportTail = (r.reportTail ?? Promise.resolve()).then(() =>
+      Promise.all(reporters.map((reporter) => this.#deliver(reporter, update))).then(() => undefined),
+    );
+  }
+
+  async #deliver(reporter: { report(update: TaskUpdate, signal?: AbortSignal): Promise<void> }, update: TaskUpdate): Promise<void> {
+    const o = this.#o;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await reporter.report(update);
+        return;
+      } catch (error) {
+        if (attempt >= o.reporterAttempts) {
+          this.#reportError('reporter', error, { taskId: update.task.id });
+          return;
+        }
+        const delay = o.reporterBaseDelayMs * 2 ** (attempt - 1);
+        await new Promise<void>((resolve) => o.timers.setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  #message(error: unknown): string {
+    let text: string;
+    if (error instanceof Error) text = error.message;
+    else if (typeof error === 'string') text = error;
+    else {
+      try {
+        text = JSON.stringify(error) ?? String(error);
+      } catch {
+        text = String(error);
+      }
+    }
+    return this.#redact(text);
+  }
+
+  #redact(text: string): string {
+    let out = text;
+    for (const secret of this.#o.secrets) out = out.split(secret).join('***');
+    return out;
+  }
+
+  // ---- what attempt contexts call ------------------------------------------------------------
+
+  readonly #hooks: AttemptHooks = {
+    runId: () => this.#runId,
+    report: (att, status, detail) => {
+      if (att.settled || typeof status !== 'string') return;
+      const r = att.record;
+      r.agentStatus = status;
+      if (this.#wants('task:status')) {
+        this.#emit('task:status', {
+          ...this.#taskBase(r, att.number),
+          agent: att.lease.agent,
+          status,
+          ...(detail === undefined ? {} : { detail }),
+        });
+      }
+      void this.#commit({ type: 'status', runId: this.#runId, taskId: r.task.id, attempt: att.number, status, at: this.#o.clock.now() });
+    },
+    checkpoint: (att, data) => {
+      if (typeof data !== 'object' || data === null || (typeof data.agentRunId !== 'string' && typeof data.agentRunId !== 'number')) {
+        return Promise.reject(new TypeError('checkpoint() needs { agentRunId: string | number, webUrl? }'));
+      }
+      const r = att.record;
+      r.agentRunId = data.agentRunId;
+      if (data.webUrl !== undefined) r.webUrl = data.webUrl;
+      if (this.#wants('task:checkpoint')) {
+        this.#emit('task:checkpoint', {
+          ...this.#taskBase(r, att.number),
+          agent: att.lease.agent,
+          agentRunId: data.agentRunId,
+          ...(data.webUrl === undefined ? {} : { webUrl: data.webUrl }),
+        });
+      }
+      const journal = this.#o.journal;
+      if (journal === undefined) return Promise.resolve();
+      const entry: JournalEntry = {
+        type: 'created',
+        runId: this.#runId,
+        taskId: r.task.id,
+        attempt: att.number,
+        idempotencyKey: att.key,
+        agentRunId: data.agentRunId,
+        ...(data.webUrl === undefined ? {} : { webUrl: data.webUrl }),
+        at: this.#o.clock.now(),
+      };
+      const write = Promise.resolve().then(() => journal.append(entry));
+      const tracked = write.then(undefined, (error: unknown) => this.#reportError('journal', error, { taskId: r.task.id }));
+      this.#journalWrites.add(tracked);
+      void tracked.then(() => this.#journalWrites.delete(tracked));
+      return write;
+    },
+    dependencyResults: (att) => {
+      const map = new Map<string, TaskResult>();
+      for (const id of att.record.task.dependencies ?? NO_TASKS) {
+        const dep = this.#records.get(id);
+        if (dep?.final !== undefined) map.set(id, dep.final);
+      }
+      return map;
+    },
+  };
+}
+
+interface AttemptHooks {
+  runId(): string;
+  report(att: Attempt, status: string, detail: Readonly<Record<string, unknown>> | undefined): void;
+  checkpoint(att: Attempt, data: RunCheckpoint): Promise<void>;
+  dependencyResults(att: Attempt): ReadonlyMap<string, TaskResult>;
+}
+
+/** The executor's view of one attempt. The signal and dependency map are built on first use. */
+class AttemptContext implements ExecutionContext {
+  readonly #hooks: AttemptHooks;
+  readonly #att: Attempt;
+  #deps: ReadonlyMap<string, TaskResult> | undefined;
+
+  constructor(hooks: AttemptHooks, att: Attempt) {
+    this.#hooks = hooks;
+    this.#att = att;
+  }
+  get signal(): AbortSignal {
+    return (this.#att.controller ??= new AbortController()).signal;
+  }
+  get attempt(): number {
+    return this.#att.number;
+  }
+  get agent(): string {
+    return this.#att.lease.agent;
+  }
+  get runId(): string {
+    return this.#hooks.runId();
+  }
+  get idempotencyKey(): string {
+    return this.#att.key;
+  }
+  get deadline(): number {
+    return this.#att.deadline;
+  }
+  get dependencyResults(): ReadonlyMap<string, TaskResult> {
+    return (this.#deps ??= this.#hooks.dependencyResults(this.#att));
+  }
+  get previous(): PreviousAttempt | undefined {
+    return this.#att.previous;
+  }
+  report(status: string, detail?: Readonly<Record<string, unknown>>): void {
+    try {
+      this.#hooks.report(this.#att, status, detail);
+    } catch {
+      // Reporting a status must never throw into the executor.
+    }
+  }
+  checkpoint(data: RunCheckpoint): Promise<void> {
+    return this.#hooks.checkpoint(this.#att, data);
+  }
+}
+
+function isAbortError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && ((error as { name?: unknown }).name === 'AbortError' || (error as { code?: unknown }).code === 'ABORT_ERR');
+}
+
+/** Anything that is not a well-formed outcome becomes a permanent failure saying so. */
+function validOutcome(outcome: unknown): ExecutorOutcome {
+  if (typeof outcome === 'object' && outcome !== null) {
+    const status = (outcome as { status?: unknown }).status;
+    if (status === 'done' || status === 'failed') return outcome as ExecutorOutcome;
+    if (status === 'needs-input') {
+      const reason = (outcome as { reason?: unknown }).reason;
+      return typeof reason === 'string' ? (outcome as ExecutorOutcome) : { ...(outcome as object), status: 'needs-input', reason: 'the agent needs input' } as ExecutorOutcome;
+    }
+  }
+  return {
+    status: 'failed',
+    error: new Error(`the executor returned an invalid outcome (expected { status: 'done' | 'failed' | 'needs-input' }): ${describeValue(outcome)}`),
+    transient: false,
+  };
+}
+
+function describeValue(value: unknown): string {
+  try {
+    return JSON.stringify(value)?.slice(0, 200) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function emitWarning(message: string): void {
+  process.emitWarning(`pco orchestrator: ${message}`, { code: 'PCO_ORCHESTRATOR' });
+}
