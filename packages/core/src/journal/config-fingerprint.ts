@@ -27,3 +27,34 @@ function canonicalJson(value: unknown): string {
     .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
   return `{${entries.join(',')}}`;
 }
+
+/** The settings that decide which tasks and remote runs a journal belongs to. */
+export interface JournalIdentity {
+  readonly github?: {
+    readonly repos?: readonly string[];
+    readonly project?: { readonly owner?: string; readonly number?: number } | undefined;
+    readonly baseUrl?: string;
+  };
+  readonly source?: { readonly type?: string };
+  readonly codegen?: { readonly orgId?: number | string; readonly baseUrl?: string };
+}
+
+/**
+ * The fingerprint of a pco configuration's identity: the repositories or board the tasks come
+ * from, and the Codegen organization (and API root) their runs live in. Concurrency, timeouts,
+ * logging, templates and tokens can change between a crash and its resume; these cannot.
+ */
+export function journalFingerprint(config: JournalIdentity): string {
+  const trim = (url: string | undefined) => url?.replace(/\/+$/, '');
+  const source = config.source?.type ?? 'issues';
+  const project = config.github?.project;
+  return configFingerprint({
+    source,
+    // Only the settings of the source in use: a board configured but unused changes nothing.
+    repos: source === 'issues' && config.github?.repos ? [...config.github.repos].map((repo) => repo.toLowerCase()).sort() : undefined,
+    project: source === 'project' && project ? { owner: project.owner?.toLowerCase(), number: project.number } : undefined,
+    githubApi: trim(config.github?.baseUrl),
+    codegenOrg: config.codegen?.orgId === undefined ? undefined : String(config.codegen.orgId),
+    codegenApi: trim(config.codegen?.baseUrl),
+  });
+}

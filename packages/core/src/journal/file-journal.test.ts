@@ -1,16 +1,17 @@
-import { mkdtemp, readdir, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TaskResult } from '../types.js';
-import { configFingerprint } from './config-fingerprint.js';
+import type { JournalEntry, TaskResult } from '../types.js';
+import { configFingerprint, journalFingerprint } from './config-fingerprint.js';
 import { JournalConfigMismatchError, JournalCorruptError, JournalLockedError } from './errors.js';
-import { FileJournal, readJournalState } from './file-journal.js';
+import { FileJournal, readJournal } from './file-journal.js';
 import { parseJournal } from './journal-reader.js';
 
 let dir: string;
 let path: string;
-const fingerprint = configFingerprint({ github: { owner: 'octo', repos: ['app'] }, codegen: { orgId: 1 } });
+const fingerprint = journalFingerprint({ github: { repos: ['octo/app'] }, codegen: { orgId: 1 } });
+const T0 = Date.parse('2025-03-01T10:00:00.000Z');
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pco-journal-'));
@@ -20,89 +21,118 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function done(id: string, runId: number, attempts = 1): TaskResult {
-  return { id, state: 'done', attempts, runId, pullRequests: [{ url: `https://github.com/octo/app/pull/${runId}` }], summary: `did ${id}` };
-}
+const run = (resumed = false): JournalEntry => ({ type: 'run', runId: 'run-1', resumed, at: T0 });
+const intent = (taskId: string, attempt = 1): JournalEntry => ({
+  type: 'intent',
+  runId: 'run-1',
+  taskId,
+  attempt,
+  idempotencyKey: `run-1:${taskId}:${attempt}`,
+  agent: 'agent-1',
+  at: T0 + 1,
+});
+const created = (taskId: string, agentRunId: number, attempt = 1): JournalEntry => ({
+  type: 'created',
+  runId: 'run-1',
+  taskId,
+  attempt,
+  idempotencyKey: `run-1:${taskId}:${attempt}`,
+  agentRunId,
+  webUrl: `https://codegen.com/agent/trace/${agentRunId}`,
+  at: T0 + 2,
+});
+const done = (id: string, runId: number): TaskResult => ({
+  id,
+  state: 'done',
+  attempts: 1,
+  runId,
+  pullRequests: [{ url: `https://github.com/octo/app/pull/${runId}`, number: runId }],
+  summary: `did ${id}`,
+  durationMs: 5,
+});
+const result = (value: TaskResult, detached?: boolean): JournalEntry => ({
+  type: 'result',
+  runId: 'run-1',
+  result: value,
+  ...(detached === undefined ? {} : { detached }),
+  at: T0 + 3,
+});
 
 describe('FileJournal', () => {
-  it('creates a journal with a header, appends records and reads them back', async () => {
+  it('stores entries as checksummed JSONL after a header and loads them back exactly', async () => {
+    const entries: JournalEntry[] = [
+      run(),
+      intent('a'),
+      created('a', 7),
+      { type: 'status', runId: 'run-1', taskId: 'a', attempt: 1, status: 'ACTIVE', at: T0 + 2 },
+      { type: 'attempt-failed', runId: 'run-1', taskId: 'b', attempt: 1, error: '502 Bad Gateway', transient: true, at: T0 + 2 },
+      result(done('a', 7)),
+      result({ id: 'c', state: 'interrupted', attempts: 1, runId: 9, pullRequests: [] }, true),
+    ];
     const journal = await FileJournal.open({ path, fingerprint });
     expect(journal.openReport.created).toBe(true);
-    await journal.beginSession('run-1', false);
-    await journal.recordTasks([{ id: 'a', title: 'A' }, { id: 'b', title: 'B', dependencies: ['a'] }], 'set');
-    const key = await journal.recordIntent('a', 1);
-    await journal.recordRun('a', 1, { runId: 7, key, via: 'created', webUrl: 'https://codegen.com/agent/trace/7' });
-    await journal.recordStatus('a', 1, { agentStatus: 'ACTIVE' });
-    await journal.recordResult(done('a', 7));
+    expect(await journal.load()).toEqual([]);
+    for (const entry of entries) await journal.append(entry);
     await journal.close();
 
     const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
-    expect(lines.map((line) => JSON.parse(line).t)).toEqual(['header', 'session', 'tasks', 'intent', 'run', 'status', 'result']);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'pco-journal', version: 1, fingerprint });
+    expect(lines.map((line) => JSON.parse(line).t)).toEqual(['header', 'run', 'intent', 'created', 'status', 'attempt-failed', 'result', 'result']);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ seq: 1, format: 'pco-journal', version: 1, fingerprint });
+    expect(JSON.parse(lines[2]!)).toMatchObject({ seq: 3, at: '2025-03-01T10:00:00.001Z', taskId: 'a', crc: expect.stringMatching(/^[0-9a-f]{8}$/) });
 
-    const state = await readJournalState(path);
-    expect(state.tasks.get('a')).toMatchObject({ state: 'done', attempts: 1, agentStatus: 'ACTIVE' });
-    expect(state.tasks.get('b')).toMatchObject({ state: 'pending', attempts: 0 });
-    expect(state.unfinishedSession).toBe(true);
+    const reopened = await FileJournal.open({ path, fingerprint });
+    expect(reopened.openReport).toMatchObject({ created: false, warnings: [] });
+    expect(await reopened.load()).toEqual(entries);
+    await reopened.close();
+    expect((await readJournal(path)).entries).toEqual(entries);
   });
 
-  it('gives every attempt a stable key, different per task, attempt and journal', async () => {
-    const one = await FileJournal.open({ path, fingerprint });
-    const two = await FileJournal.open({ path: join(dir, 'other.jsonl'), fingerprint });
-    expect(one.idempotencyKey('a', 1)).toBe(one.idempotencyKey('a', 1));
-    expect(one.idempotencyKey('a', 1)).not.toBe(one.idempotencyKey('a', 2));
-    expect(one.idempotencyKey('a', 1)).not.toBe(one.idempotencyKey('b', 1));
-    expect(one.idempotencyKey('a', 1)).not.toBe(two.idempotencyKey('a', 1));
-    const key = one.idempotencyKey('a', 1);
-    await one.close();
-    await two.close();
-    const again = await FileJournal.open({ path, fingerprint });
-    expect(again.idempotencyKey('a', 1)).toBe(key);
-    await again.close();
-  });
-
-  it('refuses a journal written for another configuration, with a typed error naming both', async () => {
-    const journal = await FileJournal.open({ path, fingerprint });
-    await journal.close();
-    const other = configFingerprint({ github: { owner: 'octo', repos: ['other'] }, codegen: { orgId: 1 } });
+  it('refuses a journal written for another configuration, with a typed error naming the file', async () => {
+    await (await FileJournal.open({ path, fingerprint })).close();
+    const other = journalFingerprint({ github: { repos: ['octo/other'] }, codegen: { orgId: 1 } });
     const error = await FileJournal.open({ path, fingerprint: other }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(JournalConfigMismatchError);
-    expect((error as JournalConfigMismatchError).code).toBe('JOURNAL_CONFIG_MISMATCH');
+    expect(error).toMatchObject({ code: 'JOURNAL_CONFIG_MISMATCH', path, expected: other, found: fingerprint });
     expect((error as Error).message).toContain(path);
     expect((error as Error).message).toContain('another configuration');
-    // The refusal released the lock: the right configuration can open it.
+    // The refusal released the lock: the right configuration can still open it.
     await (await FileJournal.open({ path, fingerprint })).close();
   });
 
-  it('fingerprints ignore secrets and key order', () => {
+  it('fingerprints only identity: secrets, key order, repo order and unused sections do not count', () => {
     expect(configFingerprint({ a: 1, b: { token: 'x', c: 2 } })).toBe(configFingerprint({ b: { c: 2, token: 'y' }, a: 1 }));
     expect(configFingerprint({ a: 1 })).not.toBe(configFingerprint({ a: 2 }));
+    const base = { github: { repos: ['octo/a', 'octo/b'] }, codegen: { orgId: 5, baseUrl: 'https://api.codegen.com/' } };
+    expect(journalFingerprint(base)).toBe(
+      journalFingerprint({ github: { repos: ['Octo/B', 'octo/a'], project: { owner: 'x', number: 3 } }, codegen: { orgId: 5, baseUrl: 'https://api.codegen.com' } }),
+    );
+    expect(journalFingerprint(base)).not.toBe(journalFingerprint({ ...base, codegen: { orgId: 6 } }));
+    expect(journalFingerprint(base)).not.toBe(journalFingerprint({ ...base, source: { type: 'project' } }));
   });
 
   it('`fresh` keeps the old journal as a backup and starts a new one', async () => {
     const old = await FileJournal.open({ path, fingerprint });
-    await old.recordResult(done('a', 1));
+    await old.append(run());
     await old.close();
     const fresh = await FileJournal.open({ path, fingerprint: 'other', mode: 'fresh' });
     expect(fresh.openReport.created).toBe(true);
     expect(fresh.openReport.backupPath).toMatch(/\.bak$/);
-    expect(fresh.state.tasks.size).toBe(0);
+    expect(await fresh.load()).toEqual([]);
     await fresh.close();
-    const backup = await readJournalState(fresh.openReport.backupPath!);
-    expect(backup.tasks.get('a')?.state).toBe('done');
+    expect((await readJournal(fresh.openReport.backupPath!)).entries).toEqual([run()]);
   });
 
-  it('cuts off a torn last line (saved aside first), then appends after the committed records', async () => {
+  it('cuts off a torn last line (saved aside first), then appends after the committed entries', async () => {
     const journal = await FileJournal.open({ path, fingerprint });
-    await journal.recordIntent('a', 1);
+    await journal.append(intent('a'));
     await journal.close();
-    await appendFile(path, '{"seq":3,"at":"2025-01-01T00:00:00.000Z","t":"run","task":"a","att');
+    await appendFile(path, '{"seq":3,"at":"2025-01-01T00:00:00.000Z","t":"created","taskId":"a","att');
 
     const reopened = await FileJournal.open({ path, fingerprint });
     expect(reopened.openReport.warnings.map((warning) => warning.kind)).toEqual(['torn-tail']);
-    expect(reopened.openReport.tornTailSavedTo).toBeDefined();
     expect(await readFile(reopened.openReport.tornTailSavedTo!, 'utf8')).toContain('"att');
-    await reopened.recordRun('a', 1, { runId: 5 });
+    expect(await reopened.load()).toEqual([intent('a')]);
+    await reopened.append(created('a', 5));
     await reopened.close();
 
     const parsed = parseJournal(await readFile(path));
@@ -110,35 +140,41 @@ describe('FileJournal', () => {
     expect(parsed.records.map((record) => [record.seq, record.t])).toEqual([
       [1, 'header'],
       [2, 'intent'],
-      [3, 'run'],
+      [3, 'created'],
     ]);
   });
 
-  it('completes a last line whose newline was torn off instead of losing it', async () => {
+  it('keeps a last line whose newline was torn off, and completes it', async () => {
     const journal = await FileJournal.open({ path, fingerprint });
-    await journal.recordIntent('a', 1);
+    await journal.append(intent('a'));
     await journal.close();
-    const text = await readFile(path, 'utf8');
-    await writeFile(path, text.slice(0, -1));
+    await writeFile(path, (await readFile(path, 'utf8')).slice(0, -1));
     const reopened = await FileJournal.open({ path, fingerprint });
-    expect(reopened.state.tasks.get('a')?.attemptLog.get(1)?.key).toBeDefined();
-    await reopened.recordRun('a', 1, { runId: 5 });
+    expect(await reopened.load()).toEqual([intent('a')]);
+    await reopened.append(created('a', 5));
     await reopened.close();
-    expect(parseJournal(await readFile(path)).records.map((record) => record.t)).toEqual(['header', 'intent', 'run']);
+    expect(parseJournal(await readFile(path)).records.map((record) => record.t)).toEqual(['header', 'intent', 'created']);
   });
 
   it('skips a corrupt middle line with a warning and keeps everything else', async () => {
     const journal = await FileJournal.open({ path, fingerprint });
-    await journal.recordIntent('a', 1);
-    await journal.recordRun('a', 1, { runId: 5 });
-    await journal.recordResult(done('a', 5));
+    for (const entry of [intent('a'), created('a', 5), result(done('a', 5))]) await journal.append(entry);
     await journal.close();
     const lines = (await readFile(path, 'utf8')).split('\n');
-    lines[2] = lines[2]!.replace('"runId":5', '"runId":6'); // checksum no longer matches
+    lines[2] = lines[2]!.replace('"agentRunId":5', '"agentRunId":6'); // the checksum no longer matches
     await writeFile(path, lines.join('\n'));
     const reopened = await FileJournal.open({ path, fingerprint });
     expect(reopened.openReport.warnings).toEqual([expect.objectContaining({ kind: 'corrupt-line', line: 3 })]);
-    expect(reopened.state.tasks.get('a')?.state).toBe('done');
+    expect(await reopened.load()).toEqual([intent('a'), result(done('a', 5))]);
+    await reopened.close();
+  });
+
+  it('loads lines of an unknown (newer) entry type as they are, for the replay to ignore', async () => {
+    const journal = await FileJournal.open({ path, fingerprint });
+    await journal.append({ type: 'future-thing', detail: 1, at: T0 } as unknown as JournalEntry);
+    await journal.close();
+    const reopened = await FileJournal.open({ path, fingerprint });
+    expect(await reopened.load()).toEqual([{ type: 'future-thing', detail: 1, at: T0 }]);
     await reopened.close();
   });
 
@@ -151,12 +187,15 @@ describe('FileJournal', () => {
     expect(parseJournal(await readFile(path)).records).toHaveLength(1);
   });
 
-  it('refuses a file that is not a journal, and one whose header is gone', async () => {
+  it('refuses a file that is not a journal, and one whose header is gone, naming the problem', async () => {
     await writeFile(path, '{"results":[]}\n{"more":1}\n');
-    await expect(FileJournal.open({ path, fingerprint })).rejects.toBeInstanceOf(JournalCorruptError);
+    const notJournal = await FileJournal.open({ path, fingerprint }).catch((caught: unknown) => caught);
+    expect(notJournal).toBeInstanceOf(JournalCorruptError);
+    expect((notJournal as Error).message).toContain('not a pco journal');
+    expect(await readFile(path, 'utf8')).toBe('{"results":[]}\n{"more":1}\n'); // untouched
     const good = join(dir, 'good.jsonl');
     const journal = await FileJournal.open({ path: good, fingerprint });
-    await journal.recordIntent('a', 1);
+    await journal.append(intent('a'));
     await journal.close();
     const lines = (await readFile(good, 'utf8')).split('\n');
     await writeFile(good, ['garbage', ...lines.slice(1)].join('\n'));
@@ -169,50 +208,70 @@ describe('FileJournal', () => {
     const first = await FileJournal.open({ path, fingerprint });
     const error = await FileJournal.open({ path, fingerprint }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(JournalLockedError);
-    expect((error as JournalLockedError).pid).toBe(process.pid);
+    expect(error).toMatchObject({ code: 'JOURNAL_LOCKED', pid: process.pid });
     expect((error as Error).message).toContain(`${path}.lock`);
     await first.close();
     await (await FileJournal.open({ path, fingerprint })).close();
   });
 
-  it('takes over the lock of a dead process', async () => {
-    await writeFile(`${path}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, hostname: (await import('node:os')).hostname(), startedAt: 'x' }));
-    const journal = await FileJournal.open({ path, fingerprint });
-    await journal.close();
+  it('takes over the lock of a dead process, refuses one from another host', async () => {
+    await writeFile(`${path}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, hostname: hostname(), startedAt: 'x' }));
+    await (await FileJournal.open({ path, fingerprint })).close();
     expect(await readdir(dir)).not.toContain('journal.jsonl.lock');
+    await writeFile(`${path}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, hostname: 'elsewhere', startedAt: 'x' }));
+    const error = await FileJournal.open({ path, fingerprint }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(JournalLockedError);
+    expect((error as Error).message).toContain('on elsewhere');
   });
 
   it('never writes a secret, whatever field it turns up in', async () => {
     const token = 'sk-live-0123456789abcdef';
     const journal = await FileJournal.open({ path, fingerprint, secrets: [token] });
-    await journal.recordStatus('a', 1, { state: 'retrying', reason: `401 for Bearer ${token}` });
-    await journal.recordResult({
-      id: 'a',
-      state: 'failed',
-      attempts: 1,
-      pullRequests: [],
-      error: `request with ${token} failed; also ghp_abcdefghijklmnopqrstuvwxyz0123 leaked`,
-    });
+    await journal.append({ type: 'attempt-failed', runId: 'run-1', taskId: 'a', attempt: 1, error: `401 for Bearer ${token}`, transient: true, at: T0 });
+    await journal.append(
+      result({ id: 'a', state: 'failed', attempts: 1, pullRequests: [], error: `request with ${token} failed; ghp_abcdefghijklmnopqrstuvwxyz0123 too` }),
+    );
     await journal.close();
     const text = await readFile(path, 'utf8');
     expect(text).not.toContain(token);
     expect(text).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz0123');
-    expect(text).toContain('[REDACTED]');
+    expect(text.match(/\[REDACTED\]/g)).toHaveLength(3);
     expect(parseJournal(Buffer.from(text)).warnings).toEqual([]);
   });
 
-  it('group-commits concurrent appends in order', async () => {
+  it('group-commits concurrent appends in call order', async () => {
     const journal = await FileJournal.open({ path, fingerprint });
-    await Promise.all(Array.from({ length: 200 }, (_, index) => journal.recordStatus(`t${index % 7}`, 1, { agentStatus: `S${index}` })));
+    const entries = Array.from({ length: 300 }, (_, index): JournalEntry => ({
+      type: 'status',
+      runId: 'run-1',
+      taskId: `t${index % 7}`,
+      attempt: 1,
+      status: `S${index}`,
+      at: T0 + index,
+    }));
+    await Promise.all(entries.map((entry) => journal.append(entry)));
     await journal.close();
-    const parsed = parseJournal(await readFile(path));
-    expect(parsed.records).toHaveLength(201);
-    expect(parsed.records.map((record) => record.seq)).toEqual(Array.from({ length: 201 }, (_, index) => index + 1));
+    expect((await readJournal(path)).entries).toEqual(entries);
+  });
+
+  it('calls the fault hook around the commit points', async () => {
+    const points: string[] = [];
+    const journal = await FileJournal.open({ path, fingerprint, faultHook: (point, entry) => points.push(`${point}:${entry.type}`) });
+    for (const entry of [run(), intent('a'), created('a', 1), result(done('a', 1))]) await journal.append(entry);
+    await journal.close();
+    expect(points).toEqual([
+      'after-run:run',
+      'after-intent:intent',
+      'before-created:created',
+      'after-created:created',
+      'before-result:result',
+      'after-result:result',
+    ]);
   });
 
   it('rejects appends after close', async () => {
     const journal = await FileJournal.open({ path, fingerprint });
     await journal.close();
-    await expect(journal.recordIntent('a', 1)).rejects.toMatchObject({ code: 'JOURNAL_IO' });
+    await expect(journal.append(run())).rejects.toMatchObject({ code: 'JOURNAL_IO' });
   });
 });

@@ -1,36 +1,29 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import type { Task, TaskResult, TaskState } from '../types.js';
+import type { JournalEntry, RunJournal } from '../types.js';
 import { JournalConfigMismatchError, JournalCorruptError, JournalIOError } from './errors.js';
 import { acquireJournalLock, type JournalLock } from './journal-lock.js';
 import { parseJournal, type ParsedJournal } from './journal-reader.js';
-import { JournalStateBuilder, planResume, type JournalState, type ResumeAction, type ResumePlanOptions } from './journal-state.js';
 import { JournalWriter } from './journal-writer.js';
 import { encodeRecord } from './record-codec.js';
 import { redactSecrets } from './redact-secrets.js';
-import {
-  JOURNAL_FORMAT,
-  JOURNAL_VERSION,
-  type HeaderRecord,
-  type JournalRecord,
-  type JournalRecordInput,
-  type JournalWarning,
-  type PlannedTask,
-} from './types.js';
+import { JOURNAL_FORMAT, JOURNAL_VERSION, type HeaderRecord, type JournalRecord, type JournalWarning } from './types.js';
 
 /**
  * Named moments around the journal's commit points, for fault injection: the crash suite kills
- * the process at one of them. `before-run-record` is the window between the create call
- * returning and its run id being durable.
+ * the process at one of them. `after-intent` is the window between the intent being durable and
+ * the create call; `before-created` the window between the create call returning and its run id
+ * being durable.
  */
 export type JournalFaultPoint =
+  | 'after-run'
   | 'after-intent'
-  | 'before-run-record'
-  | 'after-run-record'
+  | 'before-created'
+  | 'after-created'
   | 'after-status'
+  | 'after-attempt-failed'
   | 'before-result'
   | 'after-result';
 
@@ -49,7 +42,7 @@ export interface FileJournalOptions {
    */
   readonly mode?: 'resume' | 'fresh';
   /**
-   * Sync (`fdatasync`) at every commit point. Turning it off loses crash safety; only for tests.
+   * Sync (`fdatasync`) at every commit point. Turning it off gives up crash safety (tests only).
    * @default true
    */
   readonly sync?: boolean;
@@ -61,12 +54,12 @@ export interface FileJournalOptions {
   /** Secret values (tokens) to redact from every record, whatever field they turn up in. */
   readonly secrets?: readonly string[];
   /**
-   * Clock for record timestamps (epoch ms).
+   * Clock for the header's and fallback timestamps (epoch ms).
    * @default Date.now
    */
   readonly now?: () => number;
   /** Called at each {@link JournalFaultPoint}; the fault-injection suite kills the process here. */
-  readonly faultHook?: (point: JournalFaultPoint, detail: { readonly task: string; readonly attempt: number }) => void;
+  readonly faultHook?: (point: JournalFaultPoint, entry: JournalEntry) => void;
 }
 
 /** What opening found and did, for logs. */
@@ -82,20 +75,25 @@ export interface JournalOpenReport {
 }
 
 /**
- * The durable journal of orchestrator runs: an append-only JSONL file (see docs/resume.md) with a
- * CRC per line, synced at every commit point, protected by a lock file, and reduced to the
- * resume state on open. Secrets are redacted from every record before it is written.
+ * The orchestrator's {@link RunJournal} on disk: an append-only JSONL file (see docs/resume.md)
+ * with a CRC per line, synced at every commit point (group commit), guarded by a lock file and
+ * a configuration fingerprint. Secrets are redacted from every record before it is written.
+ *
+ * ```ts
+ * const journal = await FileJournal.open({ path: '.pco/journal.jsonl', fingerprint, secrets: [token] });
+ * try { await orc.run({ resume: true }); } finally { await journal.close(); }
+ * ```
  */
-export class FileJournal {
+export class FileJournal implements RunJournal {
   readonly path: string;
   readonly header: HeaderRecord;
   readonly openReport: JournalOpenReport;
   readonly #writer: JournalWriter;
   readonly #lock: JournalLock | undefined;
-  readonly #state: JournalStateBuilder;
   readonly #now: () => number;
   readonly #secrets: readonly string[];
   readonly #faultHook: FileJournalOptions['faultHook'];
+  #recovered: readonly JournalRecord[];
   #seq: number;
   #closed = false;
 
@@ -104,7 +102,7 @@ export class FileJournal {
     header: HeaderRecord;
     writer: JournalWriter;
     lock: JournalLock | undefined;
-    state: JournalStateBuilder;
+    records: readonly JournalRecord[];
     report: JournalOpenReport;
     options: FileJournalOptions;
   }) {
@@ -112,8 +110,8 @@ export class FileJournal {
     this.header = init.header;
     this.#writer = init.writer;
     this.#lock = init.lock;
-    this.#state = init.state;
-    this.#seq = init.state.lastSeq;
+    this.#recovered = init.records;
+    this.#seq = init.records.at(-1)?.seq ?? init.header.seq;
     this.openReport = init.report;
     this.#now = init.options.now ?? Date.now;
     this.#secrets = init.options.secrets ?? [];
@@ -123,10 +121,11 @@ export class FileJournal {
   /**
    * Opens (or creates) a journal for writing: takes the lock, recovers the records, cuts off a
    * torn tail (saved to `<path>.corrupt-<time>` first), and checks the configuration fingerprint.
+   * Rejects with JournalLockedError, JournalConfigMismatchError, JournalCorruptError (not a
+   * journal, header lost, newer format) or JournalIOError; never because of a torn or corrupt line.
    */
   static async open(options: FileJournalOptions): Promise<FileJournal> {
-    const path = options.path;
-    const lock = options.lock === false ? undefined : await acquireJournalLock({ journalPath: path });
+    const lock = options.lock === false ? undefined : await acquireJournalLock({ journalPath: options.path });
     try {
       return await FileJournal.#openLocked(options, lock);
     } catch (error) {
@@ -150,20 +149,17 @@ export class FileJournal {
       bytes = undefined;
     }
     let parsed: ParsedJournal | undefined = bytes === undefined || bytes.length === 0 ? undefined : parseJournal(bytes);
-    if (parsed && parsed.records.length === 0) {
+    if (bytes !== undefined && parsed && parsed.records.length === 0) {
       // Nothing valid at all. A crash while the header was being written leaves a small torn
       // first line (or zeroes): start over, keeping the bytes. Anything else is not our file.
-      if (!looksLikeTornCreation(bytes!)) {
+      if (!looksLikeTornCreation(bytes)) {
         throw new JournalCorruptError(path, 'it is not a pco journal (no valid record). Choose another journal path.');
       }
-      tornTailSavedTo = await saveBytes(`${path}.corrupt-${fileStamp(now())}`, bytes!, sync);
+      tornTailSavedTo = await saveBytes(`${path}.corrupt-${fileStamp(now())}`, bytes, sync);
       parsed = undefined;
     }
-    const state = new JournalStateBuilder();
-    let header: HeaderRecord;
-    let handle;
-    if (!parsed) {
-      header = {
+    if (bytes === undefined || !parsed) {
+      const header: HeaderRecord = {
         seq: 1,
         at: new Date(now()).toISOString(),
         t: 'header',
@@ -172,193 +168,136 @@ export class FileJournal {
         journalId: randomUUID(),
         fingerprint: options.fingerprint,
       };
-      handle = await createWithHeader(path, header, sync);
-      state.apply(header);
-    } else {
-      const first = parsed.records[0]!;
-      if (first.t !== 'header') {
-        throw new JournalCorruptError(path, 'its header record is missing or damaged, so the configuration it belongs to is unknown.', {
-          line: 1,
-        });
-      }
-      if (first.version > JOURNAL_VERSION) {
-        throw new JournalCorruptError(path, `it was written by a newer pco (journal format ${first.version}, this pco reads ${JOURNAL_VERSION}).`);
-      }
-      if (first.fingerprint !== options.fingerprint) {
-        throw new JournalConfigMismatchError(path, options.fingerprint, first.fingerprint);
-      }
-      header = first;
-      if (parsed.validLength < parsed.totalLength && !isBlank(bytes!.subarray(parsed.validLength))) {
-        tornTailSavedTo = await saveBytes(`${path}.corrupt-${fileStamp(now())}`, bytes!.subarray(parsed.validLength), sync);
-      }
-      handle = await open(path, constants.O_RDWR | constants.O_APPEND).catch((error: unknown) => {
-        throw new JournalIOError(path, 'opening', error);
+      const handle = await createWithHeader(path, header, sync);
+      return new FileJournal({
+        path,
+        header,
+        writer: new JournalWriter(handle, path, { sync }),
+        lock,
+        records: [],
+        report: { created: true, warnings: [], tornTailSavedTo, backupPath },
+        options,
       });
-      try {
-        if (parsed.validLength < parsed.totalLength) {
-          await handle.truncate(parsed.validLength);
-        }
-        if (parsed.missingNewline) await handle.write('\n');
-        if (parsed.validLength < parsed.totalLength || parsed.missingNewline) await handle.sync();
-      } catch (error) {
-        await handle.close().catch(() => undefined);
-        throw new JournalIOError(path, 'repairing the torn tail', error);
-      }
-      state.warnings = [...parsed.warnings];
-      for (const record of parsed.records) state.apply(record);
+    }
+    const first = parsed.records[0]!;
+    if (first.t !== 'header') {
+      throw new JournalCorruptError(path, 'its header line is missing or damaged, so the configuration it belongs to is unknown.', {
+        line: 1,
+      });
+    }
+    const header = first as HeaderRecord;
+    if (header.version > JOURNAL_VERSION) {
+      throw new JournalCorruptError(path, `it was written by a newer pco (journal format ${header.version}; this pco reads ${JOURNAL_VERSION}).`);
+    }
+    if (header.fingerprint !== options.fingerprint) {
+      throw new JournalConfigMismatchError(path, options.fingerprint, header.fingerprint);
+    }
+    const torn = parsed.validLength < parsed.totalLength;
+    if (torn && !isBlank(bytes.subarray(parsed.validLength))) {
+      tornTailSavedTo = await saveBytes(`${path}.corrupt-${fileStamp(now())}`, bytes.subarray(parsed.validLength), sync);
+    }
+    const handle = await open(path, constants.O_RDWR | constants.O_APPEND).catch((error: unknown) => {
+      throw new JournalIOError(path, 'opening', error);
+    });
+    try {
+      // Cut the torn tail so the next record starts on a line of its own.
+      if (torn) await handle.truncate(parsed.validLength);
+      if (parsed.missingNewline) await handle.write('\n');
+      if (torn || parsed.missingNewline) await handle.sync();
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw new JournalIOError(path, 'repairing the torn tail', error);
     }
     return new FileJournal({
       path,
       header,
       writer: new JournalWriter(handle, path, { sync }),
       lock,
-      state,
-      report: { created: !parsed, warnings: parsed?.warnings ?? [], tornTailSavedTo, backupPath },
+      records: parsed.records.slice(1),
+      report: { created: false, warnings: parsed.warnings, tornTailSavedTo, backupPath },
       options,
     });
   }
 
-  /** Random id of this journal (part of every idempotency key). */
+  /** Random id of this journal file. */
   get journalId(): string {
     return this.header.journalId;
   }
 
-  /** The live state, updated as records are appended. */
-  get state(): JournalState {
-    return this.#state.snapshot();
-  }
-
-  /** How a resumed run continues each known task. */
-  resumePlan(options?: ResumePlanOptions): Map<string, ResumeAction> {
-    return planResume(this.state, options);
+  /**
+   * The entries recovered when the journal was opened, oldest first (corrupt and torn lines
+   * skipped; see {@link openReport}). Entries appended since are not included.
+   */
+  async load(signal?: AbortSignal): Promise<readonly JournalEntry[]> {
+    signal?.throwIfAborted();
+    return this.#recovered.map(recordToEntry);
   }
 
   /**
-   * The idempotency key of one attempt of one task: deterministic (journal id, task id, attempt),
-   * so the same attempt always gets the same key, and never collides across journals.
+   * Appends one entry; resolves once it is durable. Entries land in call order (group commit:
+   * entries appended while a sync is under way share the next one).
    */
-  idempotencyKey(task: string, attempt: number): string {
-    const digest = createHash('sha256').update(`${this.journalId}\0${task}\0${attempt}`).digest('hex');
-    return `pco1-${digest.slice(0, 32)}`;
+  async append(entry: JournalEntry): Promise<void> {
+    if (entry.type === 'created') this.#fault('before-created', entry);
+    if (entry.type === 'result') this.#fault('before-result', entry);
+    this.#seq += 1;
+    const record = redactSecrets(entryToRecord(entry, this.#seq, this.#now), this.#secrets);
+    await this.#writer.write(record);
+    this.#fault(AFTER[entry.type] ?? 'after-status', entry);
   }
 
-  /** Records that a process starts (or resumes) a run. */
-  async beginSession(session: string, resumed: boolean): Promise<void> {
-    await this.#append({ t: 'session', session, pid: process.pid, hostname: hostname(), resumed });
-  }
-
-  /** Records the task set (`set`) or tasks added during the run (`add`). */
-  async recordTasks(tasks: readonly Task[], mode: 'set' | 'add'): Promise<void> {
-    const planned: PlannedTask[] = tasks.map((task) => ({
-      id: task.id,
-      title: task.title,
-      ...(task.url === undefined ? {} : { url: task.url }),
-      ...(task.dependencies?.length ? { dependencies: [...task.dependencies] } : {}),
-    }));
-    await this.#append({ t: 'tasks', mode, tasks: planned });
-  }
-
-  /**
-   * Commit point 1, BEFORE the create call: the attempt and its idempotency key are durable when
-   * this resolves. Returns the key to put into the run's metadata.
-   */
-  async recordIntent(task: string, attempt: number, key = this.idempotencyKey(task, attempt)): Promise<string> {
-    await this.#append({ t: 'intent', task, attempt, key });
-    this.#fault('after-intent', task, attempt);
-    return key;
-  }
-
-  /** Commit point 2, right after the create call (or a lookup by key) returned the run. */
-  async recordRun(
-    task: string,
-    attempt: number,
-    run: { readonly runId: number | string; readonly webUrl?: string; readonly key?: string; readonly via?: 'created' | 'found' },
-  ): Promise<void> {
-    this.#fault('before-run-record', task, attempt);
-    await this.#append({
-      t: 'run',
-      task,
-      attempt,
-      runId: run.runId,
-      ...(run.key === undefined ? {} : { key: run.key }),
-      ...(run.webUrl === undefined ? {} : { webUrl: run.webUrl }),
-      ...(run.via === undefined ? {} : { via: run.via }),
-    });
-    this.#fault('after-run-record', task, attempt);
-  }
-
-  /** Records a task state change and/or an agent-side status change. */
-  async recordStatus(
-    task: string,
-    attempt: number,
-    change: { readonly state?: TaskState; readonly agentStatus?: string; readonly agent?: string; readonly reason?: string },
-  ): Promise<void> {
-    await this.#append({ t: 'status', task, attempt, ...definedOnly(change) });
-    this.#fault('after-status', task, attempt);
-  }
-
-  /** Commit point 3: the task's final result in this session. */
-  async recordResult(result: TaskResult): Promise<void> {
-    this.#fault('before-result', result.id, result.attempts);
-    await this.#append({ t: 'result', task: result.id, result: toPlainResult(result) });
-    this.#fault('after-result', result.id, result.attempts);
-  }
-
-  /** Records the end of a session; `counts` by terminal state. */
-  async endSession(session: string, counts: Readonly<Record<string, number>>, interrupted: boolean): Promise<void> {
-    await this.#append({ t: 'end', session, interrupted, counts: { ...counts } });
-  }
-
-  /** Flushes what is pending, closes the file and releases the lock. Idempotent. */
+  /** Waits for pending appends, closes the file and releases the lock. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#recovered = [];
     await this.#writer.close();
     await this.#lock?.release();
   }
 
-  async #append(input: JournalRecordInput): Promise<JournalRecord> {
-    this.#seq += 1;
-    const { at, ...rest } = input;
-    const record = redactSecrets(
-      { seq: this.#seq, at: at ?? new Date(this.#now()).toISOString(), ...rest } as JournalRecord,
-      this.#secrets,
-    );
-    // Applied first so the state reflects the queue order; the promise tells when it is durable.
-    this.#state.apply(record);
-    await this.#writer.write(record);
-    return record;
-  }
-
-  #fault(point: JournalFaultPoint, task: string, attempt: number): void {
-    this.#faultHook?.(point, { task, attempt });
+  #fault(point: JournalFaultPoint, entry: JournalEntry): void {
+    this.#faultHook?.(point, entry);
   }
 }
 
+const AFTER: Readonly<Record<string, JournalFaultPoint>> = {
+  run: 'after-run',
+  intent: 'after-intent',
+  created: 'after-created',
+  status: 'after-status',
+  'attempt-failed': 'after-attempt-failed',
+  result: 'after-result',
+};
+
+/** An entry as a journal line: `type` → `t`, epoch-ms `at` → ISO time, plus `seq`. */
+export function entryToRecord(entry: JournalEntry, seq: number, now: () => number = Date.now): JournalRecord {
+  const { type, at, ...rest } = entry;
+  const ms = Number.isFinite(at) ? Math.round(at) : now();
+  // JSON round trip: drops undefined fields and copies the result object.
+  return JSON.parse(JSON.stringify({ seq, at: new Date(ms).toISOString(), t: type, ...rest })) as JournalRecord;
+}
+
+/** The inverse of {@link entryToRecord}. */
+export function recordToEntry(record: JournalRecord): JournalEntry {
+  const { seq: _seq, at, t, ...rest } = record as { seq: number; at: string; t: string } & Record<string, unknown>;
+  return { type: t, at: Date.parse(at), ...rest } as unknown as JournalEntry;
+}
+
 /**
- * Reads a journal without locking or repairing it (for `pco status` / `pco export` while a run
- * may be writing it). Throws {@link JournalCorruptError} when it is not a journal, and
- * {@link JournalIOError} when it cannot be read.
+ * Reads a journal's entries without locking or repairing it (for `pco status` / `pco export`,
+ * also while a run is writing it). Throws {@link JournalCorruptError} when it is not a journal,
+ * and {@link JournalIOError} when it cannot be read.
  */
-export async function readJournalState(path: string): Promise<JournalState> {
+export async function readJournal(
+  path: string,
+): Promise<{ readonly header: HeaderRecord; readonly entries: readonly JournalEntry[]; readonly warnings: readonly JournalWarning[] }> {
   const bytes = await readIfExists(path);
   if (bytes === undefined) throw new JournalIOError(path, 'reading', Object.assign(new Error('no such file'), { code: 'ENOENT' }));
   const parsed = parseJournal(bytes);
   const first = parsed.records[0];
-  if (!first) throw new JournalCorruptError(path, 'it holds no valid record (not a pco journal, or empty).');
-  if (first.t !== 'header') throw new JournalCorruptError(path, 'its header record is missing or damaged.', { line: 1 });
-  const builder = new JournalStateBuilder();
-  builder.warnings = [...parsed.warnings];
-  for (const record of parsed.records) builder.apply(record);
-  return builder.snapshot();
-}
-
-function toPlainResult(result: TaskResult): Extract<JournalRecordInput, { t: 'result' }>['result'] {
-  return JSON.parse(JSON.stringify(result)) as Extract<JournalRecordInput, { t: 'result' }>['result'];
-}
-
-function definedOnly<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+  if (!first) throw new JournalCorruptError(path, 'it holds no valid line (not a pco journal, or empty).');
+  if (first.t !== 'header') throw new JournalCorruptError(path, 'its header line is missing or damaged.', { line: 1 });
+  return { header: first as HeaderRecord, entries: parsed.records.slice(1).map(recordToEntry), warnings: parsed.warnings };
 }
 
 async function readIfExists(path: string): Promise<Buffer | undefined> {

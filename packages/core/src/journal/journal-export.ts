@@ -1,46 +1,39 @@
-import { writeFile, rename } from 'node:fs/promises';
-import type { TaskResult } from '../types.js';
+import { rename, writeFile } from 'node:fs/promises';
+import { replayJournal } from '../journal-replay.js';
+import type { JournalEntry, TaskResult } from '../types.js';
 import { JournalIOError } from './errors.js';
-import { readJournalState } from './file-journal.js';
-import type { JournalState, JournalTaskState } from './journal-state.js';
+import { readJournal } from './file-journal.js';
 
 /** Formats of {@link exportJournal}. */
 export type JournalExportFormat = 'json' | 'csv';
 
-/** A task's result as exported: the TaskResult plus its title. */
-export type ExportedTaskResult = TaskResult & { readonly title?: string };
-
 /**
- * The best-known result of every task in a journal: the recorded final result when there is one,
- * else what the journal knows so far (state, attempts, run id and link).
+ * The best-known result of every task in a journal: its recorded final result, or for a task
+ * still open what the journal knows so far (state `running`/`retrying`, attempts, run id, link).
  */
-export function resultsFromJournalState(state: JournalState): ExportedTaskResult[] {
-  return [...state.tasks.values()].map(resultOf);
-}
-
-function resultOf(task: JournalTaskState): ExportedTaskResult {
-  const title = task.planned?.title;
-  if (task.result) {
-    const { id, ...rest } = task.result as unknown as TaskResult;
-    return { id, ...(title === undefined ? {} : { title }), ...rest };
+export function resultsFromEntries(entries: readonly JournalEntry[]): TaskResult[] {
+  const results: TaskResult[] = [];
+  for (const task of replayJournal(entries).tasks.values()) {
+    const { open, result } = task;
+    if (result && (!open || result.state === 'interrupted')) {
+      results.push(result);
+      continue;
+    }
+    results.push({
+      id: task.taskId,
+      state: open ? 'running' : 'retrying',
+      attempts: task.attempts,
+      ...(open?.agent === undefined ? {} : { agent: open.agent }),
+      ...(open?.agentRunId === undefined ? {} : { runId: open.agentRunId }),
+      ...(open?.webUrl === undefined ? {} : { webUrl: open.webUrl }),
+      pullRequests: [],
+    });
   }
-  const last = task.attemptLog.get(task.attempts);
-  return {
-    id: task.id,
-    ...(title === undefined ? {} : { title }),
-    state: task.state,
-    attempts: task.attempts,
-    ...(task.agent === undefined ? {} : { agent: task.agent }),
-    ...(last?.runId === undefined ? {} : { runId: last.runId }),
-    ...(last?.webUrl === undefined ? {} : { webUrl: last.webUrl }),
-    pullRequests: [],
-    ...(last?.intentAt === undefined ? {} : { startedAt: last.intentAt }),
-  };
+  return results;
 }
 
 const CSV_COLUMNS = [
   'id',
-  'title',
   'state',
   'attempts',
   'agent',
@@ -56,11 +49,11 @@ const CSV_COLUMNS = [
 ] as const;
 
 /**
- * RFC 4180 CSV (CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled).
- * Text cells that a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab or CR:
- * issue titles are user input) get a leading apostrophe.
+ * RFC 4180 CSV (CRLF line ends; fields with a comma, quote or line break quoted, quotes
+ * doubled). Text cells a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab or
+ * CR: agent output and issue text are untrusted) get a leading apostrophe.
  */
-export function resultsToCsv(results: readonly ExportedTaskResult[]): string {
+export function resultsToCsv(results: readonly TaskResult[]): string {
   const rows = [CSV_COLUMNS.join(',')];
   for (const result of results) {
     const cells = CSV_COLUMNS.map((column) => {
@@ -85,41 +78,46 @@ export interface JournalJsonExport {
   readonly format: 'pco-results';
   readonly version: 1;
   readonly journalId: string;
+  /** Correlation id of the run the journal holds. */
+  readonly runId: string | undefined;
   readonly exportedAt: string;
   readonly counts: Readonly<Record<string, number>>;
-  readonly results: readonly ExportedTaskResult[];
-}
-
-/** Renders a journal's results as JSON (pretty, one document) or CSV. */
-export function renderJournalExport(state: JournalState, format: JournalExportFormat, now: () => number = Date.now): string {
-  const results = resultsFromJournalState(state);
-  if (format === 'csv') return resultsToCsv(results);
-  const counts: Record<string, number> = {};
-  for (const result of results) counts[result.state] = (counts[result.state] ?? 0) + 1;
-  const document: JournalJsonExport = {
-    format: 'pco-results',
-    version: 1,
-    journalId: state.header?.journalId ?? '',
-    exportedAt: new Date(now()).toISOString(),
-    counts,
-    results,
-  };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  readonly results: readonly TaskResult[];
 }
 
 export interface ExportJournalOptions {
   readonly format: JournalExportFormat;
-  /** File to write (atomically: temp file + rename). Omitted: only return the text. */
+  /** File to write (atomically: temporary file, then rename). Omitted: only return the text. */
   readonly output?: string;
+  /** @default Date.now */
+  readonly now?: () => number;
 }
 
 /**
- * What `pco export --format json|csv` does: reads the journal (no lock needed) and renders its
- * results; writes them to `output` when given. Returns the text and the number of results.
+ * What `pco export --format json|csv` does: reads the journal (no lock needed, works during a
+ * run), renders every task's result, and writes it to `output` when given. Returns the text and
+ * the number of results. Throws JournalIOError / JournalCorruptError.
  */
-export async function exportJournal(path: string, options: ExportJournalOptions): Promise<{ text: string; count: number }> {
-  const state = await readJournalState(path);
-  const text = renderJournalExport(state, options.format);
+export async function exportJournal(path: string, options: ExportJournalOptions): Promise<{ readonly text: string; readonly count: number }> {
+  const { header, entries } = await readJournal(path);
+  const results = resultsFromEntries(entries);
+  let text: string;
+  if (options.format === 'csv') {
+    text = resultsToCsv(results);
+  } else {
+    const counts: Record<string, number> = {};
+    for (const result of results) counts[result.state] = (counts[result.state] ?? 0) + 1;
+    const document: JournalJsonExport = {
+      format: 'pco-results',
+      version: 1,
+      journalId: header.journalId,
+      runId: replayJournal(entries).runId,
+      exportedAt: new Date((options.now ?? Date.now)()).toISOString(),
+      counts,
+      results,
+    };
+    text = `${JSON.stringify(document, null, 2)}\n`;
+  }
   if (options.output !== undefined) {
     const temporary = `${options.output}.${process.pid}.tmp`;
     try {
@@ -129,5 +127,5 @@ export async function exportJournal(path: string, options: ExportJournalOptions)
       throw new JournalIOError(options.output, 'writing the export', error);
     }
   }
-  return { text, count: state.tasks.size };
+  return { text, count: results.length };
 }

@@ -10,19 +10,30 @@ const text = fc.string({ unit: 'binary', maxLength: 40 });
 const taskId = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 });
 
 const body: fc.Arbitrary<Omit<JournalRecord, 'seq'>> = fc.oneof(
-  fc.record({ t: fc.constant('intent' as const), at, task: taskId, attempt: fc.integer({ min: 1, max: 5 }), key: fc.string({ minLength: 1 }) }),
+  fc.record({ t: fc.constant('run' as const), at, runId: taskId, resumed: fc.boolean() }),
   fc.record({
-    t: fc.constant('run' as const),
+    t: fc.constant('intent' as const),
     at,
-    task: taskId,
+    runId: taskId,
+    taskId,
     attempt: fc.integer({ min: 1, max: 5 }),
-    runId: fc.oneof(fc.integer({ min: 1 }), fc.string({ minLength: 1 })),
+    idempotencyKey: fc.string({ minLength: 1 }),
+    agent: text,
   }),
-  fc.record({ t: fc.constant('status' as const), at, task: taskId, attempt: fc.integer({ min: 0, max: 5 }), agentStatus: text }),
+  fc.record({
+    t: fc.constant('created' as const),
+    at,
+    runId: taskId,
+    taskId,
+    attempt: fc.integer({ min: 1, max: 5 }),
+    idempotencyKey: fc.string({ minLength: 1 }),
+    agentRunId: fc.oneof(fc.integer({ min: 1 }), fc.string({ minLength: 1 })),
+  }),
+  fc.record({ t: fc.constant('status' as const), at, runId: taskId, taskId, attempt: fc.integer({ min: 1, max: 5 }), status: text }),
   fc.record({
     t: fc.constant('result' as const),
     at,
-    task: taskId,
+    runId: taskId,
     result: fc.record({
       id: taskId,
       state: fc.constantFrom('done' as const, 'failed' as const, 'needs-input' as const),

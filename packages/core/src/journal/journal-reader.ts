@@ -51,7 +51,7 @@ export function parseJournal(bytes: Uint8Array): ParsedJournal {
     const decoded = decodeLine(content);
     if (!decoded.ok) {
       pending.push({
-        kind: decoded.reason === 'unknown-type' ? 'unknown-record' : 'corrupt-line',
+        kind: 'corrupt-line',
         line,
         offset,
         message: `line ${line}: skipped (${decoded.detail})`,

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JournalEntry } from '../types.js';
 import { FileJournal } from './file-journal.js';
 import { exportJournal, resultsToCsv } from './journal-export.js';
 import { formatJournalStatus, journalStatus } from './journal-status.js';
@@ -9,35 +10,45 @@ import { formatJournalStatus, journalStatus } from './journal-status.js';
 let dir: string;
 let path: string;
 
+const T0 = Date.parse('2025-03-01T10:00:00.000Z');
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pco-journal-status-'));
   path = join(dir, 'journal.jsonl');
   const journal = await FileJournal.open({ path, fingerprint: 'fp' });
-  await journal.beginSession('run-1', false);
-  await journal.recordTasks(
-    [
-      { id: 'octo/app#1', title: 'Add login' },
-      { id: 'octo/app#2', title: '=HYPERLINK("http://evil")', dependencies: ['octo/app#1'] },
-      { id: 'octo/app#3', title: 'Fix "quotes", commas\nand newlines' },
-      { id: 'octo/app#4', title: 'Later' },
-    ],
-    'set',
-  );
-  await journal.recordIntent('octo/app#1', 1);
-  await journal.recordRun('octo/app#1', 1, { runId: 11, webUrl: 'https://codegen.com/agent/trace/11' });
-  await journal.recordResult({
-    id: 'octo/app#1',
-    state: 'done',
-    attempts: 1,
-    runId: 11,
-    pullRequests: [{ url: 'https://github.com/octo/app/pull/5', number: 5 }],
-    summary: 'Added login',
-    durationMs: 1234,
-  });
-  await journal.recordIntent('octo/app#3', 1);
-  await journal.recordRun('octo/app#3', 1, { runId: 12 });
-  await journal.recordStatus('octo/app#3', 1, { agentStatus: 'ACTIVE' });
-  await journal.recordIntent('octo/app#2', 1);
+  const entries: JournalEntry[] = [
+    { type: 'run', runId: 'r1', resumed: false, at: T0 },
+    { type: 'intent', runId: 'r1', taskId: 'octo/app#1', attempt: 1, idempotencyKey: 'r1:octo/app#1:1', agent: 'agent-1', at: T0 },
+    { type: 'created', runId: 'r1', taskId: 'octo/app#1', attempt: 1, idempotencyKey: 'r1:octo/app#1:1', agentRunId: 11, webUrl: 'https://codegen.com/agent/trace/11', at: T0 },
+    {
+      type: 'result',
+      runId: 'r1',
+      result: {
+        id: 'octo/app#1',
+        state: 'done',
+        attempts: 1,
+        agent: 'agent-1',
+        runId: 11,
+        pullRequests: [{ url: 'https://github.com/octo/app/pull/5', number: 5 }],
+        summary: '=cmd|/c calc',
+        durationMs: 1234,
+      },
+      at: T0,
+    },
+    { type: 'intent', runId: 'r1', taskId: 'octo/app#3', attempt: 1, idempotencyKey: 'r1:octo/app#3:1', agent: 'agent-2', at: T0 },
+    { type: 'created', runId: 'r1', taskId: 'octo/app#3', attempt: 1, idempotencyKey: 'r1:octo/app#3:1', agentRunId: 12, at: T0 },
+    { type: 'status', runId: 'r1', taskId: 'octo/app#3', attempt: 1, status: 'ACTIVE', at: T0 },
+    { type: 'intent', runId: 'r1', taskId: 'octo/app#2', attempt: 1, idempotencyKey: 'r1:octo/app#2:1', agent: 'agent-3', at: T0 },
+    { type: 'intent', runId: 'r1', taskId: 'octo/app#4', attempt: 1, idempotencyKey: 'r1:octo/app#4:1', agent: 'agent-4', at: T0 },
+    { type: 'attempt-failed', runId: 'r1', taskId: 'octo/app#4', attempt: 1, error: '502', transient: true, at: T0 },
+    {
+      type: 'result',
+      runId: 'r1',
+      result: { id: 'octo/app#5', state: 'failed', attempts: 2, pullRequests: [], error: 'Fix "quotes", commas,\nand newlines' },
+      at: T0,
+    },
+  ];
+  for (const entry of entries) await journal.append(entry);
   await journal.close();
   // A crash mid-write left a torn line: status and export still read the journal.
   await appendFile(path, '{"seq":99,"t":"res');
@@ -47,63 +58,72 @@ afterAll(async () => {
 });
 
 describe('journalStatus', () => {
-  it('reports counts, what resume would do, and the torn line', async () => {
+  it('reports counts, what a resume would do, and the torn line', async () => {
     const report = await journalStatus(path);
-    expect(report.total).toBe(4);
-    expect(report.counts).toMatchObject({ done: 1, running: 2, pending: 1 });
-    expect(report.resume).toEqual({ completed: 1, reattach: 1, lookup: 1, start: 1 });
-    expect(report.lastSession).toMatchObject({ session: 'run-1', outcome: 'running', pid: process.pid });
+    expect(report).toMatchObject({ runId: 'r1', sessions: 1, total: 5, unfinished: true, lockedBy: undefined });
+    expect(report.counts).toMatchObject({ done: 1, failed: 1, running: 2, retrying: 1 });
+    expect(report.resume).toEqual({ finished: 2, reattach: 1, lookup: 1, retry: 1 });
     expect(report.warnings).toHaveLength(1);
-    expect(report.tasks.find((task) => task.id === 'octo/app#3')).toMatchObject({ agentStatus: 'ACTIVE', runId: 12, resume: 'reattach' });
+    expect(report.tasks.find((task) => task.id === 'octo/app#3')).toMatchObject({ agentStatus: 'ACTIVE', agentRunId: 12, resume: 'reattach' });
+    expect(report.tasks.find((task) => task.id === 'octo/app#2')).toMatchObject({ state: 'running', resume: 'lookup' });
 
     const text = formatJournalStatus(report);
-    expect(text).toContain('Tasks: 4 (pending 1, running 2, done 1)');
-    expect(text).toContain('re-attach 1 live run(s), look up 1 by idempotency key, start 1 task(s)');
+    expect(text).toContain('Tasks: 5 (running 2, retrying 1, done 1, failed 1)');
+    expect(text).toContain('re-attaches 1 live run(s), looks up 1 by idempotency key before creating, and retries 1');
     expect(text).toMatch(/octo\/app#3\s+running\s+attempt 1\s+agent ACTIVE\s+run 12/);
-    expect(text).not.toMatch(/octo\/app#1 /); // finished tasks are not listed by default
+    expect(text).toMatch(/octo\/app#5\s+failed\s+attempt 2\s+error: Fix "quotes", commas, and newlines/);
+    expect(text).not.toMatch(/octo\/app#1 /); // done tasks are listed only with tasks: 'all'
     expect(text).toContain('1 journal line(s) skipped');
     expect(formatJournalStatus(report, { tasks: 'all' })).toContain('https://github.com/octo/app/pull/5');
+  });
+
+  it('shows who holds the lock while a run is writing', async () => {
+    const other = join(dir, 'live.jsonl');
+    const journal = await FileJournal.open({ path: other, fingerprint: 'fp' });
+    const report = await journalStatus(other);
+    expect(report.lockedBy).toMatchObject({ pid: process.pid });
+    expect(report.total).toBe(0);
+    expect(formatJournalStatus(report)).toContain(`locked by pid ${process.pid}`);
+    await journal.close();
   });
 });
 
 describe('exportJournal', () => {
   it('writes every task as JSON, final results included', async () => {
     const output = join(dir, 'results.json');
-    const { count } = await exportJournal(path, { format: 'json', output });
-    expect(count).toBe(4);
+    const { count } = await exportJournal(path, { format: 'json', output, now: () => T0 });
+    expect(count).toBe(5);
     const document = JSON.parse(await readFile(output, 'utf8'));
-    expect(document).toMatchObject({ format: 'pco-results', version: 1, counts: { done: 1, running: 2, pending: 1 } });
-    expect(document.results[0]).toMatchObject({
-      id: 'octo/app#1',
-      title: 'Add login',
-      state: 'done',
-      runId: 11,
-      summary: 'Added login',
-      pullRequests: [{ url: 'https://github.com/octo/app/pull/5', number: 5 }],
+    expect(document).toMatchObject({
+      format: 'pco-results',
+      version: 1,
+      runId: 'r1',
+      exportedAt: '2025-03-01T10:00:00.000Z',
+      counts: { done: 1, running: 2, retrying: 1, failed: 1 },
     });
-    expect(document.results[2]).toMatchObject({ id: 'octo/app#3', state: 'running', runId: 12 });
+    expect(document.results.map((r: { id: string }) => r.id)).toEqual(['octo/app#1', 'octo/app#3', 'octo/app#2', 'octo/app#4', 'octo/app#5']);
+    expect(document.results[0]).toMatchObject({ id: 'octo/app#1', state: 'done', runId: 11, pullRequests: [{ url: 'https://github.com/octo/app/pull/5', number: 5 }] });
+    expect(document.results[1]).toMatchObject({ id: 'octo/app#3', state: 'running', runId: 12, agent: 'agent-2' });
   });
 
   it('writes CSV that a strict parser reads back, formulas neutralised', async () => {
     const { text } = await exportJournal(path, { format: 'csv' });
     const rows = parseCsv(text);
-    expect(rows[0]).toEqual([
-      'id', 'title', 'state', 'attempts', 'agent', 'runId', 'webUrl', 'pullRequests', 'summary', 'error', 'skippedBecause', 'startedAt', 'endedAt', 'durationMs',
-    ]);
-    expect(rows).toHaveLength(5);
-    expect(rows[1]!.slice(0, 4)).toEqual(['octo/app#1', 'Add login', 'done', '1']);
-    expect(rows[1]![7]).toBe('https://github.com/octo/app/pull/5');
-    expect(rows[1]![13]).toBe('1234');
-    expect(rows[2]![1]).toBe(`'=HYPERLINK("http://evil")`);
-    expect(rows[3]![1]).toBe('Fix "quotes", commas\nand newlines');
+    expect(rows[0]).toEqual(['id', 'state', 'attempts', 'agent', 'runId', 'webUrl', 'pullRequests', 'summary', 'error', 'skippedBecause', 'startedAt', 'endedAt', 'durationMs']);
+    expect(rows).toHaveLength(6);
+    expect(rows[1]!.slice(0, 5)).toEqual(['octo/app#1', 'done', '1', 'agent-1', '11']);
+    expect(rows[1]![6]).toBe('https://github.com/octo/app/pull/5');
+    expect(rows[1]![7]).toBe("'=cmd|/c calc");
+    expect(rows[1]![12]).toBe('1234');
+    expect(rows[5]![8]).toBe('Fix "quotes", commas,\nand newlines');
   });
 
   it('escapes every field so rows keep their column count', () => {
     const nasty = ['a,b', '"q"', 'line\r\nbreak', '-1+1', '@x', 'plain', 'ünï©ødé 🚀', '\u0000\u0007'];
     const csv = resultsToCsv(nasty.map((text, index) => ({ id: `t${index}`, state: 'failed', attempts: 1, pullRequests: [], error: text })));
     const rows = parseCsv(csv);
-    expect(rows.slice(1).map((row) => row.length)).toEqual(nasty.map(() => 14));
-    expect(rows.slice(1).map((row) => row[9])).toEqual(nasty.map((text) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text)));
+    expect(rows.slice(1).map((row) => row.length)).toEqual(nasty.map(() => 13));
+    expect(rows.slice(1).map((row) => row[8])).toEqual(nasty.map((text) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text)));
   });
 });
 

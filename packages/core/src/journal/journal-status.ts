@@ -1,46 +1,57 @@
-import type { TaskState } from '../types.js';
-import { readJournalState } from './file-journal.js';
-import { planResume, type JournalState, type JournalTaskState } from './journal-state.js';
+import { readFile } from 'node:fs/promises';
+import { replayJournal, type ReplayedTask } from '../journal-replay.js';
+import type { JournalEntry, TaskState } from '../types.js';
+import { readJournal } from './file-journal.js';
+import type { HeaderRecord, JournalWarning } from './types.js';
+
+/** What a resume does with a task. */
+export type ResumeAction =
+  /** Has a final result; not run again. */
+  | 'finished'
+  /** Its open attempt has a remote run: a resume waits for that run (no new one). */
+  | 'reattach'
+  /** Its open attempt has an intent but no run id: a resume looks the idempotency key up first. */
+  | 'lookup'
+  /** An attempt failed and the retry had not started: a resume starts the next attempt. */
+  | 'retry';
 
 /** One task in a {@link JournalStatusReport}. */
 export interface JournalTaskStatus {
   readonly id: string;
-  readonly title: string | undefined;
   readonly state: TaskState;
+  /** Highest attempt number started. */
   readonly attempts: number;
+  readonly agent: string | undefined;
+  /** Last agent-side status of the open attempt. */
   readonly agentStatus: string | undefined;
-  readonly runId: number | string | undefined;
+  readonly agentRunId: number | string | undefined;
   readonly webUrl: string | undefined;
   readonly pullRequests: readonly string[];
   readonly error: string | undefined;
-  /** What a resume would do with it. */
-  readonly resume: 'completed' | 'reattach' | 'lookup' | 'start';
-  readonly updatedAt: string | undefined;
+  readonly resume: ResumeAction;
 }
 
 /** What `pco status` shows: a journal's state, as data. */
 export interface JournalStatusReport {
   readonly path: string;
   readonly journalId: string;
-  readonly createdAt: string | undefined;
+  readonly createdAt: string;
   readonly fingerprint: string;
+  /** Correlation id of the run the journal continues. */
+  readonly runId: string | undefined;
+  /** Processes that wrote to it (first run + resumes since the last fresh run). */
   readonly sessions: number;
-  readonly lastSession:
-    | {
-        readonly session: string;
-        readonly startedAt: string;
-        readonly pid: number;
-        readonly hostname: string;
-        readonly resumed: boolean;
-        /** `running` when it has no end record (still running, or crashed/killed). */
-        readonly outcome: 'completed' | 'interrupted' | 'running';
-      }
-    | undefined;
+  /** When the last process started (ISO). */
+  readonly lastStartedAt: string | undefined;
+  /** The process holding the journal's lock right now, if any (a run in progress). */
+  readonly lockedBy: { readonly pid: number; readonly hostname: string; readonly startedAt: string } | undefined;
   readonly total: number;
   /** Tasks by state (every state present, zeros included). */
   readonly counts: Readonly<Record<TaskState, number>>;
-  /** What a resume would do: tasks per action. */
-  readonly resume: Readonly<Record<JournalTaskStatus['resume'], number>>;
+  /** Tasks per resume action. */
+  readonly resume: Readonly<Record<ResumeAction, number>>;
+  /** True when a resume has something to do. */
+  readonly unfinished: boolean;
   readonly tasks: readonly JournalTaskStatus[];
   /** Lines skipped while reading (corrupt or torn). */
   readonly warnings: readonly string[];
@@ -49,67 +60,85 @@ export interface JournalStatusReport {
 const STATES: readonly TaskState[] = ['pending', 'ready', 'running', 'retrying', 'done', 'failed', 'skipped', 'needs-input', 'interrupted'];
 
 /**
- * Reads a journal (without locking it, so it works while a run is writing it) and reports its
- * state: what `pco status` prints. Throws JournalIOError / JournalCorruptError.
+ * What `pco status` prints, as data: reads the journal without locking it (works while a run is
+ * writing it) and folds it with the orchestrator's own replay rules. Throws JournalIOError (no
+ * such file) or JournalCorruptError (not a journal).
  */
 export async function journalStatus(path: string): Promise<JournalStatusReport> {
-  return statusOfJournalState(path, await readJournalState(path));
+  const { header, entries, warnings } = await readJournal(path);
+  return statusOfEntries(path, header, entries, warnings, await readLockHolder(path));
 }
 
-/** {@link journalStatus} for a state already read. */
-export function statusOfJournalState(path: string, state: JournalState): JournalStatusReport {
-  const actions = planResume(state);
+/** {@link journalStatus} for entries already read. */
+export function statusOfEntries(
+  path: string,
+  header: HeaderRecord,
+  entries: readonly JournalEntry[],
+  warnings: readonly JournalWarning[] = [],
+  lockedBy?: JournalStatusReport['lockedBy'],
+): JournalStatusReport {
+  const replay = replayJournal(entries);
   const counts = Object.fromEntries(STATES.map((name) => [name, 0])) as Record<TaskState, number>;
-  const resume = { completed: 0, reattach: 0, lookup: 0, start: 0 };
+  const resume: Record<ResumeAction, number> = { finished: 0, reattach: 0, lookup: 0, retry: 0 };
   const tasks: JournalTaskStatus[] = [];
-  for (const task of state.tasks.values()) {
-    const action = actions.get(task.id)?.kind ?? 'start';
-    const status = taskStatus(task, action);
+  for (const task of replay.tasks.values()) {
+    const status = taskStatus(task);
     counts[status.state] += 1;
-    resume[action] += 1;
+    resume[status.resume] += 1;
     tasks.push(status);
   }
-  const session = state.sessions.at(-1);
+  // Sessions of the current run: the entries since the last fresh (non-resumed) run entry.
+  let sessions = 0;
+  let lastStartedAt: string | undefined;
+  for (const entry of entries) {
+    if (entry.type !== 'run') continue;
+    sessions = entry.resumed ? sessions + 1 : 1;
+    lastStartedAt = new Date(entry.at).toISOString();
+  }
   return {
     path,
-    journalId: state.header?.journalId ?? '',
-    createdAt: state.header?.at,
-    fingerprint: state.header?.fingerprint ?? '',
-    sessions: state.sessions.length,
-    lastSession: session && {
-      session: session.session,
-      startedAt: session.at,
-      pid: session.pid,
-      hostname: session.hostname,
-      resumed: session.resumed,
-      outcome: state.unfinishedSession ? 'running' : state.lastEnd?.interrupted ? 'interrupted' : 'completed',
-    },
+    journalId: header.journalId,
+    createdAt: header.at,
+    fingerprint: header.fingerprint,
+    runId: replay.runId,
+    sessions,
+    lastStartedAt,
+    lockedBy,
     total: tasks.length,
     counts,
     resume,
+    unfinished: resume.reattach + resume.lookup + resume.retry > 0,
     tasks,
-    warnings: state.warnings.map((warning) => warning.message),
+    warnings: warnings.map((warning) => warning.message),
   };
 }
 
-function taskStatus(task: JournalTaskState, resume: JournalTaskStatus['resume']): JournalTaskStatus {
-  const last = task.attemptLog.get(task.attempts);
-  const result = task.result;
-  // A state from an ended attempt that is being re-attached reads as running in the journal.
-  const state: TaskState = task.state;
+function taskStatus(task: ReplayedTask): JournalTaskStatus {
+  const { open, result } = task;
+  const resume: ResumeAction = open ? (open.agentRunId === undefined ? 'lookup' : 'reattach') : result ? 'finished' : 'retry';
+  const state: TaskState = result && (!open || result.state === 'interrupted') ? result.state : open ? 'running' : 'retrying';
   return {
-    id: task.id,
-    title: task.planned?.title,
+    id: task.taskId,
     state,
     attempts: task.attempts,
-    agentStatus: last?.agentStatus ?? task.agentStatus,
-    runId: last?.runId ?? result?.runId,
-    webUrl: last?.webUrl ?? result?.webUrl,
+    agent: open?.agent ?? result?.agent,
+    agentStatus: open?.status,
+    agentRunId: open?.agentRunId ?? result?.runId,
+    webUrl: open?.webUrl ?? result?.webUrl,
     pullRequests: (result?.pullRequests ?? []).map((pr) => pr.url),
     error: result?.error,
     resume,
-    updatedAt: task.updatedAt,
   };
+}
+
+async function readLockHolder(path: string): Promise<JournalStatusReport['lockedBy']> {
+  try {
+    const holder = JSON.parse(await readFile(`${path}.lock`, 'utf8')) as { pid?: unknown; hostname?: unknown; startedAt?: unknown };
+    if (typeof holder.pid !== 'number') return undefined;
+    return { pid: holder.pid, hostname: String(holder.hostname ?? ''), startedAt: String(holder.startedAt ?? '') };
+  } catch {
+    return undefined;
+  }
 }
 
 export interface FormatJournalStatusOptions {
@@ -124,25 +153,22 @@ export interface FormatJournalStatusOptions {
 export function formatJournalStatus(report: JournalStatusReport, options: FormatJournalStatusOptions = {}): string {
   const lines: string[] = [];
   lines.push(`Journal ${report.path}`);
-  lines.push(`  id ${report.journalId}, created ${report.createdAt ?? '?'}, ${report.sessions} session(s)`);
-  if (report.lastSession) {
-    const s = report.lastSession;
-    const outcome =
-      s.outcome === 'running' ? 'no end record: still running, or the process died (resume with `pco run`)' : s.outcome;
-    lines.push(`  last session ${s.session} (pid ${s.pid} on ${s.hostname}, started ${s.startedAt}): ${outcome}`);
+  lines.push(`  created ${report.createdAt}; run ${report.runId ?? '(none yet)'}, ${report.sessions} process(es)`);
+  if (report.lockedBy) {
+    const who = report.lockedBy;
+    lines.push(`  locked by pid ${who.pid} on ${who.hostname} since ${who.startedAt} (a run in progress, or a stale lock)`);
   }
   const counts = STATES.filter((name) => report.counts[name] > 0).map((name) => `${name} ${report.counts[name]}`);
   lines.push(`Tasks: ${report.total}${counts.length ? ` (${counts.join(', ')})` : ''}`);
-  const unfinished = report.total - report.resume.completed;
-  if (unfinished > 0) {
+  if (report.unfinished) {
     lines.push(
-      `Resume would: re-attach ${report.resume.reattach} live run(s), look up ${report.resume.lookup} by idempotency key, start ${report.resume.start} task(s).`,
+      `Unfinished. A resume (\`pco run\`) re-attaches ${report.resume.reattach} live run(s), looks up ${report.resume.lookup} by idempotency key before creating, and retries ${report.resume.retry}.`,
     );
   } else if (report.total > 0) {
-    lines.push('Every task is finished.');
+    lines.push('Every task has a final result.');
   }
   const which = options.tasks ?? 'unfinished';
-  const listed = which === 'none' ? [] : report.tasks.filter((task) => which === 'all' || task.resume !== 'completed');
+  const listed = which === 'none' ? [] : report.tasks.filter((task) => which === 'all' || task.resume !== 'finished' || task.state !== 'done');
   if (listed.length > 0) {
     const idWidth = Math.min(40, Math.max(...listed.map((task) => task.id.length)));
     lines.push('');
@@ -152,7 +178,7 @@ export function formatJournalStatus(report: JournalStatusReport, options: Format
         task.state.padEnd(11),
         `attempt ${task.attempts}`,
         task.agentStatus ? `agent ${task.agentStatus}` : undefined,
-        task.runId === undefined ? undefined : `run ${task.runId}`,
+        task.agentRunId === undefined ? undefined : `run ${task.agentRunId}`,
         task.pullRequests.length ? task.pullRequests.join(' ') : undefined,
         task.error ? `error: ${oneLine(task.error)}` : undefined,
       ].filter((part): part is string => part !== undefined);

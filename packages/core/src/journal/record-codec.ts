@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import * as v from 'valibot';
-import { journalRecordSchema, type JournalRecord } from './types.js';
+import { knownRecordSchema, type JournalRecord } from './types.js';
 
 /**
  * One journal line is the record's JSON with a CRC-32 of that JSON appended as its last member:
@@ -21,14 +21,26 @@ export function encodeRecord(record: JournalRecord): string {
 }
 
 /** Why a line was rejected. */
-export type DecodeFailure = 'encoding' | 'checksum' | 'json' | 'shape' | 'unknown-type';
+export type DecodeFailure = 'encoding' | 'checksum' | 'json' | 'shape';
 
 export type DecodeResult =
   | { readonly ok: true; readonly record: JournalRecord }
   | { readonly ok: false; readonly reason: DecodeFailure; readonly detail: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const KNOWN_TYPES = new Set(journalRecordSchema.options.map((option) => option.entries.t.literal as string));
+const KNOWN_TYPES = new Set<string>(knownRecordSchema.options.map((option) => option.entries.t.literal));
+
+/** A record of a type this version does not know: only the envelope is checked. */
+const unknownRecordSchema = v.looseObject({
+  seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  at: v.pipe(v.string(), v.minLength(1)),
+  t: v.pipe(v.string(), v.minLength(1)),
+});
+
+function typeOf(value: unknown): string {
+  const type = typeof value === 'object' && value !== null ? (value as { t?: unknown }).t : undefined;
+  return typeof type === 'string' ? type : '';
+}
 
 /** Decodes one line (without its newline). Never throws. */
 export function decodeLine(bytes: Uint8Array): DecodeResult {
@@ -49,15 +61,11 @@ export function decodeLine(bytes: Uint8Array): DecodeResult {
   } catch (error) {
     return { ok: false, reason: 'json', detail: error instanceof Error ? error.message : String(error) };
   }
-  const type = typeof value === 'object' && value !== null ? (value as { t?: unknown }).t : undefined;
-  if (typeof type === 'string' && !KNOWN_TYPES.has(type)) {
-    return { ok: false, reason: 'unknown-type', detail: `unknown record type "${type}"` };
-  }
-  const parsed = v.safeParse(journalRecordSchema, value);
+  const parsed = v.safeParse(KNOWN_TYPES.has(typeOf(value)) ? knownRecordSchema : unknownRecordSchema, value);
   if (!parsed.success) {
     const issue = parsed.issues[0];
     const path = issue ? v.getDotPath(issue) : null;
     return { ok: false, reason: 'shape', detail: `${path ?? 'record'}: ${issue?.message ?? 'invalid'}` };
   }
-  return { ok: true, record: parsed.output };
+  return { ok: true, record: parsed.output as JournalRecord };
 }

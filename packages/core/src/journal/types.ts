@@ -5,11 +5,11 @@ export const JOURNAL_FORMAT = 'pco-journal';
 /** Format version this code writes; it reads this version and refuses newer ones. */
 export const JOURNAL_VERSION = 1;
 
-const isoTime = v.pipe(v.string(), v.minLength(1));
-const taskId = v.pipe(v.string(), v.minLength(1));
+const nonEmpty = v.pipe(v.string(), v.minLength(1));
 const attempt = v.pipe(v.number(), v.integer(), v.minValue(1));
-const remoteRunId = v.union([v.pipe(v.number(), v.integer()), v.pipe(v.string(), v.minLength(1))]);
-const base = { seq: v.pipe(v.number(), v.integer(), v.minValue(1)), at: isoTime };
+const remoteRunId = v.union([v.pipe(v.number(), v.integer()), nonEmpty]);
+/** Every line: a strictly increasing sequence number and an ISO-8601 time. */
+const base = { seq: v.pipe(v.number(), v.integer(), v.minValue(1)), at: nonEmpty };
 
 const pullRequestSchema = v.looseObject({
   url: v.string(),
@@ -20,21 +20,11 @@ const pullRequestSchema = v.looseObject({
   headBranch: v.optional(v.string()),
 });
 
-const taskStateSchema = v.picklist([
-  'pending',
-  'ready',
-  'running',
-  'retrying',
-  'done',
-  'failed',
-  'skipped',
-  'needs-input',
-  'interrupted',
-]);
+const taskStateSchema = v.picklist(['pending', 'ready', 'running', 'retrying', 'done', 'failed', 'skipped', 'needs-input', 'interrupted']);
 
 /** A TaskResult as stored: checked leniently (unknown fields kept) so newer writers stay readable. */
 const taskResultSchema = v.looseObject({
-  id: taskId,
+  id: nonEmpty,
   state: taskStateSchema,
   attempts: v.pipe(v.number(), v.integer(), v.minValue(0)),
   agent: v.optional(v.string()),
@@ -50,131 +40,108 @@ const taskResultSchema = v.looseObject({
   durationMs: v.optional(v.number()),
 });
 
-const plannedTaskSchema = v.object({
-  id: taskId,
-  title: v.optional(v.string()),
-  url: v.optional(v.string()),
-  dependencies: v.optional(v.array(v.string())),
-});
-
-/** First record of every journal: what wrote it and for which configuration. */
+/** First line of every journal: what wrote it and for which configuration. */
 export const headerRecordSchema = v.object({
   ...base,
   t: v.literal('header'),
   format: v.literal(JOURNAL_FORMAT),
   version: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  /** Random id of this journal; part of every idempotency key, so two journals never collide. */
+  /** Random id of this journal file. */
   journalId: v.pipe(v.string(), v.minLength(8)),
   /** {@link configFingerprint} of the configuration the journal belongs to. */
-  fingerprint: v.pipe(v.string(), v.minLength(1)),
+  fingerprint: nonEmpty,
 });
 
-/** A process opened the journal to run (first run or resume). */
-export const sessionRecordSchema = v.object({
-  ...base,
-  t: v.literal('session'),
-  /** Correlation id of the orchestrator run. */
-  session: v.string(),
-  pid: v.number(),
-  hostname: v.string(),
-  resumed: v.boolean(),
-});
+/*
+ * The other records are the orchestrator's JournalEntry values (packages/core/src/types.ts), one
+ * per line: `type` becomes `t`, the epoch-ms `at` an ISO time, and `seq` numbers the line.
+ */
 
-/** The task set of a session (`set`) or tasks added during it (`add`). */
-export const tasksRecordSchema = v.object({
-  ...base,
-  t: v.literal('tasks'),
-  mode: v.picklist(['set', 'add']),
-  tasks: v.array(plannedTaskSchema),
-});
+/** A run (process) began; `resumed` continues the entries before it. */
+export const runRecordSchema = v.object({ ...base, t: v.literal('run'), runId: nonEmpty, resumed: v.boolean() });
 
-/** Written and synced BEFORE the agent run is created: the attempt and its idempotency key. */
+/** Written and synced BEFORE the executor (and so the create call) runs. */
 export const intentRecordSchema = v.object({
   ...base,
   t: v.literal('intent'),
-  task: taskId,
+  runId: nonEmpty,
+  taskId: nonEmpty,
   attempt,
-  key: v.pipe(v.string(), v.minLength(1)),
+  idempotencyKey: nonEmpty,
+  agent: v.string(),
 });
 
-/** The agent run exists (written right after the create call returned). */
-export const runRecordSchema = v.object({
+/** The remote run exists (written right after the create call returned). */
+export const createdRecordSchema = v.object({
   ...base,
-  t: v.literal('run'),
-  task: taskId,
+  t: v.literal('created'),
+  runId: nonEmpty,
+  taskId: nonEmpty,
   attempt,
-  key: v.optional(v.string()),
-  runId: remoteRunId,
+  idempotencyKey: nonEmpty,
+  agentRunId: remoteRunId,
   webUrl: v.optional(v.string()),
-  /** How the run was obtained: created now, or found on the remote by idempotency key. */
-  via: v.optional(v.picklist(['created', 'found'])),
 });
 
-/** A task state change (`state`) or an agent-side status change (`agentStatus`). */
+/** An agent-side status change. */
 export const statusRecordSchema = v.object({
   ...base,
   t: v.literal('status'),
-  task: taskId,
-  attempt: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  state: v.optional(taskStateSchema),
-  agentStatus: v.optional(v.string()),
-  agent: v.optional(v.string()),
-  /** Why (for `retrying`: the transient error). */
-  reason: v.optional(v.string()),
+  runId: nonEmpty,
+  taskId: nonEmpty,
+  attempt,
+  status: v.string(),
 });
 
-/** The task's final result in this session. */
+/** An attempt failed and will be retried. */
+export const attemptFailedRecordSchema = v.object({
+  ...base,
+  t: v.literal('attempt-failed'),
+  runId: nonEmpty,
+  taskId: nonEmpty,
+  attempt,
+  error: v.string(),
+  transient: v.boolean(),
+});
+
+/** The task's final state in a run; `detached`: its remote run was left running. */
 export const resultRecordSchema = v.object({
   ...base,
   t: v.literal('result'),
-  task: taskId,
+  runId: nonEmpty,
   result: taskResultSchema,
+  detached: v.optional(v.boolean()),
 });
 
-/** The session ended (cleanly or stopped); `counts` are by terminal state. */
-export const endRecordSchema = v.object({
-  ...base,
-  t: v.literal('end'),
-  session: v.string(),
-  interrupted: v.boolean(),
-  counts: v.record(v.string(), v.number()),
-});
-
-export const journalRecordSchema = v.variant('t', [
+/** Records this version knows; a line of another type with a valid checksum is kept as is. */
+export const knownRecordSchema = v.variant('t', [
   headerRecordSchema,
-  sessionRecordSchema,
-  tasksRecordSchema,
-  intentRecordSchema,
   runRecordSchema,
+  intentRecordSchema,
+  createdRecordSchema,
   statusRecordSchema,
+  attemptFailedRecordSchema,
   resultRecordSchema,
-  endRecordSchema,
 ]);
 
 export type HeaderRecord = v.InferOutput<typeof headerRecordSchema>;
-export type SessionRecord = v.InferOutput<typeof sessionRecordSchema>;
-export type TasksRecord = v.InferOutput<typeof tasksRecordSchema>;
-export type IntentRecord = v.InferOutput<typeof intentRecordSchema>;
-export type RunRecord = v.InferOutput<typeof runRecordSchema>;
-export type StatusRecord = v.InferOutput<typeof statusRecordSchema>;
-export type ResultRecord = v.InferOutput<typeof resultRecordSchema>;
-export type EndRecord = v.InferOutput<typeof endRecordSchema>;
-/** One line of the journal. */
-export type JournalRecord = v.InferOutput<typeof journalRecordSchema>;
-/** A task as recorded in a `tasks` record. */
-export type PlannedTask = v.InferOutput<typeof plannedTaskSchema>;
-/** A TaskResult as read back from the journal. */
-export type JournaledTaskResult = v.InferOutput<typeof taskResultSchema>;
-
-/** Distributive Omit, so a record union keeps its discriminant. */
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-/** A record before the writer numbers and stamps it. */
-export type JournalRecordInput = DistributiveOmit<JournalRecord, 'seq' | 'at'> & { readonly at?: string };
+/** A known journal line. */
+export type KnownJournalRecord = v.InferOutput<typeof knownRecordSchema>;
+/**
+ * One journal line. Lines of a type this version does not know (written by a newer minor
+ * version) pass through loosely: the orchestrator's replay ignores entry types it does not know.
+ */
+export type JournalRecord =
+  | KnownJournalRecord
+  | { readonly seq: number; readonly at: string; readonly t: string; readonly [field: string]: unknown };
 
 /** A problem found while reading a journal; reading goes on. */
 export interface JournalWarning {
-  /** `corrupt-line`: bad JSON/checksum/shape in the middle; `torn-tail`: incomplete last line(s) after a crash; `out-of-order`: a replayed or reordered record. */
-  readonly kind: 'corrupt-line' | 'torn-tail' | 'out-of-order' | 'unknown-record';
+  /**
+   * `corrupt-line`: bad JSON, checksum or shape between valid lines; `torn-tail`: the incomplete
+   * last write(s) of a crash; `out-of-order`: a replayed or reordered line.
+   */
+  readonly kind: 'corrupt-line' | 'torn-tail' | 'out-of-order';
   /** 1-based line number. */
   readonly line: number;
   /** Byte offset where the line starts. */
