@@ -269,6 +269,12 @@ describe('FileJournal', () => {
     ]);
   });
 
+  it('creates the journal folder when missing', async () => {
+    const nested = join(dir, '.pco', 'deeper', 'journal.jsonl');
+    await (await FileJournal.open({ path: nested, fingerprint })).close();
+    expect((await readJournal(nested)).header.fingerprint).toBe(fingerprint);
+  });
+
   it('rejects appends after close', async () => {
     const journal = await FileJournal.open({ path, fingerprint });
     await journal.close();

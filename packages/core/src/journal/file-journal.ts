@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { JournalEntry, RunJournal } from '../types.js';
 import { JournalConfigMismatchError, JournalCorruptError, JournalIOError } from './errors.js';
@@ -125,6 +125,9 @@ export class FileJournal implements RunJournal {
    * journal, header lost, newer format) or JournalIOError; never because of a torn or corrupt line.
    */
   static async open(options: FileJournalOptions): Promise<FileJournal> {
+    await mkdir(dirname(options.path), { recursive: true }).catch((error: unknown) => {
+      throw new JournalIOError(options.path, 'creating its folder', error);
+    });
     const lock = options.lock === false ? undefined : await acquireJournalLock({ journalPath: options.path });
     try {
       return await FileJournal.#openLocked(options, lock);

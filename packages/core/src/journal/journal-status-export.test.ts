@@ -62,14 +62,14 @@ describe('journalStatus', () => {
     const report = await journalStatus(path);
     expect(report).toMatchObject({ runId: 'r1', sessions: 1, total: 5, unfinished: true, lockedBy: undefined });
     expect(report.counts).toMatchObject({ done: 1, failed: 1, running: 2, retrying: 1 });
-    expect(report.resume).toEqual({ finished: 2, reattach: 1, lookup: 1, retry: 1 });
+    expect(report.resume).toEqual({ finished: 1, reattach: 1, lookup: 1, rerun: 2 });
     expect(report.warnings).toHaveLength(1);
     expect(report.tasks.find((task) => task.id === 'octo/app#3')).toMatchObject({ agentStatus: 'ACTIVE', agentRunId: 12, resume: 'reattach' });
     expect(report.tasks.find((task) => task.id === 'octo/app#2')).toMatchObject({ state: 'running', resume: 'lookup' });
 
     const text = formatJournalStatus(report);
     expect(text).toContain('Tasks: 5 (running 2, retrying 1, done 1, failed 1)');
-    expect(text).toContain('re-attaches 1 live run(s), looks up 1 by idempotency key before creating, and retries 1');
+    expect(text).toContain('re-attaches 1 live run(s), looks up 1 by idempotency key before creating, and runs 2 again');
     expect(text).toMatch(/octo\/app#3\s+running\s+attempt 1\s+agent ACTIVE\s+run 12/);
     expect(text).toMatch(/octo\/app#5\s+failed\s+attempt 2\s+error: Fix "quotes", commas, and newlines/);
     expect(text).not.toMatch(/octo\/app#1 /); // done tasks are listed only with tasks: 'all'

@@ -4,16 +4,19 @@ import type { JournalEntry, TaskState } from '../types.js';
 import { readJournal } from './file-journal.js';
 import type { HeaderRecord, JournalWarning } from './types.js';
 
-/** What a resume does with a task. */
+/** What a resume does with a task (the orchestrator's rules: only `done` is final). */
 export type ResumeAction =
-  /** Has a final result; not run again. */
+  /** Done; not run again. */
   | 'finished'
   /** Its open attempt has a remote run: a resume waits for that run (no new one). */
   | 'reattach'
   /** Its open attempt has an intent but no run id: a resume looks the idempotency key up first. */
   | 'lookup'
-  /** An attempt failed and the retry had not started: a resume starts the next attempt. */
-  | 'retry';
+  /**
+   * Nothing is running for it and it is not done (failed, skipped, needs input, or between a
+   * failed attempt and its retry): a resume schedules its next attempt.
+   */
+  | 'rerun';
 
 /** One task in a {@link JournalStatusReport}. */
 export interface JournalTaskStatus {
@@ -79,7 +82,7 @@ export function statusOfEntries(
 ): JournalStatusReport {
   const replay = replayJournal(entries);
   const counts = Object.fromEntries(STATES.map((name) => [name, 0])) as Record<TaskState, number>;
-  const resume: Record<ResumeAction, number> = { finished: 0, reattach: 0, lookup: 0, retry: 0 };
+  const resume: Record<ResumeAction, number> = { finished: 0, reattach: 0, lookup: 0, rerun: 0 };
   const tasks: JournalTaskStatus[] = [];
   for (const task of replay.tasks.values()) {
     const status = taskStatus(task);
@@ -107,7 +110,7 @@ export function statusOfEntries(
     total: tasks.length,
     counts,
     resume,
-    unfinished: resume.reattach + resume.lookup + resume.retry > 0,
+    unfinished: resume.reattach + resume.lookup + resume.rerun > 0,
     tasks,
     warnings: warnings.map((warning) => warning.message),
   };
@@ -115,7 +118,13 @@ export function statusOfEntries(
 
 function taskStatus(task: ReplayedTask): JournalTaskStatus {
   const { open, result } = task;
-  const resume: ResumeAction = open ? (open.agentRunId === undefined ? 'lookup' : 'reattach') : result ? 'finished' : 'retry';
+  const resume: ResumeAction = open
+    ? open.agentRunId === undefined
+      ? 'lookup'
+      : 'reattach'
+    : result?.state === 'done'
+      ? 'finished'
+      : 'rerun';
   const state: TaskState = result && (!open || result.state === 'interrupted') ? result.state : open ? 'running' : 'retrying';
   return {
     id: task.taskId,
@@ -162,13 +171,13 @@ export function formatJournalStatus(report: JournalStatusReport, options: Format
   lines.push(`Tasks: ${report.total}${counts.length ? ` (${counts.join(', ')})` : ''}`);
   if (report.unfinished) {
     lines.push(
-      `Unfinished. A resume (\`pco run\`) re-attaches ${report.resume.reattach} live run(s), looks up ${report.resume.lookup} by idempotency key before creating, and retries ${report.resume.retry}.`,
+      `Unfinished. A resume (\`pco run\`) re-attaches ${report.resume.reattach} live run(s), looks up ${report.resume.lookup} by idempotency key before creating, and runs ${report.resume.rerun} again.`,
     );
   } else if (report.total > 0) {
-    lines.push('Every task has a final result.');
+    lines.push('Every task is done.');
   }
   const which = options.tasks ?? 'unfinished';
-  const listed = which === 'none' ? [] : report.tasks.filter((task) => which === 'all' || task.resume !== 'finished' || task.state !== 'done');
+  const listed = which === 'none' ? [] : report.tasks.filter((task) => which === 'all' || task.resume !== 'finished');
   if (listed.length > 0) {
     const idWidth = Math.min(40, Math.max(...listed.map((task) => task.id.length)));
     lines.push('');
