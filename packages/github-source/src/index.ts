@@ -1,1 +1,41 @@
-export {};
+export { createGitHubClient, testClientOptions, GitHubOctokit, type GitHubClient, type GitHubClientOptions } from './octokit.js';
+export { GitHubIssuesSource, type GitHubIssuesSourceOptions } from './issues-source.js';
+export { GitHubProjectSource, type GitHubProjectSourceOptions } from './project-source.js';
+export {
+  parseDependencies,
+  parseDependencyLabels,
+  stripIgnoredMarkdown,
+  DEFAULT_DEPENDENCY_LABEL_PATTERNS,
+  type ParseDependenciesOptions,
+  type ParseDependencyLabelsOptions,
+} from './parse-dependencies.js';
+export { resolveDependencies, refKey, type ReferenceState, type ReferenceStateLookup, type ResolveDependenciesOptions } from './resolve-dependencies.js';
+export { lookupReferenceStates } from './issue-query.js';
+export { isTrustedAuthor, DEFAULT_TRUSTED_ASSOCIATIONS, type TrustOptions } from './trust.js';
+export {
+  GitHubReporter,
+  renderResultComment,
+  resultCommentMarker,
+  type GitHubAutoMergeOptions,
+  type GitHubBranchOptions,
+  type GitHubReporterEvents,
+  type GitHubReporterOptions,
+  type GitHubStatusLabelOptions,
+  type MergeOutcome,
+} from './github-reporter.js';
+export { GitHubAbortError, GitHubApiError, GitHubNotFoundError, GitHubOptionsError } from './errors.js';
+export type {
+  DependencyReference,
+  GitHubIssueRecord,
+  GitHubLogger,
+  GitHubPullRequestRef,
+  GitHubReportedTask,
+  GitHubTask,
+  GitHubTaskResult,
+  GitHubTaskSkip,
+  GitHubTaskSourceRef,
+  GitHubTaskState,
+  GitHubTaskUpdate,
+  IssueLink,
+  ParsedDependencies,
+} from './types.js';

@@ -1,0 +1,530 @@
+/**
+ * `GitHubReporter`: writes task outcomes back to GitHub (implements core's `Reporter`).
+ *
+ * - a status label (`status:running`, ...) that replaces the previous one;
+ * - one result comment per task, found again by a hidden marker and edited on later attempts;
+ * - the board's Status field (`updateProjectV2ItemFieldValue`), with a configurable mapping;
+ * - optionally, auto-merge of the task's pull requests (or merge when clean), with the reason
+ *   when it cannot;
+ * - optionally, a branch per task created from the default branch when the task starts.
+ *
+ * Every step is idempotent, so the orchestrator may retry a failed `report()`.
+ */
+import { GitHubApiError, GitHubOptionsError, redactSecrets, toGitHubError } from './errors.js';
+import { TypedEmitter } from './events.js';
+import type { GitHubClient } from './octokit.js';
+import type { GitHubLogger, GitHubPullRequestRef, GitHubTaskResult, GitHubTaskState, GitHubTaskUpdate } from './types.js';
+
+/** How a pull request of a finished task was (not) merged. */
+export type MergeOutcome =
+  | { readonly status: 'merged' }
+  | { readonly status: 'auto-merge-enabled' }
+  | { readonly status: 'already-merged' }
+  | { readonly status: 'auto-merge-already-enabled' }
+  | { readonly status: 'not-merged'; readonly reason: string };
+
+export interface GitHubReporterEvents {
+  /** A pull request was merged, queued for auto-merge, or could not be. */
+  merge: { readonly taskId: string; readonly pullRequest: GitHubPullRequestRef; readonly outcome: MergeOutcome };
+  /** A task branch was created (or already existed). */
+  branch: { readonly taskId: string; readonly repo: string; readonly branch: string; readonly created: boolean };
+  /** Something could not be written, but the report went on (e.g. unmapped board status). */
+  warning: { readonly taskId: string; readonly message: string };
+}
+
+export interface GitHubStatusLabelOptions {
+  /** @default 'status:' */
+  readonly prefix?: string;
+  /**
+   * Label name (after the prefix) per state; `null` leaves the labels alone for that state.
+   * @default { pending: 'queued', ready: 'queued', running: 'running', retrying: 'running', done: 'done', failed: 'failed', skipped: 'skipped', 'needs-input': 'needs-input', interrupted: null }
+   */
+  readonly names?: Partial<Record<GitHubTaskState, string | null>>;
+}
+
+export interface GitHubAutoMergeOptions {
+  /** @default 'squash' */
+  readonly method?: 'merge' | 'squash' | 'rebase';
+  /**
+   * `auto`: merge now when the PR is clean, else enable GitHub's auto-merge.
+   * `merge-when-clean`: merge only when clean, never enable auto-merge.
+   * @default 'auto'
+   */
+  readonly mode?: 'auto' | 'merge-when-clean';
+}
+
+export interface GitHubBranchOptions {
+  /** Branch name prefix; the name is `<prefix><number>-<slug of title>`. @default 'pco/' */
+  readonly prefix?: string;
+}
+
+export interface GitHubReporterOptions {
+  /** A client from `createGitHubClient`. */
+  readonly client: GitHubClient;
+  /** Status labels; `false` disables them. @default {} (enabled, prefix `status:`) */
+  readonly statusLabels?: GitHubStatusLabelOptions | false;
+  /** States that write the result comment; `[]` disables comments. @default ['done', 'failed', 'skipped', 'needs-input'] */
+  readonly commentStates?: readonly GitHubTaskState[];
+  /**
+   * Board Status option name per state (matched case-insensitively); unmapped states leave the
+   * field alone; `false` disables board updates.
+   * @default { running: 'In Progress', retrying: 'In Progress', done: 'Done' }
+   */
+  readonly projectStatus?: Partial<Record<GitHubTaskState, string | null>> | false;
+  /**
+   * For issue tasks that did not come from a board: the board whose Status to update
+   * (found through the issue's project items).
+   */
+  readonly project?: { readonly owner: string; readonly number: number; readonly statusField?: string };
+  /** Merge the PRs of done tasks. @default false */
+  readonly autoMerge?: GitHubAutoMergeOptions | false;
+  /** Create a branch per task when it starts running. @default false */
+  readonly branches?: GitHubBranchOptions | false;
+  /** @default silent */
+  readonly logger?: GitHubLogger;
+}
+
+const DEFAULT_LABEL_NAMES: Record<GitHubTaskState, string | null> = {
+  pending: 'queued',
+  ready: 'queued',
+  running: 'running',
+  retrying: 'running',
+  done: 'done',
+  failed: 'failed',
+  skipped: 'skipped',
+  'needs-input': 'needs-input',
+  interrupted: null,
+};
+const DEFAULT_PROJECT_STATUS: Partial<Record<GitHubTaskState, string | null>> = { running: 'In Progress', retrying: 'In Progress', done: 'Done' };
+const DEFAULT_COMMENT_STATES: readonly GitHubTaskState[] = ['done', 'failed', 'skipped', 'needs-input'];
+const MAX_COMMENT = 60_000;
+
+/** The hidden marker that identifies a task's result comment. */
+export const resultCommentMarker = (taskId: string): string => `<!-- pco:result task=${taskId} -->`;
+
+interface TaskRef {
+  readonly kind?: unknown;
+  readonly repo?: unknown;
+  readonly number?: unknown;
+  readonly nodeId?: unknown;
+  readonly projectId?: unknown;
+  readonly projectItemId?: unknown;
+  readonly statusFieldId?: unknown;
+  readonly statusOptions?: unknown;
+}
+
+interface BoardTarget {
+  readonly projectId: string;
+  readonly itemId: string;
+  readonly fieldId: string;
+  readonly options: Readonly<Record<string, string>>;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
+  readonly #o: GitHubReporterOptions;
+  readonly #commentIds = new Map<string, number>();
+  readonly #boards = new Map<string, BoardTarget | null>();
+  readonly #defaultBranches = new Map<string, string>();
+
+  constructor(options: GitHubReporterOptions) {
+    super();
+    if (!options || typeof options.client?.request !== 'function') {
+      throw new GitHubOptionsError('GitHubReporter: client must be a client from createGitHubClient()', { field: 'client' });
+    }
+    if (options.autoMerge && options.autoMerge.method !== undefined && !['merge', 'squash', 'rebase'].includes(options.autoMerge.method)) {
+      throw new GitHubOptionsError(`GitHubReporter: autoMerge.method must be merge, squash or rebase`, { field: 'autoMerge.method' });
+    }
+    this.#o = options;
+  }
+
+  /** The branch a task gets with `branches` enabled (`pco/12-add-the-order-model`). */
+  branchName(task: { readonly id: string; readonly title: string; readonly source?: Readonly<Record<string, unknown>> }): string {
+    const prefix = (this.#o.branches || {}).prefix ?? 'pco/';
+    const n = task.source?.number;
+    const slug = task.title
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40)
+      .replace(/-+$/, '');
+    const id = typeof n === 'number' ? String(n) : task.id.replace(/[^A-Za-z0-9]+/g, '-');
+    return `${prefix}${id}${slug ? `-${slug}` : ''}`;
+  }
+
+  /** Writes one state change back to GitHub. Rejects (after trying every step) if a step failed. */
+  async report(update: GitHubTaskUpdate, signal?: AbortSignal): Promise<void> {
+    const ref = (update.task.source ?? {}) as TaskRef;
+    if (ref.kind !== 'issue' && ref.kind !== 'draft') return; // not a GitHub task
+    const errors: unknown[] = [];
+    const step = async (name: string, fn: () => Promise<void>) => {
+      try {
+        await fn();
+      } catch (error) {
+        errors.push(toGitHubError(error, `${name} for ${update.task.id}`));
+      }
+    };
+    const repo = str(ref.repo);
+    const number = typeof ref.number === 'number' ? ref.number : undefined;
+    const isIssue = ref.kind === 'issue' && repo !== undefined && number !== undefined;
+
+    if (isIssue && this.#o.statusLabels !== false) await step('status label', () => this.#setStatusLabel(repo, number, update.state, signal));
+    if (this.#o.branches && (update.state === 'running' || update.state === 'retrying')) {
+      const branchRepo = repo ?? undefined;
+      if (branchRepo) await step('task branch', () => this.#ensureBranch(update, branchRepo, signal));
+    }
+    let merges: { pr: GitHubPullRequestRef; outcome: MergeOutcome }[] = [];
+    if (this.#o.autoMerge && update.state === 'done' && update.result) {
+      const autoMerge = this.#o.autoMerge;
+      await step('auto-merge', async () => {
+        merges = await this.#mergeAll(update.task.id, update.result!.pullRequests, autoMerge, signal);
+      });
+    }
+    if (isIssue && (this.#o.commentStates ?? DEFAULT_COMMENT_STATES).includes(update.state)) {
+      await step('result comment', () => this.#upsertComment(repo, number, update, merges, signal));
+    }
+    if (this.#o.projectStatus !== false) await step('board status', () => this.#setBoardStatus(update, ref, signal));
+
+    if (errors.length > 0) {
+      const first = errors[0] as Error;
+      throw new GitHubApiError(
+        `reporting ${update.state} for ${update.task.id}: ${errors.map((e) => (e as Error).message).join('; ')}`,
+        { cause: errors.length === 1 ? first : new AggregateError(errors, first.message), status: (first as { status?: number }).status, context: { taskId: update.task.id, state: update.state } },
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------- labels
+
+  async #setStatusLabel(repo: string, number: number, state: GitHubTaskState, signal?: AbortSignal): Promise<void> {
+    const opts = this.#o.statusLabels || {};
+    const prefix = opts.prefix ?? 'status:';
+    const names = { ...DEFAULT_LABEL_NAMES, ...opts.names };
+    const name = names[state];
+    if (name === null || name === undefined) return;
+    const wanted = `${prefix}${name}`;
+    const [owner, repoName] = repo.split('/') as [string, string];
+    // Adding returns the issue's full label list (and creates a missing label), so the previous
+    // status labels are known without another read.
+    const added = await this.#o.client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', {
+      owner,
+      repo: repoName,
+      issue_number: number,
+      labels: [wanted],
+      request: { signal },
+    });
+    const stale = (added.data as { name: string }[]).map((l) => l.name).filter((l) => l.toLowerCase().startsWith(prefix.toLowerCase()) && l.toLowerCase() !== wanted.toLowerCase());
+    for (const label of stale) {
+      try {
+        await this.#o.client.request('DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', {
+          owner,
+          repo: repoName,
+          issue_number: number,
+          name: label,
+          request: { signal },
+        });
+      } catch (error) {
+        // 404 "Label does not exist": someone removed it already (research §1.5).
+        if ((error as { status?: number }).status !== 404) throw error;
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------- comments
+
+  async #upsertComment(
+    repo: string,
+    number: number,
+    update: GitHubTaskUpdate,
+    merges: readonly { pr: GitHubPullRequestRef; outcome: MergeOutcome }[],
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const [owner, repoName] = repo.split('/') as [string, string];
+    const body = renderResultComment(update, merges);
+    const marker = resultCommentMarker(update.task.id);
+    const client = this.#o.client;
+    let id = this.#commentIds.get(update.task.id);
+    if (id === undefined) {
+      const comments = await client.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        owner,
+        repo: repoName,
+        issue_number: number,
+        per_page: 100,
+        // plugin-paginate-rest 14 types its `request` against an older @octokit/types.
+        request: { signal },
+      } as { owner: string; repo: string; issue_number: number; per_page: number });
+      id = (comments as { id: number; body?: string }[]).find((c) => c.body?.includes(marker))?.id;
+    }
+    if (id !== undefined) {
+      try {
+        await client.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo: repoName, comment_id: id, body, request: { signal } });
+        this.#commentIds.set(update.task.id, id);
+        return;
+      } catch (error) {
+        if ((error as { status?: number }).status !== 404) throw error;
+        this.#commentIds.delete(update.task.id); // deleted meanwhile: write a new one
+      }
+    }
+    const created = await client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      owner,
+      repo: repoName,
+      issue_number: number,
+      body,
+      request: { signal },
+    });
+    this.#commentIds.set(update.task.id, Number(created.data.id));
+  }
+
+  // ----------------------------------------------------------------------------------------- board
+
+  async #setBoardStatus(update: GitHubTaskUpdate, ref: TaskRef, signal?: AbortSignal): Promise<void> {
+    const mapping = { ...DEFAULT_PROJECT_STATUS, ...(this.#o.projectStatus || {}) };
+    const wanted = mapping[update.state];
+    if (wanted === null || wanted === undefined) return;
+    const target = await this.#boardTarget(update.task.id, ref, signal);
+    if (!target) return;
+    const optionName = Object.keys(target.options).find((n) => n.toLowerCase() === wanted.toLowerCase());
+    if (optionName === undefined) {
+      this.emit('warning', { taskId: update.task.id, message: `the board's Status field has no option "${wanted}" (has: ${Object.keys(target.options).join(', ')})` });
+      return;
+    }
+    await this.#o.client.graphql(
+      `mutation PcoSetStatus($projectId: ID!, $itemId: ID!, $fieldId: ID!, $optionId: String!) {
+        updateProjectV2ItemFieldValue(input: { projectId: $projectId, itemId: $itemId, fieldId: $fieldId, value: { singleSelectOptionId: $optionId } }) { projectV2Item { id } }
+      }`,
+      { projectId: target.projectId, itemId: target.itemId, fieldId: target.fieldId, optionId: target.options[optionName], request: { signal } },
+    );
+  }
+
+  async #boardTarget(taskId: string, ref: TaskRef, signal?: AbortSignal): Promise<BoardTarget | null> {
+    const projectId = str(ref.projectId);
+    const itemId = str(ref.projectItemId);
+    const fieldId = str(ref.statusFieldId);
+    if (projectId && itemId && fieldId && ref.statusOptions && typeof ref.statusOptions === 'object') {
+      return { projectId, itemId, fieldId, options: ref.statusOptions as Record<string, string> };
+    }
+    const board = this.#o.project;
+    const nodeId = str(ref.nodeId);
+    if (!board || !nodeId || ref.kind !== 'issue') return null;
+    if (this.#boards.has(taskId)) return this.#boards.get(taskId) ?? null;
+    const data = await this.#o.client.graphql<{
+      node: { projectItems?: { nodes: { id: string; project: { id: string; number: number; owner: { login?: string }; field: { id: string; options: { id: string; name: string }[] } | null } }[] } } | null;
+    }>(
+      `query PcoIssueBoardItem($id: ID!, $statusField: String!) {
+        node(id: $id) { ... on Issue { projectItems(first: 50) { nodes { id project {
+          id number owner { ... on Organization { login } ... on User { login } }
+          field(name: $statusField) { ... on ProjectV2SingleSelectField { id options { id name } } }
+        } } } } }
+      }`,
+      { id: nodeId, statusField: board.statusField ?? 'Status', request: { signal } },
+    );
+    const item = data.node?.projectItems?.nodes.find((n) => n.project.number === board.number && n.project.owner.login?.toLowerCase() === board.owner.toLowerCase());
+    let target: BoardTarget | null = null;
+    if (!item) {
+      this.emit('warning', { taskId, message: `${taskId} is not on project ${board.owner}/${board.number}; board status not updated` });
+    } else if (!item.project.field?.id) {
+      this.emit('warning', { taskId, message: `project ${board.owner}/${board.number} has no single-select field "${board.statusField ?? 'Status'}"` });
+    } else {
+      target = { projectId: item.project.id, itemId: item.id, fieldId: item.project.field.id, options: Object.fromEntries(item.project.field.options.map((o) => [o.name, o.id])) };
+    }
+    this.#boards.set(taskId, target);
+    return target;
+  }
+
+  // ----------------------------------------------------------------------------------------- merge
+
+  async #mergeAll(taskId: string, prs: readonly GitHubPullRequestRef[], options: GitHubAutoMergeOptions, signal?: AbortSignal) {
+    const out: { pr: GitHubPullRequestRef; outcome: MergeOutcome }[] = [];
+    for (const pr of prs) {
+      const outcome = await this.#merge(pr, options, signal);
+      out.push({ pr, outcome });
+      this.emit('merge', { taskId, pullRequest: pr, outcome });
+    }
+    return out;
+  }
+
+  async #merge(pr: GitHubPullRequestRef, options: GitHubAutoMergeOptions, signal?: AbortSignal): Promise<MergeOutcome> {
+    const located = locatePullRequest(pr);
+    if (!located) return { status: 'not-merged', reason: `cannot tell the repository and number of ${pr.url}` };
+    const [owner, name, number] = located;
+    const method = (options.method ?? 'squash').toUpperCase();
+    const client = this.#o.client;
+    let data: {
+      repository: {
+        autoMergeAllowed: boolean;
+        pullRequest: { id: string; state: string; isDraft: boolean; merged: boolean; mergeStateStatus: string; headRefOid: string; autoMergeRequest: { enabledAt: string } | null };
+      };
+    };
+    try {
+      data = await client.graphql(
+        `query PcoPullRequestState($owner: String!, $name: String!, $number: Int!) {
+          repository(owner: $owner, name: $name) { autoMergeAllowed pullRequest(number: $number) {
+            id state isDraft merged mergeStateStatus headRefOid autoMergeRequest { enabledAt } } }
+        }`,
+        { owner, name, number, request: { signal } },
+      );
+    } catch (error) {
+      const e = toGitHubError(error, `reading ${owner}/${name}#${number}`);
+      if (e.code === 'GITHUB_NOT_FOUND') return { status: 'not-merged', reason: `${owner}/${name}#${number} does not exist or is not accessible` };
+      throw e;
+    }
+    const p = data.repository.pullRequest;
+    if (p.merged) return { status: 'already-merged' };
+    if (p.state !== 'OPEN') return { status: 'not-merged', reason: 'the pull request is closed' };
+    if (p.isDraft) return { status: 'not-merged', reason: 'the pull request is a draft' };
+    if (p.autoMergeRequest) return { status: 'auto-merge-already-enabled' };
+    const mergeNow = async (): Promise<MergeOutcome> => {
+      try {
+        await client.graphql(
+          `mutation PcoMerge($id: ID!, $method: PullRequestMergeMethod!, $head: GitObjectID!) {
+            mergePullRequest(input: { pullRequestId: $id, mergeMethod: $method, expectedHeadOid: $head }) { pullRequest { merged } }
+          }`,
+          { id: p.id, method, head: p.headRefOid, request: { signal } },
+        );
+        return { status: 'merged' };
+      } catch (error) {
+        return { status: 'not-merged', reason: mergeFailureReason(error) };
+      }
+    };
+    if (p.mergeStateStatus === 'CLEAN' || p.mergeStateStatus === 'HAS_HOOKS') return mergeNow();
+    const blocked = STATE_REASONS[p.mergeStateStatus];
+    if ((options.mode ?? 'auto') === 'merge-when-clean') return { status: 'not-merged', reason: blocked ?? `merge state is ${p.mergeStateStatus}` };
+    if (p.mergeStateStatus === 'DIRTY' || p.mergeStateStatus === 'UNSTABLE' || p.mergeStateStatus === 'DRAFT') {
+      return { status: 'not-merged', reason: blocked ?? p.mergeStateStatus };
+    }
+    if (!data.repository.autoMergeAllowed) return { status: 'not-merged', reason: `auto-merge is not allowed in ${owner}/${name}, and ${blocked ?? 'the PR is not mergeable yet'}` };
+    try {
+      await client.graphql(
+        `mutation PcoEnableAutoMerge($id: ID!, $method: PullRequestMergeMethod!, $head: GitObjectID!) {
+          enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $method, expectedHeadOid: $head }) { pullRequest { autoMergeRequest { enabledAt } } }
+        }`,
+        { id: p.id, method, head: p.headRefOid, request: { signal } },
+      );
+      return { status: 'auto-merge-enabled' };
+    } catch (error) {
+      // Became mergeable meanwhile: GitHub refuses auto-merge on a clean PR (research §2.5).
+      if (/clean status/i.test(String((error as Error).message))) return mergeNow();
+      return { status: 'not-merged', reason: mergeFailureReason(error) };
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------- branch
+
+  async #ensureBranch(update: GitHubTaskUpdate, repo: string, signal?: AbortSignal): Promise<void> {
+    const [owner, name] = repo.split('/') as [string, string];
+    const client = this.#o.client;
+    const branch = this.branchName(update.task);
+    let base = this.#defaultBranches.get(repo.toLowerCase());
+    if (base === undefined) {
+      const r = await client.request('GET /repos/{owner}/{repo}', { owner, repo: name, request: { signal } });
+      base = r.data.default_branch;
+      this.#defaultBranches.set(repo.toLowerCase(), base);
+    }
+    const head = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner, repo: name, ref: `heads/${base}`, request: { signal } });
+    try {
+      await client.request('POST /repos/{owner}/{repo}/git/refs', { owner, repo: name, ref: `refs/heads/${branch}`, sha: head.data.object.sha, request: { signal } });
+      this.emit('branch', { taskId: update.task.id, repo, branch, created: true });
+    } catch (error) {
+      const e = error as { status?: number; message?: string };
+      if (e.status === 422 && /already exists/i.test(String(e.message))) {
+        this.emit('branch', { taskId: update.task.id, repo, branch, created: false });
+        return;
+      }
+      throw error;
+    }
+  }
+}
+
+const STATE_REASONS: Record<string, string> = {
+  DIRTY: 'merge conflicts with the base branch',
+  UNSTABLE: 'checks are failing',
+  BLOCKED: 'blocked by required checks or reviews',
+  BEHIND: 'the head branch is behind the base branch',
+  DRAFT: 'the pull request is a draft',
+  UNKNOWN: 'GitHub has not computed mergeability yet',
+};
+
+function mergeFailureReason(error: unknown): string {
+  const message = String((error as { errors?: { message?: string }[] }).errors?.[0]?.message ?? (error as Error).message ?? error);
+  if (/head branch was modified/i.test(message)) return 'the head branch moved since the task finished';
+  if (/not mergeable/i.test(message)) return 'the pull request is not mergeable';
+  if (/unstable status/i.test(message)) return 'checks are failing';
+  return redactSecrets(message);
+}
+
+function locatePullRequest(pr: GitHubPullRequestRef): [string, string, number] | undefined {
+  const m = /\/([^/\s]+)\/([^/\s]+)\/pulls?\/(\d+)/.exec(pr.url);
+  const repo = pr.repo ?? (m ? `${m[1]}/${m[2]}` : undefined);
+  const number = pr.number ?? (m ? Number(m[3]) : undefined);
+  if (!repo || number === undefined) return undefined;
+  const [owner, name] = repo.split('/');
+  return owner && name ? [owner, name, number] : undefined;
+}
+
+const ICONS: Partial<Record<GitHubTaskState, string>> = { done: '✅', failed: '❌', skipped: '⏭️', 'needs-input': '❓', interrupted: '⏸️', running: '🏃', retrying: '🔁' };
+
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s % 60}s` : `${s}s`;
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function describeMerge(o: MergeOutcome): string {
+  switch (o.status) {
+    case 'merged':
+      return 'merged';
+    case 'auto-merge-enabled':
+      return 'auto-merge enabled';
+    case 'already-merged':
+      return 'already merged';
+    case 'auto-merge-already-enabled':
+      return 'auto-merge already enabled';
+    case 'not-merged':
+      return `not merged: ${o.reason}`;
+  }
+}
+
+/** The result comment for a task update (marker first, so it can be found again). */
+export function renderResultComment(update: GitHubTaskUpdate, merges: readonly { pr: GitHubPullRequestRef; outcome: MergeOutcome }[] = []): string {
+  const r: Partial<GitHubTaskResult> = update.result ?? {};
+  const rows: [string, string][] = [
+    ['Outcome', `**${update.state}**`],
+    ['Attempts', String(r.attempts ?? update.attempt)],
+  ];
+  if (r.durationMs !== undefined) rows.push(['Duration', formatDuration(r.durationMs)]);
+  if (r.webUrl) rows.push(['Agent run', `[${r.runId ?? 'open'}](${r.webUrl})`]);
+  else if (r.runId !== undefined) rows.push(['Agent run', String(r.runId)]);
+  const prs = r.pullRequests ?? [];
+  if (prs.length > 0) {
+    rows.push([
+      'Pull requests',
+      prs
+        .map((pr) => {
+          const merge = merges.find((m) => m.pr === pr);
+          const label = pr.number !== undefined ? `${pr.repo ?? ''}#${pr.number}` : pr.url;
+          return `[${cell(label)}](${pr.url})${merge ? ` (${describeMerge(merge.outcome)})` : ''}`;
+        })
+        .join('<br>'),
+    ]);
+  }
+  if (r.skippedBecause) rows.push(['Skipped because of', r.skippedBecause]);
+  const parts = [
+    resultCommentMarker(update.task.id),
+    `### ${ICONS[update.state] ?? '•'} pco: ${update.task.title ? cell(update.task.title) : update.task.id}`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`),
+  ];
+  if (r.error) parts.push('', '**Error**', '', '```text', redactSecrets(r.error).replace(/```/g, "'''"), '```');
+  if (r.summary) parts.push('', '**Summary**', '', redactSecrets(r.summary));
+  parts.push('', `<sub>pco run \`${cell(update.runId)}\` · ${new Date(update.at).toISOString()}</sub>`);
+  let body = parts.join('\n');
+  if (body.length > MAX_COMMENT) body = `${body.slice(0, MAX_COMMENT)}\n\n… (truncated)`;
+  return body;
+}
