@@ -125,7 +125,8 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
     ...(o.token !== undefined ? { auth: o.token } : {}),
     baseUrl: o.baseUrl.replace(/\/+$/, ''),
     userAgent: o.userAgent,
-    request: { ...(o.fetch ? { fetch: o.fetch } : {}), retries: o.retries },
+    // Do not put `retries` here: plugin-retry would then retry every error, 4xx included.
+    request: { ...(o.fetch ? { fetch: o.fetch } : {}) },
     log: {
       debug: (m: string) => log.debug(m),
       info: (m: string) => log.info(m),

@@ -38,6 +38,8 @@ export interface FakeGitHub {
   resetRequests(): void;
   /** Makes the next `times` matching requests fail with `fault`. */
   failNext(fault: FakeGitHubFault, options?: { readonly times?: number; readonly match?: FaultMatch }): void;
+  /** Drops every scripted fault not yet served. */
+  clearFaults(): void;
   /** Share (0..1) of requests answered with a 502 from now on. */
   setServerErrorRate(rate: number): void;
   /** Snapshot of an issue or pull request (`owner/repo#N`). Throws when absent. */
@@ -184,7 +186,10 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
     let respond: () => RestResponse;
 
     const auth = req.headers.authorization;
-    if (options.token !== undefined && auth !== `token ${options.token}` && auth !== `bearer ${options.token}` && auth !== `Bearer ${options.token}`) {
+    const authorized = options.token === undefined || auth === `token ${options.token}` || auth === `bearer ${options.token}` || auth === `Bearer ${options.token}`;
+    if (!authorized) {
+      const found = isGraphQL ? undefined : rest.routes.find((r) => r.method === method && r.regex.test(target.pathname));
+      routeKey = isGraphQL ? 'POST /graphql' : found ? `${method} ${found.template}` : routeKey;
       respond = () => ({ status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' } });
     } else if (badJson) {
       respond = () => ({ status: 400, body: { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/rest', status: '400' } });
@@ -293,6 +298,9 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
     },
     failNext(fault, o = {}) {
       faults.push({ fault, remaining: o.times ?? 1, match: o.match });
+    },
+    clearFaults() {
+      faults.length = 0;
     },
     setServerErrorRate(rate) {
       serverErrorRate = rate;
