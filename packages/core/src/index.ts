@@ -35,3 +35,5 @@ export type { JournalReplay, OpenAttempt, ReplayedTask } from './journal-replay.
 export { backoffDelay, isTransientError } from './retry-policy.js';
 export * from './journal/index.js';
 export * from './config/index.js';
+export { CodegenExecutor, DEFAULT_PROMPT_TEMPLATE, renderPrompt } from './codegen-executor.js';
+export type { CodegenExecutorOptions, PromptContext } from './codegen-executor.js';

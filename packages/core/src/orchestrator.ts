@@ -42,31 +42,32 @@ interface Attempt {
   graceTimer: unknown;
 }
 
-/** Everything known about one task in the current run. */
-interface TaskRecord {
-  readonly task: Task;
-  state: TaskState;
+/** Everything known about one task in the current run (a class: one hidden shape for all). */
+class TaskRecord {
+  state: TaskState = 'pending';
   /** Attempt number of the latest attempt (continues across resumes). */
-  attempts: number;
-  attemptsThisRun: number;
-  agent?: string;
-  agentRunId?: number | string;
-  webUrl?: string;
-  agentStatus?: string;
-  firstStartedAt?: number;
-  endedAt?: number;
-  result?: string;
-  summary?: string;
-  pullRequests?: readonly PullRequestRef[];
-  error?: string;
-  skippedBecause?: string;
+  attempts = 0;
+  attemptsThisRun = 0;
+  agent: string | undefined = undefined;
+  agentRunId: number | string | undefined = undefined;
+  webUrl: string | undefined = undefined;
+  agentStatus: string | undefined = undefined;
+  firstStartedAt: number | undefined = undefined;
+  endedAt: number | undefined = undefined;
+  result: string | undefined = undefined;
+  summary: string | undefined = undefined;
+  pullRequests: readonly PullRequestRef[] | undefined = undefined;
+  error: string | undefined = undefined;
+  skippedBecause: string | undefined = undefined;
   /** From the journal on resume: the attempt to continue. */
-  open?: OpenAttempt;
-  current?: Attempt;
-  retryTimer?: unknown;
-  final?: TaskResult;
-  reportTail?: Promise<void>;
-  written?: boolean;
+  open: OpenAttempt | undefined = undefined;
+  current: Attempt | undefined = undefined;
+  retryTimer: unknown = undefined;
+  /** The TaskResult, built on first need once the task is terminal (or the run ended). */
+  final: TaskResult | undefined = undefined;
+  reportTail: Promise<void> | undefined = undefined;
+  written = false;
+  constructor(readonly task: Task) {}
 }
 
 type Phase = 'idle' | 'loading' | 'running' | 'finishing';
@@ -123,7 +124,6 @@ export class Orchestrator {
   #progressTimer: unknown;
   #finishedDurationMs = 0;
   #finishedEstimate = 0;
-  #finishedCount = 0;
 
   /** Throws `OrchestratorError` (`ORCHESTRATOR_INVALID_OPTIONS`) naming the first bad option. */
   constructor(options: OrchestratorOptions) {
@@ -302,7 +302,6 @@ export class Orchestrator {
     this.#deadlineTimerAt = Infinity;
     this.#finishedDurationMs = 0;
     this.#finishedEstimate = 0;
-    this.#finishedCount = 0;
   }
 
   async #run(options: RunOptions): Promise<RunSummary> {
@@ -345,10 +344,11 @@ export class Orchestrator {
           if (result?.state === 'done') restored.set(task.id, result);
         }
       }
-      const queue = new ReadyQueue(tasks.filter((t) => !restored.has(t.id)).map((t) => this.#toNode(t, restored)));
+      // A Task is a GraphNode (id, dependencies, estimate): no copies unless a resume drops some.
+      const queue = new ReadyQueue(restored.size === 0 ? tasks : tasks.filter((t) => !restored.has(t.id)).map((t) => this.#toNode(t, restored)));
       this.#queue = queue;
       for (const task of tasks) {
-        const r: TaskRecord = { task, state: 'pending', attempts: 0, attemptsThisRun: 0 };
+        const r = new TaskRecord(task);
         const replayed = replay?.tasks.get(task.id);
         if (replayed) {
           r.attempts = replayed.open ? replayed.open.attempt - 1 : replayed.attempts;
@@ -442,7 +442,7 @@ export class Orchestrator {
 
   #addTasks(tasks: readonly Task[], by: string | undefined): AddResult {
     const queue = this.#queue!;
-    const result = queue.add(tasks.map((t) => this.#toNode(t)));
+    const result = queue.add(tasks);
     if (!result.ok) {
       if (this.#wants('tasks:rejected')) {
         this.#emit('tasks:rejected', {
@@ -456,7 +456,7 @@ export class Orchestrator {
       return result;
     }
     for (const task of tasks) {
-      this.#records.set(task.id, { task, state: 'pending', attempts: 0, attemptsThisRun: 0 });
+      this.#records.set(task.id, new TaskRecord(task));
       this.#counts.total++;
       this.#counts.pending++;
     }
@@ -717,13 +717,12 @@ export class Orchestrator {
     const durationMs = r.endedAt - (r.firstStartedAt ?? r.endedAt);
     this.#finishedDurationMs += r.endedAt - att.startedAt;
     this.#finishedEstimate += r.task.estimate ?? 1;
-    const result = this.#finalize(r, 'done');
+    this.#setState(r, 'done');
     const complete = (): void => {
       // Dependents start only after the result is durable (journal) and announced.
       const released = this.#queue!.done(r.task.id);
-      this.#setState(r, 'done');
       this.#writeResult(r);
-      if (this.#wants('task:done')) this.#emit('task:done', { ...this.#taskBase(r, r.attempts), result, durationMs });
+      if (this.#wants('task:done')) this.#emit('task:done', { ...this.#taskBase(r, r.attempts), result: this.#resultOf(r), durationMs });
       this.#notify(r, 'done');
       for (const id of released) {
         const dependent = this.#records.get(id)!;
@@ -735,7 +734,7 @@ export class Orchestrator {
       return;
     }
     this.#commits++;
-    void this.#commit({ type: 'result', runId: this.#runId, result, at: r.endedAt }).then(() => {
+    void this.#commit({ type: 'result', runId: this.#runId, result: this.#resultOf(r), at: r.endedAt }).then(() => {
       this.#commits--;
       complete();
       this.#pump();
@@ -745,8 +744,8 @@ export class Orchestrator {
 
   #finishFailed(r: TaskRecord, state: 'failed' | 'needs-input', reason: string): void {
     r.endedAt = this.#o.clock.now();
-    const result = this.#finalize(r, state);
     this.#setState(r, state);
+    const result = this.#resultOf(r);
     this.#writeResult(r);
     void this.#commit({ type: 'result', runId: this.#runId, result, at: r.endedAt });
     if (state === 'failed') {
@@ -761,8 +760,8 @@ export class Orchestrator {
 
   #finishInterrupted(r: TaskRecord, mode: StopMode): void {
     r.endedAt = this.#o.clock.now();
-    const result = this.#finalize(r, 'interrupted');
     this.#setState(r, 'interrupted');
+    const result = this.#resultOf(r);
     this.#writeResult(r);
     void this.#commit({ type: 'result', runId: this.#runId, result, detached: mode === 'detach' && r.agentRunId !== undefined, at: r.endedAt });
     if (this.#wants('task:interrupted')) this.#emit('task:interrupted', { ...this.#taskBase(r, r.attempts), result, mode });
@@ -789,8 +788,8 @@ export class Orchestrator {
         }
       }
       r.endedAt = this.#o.clock.now();
-      const result = this.#finalize(r, 'skipped');
       this.#setState(r, 'skipped');
+      const result = this.#resultOf(r);
       this.#writeResult(r);
       void this.#commit({ type: 'result', runId: this.#runId, result, at: r.endedAt });
       if (this.#wants('task:skipped')) {
@@ -896,15 +895,16 @@ export class Orchestrator {
     for (const r of this.#records.values()) {
       if (!TERMINAL.has(r.state) && r.final === undefined) {
         r.error = `Not started: the run was stopped (${this.#stopping ?? 'cancel'}).`;
-        this.#finalize(r, r.state);
         this.#writeResult(r);
       }
     }
     const stats = this.#pool!.stats();
     const makespanMs = endedAt - this.#startedAt;
     const counts = this.#countsSnapshot();
-    const results: TaskResult[] = [];
-    if (o.retainResults) for (const r of this.#records.values()) results.push(r.final ?? this.#finalize(r, r.state));
+    // Built on first read: a caller that never reads them does not pay for 100,000 objects.
+    const records = o.retainResults ? [...this.#records.values()] : [];
+    let results: readonly TaskResult[] | undefined;
+    const resultOf = (r: TaskRecord): TaskResult => this.#resultOf(r);
     const summary: RunSummary = {
       runId: this.#runId,
       startedAt: new Date(this.#startedAt).toISOString(),
@@ -918,7 +918,9 @@ export class Orchestrator {
       retries: this.#retries,
       utilisation: makespanMs > 0 ? Math.min(1, stats.busyMs / (o.concurrency * makespanMs)) : 0,
       agents: stats.agents,
-      results,
+      get results(): readonly TaskResult[] {
+        return (results ??= records.map(resultOf));
+      },
     };
     // Nothing is lost: reporters, journal and results file are flushed before run() resolves.
     if (o.reporters.length > 0) {
@@ -946,17 +948,18 @@ export class Orchestrator {
     this.#counts[r.state]--;
     this.#counts[state]++;
     r.state = state;
-    if (TERMINAL.has(state)) this.#finishedCount++;
   }
 
   #countsSnapshot(): StateCounts {
     return { ...this.#counts };
   }
 
-  #finalize(r: TaskRecord, state: TaskState): TaskResult {
+  /** The task's result as of now; cached once the task is terminal. */
+  #resultOf(r: TaskRecord): TaskResult {
+    if (r.final !== undefined) return r.final;
     const result: { -readonly [K in keyof TaskResult]: TaskResult[K] } = {
       id: r.task.id,
-      state,
+      state: r.state,
       attempts: r.attempts,
       pullRequests: r.pullRequests ?? NO_TASKS,
     };
@@ -976,14 +979,14 @@ export class Orchestrator {
     } else if (r.endedAt !== undefined) {
       result.endedAt = new Date(r.endedAt).toISOString();
     }
-    r.final = result;
+    if (TERMINAL.has(r.state) || this.#phase === 'finishing') r.final = result;
     return result;
   }
 
   #writeResult(r: TaskRecord): void {
-    if (this.#resultsFile === undefined || r.written || r.final === undefined) return;
+    if (this.#resultsFile === undefined || r.written) return;
     r.written = true;
-    this.#resultsFile.write(r.final);
+    this.#resultsFile.write(this.#resultOf(r));
   }
 
   #taskBase(r: TaskRecord, attempt: number): OrchestratorEvents['task:ready'] {
@@ -1059,7 +1062,7 @@ export class Orchestrator {
       state,
       attempt: r.attempts,
       ...(r.agent === undefined ? {} : { agent: r.agent }),
-      ...(TERMINAL.has(state) && r.final !== undefined ? { result: r.final } : {}),
+      ...(TERMINAL.has(state) ? { result: this.#resultOf(r) } : {}),
       at: this.#o.clock.now(),
     };
     // Updates of one task reach each reporter in order; tasks do not wait for each other.
@@ -1160,7 +1163,7 @@ export class Orchestrator {
       const map = new Map<string, TaskResult>();
       for (const id of att.record.task.dependencies ?? NO_TASKS) {
         const dep = this.#records.get(id);
-        if (dep?.final !== undefined) map.set(id, dep.final);
+        if (dep !== undefined && TERMINAL.has(dep.state)) map.set(id, this.#resultOf(dep));
       }
       return map;
     },

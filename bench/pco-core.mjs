@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Bench runner for @pco/core's Orchestrator (runner protocol: ../../shared/bench/README.md).
+// The whole orchestrator runs: task source, ReadyQueue (critical-path priority), AgentPool slots,
+// per-attempt timeouts, results and the run summary. The executor "works" by sleeping the task's
+// duration on a real timer (the harness's taskBody), at most N at once.
+//
+//   node pco-core.mjs --dag FILE [--n N] [--no-estimates]
+//
+// By default each task's duration is its estimate (reported as `pco-core`); --no-estimates gives
+// every task estimate 1 (reported as `pco-core-noest`).
+import { Orchestrator } from '@pco/core';
+import { harness } from './harness.mjs';
+
+const { loadDag, parseRunnerArgs, taskBody, report } = await harness();
+const args = parseRunnerArgs();
+const dag = loadDag(args.dag);
+const body = taskBody(dag);
+const estimates = !args['no-estimates'];
+
+// The orchestrator's input, like the parsed DAG of the other runners: Task objects.
+const tasks = new Array(dag.n);
+for (let i = 0; i < dag.n; i++) {
+  tasks[i] = {
+    id: dag.ids[i],
+    title: dag.ids[i],
+    dependencies: dag.tasks[i].deps,
+    estimate: estimates ? dag.ms[i] : 1,
+    source: { index: i },
+  };
+}
+
+const DONE = Object.freeze({ status: 'done' });
+const orc = new Orchestrator({
+  source: { load: async () => tasks },
+  executor: { execute: (task) => body.run(task.source.index).then(() => DONE) },
+  concurrency: args.n,
+  pool: { maxConcurrency: Math.max(10, args.n) },
+});
+
+const t0 = performance.now();
+const summary = await orc.run();
+const makespan = performance.now() - t0;
+
+if (summary.counts.done !== dag.n) {
+  console.error(`pco-core: ${summary.counts.done} of ${dag.n} tasks done`);
+  process.exitCode = 4;
+}
+report(estimates ? 'pco-core' : 'pco-core-noest', dag, args.n, makespan, body.verify());
