@@ -151,7 +151,8 @@ export class GitHubProjectSource {
       }
     } catch (error) {
       const e = toGitHubError(error, `loading ${where}`);
-      if (e instanceof GitHubNotFoundError) {
+      // A null owner/project leaves no pageInfo for plugin-paginate-graphql to find.
+      if (e instanceof GitHubNotFoundError || (error as Error).name === 'MissingPageInfo') {
         throw new GitHubNotFoundError(`${where} does not exist or is not visible to the token (needs the read:project scope)`, { owner: o.owner, number: o.number }, error);
       }
       throw e;
