@@ -55,7 +55,7 @@ export interface RetryOptions {
 export interface ClientLimitsOptions {
   /** Per-endpoint limits merged over the documented ones; `null` removes a bucket. @default DEFAULT_RATE_LIMITS */
   readonly limits?: Partial<Record<CodegenOperation, RateLimit | null>>;
-  /** Real milliseconds added to each window for network jitter. @default 10% of the scaled window, at most 1000 */
+  /** Real milliseconds added to each window as a safety margin. @default 5% of the scaled window, at most 500 */
   readonly marginMs?: number;
   /** Where buckets live; share one store to share one budget. @default in memory, per client */
   readonly store?: BucketStore;
@@ -513,13 +513,16 @@ export class CodegenClient {
     const request = `${call.method} ${call.path}`;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
-      await this.limiter?.acquire(call.operation, signal);
+      const release = await this.limiter?.acquire(call.operation, signal);
       let error: CodegenApiError;
       try {
         return await this.attempt(call, url, request, signal);
       } catch (caught) {
         if (!(caught instanceof CodegenApiError)) throw caught;
         error = caught;
+      } finally {
+        // The slot counts until a window after the response: the server saw the request earlier.
+        release?.();
       }
       const retryable = error.transient && (call.retry === 'reads' || !error.outcomeUnknown);
       if (!retryable || attempt >= this.retries) throw error;

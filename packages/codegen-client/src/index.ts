@@ -11,7 +11,16 @@ export type {
 export { RunWatcher, waitForRuns } from './run-watcher.js';
 export type { RunWatcherOptions, RunWatcherEvents, WatchOptions, WaitForRunsOptions, RunWaitResult } from './run-watcher.js';
 export { RateLimiter, MemoryBucketStore, DEFAULT_RATE_LIMITS } from './rate-limiter.js';
-export type { BucketStore, RateLimit, RateLimiterOptions, CodegenOperation, Sleep } from './rate-limiter.js';
+export type {
+  BucketStore,
+  BucketTake,
+  MemoryBucketStoreOptions,
+  RateLimit,
+  RateLimiterOptions,
+  ReleaseSlot,
+  CodegenOperation,
+  Sleep,
+} from './rate-limiter.js';
 export { CodegenApiError, CodegenInputError, RunWatchTimeoutError, isCodegenApiError } from './errors.js';
 export type { CodegenErrorKind, CodegenValidationIssue } from './errors.js';
 export {

@@ -4,9 +4,10 @@
  *
  * Numbers are the documented per-token, per-endpoint limits (spec operation descriptions,
  * research §6). The server's algorithm is not documented, so each bucket is a sliding window
- * ("at most `limit` requests in any `windowMs`") widened by a small margin for network jitter:
- * that is the strictest of the usual algorithms, so it stays within a token bucket, a fixed
- * window or a sliding window with the same numbers.
+ * ("at most `limit` requests in any `windowMs`"), the strictest of the usual algorithms: it stays
+ * within a token bucket, a fixed window or a sliding window with the same numbers. A slot counts
+ * from when it is taken until `windowMs` after its response arrived; the server counted the
+ * request in between, so latency and jitter cannot push the server over its limit.
  */
 
 /** Endpoints of the client (each has its own bucket). */
@@ -41,46 +42,94 @@ export const DEFAULT_RATE_LIMITS: Readonly<Partial<Record<CodegenOperation, Rate
   getRunLogs: { limit: 60, windowMs: 60_000 },
 });
 
+/** What {@link BucketStore.take} returns: a slot, or how long to wait before asking again. */
+export type BucketTake = { readonly slot: string } | { readonly waitMs: number };
+
 /**
  * Where buckets live. The in-memory default serves one process; an implementation backed by a
  * shared store (Redis, a database row with a lock) lets several processes share one budget.
- * Both methods must be atomic per key.
+ * Methods must be atomic per key.
+ *
+ * A slot counts against its bucket from `take` until `windowMs` after `release`: the release
+ * time is when the response arrived, which is never earlier than when the server counted the
+ * request, so network latency and jitter cannot push the server over its limit.
  */
 export interface BucketStore {
   /**
-   * Takes one slot of `key` at `now` when fewer than `limit` slots were taken in the last
-   * `windowMs` and the key is not blocked, and returns 0. Otherwise takes nothing and returns
-   * the milliseconds to wait before asking again (> 0).
+   * Takes a slot of `key` at `now` when fewer than `limit` slots are in flight or were released
+   * within the last `windowMs`, and the key is not blocked. Otherwise takes nothing and returns
+   * the milliseconds to wait before asking again (an upper bound when slots are in flight).
    */
-  take(key: string, limit: number, windowMs: number, now: number): number | Promise<number>;
+  take(key: string, limit: number, windowMs: number, now: number): BucketTake | Promise<BucketTake>;
+  /** Ends a slot's request at `at` (epoch ms); the slot frees at `at + windowMs`. */
+  release(key: string, slot: string, at: number): void | Promise<void>;
   /** Blocks `key` until `until` (epoch ms), e.g. after a 429 with `Retry-After`. */
   block(key: string, until: number): void | Promise<void>;
 }
 
+/** Options of {@link MemoryBucketStore}. */
+export interface MemoryBucketStoreOptions {
+  /**
+   * A slot never released (its holder crashed) counts as released this long after it was taken.
+   * @default 120000
+   */
+  readonly staleAfterMs?: number;
+}
+
+interface MemorySlot {
+  readonly id: string;
+  readonly takenAt: number;
+  /** Release time; undefined while in flight. */
+  endedAt: number | undefined;
+}
+
 /** The default {@link BucketStore}: a sliding-window log per key in this process's memory. */
 export class MemoryBucketStore implements BucketStore {
-  private readonly buckets = new Map<string, { hits: number[]; blockedUntil: number }>();
+  private readonly buckets = new Map<string, { slots: MemorySlot[]; blockedUntil: number }>();
+  private readonly staleAfterMs: number;
+  private nextId = 1;
 
-  take(key: string, limit: number, windowMs: number, now: number): number {
+  constructor(options: MemoryBucketStoreOptions = {}) {
+    this.staleAfterMs = options.staleAfterMs ?? 120_000;
+  }
+
+  private bucket(key: string): { slots: MemorySlot[]; blockedUntil: number } {
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = { hits: [], blockedUntil: 0 };
+      bucket = { slots: [], blockedUntil: 0 };
       this.buckets.set(key, bucket);
     }
-    if (bucket.blockedUntil > now) return bucket.blockedUntil - now;
-    const hits = bucket.hits;
-    while (hits.length > 0 && (hits[0] as number) <= now - windowMs) hits.shift();
-    if (hits.length >= limit) return Math.max(1, (hits[hits.length - limit] as number) + windowMs - now);
-    hits.push(now);
-    return 0;
+    return bucket;
+  }
+
+  take(key: string, limit: number, windowMs: number, now: number): BucketTake {
+    const bucket = this.bucket(key);
+    if (bucket.blockedUntil > now) return { waitMs: bucket.blockedUntil - now };
+    const end = (slot: MemorySlot) => slot.endedAt ?? slot.takenAt + this.staleAfterMs;
+    bucket.slots = bucket.slots.filter((slot) => end(slot) + windowMs > now);
+    if (bucket.slots.length >= limit) {
+      const frees = Math.min(...bucket.slots.map((slot) => (slot.endedAt === undefined ? Infinity : slot.endedAt + windowMs)));
+      // All in flight: ask again after a window at most (a release in this process wakes sooner).
+      return { waitMs: Number.isFinite(frees) ? Math.max(1, frees - now) : windowMs };
+    }
+    const slot: MemorySlot = { id: String(this.nextId++), takenAt: now, endedAt: undefined };
+    bucket.slots.push(slot);
+    return { slot: slot.id };
+  }
+
+  release(key: string, slot: string, at: number): void {
+    const found = this.buckets.get(key)?.slots.find((candidate) => candidate.id === slot);
+    if (found && found.endedAt === undefined) found.endedAt = at;
   }
 
   block(key: string, until: number): void {
-    const bucket = this.buckets.get(key) ?? { hits: [], blockedUntil: 0 };
+    const bucket = this.bucket(key);
     bucket.blockedUntil = Math.max(bucket.blockedUntil, until);
-    this.buckets.set(key, bucket);
   }
 }
+
+/** Ends a request that held a rate-limit slot; call it once the response (or failure) arrived. */
+export type ReleaseSlot = () => void;
 
 /** Waits `ms`, or rejects with the signal's reason when it aborts. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -117,9 +166,9 @@ export interface RateLimiterOptions {
    */
   readonly timeScale?: number;
   /**
-   * Milliseconds added to each (scaled) window to absorb network jitter between this process
-   * and the server.
-   * @default 10% of the scaled window, at most 1000
+   * Milliseconds added to each (scaled) window, a safety margin on top of counting each slot
+   * until its response arrived.
+   * @default 5% of the scaled window, at most 500
    */
   readonly marginMs?: number;
   /** @default a new MemoryBucketStore */
@@ -133,7 +182,7 @@ export interface RateLimiterOptions {
 }
 
 interface Waiter {
-  readonly resolve: () => void;
+  readonly resolve: (release: ReleaseSlot) => void;
   readonly reject: (reason: unknown) => void;
   readonly signal: AbortSignal | undefined;
   readonly onAbort: () => void;
@@ -153,6 +202,7 @@ export class RateLimiter {
   private readonly sleep: Sleep;
   private readonly queues = new Map<string, Waiter[]>();
   private readonly pumps = new Map<string, AbortController>();
+  private readonly wakers = new Map<string, AbortController>();
 
   constructor(options: RateLimiterOptions = {}) {
     const merged: Partial<Record<CodegenOperation, RateLimit>> = {};
@@ -175,15 +225,18 @@ export class RateLimiter {
     const limit = this.limits[operation];
     if (!limit) return undefined;
     const scaled = limit.windowMs * this.timeScale;
-    const margin = this.marginMs ?? Math.min(1000, scaled * 0.1);
+    const margin = this.marginMs ?? Math.min(500, scaled * 0.05);
     return { limit: limit.limit, windowMs: scaled + margin };
   }
 
-  /** Resolves when one request to `operation` may be sent; rejects when `signal` aborts. */
-  acquire(operation: CodegenOperation, signal?: AbortSignal): Promise<void> {
-    if (!this.limits[operation]) return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve();
+  /**
+   * Resolves when one request to `operation` may be sent, with the function to call when its
+   * response (or failure) arrived; rejects when `signal` aborts.
+   */
+  acquire(operation: CodegenOperation, signal?: AbortSignal): Promise<ReleaseSlot> {
+    if (!this.limits[operation]) return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve(() => {});
     const key = this.keyPrefix + operation;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<ReleaseSlot>((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
         return;
@@ -191,9 +244,9 @@ export class RateLimiter {
       const queue = this.queues.get(key) ?? [];
       this.queues.set(key, queue);
       const waiter: Waiter = {
-        resolve: () => {
+        resolve: (release) => {
           signal?.removeEventListener('abort', waiter.onAbort);
-          resolve();
+          resolve(release);
         },
         reject,
         signal,
@@ -216,6 +269,19 @@ export class RateLimiter {
     await this.store.block(this.keyPrefix + operation, this.now() + ms);
   }
 
+  private release(key: string, slot: string): void {
+    let done = false;
+    const released = this.store.release(key, slot, this.now());
+    const wake = () => {
+      if (done) return;
+      done = true;
+      // A waiter may be sleeping on an in-flight slot: let it ask again.
+      this.wakers.get(key)?.abort();
+    };
+    if (released instanceof Promise) released.then(wake, wake);
+    else wake();
+  }
+
   private pump(key: string, operation: CodegenOperation): void {
     if (this.pumps.has(key)) return;
     const controller = new AbortController();
@@ -225,17 +291,28 @@ export class RateLimiter {
     void (async () => {
       try {
         while (queue.length > 0) {
-          const wait = await this.store.take(key, window.limit, window.windowMs, this.now());
-          if (wait <= 0) {
+          const taken = await this.store.take(key, window.limit, window.windowMs, this.now());
+          if ('slot' in taken) {
             const waiter = queue.shift();
-            // A waiter aborted while `take` was pending wastes the slot: safe, never over budget.
-            waiter?.resolve();
+            let released = false;
+            // A waiter aborted while `take` was pending gives its slot back at once.
+            const release: ReleaseSlot = () => {
+              if (released) return;
+              released = true;
+              this.release(key, taken.slot);
+            };
+            if (waiter) waiter.resolve(release);
+            else release();
             continue;
           }
+          const waker = new AbortController();
+          this.wakers.set(key, waker);
           try {
-            await this.sleep(wait, controller.signal);
+            await this.sleep(taken.waitMs, AbortSignal.any([controller.signal, waker.signal]));
           } catch {
-            break; // every waiter left
+            if (controller.signal.aborted) break; // every waiter left
+          } finally {
+            this.wakers.delete(key);
           }
         }
       } catch (error) {

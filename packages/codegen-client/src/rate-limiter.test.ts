@@ -1,0 +1,81 @@
+import { createVirtualClock } from '@pco/testkit';
+import { describe, expect, it } from 'vitest';
+import { MemoryBucketStore, RateLimiter } from './rate-limiter.js';
+
+describe('RateLimiter', () => {
+  it('scales windows and adds a safety margin', () => {
+    const limiter = new RateLimiter({ timeScale: 0.01 });
+    expect(limiter.windowOf('createRun')).toEqual({ limit: 10, windowMs: 600 + 30 });
+    expect(limiter.windowOf('getRun')).toEqual({ limit: 60, windowMs: 300 + 15 });
+    expect(new RateLimiter().windowOf('getRunLogs')).toEqual({ limit: 60, windowMs: 60_500 });
+    expect(limiter.windowOf('resumeRun')).toBeUndefined();
+    expect(new RateLimiter({ limits: { getRun: null } }).windowOf('getRun')).toBeUndefined();
+  });
+
+  it('counts a slot until a window after its response, however long the request takes', async () => {
+    const limiter = new RateLimiter({ limits: { getRun: { limit: 1, windowMs: 30 } }, marginMs: 0 });
+    const release = await limiter.acquire('getRun');
+    let grantedAt: number | undefined;
+    const next = limiter.acquire('getRun').then((r) => {
+      grantedAt = Date.now();
+      return r;
+    });
+    // The request is still in flight after several windows: no new slot yet.
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(grantedAt).toBeUndefined();
+    const releasedAt = Date.now();
+    release();
+    (await next)();
+    expect((grantedAt as number) - releasedAt).toBeGreaterThanOrEqual(29);
+  });
+
+  it('lets a waiter leave the queue on abort without losing anyone else', async () => {
+    const clock = createVirtualClock();
+    const limiter = new RateLimiter({ limits: { listRuns: { limit: 1, windowMs: 100 } }, marginMs: 0, ...clock });
+    (await limiter.acquire('listRuns'))();
+    const controller = new AbortController();
+    controller.abort(new Error('gone'));
+    await expect(limiter.acquire('listRuns', controller.signal)).rejects.toThrow('gone');
+    await expect(limiter.acquire('listRuns')).resolves.toBeTypeOf('function');
+  });
+
+  it('rejects a queued waiter when its signal aborts while it waits', async () => {
+    const limiter = new RateLimiter({ limits: { listRuns: { limit: 1, windowMs: 60_000 } }, marginMs: 0 });
+    (await limiter.acquire('listRuns'))();
+    const controller = new AbortController();
+    const waiting = limiter.acquire('listRuns', controller.signal);
+    controller.abort(new Error('stop waiting'));
+    await expect(waiting).rejects.toThrow('stop waiting');
+  });
+
+  it('holds a bucket after penalize (e.g. a 429) and passes unlimited endpoints through', async () => {
+    const clock = createVirtualClock();
+    const limiter = new RateLimiter(clock);
+    await limiter.penalize('getRun', 5000);
+    const start = clock.now();
+    (await limiter.acquire('getRun'))();
+    expect(clock.now() - start).toBe(5000);
+    (await limiter.acquire('resumeRun'))();
+    expect(clock.now() - start).toBe(5000);
+  });
+
+  it('shares one budget between limiters on one store', async () => {
+    const clock = createVirtualClock();
+    const store = new MemoryBucketStore();
+    const options = { store, keyPrefix: 'same-token:', limits: { createRun: { limit: 2, windowMs: 1000 } }, marginMs: 0, ...clock };
+    const a = new RateLimiter(options);
+    const b = new RateLimiter(options);
+    (await a.acquire('createRun'))();
+    (await b.acquire('createRun'))();
+    const start = clock.now();
+    (await a.acquire('createRun'))();
+    expect(clock.now() - start).toBe(1000);
+  });
+
+  it('treats a slot never released as released after staleAfterMs', () => {
+    const store = new MemoryBucketStore({ staleAfterMs: 100 });
+    expect(store.take('k', 1, 50, 0)).toEqual({ slot: '1' });
+    expect(store.take('k', 1, 50, 10)).toEqual({ waitMs: 50 });
+    expect(store.take('k', 1, 50, 150)).toEqual({ slot: '2' });
+  });
+});
