@@ -349,7 +349,7 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
     const located = locatePullRequest(pr);
     if (!located) return { status: 'not-merged', reason: `cannot tell the repository and number of ${pr.url}` };
     const [owner, name, number] = located;
-    const method = (options.method ?? 'squash').toUpperCase();
+    const mergeMethod = (options.method ?? 'squash').toUpperCase();
     const client = this.#o.client;
     let data: {
       repository: {
@@ -378,10 +378,10 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
     const mergeNow = async (): Promise<MergeOutcome> => {
       try {
         await client.graphql(
-          `mutation PcoMerge($id: ID!, $method: PullRequestMergeMethod!, $head: GitObjectID!) {
-            mergePullRequest(input: { pullRequestId: $id, mergeMethod: $method, expectedHeadOid: $head }) { pullRequest { merged } }
+          `mutation PcoMerge($id: ID!, $mergeMethod: PullRequestMergeMethod!, $head: GitObjectID!) {
+            mergePullRequest(input: { pullRequestId: $id, mergeMethod: $mergeMethod, expectedHeadOid: $head }) { pullRequest { merged } }
           }`,
-          { id: p.id, method, head: p.headRefOid, request: { signal } },
+          { id: p.id, mergeMethod, head: p.headRefOid, request: { signal } },
         );
         return { status: 'merged' };
       } catch (error) {
@@ -397,10 +397,10 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
     if (!data.repository.autoMergeAllowed) return { status: 'not-merged', reason: `auto-merge is not allowed in ${owner}/${name}, and ${blocked ?? 'the PR is not mergeable yet'}` };
     try {
       await client.graphql(
-        `mutation PcoEnableAutoMerge($id: ID!, $method: PullRequestMergeMethod!, $head: GitObjectID!) {
-          enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $method, expectedHeadOid: $head }) { pullRequest { autoMergeRequest { enabledAt } } }
+        `mutation PcoEnableAutoMerge($id: ID!, $mergeMethod: PullRequestMergeMethod!, $head: GitObjectID!) {
+          enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: $mergeMethod, expectedHeadOid: $head }) { pullRequest { autoMergeRequest { enabledAt } } }
         }`,
-        { id: p.id, method, head: p.headRefOid, request: { signal } },
+        { id: p.id, mergeMethod, head: p.headRefOid, request: { signal } },
       );
       return { status: 'auto-merge-enabled' };
     } catch (error) {
@@ -446,7 +446,9 @@ const STATE_REASONS: Record<string, string> = {
   UNKNOWN: 'GitHub has not computed mergeability yet',
 };
 
+/** GitHub's refusal (a GraphQL error) as a reason; anything else (network, misuse) is rethrown. */
 function mergeFailureReason(error: unknown): string {
+  if ((error as { name?: string }).name !== 'GraphqlResponseError') throw error;
   const message = String((error as { errors?: { message?: string }[] }).errors?.[0]?.message ?? (error as Error).message ?? error);
   if (/head branch was modified/i.test(message)) return 'the head branch moved since the task finished';
   if (/not mergeable/i.test(message)) return 'the pull request is not mergeable';
