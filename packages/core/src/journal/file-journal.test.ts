@@ -256,17 +256,23 @@ describe('FileJournal', () => {
 
   it('calls the fault hook around the commit points', async () => {
     const points: string[] = [];
-    const journal = await FileJournal.open({ path, fingerprint, faultHook: (point, entry) => points.push(`${point}:${entry.type}`) });
+    const journal = await FileJournal.open({ path, fingerprint, faultHook: (point, entry) => points.push(`${point}:${entry?.type}`) });
     for (const entry of [run(), intent('a'), created('a', 1), result(done('a', 1))]) await journal.append(entry);
     await journal.close();
     expect(points).toEqual([
+      'mid-write:undefined',
       'after-run:run',
+      'mid-write:undefined',
       'after-intent:intent',
       'before-created:created',
+      'mid-write:undefined',
       'after-created:created',
       'before-result:result',
+      'mid-write:undefined',
       'after-result:result',
     ]);
+    // Split writes still produce whole lines.
+    expect((await readJournal(path)).entries).toHaveLength(4);
   });
 
   it('creates the journal folder when missing', async () => {

@@ -18,6 +18,8 @@ import { JOURNAL_FORMAT, JOURNAL_VERSION, type HeaderRecord, type JournalRecord,
  * being durable.
  */
 export type JournalFaultPoint =
+  /** Half of a batch of lines is written, the rest not yet: a kill here tears the last line. */
+  | 'mid-write'
   | 'after-run'
   | 'after-intent'
   | 'before-created'
@@ -59,7 +61,7 @@ export interface FileJournalOptions {
    */
   readonly now?: () => number;
   /** Called at each {@link JournalFaultPoint}; the fault-injection suite kills the process here. */
-  readonly faultHook?: (point: JournalFaultPoint, entry: JournalEntry) => void;
+  readonly faultHook?: (point: JournalFaultPoint, entry: JournalEntry | undefined) => void;
 }
 
 /** What opening found and did, for logs. */
@@ -158,9 +160,11 @@ export class FileJournal implements RunJournal {
       if (!looksLikeTornCreation(bytes)) {
         throw new JournalCorruptError(path, 'it is not a pco journal (no valid record). Choose another journal path.');
       }
-      tornTailSavedTo = await saveBytes(`${path}.corrupt-${fileStamp(now())}`, bytes, sync);
+      tornTailSavedTo = await saveBytes(`${path}.corrupt-${fileStamp(now())}-${process.pid}`, bytes, sync);
       parsed = undefined;
     }
+    const hook = options.faultHook;
+    const writerOptions = { sync, ...(hook ? { midWrite: () => hook('mid-write', undefined) } : {}) };
     if (bytes === undefined || !parsed) {
       const header: HeaderRecord = {
         seq: 1,
@@ -175,7 +179,7 @@ export class FileJournal implements RunJournal {
       return new FileJournal({
         path,
         header,
-        writer: new JournalWriter(handle, path, { sync }),
+        writer: new JournalWriter(handle, path, writerOptions),
         lock,
         records: [],
         report: { created: true, warnings: [], tornTailSavedTo, backupPath },
@@ -197,7 +201,7 @@ export class FileJournal implements RunJournal {
     }
     const torn = parsed.validLength < parsed.totalLength;
     if (torn && !isBlank(bytes.subarray(parsed.validLength))) {
-      tornTailSavedTo = await saveBytes(`${path}.corrupt-${fileStamp(now())}`, bytes.subarray(parsed.validLength), sync);
+      tornTailSavedTo = await saveBytes(`${path}.corrupt-${fileStamp(now())}-${process.pid}`, bytes.subarray(parsed.validLength), sync);
     }
     const handle = await open(path, constants.O_RDWR | constants.O_APPEND).catch((error: unknown) => {
       throw new JournalIOError(path, 'opening', error);
@@ -214,7 +218,7 @@ export class FileJournal implements RunJournal {
     return new FileJournal({
       path,
       header,
-      writer: new JournalWriter(handle, path, { sync }),
+      writer: new JournalWriter(handle, path, writerOptions),
       lock,
       records: parsed.records.slice(1),
       report: { created: false, warnings: parsed.warnings, tornTailSavedTo, backupPath },

@@ -20,15 +20,21 @@ export class JournalWriter {
   readonly #handle: FileHandle;
   readonly #path: string;
   readonly #sync: boolean;
+  readonly #midWrite: (() => void) | undefined;
   #queue: PendingWrite[] = [];
   #flushing: Promise<void> | undefined;
   #failure: JournalIOError | undefined;
   #closed = false;
 
-  constructor(handle: FileHandle, path: string, options: { readonly sync?: boolean } = {}) {
+  /**
+   * @param options.midWrite fault injection: when set, each batch is written in two halves with
+   *   this called in between (the crash suite kills the process there to tear a line).
+   */
+  constructor(handle: FileHandle, path: string, options: { readonly sync?: boolean; readonly midWrite?: () => void } = {}) {
     this.#handle = handle;
     this.#path = path;
     this.#sync = options.sync ?? true;
+    this.#midWrite = options.midWrite;
   }
 
   /** Resolves once `record` is written and synced. */
@@ -56,7 +62,15 @@ export class JournalWriter {
         const batch = this.#queue;
         this.#queue = [];
         try {
-          await writeAll(this.#handle, Buffer.from(batch.map((item) => item.line).join(''), 'utf8'));
+          const bytes = Buffer.from(batch.map((item) => item.line).join(''), 'utf8');
+          if (this.#midWrite) {
+            const half = Math.ceil(bytes.length / 2);
+            await writeAll(this.#handle, bytes.subarray(0, half));
+            this.#midWrite();
+            await writeAll(this.#handle, bytes.subarray(half));
+          } else {
+            await writeAll(this.#handle, bytes);
+          }
           if (this.#sync) await this.#handle.datasync();
         } catch (error) {
           this.#failure = new JournalIOError(this.#path, 'appending a record', error);
