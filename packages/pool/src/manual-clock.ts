@@ -13,6 +13,12 @@ export interface RunUntilSettledOptions {
    * @default 100_000
    */
   readonly maxTimers?: number;
+  /**
+   * When no timer is set, how long (real ms) to wait for outside work (file or network I/O) to
+   * settle the promise or set a timer before calling it a deadlock.
+   * @default 2_000
+   */
+  readonly idleWaitMs?: number;
 }
 
 const flushMacrotask: () => Promise<void> =
@@ -113,12 +119,17 @@ export class ManualClock implements Clock, Timers {
       await flushMacrotask();
       if (settled) return observed;
       if (fired >= maxTimers) throw new Error(`ManualClock: still pending after ${maxTimers} timers`);
-      if (!this.fireNext()) {
-        // One more turn: the last timer's effects may still be settling through several macrotasks.
-        await flushMacrotask();
+      if (this.#queue.length === 0) {
+        // Nothing scheduled in virtual time: real I/O may still be under way.
+        const giveUpAt = Date.now() + (options.idleWaitMs ?? 2_000);
+        while (!settled && this.#queue.length === 0 && Date.now() < giveUpAt) {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
         if (settled) return observed;
-        throw new Error('ManualClock: the promise is still pending and no timer is set (deadlock)');
+        if (this.#queue.length === 0) throw new Error('ManualClock: the promise is still pending and no timer is set (deadlock)');
+        continue;
       }
+      this.fireNext();
       fired++;
     }
   }
