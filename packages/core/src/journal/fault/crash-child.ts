@@ -9,11 +9,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { CodegenClient, RunWatcher } from '@pco/codegen-client';
+import { CodegenExecutor } from '../../codegen-executor.js';
 import { Orchestrator } from '../../orchestrator.js';
 import type { Task } from '../../types.js';
 import { journalFingerprint } from '../config-fingerprint.js';
 import { FileJournal, type JournalFaultPoint } from '../file-journal.js';
-import { createCrashExecutor } from './crash-executor.js';
 
 function env(name: string): string {
   const value = process.env[name];
@@ -43,7 +43,7 @@ const client = new CodegenClient({ token, orgId, baseUrl: fakeUrl, timeScale, re
 const watcher = new RunWatcher(client, { timeScale, minIntervalMs: 2000, maxIntervalMs: 5000 });
 const orchestrator = new Orchestrator({
   source: { load: async () => tasks },
-  executor: createCrashExecutor({ client, watcher }),
+  executor: new CodegenExecutor({ client, watcher }),
   journal,
   concurrency: 10,
   secrets: [token],

@@ -187,7 +187,7 @@ describe('crash suite: SIGKILL at 20 points, resume each time', () => {
     const { entries, warnings } = await readJournal(journalPath);
     const creations = new Map<string, number[]>();
     for (const record of fake.created) {
-      const task = String(record.metadata?.pco_task);
+      const task = String(record.metadata?.pco_task_id);
       creations.set(task, [...(creations.get(task) ?? []), record.id]);
     }
     const duplicates = [...creations.values()].reduce((sum, ids) => sum + ids.length - 1, 0);
@@ -203,12 +203,24 @@ describe('crash suite: SIGKILL at 20 points, resume each time', () => {
       const runs = creations.get(task.id) ?? [];
       return result?.state !== 'done' || runs.length !== 1 || result.runId !== runs[0] || fake.run(runs[0]!)?.status !== 'COMPLETE';
     });
+    // Runs found by their idempotency key: recorded by a later process than the one that
+    // created them (the create happened before that process started).
+    const createdAt = new Map(fake.created.map((record) => [record.id, record.at]));
+    let processStart = 0;
+    let recoveredByKey = 0;
+    for (const entry of entries) {
+      if (entry.type === 'run') processStart = entry.at;
+      if (entry.type === 'created' && (createdAt.get(Number(entry.agentRunId)) ?? Infinity) < processStart) recoveredByKey += 1;
+    }
+    const stats = fake.stats();
     const tornTails = (await readdir(dir)).filter((name) => name.startsWith('journal.jsonl.corrupt-')).length;
     const byPoint: Record<string, number> = {};
     for (const life of lives) if (life.kill) byPoint[life.kill.kind === 'hook' ? life.kill.point : 'timer'] = (byPoint[life.kill.kind === 'hook' ? life.kill.point : 'timer'] ?? 0) + 1;
     console.log(
       `crash suite (seed ${SEED}): ${kills} SIGKILLs ${JSON.stringify(byPoint)}, ${lives.length} processes, ` +
-        `${fake.created.length} runs created for ${TASKS} tasks, duplicate runs ${duplicates}, lost results ${lost.length}, ` +
+        `${fake.created.length} runs created for ${TASKS} tasks (${stats.byOperation.createRun ?? 0} create calls), ` +
+        `${recoveredByKey} runs recovered by idempotency key (list calls, watcher polls included: ${stats.byOperation.listRuns ?? 0}), ` +
+        `duplicate runs ${duplicates}, lost results ${lost.length}, ` +
         `tasks completed more than once ${[...doneRuns.values()].filter((runs) => runs.size > 1).length}, ` +
         `journal lines skipped ${warnings.length}, torn tails repaired ${tornTails}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
@@ -221,6 +233,8 @@ describe('crash suite: SIGKILL at 20 points, resume each time', () => {
     expect(summary.counts.done).toBe(TASKS);
     expect(summary.results.every((result) => result.state === 'done')).toBe(true);
     expect(duplicates).toBe(0);
+    // The kills between create and its record did happen, and were repaired by a lookup.
+    expect(recoveredByKey).toBeGreaterThanOrEqual(1);
     expect(fake.created).toHaveLength(TASKS);
     expect(lost.map((task) => task.id)).toEqual([]);
     // Exactly once: one run per task ever did the work, and it is the one the journal kept.
