@@ -41,10 +41,22 @@ async function setup(reporterOptions: Omit<GitHubReporterOptions, 'client'> = {}
   reporter.on('merge', (e) => events.merge.push(e));
   reporter.on('branch', (e) => events.branch.push(e));
   reporter.on('warning', (e) => events.warning.push(e));
-  const issues = new Map((await new GitHubIssuesSource({ client, repos: ['acme/shop', 'acme/legacy'], trustEveryone: true }).load()).map((t) => [t.id, t]));
-  const board = new Map((await new GitHubProjectSource({ client, owner: 'acme', number: 1 }).load()).map((t) => [t.id, t]));
+  const { issues, board } = await loadTasks(client);
   fake.resetRequests();
   return { fake, client, reporter, events, issues, board };
+}
+
+let loaded: Promise<{ issues: Map<string, GitHubTask>; board: Map<string, GitHubTask> }> | undefined;
+/**
+ * Tasks loaded through the real sources once: node ids are deterministic per fixture, so the
+ * tasks fit every fresh fake built from the same fixture.
+ */
+function loadTasks(client: ReturnType<typeof createGitHubClient>) {
+  loaded ??= (async () => ({
+    issues: new Map((await new GitHubIssuesSource({ client, repos: ['acme/shop', 'acme/legacy'], trustEveryone: true }).load()).map((t) => [t.id, t])),
+    board: new Map((await new GitHubProjectSource({ client, owner: 'acme', number: 1 }).load()).map((t) => [t.id, t])),
+  }))();
+  return loaded;
 }
 
 function update(task: GitHubTask, state: GitHubTaskState, result: Partial<GitHubTaskResult> = {}, attempt = 1): GitHubTaskUpdate {

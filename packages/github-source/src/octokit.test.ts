@@ -34,7 +34,7 @@ const REPO_ROUTE = { route: 'GET /repos/{owner}/{repo}' };
 describe('createGitHubClient', () => {
   it('talks to the configured base URL with the injected fetch', async () => {
     let calls = 0;
-    const c = client({ fetch: (input: RequestInfo | URL, init?: RequestInit) => (calls++, fetch(input, init)) });
+    const c = client({ fetch: (...args: Parameters<typeof fetch>) => (calls++, fetch(...args)) });
     const r = await getRepo(c);
     expect(r.data.default_branch).toBe('main');
     expect(calls).toBe(1);

@@ -91,7 +91,7 @@ export class FakeGraphQL {
     }
     let document: DocumentNode;
     try {
-      document = parse(query);
+      document = parseCached(query);
     } catch (error) {
       const e = error as GraphQLError;
       return { errors: [{ message: `Parse error on ${e.message}`, locations: e.locations }] };
@@ -102,7 +102,7 @@ export class FakeGraphQL {
   run(document: DocumentNode, variables: Args | undefined, validateDocument: boolean): GraphQLResponseBody {
     const schema = githubSchema();
     if (validateDocument) {
-      const errors = validate(schema, document);
+      const errors = validateCached(document);
       if (errors.length > 0) {
         return {
           errors: errors.map((e) => ({
@@ -593,6 +593,29 @@ export class FakeGraphQL {
       },
     };
   }
+}
+
+const validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
+const parsedByText = new Map<string, DocumentNode>();
+
+/** Parses a query, reusing the document of an identical earlier query (so validation is cached too). */
+export function parseCached(query: string): DocumentNode {
+  let document = parsedByText.get(query);
+  if (!document) {
+    document = parse(query);
+    if (parsedByText.size > 500) parsedByText.clear();
+    parsedByText.set(query, document);
+  }
+  return document;
+}
+
+function validateCached(document: DocumentNode): readonly GraphQLError[] {
+  let errors = validated.get(document);
+  if (!errors) {
+    errors = validate(githubSchema(), document);
+    validated.set(document, errors);
+  }
+  return errors;
 }
 
 /** Marks a pull request merged (shared by REST and GraphQL). */
