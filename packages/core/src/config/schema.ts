@@ -346,7 +346,7 @@ const agent = section(
     ),
     taskTimeoutSeconds: v.optional(
       integer(60, 7 * 24 * 3600, {
-        description: 'A task still running after this many seconds is cancelled and counts as a (transient) failure.',
+        description: 'A task still running after this many seconds is cancelled and fails (a timeout is not retried).',
         expected: 'a number of seconds from 60 to 604800',
       }),
       600,

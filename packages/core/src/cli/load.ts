@@ -1,0 +1,57 @@
+/** Config loading for commands: finds the file, applies flag overrides, prints problems. */
+import { stringify } from 'yaml';
+import {
+  ConfigFileError,
+  findConfigFile,
+  formatConfigIssues,
+  loadConfig,
+  redactConfig,
+  type ConfigIssue,
+  type ConfigOverride,
+  type PcoConfig,
+} from '../config/index.js';
+import { CliUsageError, colorsFor, type CliContext } from './context.js';
+import path from 'node:path';
+
+export interface ConfigFlags {
+  readonly config?: string;
+  readonly concurrency?: string;
+  readonly debug?: boolean;
+}
+
+/** Loads the config named by the flags; throws {@link CliUsageError} with every problem listed. */
+export async function loadCliConfig(ctx: CliContext, flags: ConfigFlags): Promise<{ config: PcoConfig; file: string }> {
+  const file = findConfigFile(flags.config, ctx.cwd, ctx.env);
+  if (!file) {
+    throw new CliUsageError(
+      'No config file found: pass --config FILE, set PCO_CONFIG, or create pco.yaml here with `pco init`.',
+    );
+  }
+  const overrides: ConfigOverride[] = [];
+  if (flags.concurrency !== undefined) {
+    overrides.push({ path: ['agent', 'maxConcurrentAgents'], value: flags.concurrency, origin: '--concurrency' });
+  }
+  const display = path.relative(ctx.cwd, file) || file;
+  let result;
+  try {
+    result = await loadConfig({ path: file, env: ctx.env, overrides, displayName: display.startsWith('..') ? file : display });
+  } catch (error) {
+    if (error instanceof ConfigFileError) throw new CliUsageError(error.message, { cause: error });
+    throw error;
+  }
+  if (!result.ok) throw new ConfigInvalidError(result.issues, display);
+  if (flags.debug) {
+    const c = colorsFor(ctx.stderr, ctx.env);
+    ctx.stderr.write(`${c.dim(`# effective configuration (${display}), secrets redacted`)}\n${stringify(redactConfig(result.config))}\n`);
+  }
+  return { config: result.config, file };
+}
+
+/** Invalid configuration: exit 2 with every issue. */
+export class ConfigInvalidError extends CliUsageError {
+  readonly issues: readonly ConfigIssue[];
+  constructor(issues: readonly ConfigIssue[], file?: string) {
+    super(formatConfigIssues(issues, file), { context: { issues: issues.length } });
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Running a pipeline with the CLI's output: the live view or JSON lines, SIGINT/SIGTERM
+ * handling, result files and the summary. `pco run` and `pco demo` both end up here.
+ */
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { createRedactor, type PcoConfig, type Redactor } from '../config/index.js';
+import { Orchestrator } from '../orchestrator.js';
+import type { OrchestratorOptions } from '../options.js';
+import type { RunSummary } from '../results.js';
+import type { Executor, Reporter, RunJournal, TaskSource } from '../types.js';
+import { colorsFor, EXIT, type CliContext } from './context.js';
+import { attachEventLog, createJsonLogger } from './event-log.js';
+import { LiveView } from './live-view.js';
+import { installShutdown } from './shutdown.js';
+import { renderSummary, writeResults, type ResultPaths } from './summary.js';
+
+export type OutputMode = 'live' | 'lines' | 'json';
+
+export interface OutputFlags {
+  readonly json?: boolean;
+  readonly verbose?: boolean;
+}
+
+/** `--json` or `logging.format: json` → JSON lines; `pretty` → the live view on a TTY; `auto` → live on a TTY, JSON otherwise. */
+export function outputMode(ctx: CliContext, config: PcoConfig, flags: OutputFlags): OutputMode {
+  if (flags.json || config.logging.format === 'json') return 'json';
+  const tty = !!ctx.stdout.isTTY && ctx.env.TERM !== 'dumb';
+  if (config.logging.format === 'pretty') return tty ? 'live' : 'lines';
+  return tty ? 'live' : 'json';
+}
+
+/** Everything a run needs besides the config. */
+export interface RunParts {
+  readonly source: TaskSource;
+  readonly executor: Executor;
+  readonly reporters?: readonly Reporter[];
+  readonly journal?: RunJournal & { close?(): Promise<void> };
+  /** Continue the journal's unfinished work. */
+  readonly resume?: boolean;
+  /** Values to scrub from every line of output and every file. */
+  readonly secrets: readonly string[];
+  /** Orchestrator settings beyond the config (the demo's sped-up timing). */
+  readonly orchestrator?: Partial<Omit<OrchestratorOptions, 'source' | 'executor'>>;
+  /** Shown at the left of the progress bar. */
+  readonly title?: string;
+  /** Called with the orchestrator before the run starts (e.g. to log the reporter's events). */
+  readonly onOrchestrator?: (orchestrator: Orchestrator, out: RunOutput) => void;
+}
+
+/** Where a run's messages go, for parts that want to add their own. */
+export interface RunOutput {
+  readonly mode: OutputMode;
+  readonly redact: Redactor;
+  /** A human line (live/lines mode) or a JSON line with `event` (json mode). */
+  note(event: string, message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface RunReport {
+  readonly code: number;
+  readonly summary: RunSummary;
+  readonly paths: ResultPaths;
+}
+
+/** The Orchestrator options a config asks for. */
+export function orchestratorOptions(config: PcoConfig): Pick<OrchestratorOptions, 'concurrency' | 'retry' | 'timeoutMs'> {
+  return {
+    concurrency: config.agent.maxConcurrentAgents,
+    retry: { attempts: config.agent.retryAttempts + 1, baseDelayMs: config.agent.retryDelaySeconds * 1000 },
+    timeoutMs: config.agent.taskTimeoutSeconds * 1000,
+  };
+}
+
+/** Runs to the end (or to SIGINT/SIGTERM) and prints the summary; resolves with the exit code. */
+export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunParts, flags: OutputFlags): Promise<RunReport> {
+  const redact = createRedactor(parts.secrets);
+  const mode = outputMode(ctx, config, flags);
+  const orchestrator = new Orchestrator({
+    ...orchestratorOptions(config),
+    source: parts.source,
+    executor: parts.executor,
+    reporters: parts.reporters ?? [],
+    ...(parts.journal ? { journal: parts.journal } : {}),
+    secrets: parts.secrets,
+    ...parts.orchestrator,
+  });
+
+  let logger: Logger | undefined;
+  let view: LiveView | undefined;
+  let detach: (() => void) | undefined;
+  const c = colorsFor(ctx.stdout, ctx.env);
+  if (mode === 'json') {
+    logger = createJsonLogger(ctx.stdout, flags.verbose ? 'debug' : config.logging.level, redact);
+    detach = attachEventLog(orchestrator, logger);
+  } else {
+    view = new LiveView(orchestrator, {
+      stream: ctx.stdout as NodeJS.WritableStream & typeof ctx.stdout,
+      colors: c,
+      redact,
+      live: mode === 'live',
+      verbose: !!flags.verbose,
+      ...(parts.title ? { title: parts.title } : {}),
+    });
+    view.start();
+  }
+  const out: RunOutput = {
+    mode,
+    redact,
+    note(event, message, fields = {}) {
+      if (logger) logger.info({ event, ...fields }, message);
+      else view?.note(message);
+    },
+  };
+  parts.onOrchestrator?.(orchestrator, out);
+
+  const shutdown = installShutdown(ctx, {
+    onFirst: (signal) => {
+      const running = orchestrator.progress().running.length;
+      out.note(
+        'shutdown',
+        `${c.yellow('■')} ${signal}: no new tasks will start; ${running} running task${running === 1 ? '' : 's'} left running remotely (pco run resumes them). Press Ctrl-C again to exit now.`,
+        { signal, running },
+      );
+    },
+    onForce: () => view?.stop(),
+  });
+
+  let summary: RunSummary;
+  try {
+    summary = await orchestrator.run({ signal: shutdown.signal, stopMode: 'detach', resume: !!parts.resume });
+  } finally {
+    view?.stop();
+    shutdown.dispose();
+  }
+  detach?.();
+  await parts.journal?.close?.();
+  const paths = await writeResults(summary, config.journal.resultsDir, redact);
+
+  const interrupted = summary.stopped !== undefined || shutdown.received() !== undefined;
+  const code = interrupted ? EXIT.interrupted : summary.ok ? EXIT.ok : EXIT.tasksFailed;
+  if (logger) {
+    logger.info({ event: 'results', runId: summary.runId, json: paths.json, csv: paths.csv, counts: summary.counts, exitCode: code }, 'results written');
+    ctx.stderr.write(redact(renderSummary(summary, paths, colorsFor(ctx.stderr, ctx.env))));
+  } else {
+    ctx.stdout.write(redact(renderSummary(summary, paths, c)));
+    if (config.journal.path && parts.journal) ctx.stdout.write(`${c.bold('Journal')}  ${path.resolve(config.journal.path)}\n`);
+  }
+  return { code, summary, paths };
+}

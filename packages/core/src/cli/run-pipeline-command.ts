@@ -1,0 +1,52 @@
+/** `pco run`: the real pipeline from a config file. */
+import { FileJournal, journalExists, journalFingerprint } from '../journal/index.js';
+import { runRequirementIssues, secretValues } from '../config/index.js';
+import type { CliContext } from './context.js';
+import { ConfigInvalidError, loadCliConfig } from './load.js';
+import { printPlan } from './plan-command.js';
+import { createCodegenExecutor, createGitHubClientFor, createReporter, createTaskSource } from './pipeline.js';
+import { executeRun } from './run-command.js';
+import { installShutdown } from './shutdown.js';
+
+export interface RunFlags {
+  readonly config?: string;
+  readonly dryRun?: boolean;
+  readonly verbose?: boolean;
+  readonly debug?: boolean;
+  readonly json?: boolean;
+  readonly concurrency?: string;
+}
+
+export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<string>): Promise<number> {
+  const { config, file } = await loadCliConfig(ctx, flags);
+  for (const secret of secretValues(config)) secrets.add(secret);
+  const client = createGitHubClientFor(config);
+  const source = createTaskSource(config, client);
+  if (flags.dryRun) {
+    const shutdown = installShutdown(ctx);
+    try {
+      return (await printPlan(ctx, config, source, 'text', shutdown.signal)).code;
+    } finally {
+      shutdown.dispose();
+    }
+  }
+  const missing = runRequirementIssues(config);
+  if (missing.length > 0) throw new ConfigInvalidError(missing, file);
+
+  const { executor } = createCodegenExecutor(config);
+  const reporter = createReporter(config, client);
+  const resume = await journalExists(config.journal.path);
+  const journal = await FileJournal.open({
+    path: config.journal.path,
+    fingerprint: journalFingerprint(config),
+    mode: 'resume',
+    secrets: [...secrets],
+  });
+  try {
+    const report = await executeRun(ctx, config, { source, executor, reporters: [reporter], journal, resume, secrets: [...secrets] }, flags);
+    return report.code;
+  } finally {
+    executor.close();
+    await journal.close().catch(() => undefined);
+  }
+}
