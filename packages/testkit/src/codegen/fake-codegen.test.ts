@@ -42,12 +42,22 @@ async function call(
   return { status: response.status, body: parsed, headers: response.headers };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A manual clock for the fake, so timelines and windows do not depend on the machine's speed. */
+function manualClock(start = Date.parse('2025-10-01T12:00:00Z')) {
+  let t = start;
+  return {
+    now: () => t,
+    advance(ms: number) {
+      t += ms;
+    },
+  };
+}
 
 describe('fake Codegen: runs', () => {
   it('creates a run with 200 and a non-terminal status, then moves PENDING → ACTIVE → EVALUATION → COMPLETE', async () => {
-    // 10 minutes of API time at 0.0005 = 300 ms.
-    const f = await start({ timeScale: 0.0005, defaultScript: { durationMs: 600_000 } });
+    let t = Date.parse('2025-10-01T12:00:00Z');
+    const f = await start({ now: () => t, defaultScript: { durationMs: 600_000 } });
     const created = await call(f, 'POST', '/v1/organizations/1/agent/run', {
       body: { prompt: 'Fix the bug', metadata: { task: 'a#1' } },
     });
@@ -56,39 +66,49 @@ describe('fake Codegen: runs', () => {
       id: 1001,
       organization_id: 1,
       status: 'PENDING',
+      created_at: '2025-10-01T12:00:00.000Z',
       result: null,
       summary: null,
       source_type: 'API',
       metadata: { task: 'a#1' },
       web_url: 'https://codegen.com/agent/trace/1001',
     });
-    const seen: string[] = [];
-    let last: any;
-    for (let i = 0; i < 200; i++) {
-      last = (await call(f, 'GET', '/v1/organizations/1/agent/run/1001')).body;
-      if (seen.at(-1) !== last.status) seen.push(last.status);
-      if (last.status !== 'COMPLETE') {
-        expect(last.result).toBeNull();
-        expect(last.summary).toBeNull();
-        expect(last.github_pull_requests).toEqual([]);
-      } else break;
-      await sleep(5);
+    // 10 minutes: PENDING 5 s, ACTIVE until 9 min, EVALUATION for the last minute.
+    const at = async (ms: number) => {
+      t = Date.parse('2025-10-01T12:00:00Z') + ms;
+      return (await call(f, 'GET', '/v1/organizations/1/agent/run/1001')).body;
+    };
+    for (const [ms, status] of [
+      [1_000, 'PENDING'],
+      [10_000, 'ACTIVE'],
+      [539_000, 'ACTIVE'],
+      [545_000, 'EVALUATION'],
+      [599_999, 'EVALUATION'],
+    ] as const) {
+      const run = await at(ms);
+      expect(run.status, `at ${ms} ms`).toBe(status);
+      expect(run.result).toBeNull();
+      expect(run.summary).toBeNull();
+      expect(run.github_pull_requests).toEqual([]);
     }
-    expect(seen.filter((s) => s !== 'PENDING')).toEqual(['ACTIVE', 'EVALUATION', 'COMPLETE']);
+    const last = await at(600_000);
+    expect(last.status).toBe('COMPLETE');
     expect(last.result).toMatch(/Fix the bug/);
     expect(last.summary).toMatch(/Fix the bug/);
     expect(last.github_pull_requests).toHaveLength(1);
     expect(last.github_pull_requests[0].url).toMatch(/^https:\/\/github\.com\/acme\/app\/pull\/\d+$/);
     expect(last.github_pull_requests[0].head_branch_name).toBe('codegen-bot/run-1001-1');
+    expect(last.github_pull_requests[0].created_at).toBe('2025-10-01T12:10:00.000Z');
   });
 
   it('scripts runs by prompt marker: final status, duration, PRs', async () => {
-    const f = await start({ timeScale: 0.001 });
+    const clock = manualClock();
+    const f = await start({ now: clock.now });
     const statuses = ['ERROR', 'FAILED', 'CANCELLED', 'TIMEOUT', 'MAX_ITERATIONS_REACHED', 'OUT_OF_TOKENS', 'PAUSED'];
     for (const status of statuses) {
       await call(f, 'POST', '/v1/organizations/1/agent/run', { body: { prompt: `x [[fake:status=${status} duration=1s prs=2]]` } });
     }
-    await sleep(30);
+    clock.advance(1000);
     for (const [index, status] of statuses.entries()) {
       const run = (await call(f, 'GET', `/v1/organizations/1/agent/run/${1001 + index}`)).body;
       expect(run.status).toBe(status);
@@ -98,13 +118,14 @@ describe('fake Codegen: runs', () => {
   });
 
   it('lets a script callback override markers and steps add unknown statuses', async () => {
+    const clock = manualClock();
     const f = await start({
-      timeScale: 0.001,
+      now: clock.now,
       script: (run) => (run.metadata?.['slow'] ? { durationMs: 3_600_000 } : undefined),
     });
     await call(f, 'POST', '/v1/organizations/1/agent/run', { body: { prompt: '[[fake:duration=1s]]', metadata: { slow: true } } });
     await call(f, 'POST', '/v1/organizations/1/agent/run', { body: { prompt: '[[fake:steps=QUEUED_NEW:10m,ACTIVE:1s]]' } });
-    await sleep(30);
+    clock.advance(60_000);
     expect(f.run(1001)?.['status']).toBe('ACTIVE');
     expect(f.run(1002)?.['status']).toBe('QUEUED_NEW');
   });
@@ -131,25 +152,27 @@ describe('fake Codegen: runs', () => {
   });
 
   it('resumes a PAUSED run, which then runs to its new script', async () => {
-    const f = await start({ timeScale: 0.001 });
+    const clock = manualClock();
+    const f = await start({ now: clock.now });
     await call(f, 'POST', '/v1/organizations/1/agent/run', { body: { prompt: '[[fake:status=PAUSED duration=1s]]' } });
-    await sleep(20);
+    clock.advance(1000);
     expect(f.run(1001)?.['status']).toBe('PAUSED');
     const resumed = await call(f, 'POST', '/v1/organizations/1/agent/run/resume', {
       body: { agent_run_id: 1001, prompt: 'go on [[fake:duration=10s]]' },
     });
     expect(resumed.status).toBe(200);
-    expect(['PENDING', 'ACTIVE']).toContain(resumed.body.status);
-    await sleep(40);
+    expect(resumed.body.status).toBe('PENDING');
+    clock.advance(10_000);
     expect(f.run(1001)?.['status']).toBe('COMPLETE');
     const missing = await call(f, 'POST', '/v1/organizations/1/agent/run/resume', { body: { agent_run_id: 5, prompt: 'x' } });
     expect(missing).toMatchObject({ status: 404, body: { message: 'Agent run not found.', status_code: 404 } });
   });
 
   it('serves logs with pagination and reverse', async () => {
-    const f = await start({ timeScale: 0.001 });
+    const clock = manualClock();
+    const f = await start({ now: clock.now });
     await call(f, 'POST', '/v1/organizations/1/agent/run', { body: { prompt: 'p [[fake:duration=1s]]' } });
-    await sleep(20);
+    clock.advance(1000);
     const logs = await call(f, 'GET', '/v1/alpha/organizations/1/agent/run/1001/logs?limit=2&skip=2');
     expect(logs.body).toMatchObject({ id: 1001, total_logs: 10, page: 2, size: 2, pages: 5 });
     expect(logs.body.logs).toHaveLength(2);
@@ -238,8 +261,9 @@ describe('fake Codegen: errors', () => {
 
 describe('fake Codegen: rate limits', () => {
   it('answers 429 once a (token, endpoint) bucket is empty, and recovers after the window', async () => {
-    // 10 creates per 60 s at 0.001 → per 60 ms.
-    const f = await start({ timeScale: 0.001, tokens: ['a', 'b'] });
+    // 10 creates per 60 s at 0.001 → per 60 ms of the fake's clock.
+    const clock = manualClock();
+    const f = await start({ timeScale: 0.001, now: clock.now, tokens: ['a', 'b'] });
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
       statuses.push((await call(f, 'POST', '/v1/organizations/1/agent/run', { token: 'a', body: { prompt: 'p' } })).status);
@@ -254,10 +278,12 @@ describe('fake Codegen: rate limits', () => {
     // Another token and another endpoint have their own buckets.
     expect((await call(f, 'POST', '/v1/organizations/1/agent/run', { token: 'b', body: { prompt: 'p' } })).status).toBe(200);
     expect((await call(f, 'GET', '/v1/organizations/1/agent/runs', { token: 'a' })).status).toBe(200);
-    await sleep(70);
+    clock.advance(59);
+    expect((await call(f, 'POST', '/v1/organizations/1/agent/run', { token: 'a', body: { prompt: 'p' } })).status).toBe(429);
+    clock.advance(1);
     expect((await call(f, 'POST', '/v1/organizations/1/agent/run', { token: 'a', body: { prompt: 'p' } })).status).toBe(200);
     const stats = f.stats();
-    expect(stats.rateLimitedByOperation).toEqual({ createRun: 2 });
+    expect(stats.rateLimitedByOperation).toEqual({ createRun: 3 });
     expect(stats.maxInWindow['100:createRun']).toBe(10);
     expect(f.created).toHaveLength(12);
   });

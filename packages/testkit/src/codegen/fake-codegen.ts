@@ -123,6 +123,8 @@ export interface FakeCodegenOptions {
   readonly onResponse?: (response: FakeResponseRecord) => void;
   /** Port on 127.0.0.1. @default 0 (random) */
   readonly port?: number;
+  /** The fake's clock (run timelines, rate-limit windows, timestamps). @default Date.now */
+  readonly now?: () => number;
 }
 
 /** One request as the fake saw it. Tokens are not recorded; `userId` says who it was. */
@@ -416,7 +418,7 @@ export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promis
   let nextRunId = 1001;
   let nextPrId = 5001;
 
-  const now = () => Date.now();
+  const now = options.now ?? Date.now;
 
   // --- runs -------------------------------------------------------------------------------
 
