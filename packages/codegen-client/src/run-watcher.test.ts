@@ -108,6 +108,22 @@ describe('RunWatcher: budget', () => {
 });
 
 describe('RunWatcher: outcomes', () => {
+  it('polls run by run when users/me or the list is refused', async () => {
+    const scale = 0.001;
+    const { fake, client } = await setup(scale);
+    fake.injectFault({ operation: 'getCurrentUser', type: 'error', status: 403, count: 100 });
+    const runs = await Promise.all([0, 1].map(() => client.createRun({ prompt: '[[fake:duration=1m]]' })));
+    const result = await waitForRuns(
+      client,
+      runs.map((r) => r.id),
+      { timeScale: scale, timeoutMs: 10_000 },
+    );
+    expect(result.map((r) => r.ok && r.run.status)).toEqual(['COMPLETE', 'COMPLETE']);
+    expect(fake.stats().byOperation.listRuns ?? 0).toBe(0);
+    expect(fake.stats().byOperation.getRun).toBeGreaterThanOrEqual(2);
+  });
+
+
   it('emits every status change, settles on PAUSED, and resolves again after a resume', async () => {
     const scale = 0.001;
     const { client } = await setup(scale);

@@ -118,6 +118,7 @@ export class RunWatcher {
   private readonly sleep: Sleep;
   private readonly stop = new AbortController();
   private running = false;
+  private listUnavailable = false;
   private wake: AbortController | undefined;
   private lastTickAt: number | undefined;
   private nextTickAt = 0;
@@ -327,7 +328,7 @@ export class RunWatcher {
     let list = 0;
     let get = 0;
     let unseen = ids;
-    const mode = ids.length >= this.listThreshold ? 'list' : 'get';
+    const mode = ids.length >= this.listThreshold && !this.listUnavailable ? 'list' : 'get';
     if (mode === 'list') {
       try {
         const me = await this.client.getCurrentUser({ cached: true, signal });
@@ -349,8 +350,15 @@ export class RunWatcher {
         unseen = [...pending].filter((id) => this.entries.has(id));
       } catch (error) {
         if (signal.aborted) return;
-        this.handleError(error, ids);
-        unseen = [];
+        if (error instanceof CodegenApiError && !error.transient) {
+          // users/me or the list is not available to this token: poll run by run from now on.
+          this.listUnavailable = true;
+          this.events.emit('poll-error', { error, runIds: ids });
+          unseen = ids;
+        } else {
+          this.handleError(error, ids);
+          unseen = [];
+        }
       }
     }
     // Runs the list did not show (other user or source, or deeper than maxListPages), or the

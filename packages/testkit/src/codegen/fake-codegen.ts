@@ -941,7 +941,11 @@ export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promis
     // 5. Faults, then the handler.
     const fault = pickFault(operation);
     if (fault?.type === 'error') {
-      reply(new HttpReply(fault.status, STATUS_TEXT[fault.status] ?? 'Server Error'));
+      reply(
+        fault.status >= 500
+          ? new HttpReply(fault.status, STATUS_TEXT[fault.status] ?? 'Server Error')
+          : new HttpReply(fault.status, { message: 'Injected error.', status_code: fault.status }),
+      );
       return;
     }
     if (fault?.type === 'drop' && !fault.afterHandling) {
