@@ -36,7 +36,7 @@ async function journalPath(ctx: CliContext, flags: JournalFlags): Promise<string
 
 /** A missing or foreign journal is the user's pointer being wrong: usage error, exit 2. */
 function usable(error: unknown, file: string): never {
-  if (error instanceof JournalIOError && (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+  if (error instanceof JournalIOError && error.path === file && (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
     throw new CliUsageError(`No journal at ${file}: nothing has run with this configuration yet (or pass --journal PATH).`, { cause: error });
   }
   if (error instanceof JournalCorruptError) throw new CliUsageError(error.message, { cause: error });

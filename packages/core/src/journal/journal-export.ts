@@ -1,4 +1,5 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { replayJournal } from '../journal-replay.js';
 import type { JournalEntry, TaskResult } from '../types.js';
 import { JournalIOError } from './errors.js';
@@ -87,7 +88,7 @@ export interface JournalJsonExport {
 
 export interface ExportJournalOptions {
   readonly format: JournalExportFormat;
-  /** File to write (atomically: temporary file, then rename). Omitted: only return the text. */
+  /** File to write (atomically: temporary file, then rename; its folder is created). Omitted: only return the text. */
   readonly output?: string;
   /** @default Date.now */
   readonly now?: () => number;
@@ -121,6 +122,7 @@ export async function exportJournal(path: string, options: ExportJournalOptions)
   if (options.output !== undefined) {
     const temporary = `${options.output}.${process.pid}.tmp`;
     try {
+      await mkdir(dirname(options.output), { recursive: true });
       await writeFile(temporary, text, 'utf8');
       await rename(temporary, options.output);
     } catch (error) {
