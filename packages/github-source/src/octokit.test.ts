@@ -63,6 +63,15 @@ describe('createGitHubClient', () => {
     expect(lines.some((l) => /primary rate limit: retrying/.test(l))).toBe(true);
   });
 
+  it.each([200, 403] as const)('recovers from a GraphQL secondary limit answered with HTTP %i', async (graphqlStatus) => {
+    const { logger, lines } = recordingLogger();
+    fake.failNext({ kind: 'secondary', graphqlStatus, retryAfter: 1 }, { match: { route: 'POST /graphql' } });
+    const data = await client({ logger }).graphql<{ viewer: { login: string } }>('query Who { viewer { login } }');
+    expect(data.viewer.login).toBe('pco-bot');
+    expect(fake.count({ operation: 'graphql query Who' })).toBe(2);
+    expect(lines.some((l) => /secondary rate limit: retrying in 1s/.test(l))).toBe(true);
+  });
+
   it('retries 5xx and GraphQL "Something went wrong" through plugin-retry', async () => {
     fake.failNext({ kind: 'server-error', status: 502 }, { times: 2, match: REPO_ROUTE });
     expect((await getRepo(client())).status).toBe(200);

@@ -19,8 +19,29 @@ import Bottleneck from 'bottleneck';
 import { GitHubOptionsError } from './errors.js';
 import type { GitHubLogger } from './types.js';
 
+/**
+ * GitHub may report a GraphQL secondary rate limit as HTTP 200 with an error that has no
+ * `RATE_LIMITED` type, which plugin-throttling does not recognise (research §3.4, §7). This
+ * plugin sits innermost and turns such a response into the 403 plugin-throttling handles.
+ */
+function graphqlSecondaryLimit(octokit: Octokit): void {
+  octokit.hook.wrap('request', async (request, options) => {
+    const response = await request(options);
+    const errors = (response.data as { errors?: unknown } | undefined)?.errors;
+    if (!Array.isArray(errors) || !/\/graphql$/.test(new URL(String(options.url), 'http://github.test').pathname)) return response;
+    const limited = errors.find((e: { type?: unknown; message?: unknown }) => e?.type !== 'RATE_LIMITED' && /\bsecondary rate\b/i.test(String(e?.message)));
+    if (!limited) return response;
+    throw Object.assign(new Error(String((limited as { message: unknown }).message)), {
+      name: 'HttpError',
+      status: 403,
+      request: options,
+      response,
+    });
+  });
+}
+
 /** The Octokit class with pco's plugins, in the conventional order of the `octokit` package. */
-export const GitHubOctokit = Octokit.plugin(paginateRest, paginateGraphQL, retry, throttling);
+export const GitHubOctokit = Octokit.plugin(graphqlSecondaryLimit, paginateRest, paginateGraphQL, retry, throttling);
 
 /** A configured client (what {@link createGitHubClient} returns). */
 export type GitHubClient = InstanceType<typeof GitHubOctokit>;

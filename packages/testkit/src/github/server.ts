@@ -140,6 +140,10 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
       }
       case 'secondary': {
         const retryAfter = fault.retryAfter === undefined ? 1 : fault.retryAfter;
+        const message = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
+        if (isGraphQL && fault.graphqlStatus === 200) {
+          return { status: 200, headers: { ...rateHeaders(resource), ...(retryAfter === null ? {} : { 'retry-after': String(retryAfter) }) }, body: { data: null, errors: [{ message }] } };
+        }
         return {
           status: fault.status ?? 403,
           headers: { ...rateHeaders(resource), ...(retryAfter === null ? {} : { 'retry-after': String(retryAfter) }) },

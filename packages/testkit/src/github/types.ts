@@ -151,8 +151,11 @@ export interface FakeGitHubFixture {
 export type FakeGitHubFault =
   /** Primary rate limit: REST 403 (or `status`) with `x-ratelimit-remaining: 0`; GraphQL 200 + RATE_LIMITED. */
   | { readonly kind: 'primary'; readonly status?: 403 | 429 }
-  /** Secondary rate limit message; with `retry-after: <retryAfter>` unless `retryAfter` is null. */
-  | { readonly kind: 'secondary'; readonly status?: 403 | 429; readonly retryAfter?: number | null }
+  /**
+   * Secondary rate limit message; with `retry-after: <retryAfter>` unless `retryAfter` is null.
+   * On `/graphql`, `graphqlStatus: 200` answers HTTP 200 with the message in `errors` (no type).
+   */
+  | { readonly kind: 'secondary'; readonly status?: 403 | 429; readonly retryAfter?: number | null; readonly graphqlStatus?: 200 | 403 }
   /** An HTTP 5xx with GitHub's body. */
   | { readonly kind: 'server-error'; readonly status?: 500 | 502 | 503 | 504 }
   /** GraphQL 200 with "Something went wrong while executing your query". */
