@@ -1,6 +1,6 @@
 import { sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GitHubApiError } from './errors.js';
+import { GitHubAbortError, GitHubApiError } from './errors.js';
 import { GitHubReporter, resultCommentMarker, type GitHubReporterEvents, type GitHubReporterOptions } from './github-reporter.js';
 import { GitHubIssuesSource } from './issues-source.js';
 import { createGitHubClient, testClientOptions, type GitHubClientOptions } from './octokit.js';
@@ -282,6 +282,24 @@ describe('GitHubReporter: branches and failures', () => {
     expect(fake.issue('acme/shop#1').comments).toHaveLength(1); // the comment was still written
     await reporter.report(update(issues.get('acme/shop#1')!, 'done', { summary: 'ok' })); // the retry succeeds
     expect(fake.issue('acme/shop#1').labels).toContain('status:done');
+  });
+
+  it('runs reports of one task in call order, even when called concurrently', async () => {
+    const { fake, reporter, issues } = await setup({ commentStates: [] });
+    const t = issues.get('acme/shop#9')!;
+    await Promise.all((['ready', 'running', 'done'] as const).map((state) => reporter.report(update(t, state))));
+    expect(fake.issue('acme/shop#9').labels.filter((l) => l.startsWith('status:'))).toEqual(['status:done']);
+    // Each report finished (add, then remove the old label) before the next one started.
+    const labelOps = fake.requests.map((r) => (r.method === 'POST' ? `add ${(r.body as { labels: string[] }).labels[0]}` : `remove ${decodeURIComponent(r.path.split('/').pop()!)}`));
+    expect(labelOps).toEqual(['add status:queued', 'add status:running', 'remove status:queued', 'add status:done', 'remove status:running']);
+  });
+
+  it('stops at an aborted signal', async () => {
+    const { fake, reporter, issues } = await setup();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(reporter.report(update(issues.get('acme/shop#1')!, 'done'), controller.signal)).rejects.toThrow(GitHubAbortError);
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('ignores tasks that did not come from GitHub', async () => {

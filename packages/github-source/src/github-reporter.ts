@@ -10,7 +10,7 @@
  *
  * Every step is idempotent, so the orchestrator may retry a failed `report()`.
  */
-import { GitHubApiError, GitHubOptionsError, redactSecrets, toGitHubError } from './errors.js';
+import { GitHubAbortError, GitHubApiError, GitHubOptionsError, redactSecrets, toGitHubError } from './errors.js';
 import { TypedEmitter } from './events.js';
 import type { GitHubClient } from './octokit.js';
 import type { GitHubLogger, GitHubPullRequestRef, GitHubTaskResult, GitHubTaskState, GitHubTaskUpdate } from './types.js';
@@ -127,6 +127,7 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
   readonly #commentIds = new Map<string, number>();
   readonly #boards = new Map<string, BoardTarget | null>();
   readonly #defaultBranches = new Map<string, string>();
+  readonly #queues = new Map<string, Promise<void>>();
 
   constructor(options: GitHubReporterOptions) {
     super();
@@ -154,10 +155,25 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
     return `${prefix}${id}${slug ? `-${slug}` : ''}`;
   }
 
-  /** Writes one state change back to GitHub. Rejects (after trying every step) if a step failed. */
-  async report(update: GitHubTaskUpdate, signal?: AbortSignal): Promise<void> {
+  /**
+   * Writes one state change back to GitHub. Reports of the same task run one after the other, in
+   * call order. Rejects (after trying every step) if a step failed.
+   */
+  report(update: GitHubTaskUpdate, signal?: AbortSignal): Promise<void> {
     const ref = (update.task.source ?? {}) as TaskRef;
-    if (ref.kind !== 'issue' && ref.kind !== 'draft') return; // not a GitHub task
+    if (ref.kind !== 'issue' && ref.kind !== 'draft') return Promise.resolve(); // not a GitHub task
+    const previous = this.#queues.get(update.task.id) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(() => this.#report(update, ref, signal));
+    const tail = next.catch(() => {});
+    this.#queues.set(update.task.id, tail);
+    void tail.then(() => {
+      if (this.#queues.get(update.task.id) === tail) this.#queues.delete(update.task.id);
+    });
+    return next;
+  }
+
+  async #report(update: GitHubTaskUpdate, ref: TaskRef, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw new GitHubAbortError(`reporting ${update.state} for ${update.task.id} was aborted`, signal.reason);
     const errors: unknown[] = [];
     const step = async (name: string, fn: () => Promise<void>) => {
       try {
@@ -188,6 +204,8 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
     if (this.#o.projectStatus !== false) await step('board status', () => this.#setBoardStatus(update, ref, signal));
 
     if (errors.length > 0) {
+      const aborted = errors.find((e) => e instanceof GitHubAbortError);
+      if (aborted) throw aborted;
       const first = errors[0] as Error;
       throw new GitHubApiError(
         `reporting ${update.state} for ${update.task.id}: ${errors.map((e) => (e as Error).message).join('; ')}`,
