@@ -167,6 +167,14 @@ describe('fake GitHub GraphQL', () => {
     expect(f.counts()['graphql mutation updateProjectV2ItemFieldValue']).toBe(2);
   });
 
+  it('reports the GraphQL budget in rateLimit', async () => {
+    const f = await start();
+    await gql(f, `{ viewer { login } }`);
+    const r = await gql(f, `{ rateLimit { limit remaining used resetAt } }`);
+    expect(r.body.data.rateLimit).toMatchObject({ limit: 5000, remaining: 4998, used: 2 });
+    expect(Date.parse(r.body.data.rateLimit.resetAt)).toBeGreaterThan(Date.now());
+  });
+
   it('refuses to enable auto-merge on a clean pull request', async () => {
     const f = await start();
     const pr = await gql(f, `query { repository(owner: "acme", name: "shop") { pullRequest(number: 25) { id mergeStateStatus } } }`);

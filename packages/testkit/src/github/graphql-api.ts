@@ -82,6 +82,8 @@ export class FakeGraphQL {
   constructor(
     private readonly store: FakeStore,
     private readonly baseUrl: () => string,
+    /** The GraphQL budget as the `rateLimit` object reports it. */
+    private readonly budget: () => { limit: number; used: number; resetAt: number } = () => ({ limit: 5000, used: 0, resetAt: Date.now() + 3_600_000 }),
   ) {}
 
   /** Parses and validates; returns the document or GitHub-shaped errors. */
@@ -161,7 +163,10 @@ export class FakeGraphQL {
       viewer: () => this.ownerView(s.viewer, 'User'),
       node: (a: Args) => this.nodeView(String(a.id)),
       nodes: (a: Args) => (a.ids as string[]).map((id) => this.nodeView(id)),
-      rateLimit: () => ({ cost: 1, limit: 5000, remaining: 4999, used: 1, resetAt: this.store.iso(Date.now() + 3_600_000), nodeCount: 0 }),
+      rateLimit: () => {
+        const b = this.budget();
+        return { cost: 1, limit: b.limit, remaining: Math.max(0, b.limit - b.used), used: b.used, resetAt: this.store.iso(b.resetAt), nodeCount: 0 };
+      },
     };
   }
 

@@ -80,10 +80,10 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
   let url = '';
   const store = new FakeStore(fixture, now);
   const rest = new FakeRest(store, () => url);
-  const gql = new FakeGraphQL(store, () => url);
   const requests: RecordedRequest[] = [];
   const faults: PendingFault[] = [];
   const budgets = new Map<string, { used: number; resetAt: number }>();
+  const gql = new FakeGraphQL(store, () => url, () => ({ limit, ...budget('graphql') }));
 
   const budget = (resource: string) => {
     let b = budgets.get(resource);
