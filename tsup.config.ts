@@ -2,19 +2,33 @@
  * The one tsup config every package builds with (`tsup --config ../../tsup.config.ts`, run from
  * the package folder). tsup is unmaintained upstream: keeping every build option here means a
  * later switch of bundler is one file.
+ *
+ * Entries come from the package's own `exports`: every subpath's `@pco/source` file is built to
+ * `dist/<subpath>.{js,cjs,d.ts,d.cts}` (`.` → `index`). A `src/cli.ts` is built as the bin.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
-// Optional extra entries a package may have besides src/index.ts (the CLI lives in src/cli.ts).
-const extraEntries = ['src/cli.ts'].filter((entry) => existsSync(entry));
+interface PackageJson {
+  readonly exports?: Record<string, string | Record<string, unknown>>;
+}
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as PackageJson;
+const entry: Record<string, string> = {};
+for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+  if (typeof target !== 'object') continue;
+  const source = target['@pco/source'];
+  if (typeof source !== 'string') continue;
+  entry[subpath === '.' ? 'index' : subpath.replace(/^\.\//, '')] = source;
+}
+if (Object.keys(entry).length === 0) entry.index = 'src/index.ts';
 
 export default defineConfig({
-  entry: ['src/index.ts', ...extraEntries],
+  entry: { ...entry, ...(existsSync('src/cli.ts') ? { cli: 'src/cli.ts' } : {}) },
   format: ['esm', 'cjs'],
   target: 'node20',
   platform: 'node',
-  dts: { entry: 'src/index.ts' },
+  dts: { entry },
   sourcemap: true,
   clean: true,
   splitting: false,

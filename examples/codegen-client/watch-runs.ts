@@ -8,7 +8,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { CodegenClient, pullRequestsOf, waitForRuns } from '@pco/codegen-client';
-import { startFakeCodegen } from '@pco/testkit';
+import { startFakeCodegen } from '@pco/testkit/codegen';
 
 export interface WatchRunsSummary {
   readonly runs: { readonly id: number; readonly status: string | null; readonly prs: readonly string[] }[];

@@ -1,4 +1,4 @@
-import { startFakeCodegen, type FakeCodegen, type FakeCodegenOptions } from '@pco/testkit';
+import { startFakeCodegen, type FakeCodegen, type FakeCodegenOptions } from '@pco/testkit/codegen';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CodegenClient, type CodegenClientOptions } from './codegen-client.js';
 import { CodegenApiError, CodegenInputError, messageFromBody } from './errors.js';

@@ -1,4 +1,4 @@
-import { createVirtualClock } from '@pco/testkit';
+import { createVirtualClock } from '@pco/testkit/codegen';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { RateLimiter } from './rate-limiter.js';

@@ -1,4 +1,4 @@
-import { createVirtualClock } from '@pco/testkit';
+import { createVirtualClock } from '@pco/testkit/codegen';
 import { describe, expect, it } from 'vitest';
 import { MemoryBucketStore, RateLimiter } from './rate-limiter.js';
 

@@ -1,4 +1,4 @@
-import { createVirtualClock, startFakeCodegen, type FakeCodegen, type FakeCodegenOptions } from '@pco/testkit';
+import { createVirtualClock, startFakeCodegen, type FakeCodegen, type FakeCodegenOptions } from '@pco/testkit/codegen';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CodegenClient, type CodegenClientOptions } from './codegen-client.js';
 import { CodegenApiError, RunWatchTimeoutError } from './errors.js';

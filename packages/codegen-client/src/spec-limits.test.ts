@@ -4,7 +4,7 @@
  * descriptions in shared/specs/codegen-openapi3.json.
  */
 import { readFileSync } from 'node:fs';
-import { CODEGEN_RATE_LIMITS } from '@pco/testkit';
+import { CODEGEN_RATE_LIMITS } from '@pco/testkit/codegen';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMITS, type CodegenOperation } from './rate-limiter.js';
 
