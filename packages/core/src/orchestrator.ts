@@ -26,7 +26,8 @@ import type {
 interface Attempt {
   readonly record: TaskRecord;
   readonly number: number;
-  readonly key: string;
+  /** Idempotency key; built on first use (see #key). */
+  key: string | undefined;
   readonly lease: AgentLease;
   readonly startedAt: number;
   readonly deadline: number;
@@ -42,18 +43,11 @@ interface Attempt {
   graceTimer: unknown;
 }
 
-/** Everything known about one task in the current run (a class: one hidden shape for all). */
-class TaskRecord {
-  state: TaskState = 'pending';
-  /** Attempt number of the latest attempt (continues across resumes). */
-  attempts = 0;
-  attemptsThisRun = 0;
-  agent: string | undefined = undefined;
+/** What only some tasks need (kept apart so 100,000 plain tasks stay small). */
+class RecordExtras {
   agentRunId: number | string | undefined = undefined;
   webUrl: string | undefined = undefined;
   agentStatus: string | undefined = undefined;
-  firstStartedAt: number | undefined = undefined;
-  endedAt: number | undefined = undefined;
   result: string | undefined = undefined;
   summary: string | undefined = undefined;
   pullRequests: readonly PullRequestRef[] | undefined = undefined;
@@ -61,13 +55,29 @@ class TaskRecord {
   skippedBecause: string | undefined = undefined;
   /** From the journal on resume: the attempt to continue. */
   open: OpenAttempt | undefined = undefined;
-  current: Attempt | undefined = undefined;
   retryTimer: unknown = undefined;
-  /** The TaskResult, built on first need once the task is terminal (or the run ended). */
-  final: TaskResult | undefined = undefined;
   reportTail: Promise<void> | undefined = undefined;
   written = false;
+}
+
+/** Everything known about one task in the current run (a class: one hidden shape for all). */
+class TaskRecord {
+  state: TaskState = 'pending';
+  /** Attempt number of the latest attempt (continues across resumes). */
+  attempts = 0;
+  attemptsThisRun = 0;
+  agent: string | undefined = undefined;
+  firstStartedAt: number | undefined = undefined;
+  endedAt: number | undefined = undefined;
+  current: Attempt | undefined = undefined;
+  /** The TaskResult, built on first need once the task is terminal (or the run ended). */
+  final: TaskResult | undefined = undefined;
+  _x: RecordExtras | undefined = undefined;
   constructor(readonly task: Task) {}
+  /** The extras, created on first write. */
+  get x(): RecordExtras {
+    return (this._x ??= new RecordExtras());
+  }
 }
 
 type Phase = 'idle' | 'loading' | 'running' | 'finishing';
@@ -102,7 +112,8 @@ export class Orchestrator {
   #pendingAdds: Task[] = [];
   #stopping: StopMode | undefined;
   #loadController: AbortController | undefined;
-  #active = new Set<Attempt>();
+  /** Attempts not settled yet (the records' `current`). */
+  #active = 0;
   /** Commits (journal writes) whose continuation the run must wait for. */
   #commits = 0;
   #retrying = new Set<TaskRecord>();
@@ -180,7 +191,9 @@ export class Orchestrator {
    */
   run(options: RunOptions = {}): Promise<RunSummary> {
     if (this.#phase !== 'idle') {
-      return Promise.reject(new OrchestratorError('ORCHESTRATOR_MISUSE', 'run() called while a run is in progress; await it or stop() it first.'));
+      return Promise.reject(
+        new OrchestratorError('ORCHESTRATOR_MISUSE', 'run() called while a run is in progress; await it or stop() it first.')
+      );
     }
     this.#reset();
     this.#phase = 'loading';
@@ -231,7 +244,7 @@ export class Orchestrator {
     if (this.#phase === 'idle' || this.#runPromise === undefined) return Promise.resolve();
     return this.#runPromise.then(
       () => undefined,
-      () => undefined,
+      () => undefined
     );
   }
 
@@ -257,8 +270,8 @@ export class Orchestrator {
           state: r.state,
           startedAt: r.current?.startedAt ?? r.firstStartedAt ?? now,
           ...(r.agent === undefined ? {} : { agent: r.agent }),
-          ...(r.agentStatus === undefined ? {} : { agentStatus: r.agentStatus }),
-          ...(r.webUrl === undefined ? {} : { webUrl: r.webUrl }),
+          ...(r._x?.agentStatus === undefined ? {} : { agentStatus: r._x?.agentStatus }),
+          ...(r._x?.webUrl === undefined ? {} : { webUrl: r._x?.webUrl }),
         });
       }
     }
@@ -287,7 +300,7 @@ export class Orchestrator {
     this.#records = new Map();
     this.#counts = emptyCounts();
     this.#stopping = undefined;
-    this.#active = new Set();
+    this.#active = 0;
     this.#commits = 0;
     this.#retrying = new Set();
     this.#journalWrites = new Set();
@@ -320,7 +333,9 @@ export class Orchestrator {
           replay = replayJournal(await o.journal!.load(loadSignal));
         } catch (error) {
           if (this.#stopping) throw new RunStoppedError(this.#stopping, error);
-          throw new OrchestratorError('JOURNAL_LOAD_FAILED', `Could not load the journal to resume: ${this.#message(error)}`, { cause: error });
+          throw new OrchestratorError('JOURNAL_LOAD_FAILED', `Could not load the journal to resume: ${this.#message(error)}`, {
+            cause: error,
+          });
         }
       }
       this.#runId = o.runId ?? replay?.runId ?? randomUUID();
@@ -332,27 +347,31 @@ export class Orchestrator {
         throw new OrchestratorError('SOURCE_LOAD_FAILED', `Could not load the tasks: ${this.#message(error)}`, { cause: error });
       }
       if (this.#stopping) throw new RunStoppedError(this.#stopping);
-      const tasks = [...loaded, ...this.#pendingAdds];
+      const tasks = this.#pendingAdds.length === 0 ? loaded : [...loaded, ...this.#pendingAdds];
       this.#pendingAdds = [];
 
       // Tasks a journal says are done stay done: they leave the graph, and dependents stop
       // waiting for them.
       const restored = new Map<string, TaskResult>();
       if (replay) {
-        for (const task of tasks) {
+        for (let i = 0; i < tasks.length; i++) {
+          const task = tasks[i]!;
           const result = replay.tasks.get(task.id)?.result;
           if (result?.state === 'done') restored.set(task.id, result);
         }
       }
       // A Task is a GraphNode (id, dependencies, estimate): no copies unless a resume drops some.
-      const queue = new ReadyQueue(restored.size === 0 ? tasks : tasks.filter((t) => !restored.has(t.id)).map((t) => this.#toNode(t, restored)));
+      const queue = new ReadyQueue(
+        restored.size === 0 ? tasks : tasks.filter((t) => !restored.has(t.id)).map((t) => this.#toNode(t, restored))
+      );
       this.#queue = queue;
-      for (const task of tasks) {
+      for (let i = 0; i < tasks.length; i++) {
+        const task = tasks[i]!;
         const r = new TaskRecord(task);
         const replayed = replay?.tasks.get(task.id);
         if (replayed) {
           r.attempts = replayed.open ? replayed.open.attempt - 1 : replayed.attempts;
-          if (replayed.open) r.open = replayed.open;
+          if (replayed.open) r.x.open = replayed.open;
         }
         this.#records.set(task.id, r);
         this.#counts.total++;
@@ -371,7 +390,13 @@ export class Orchestrator {
       this.#pool = pool;
       pool.on('agent:failed', (e) => {
         if (this.#wants('agent:failed')) {
-          this.#emit('agent:failed', { runId: this.#runId, at: e.at, agent: e.agent, consecutiveFailures: e.consecutiveFailures, until: e.until });
+          this.#emit('agent:failed', {
+            runId: this.#runId,
+            at: e.at,
+            agent: e.agent,
+            consecutiveFailures: e.consecutiveFailures,
+            until: e.until,
+          });
         }
       });
       pool.on('agent:recovered', (e) => {
@@ -389,10 +414,16 @@ export class Orchestrator {
         this.#resolveRun = resolve;
       });
       if (this.#wants('run:start')) {
-        this.#emit('run:start', { runId: this.#runId, at: this.#startedAt, tasks: tasks.length, concurrency: o.concurrency, resumed: resume });
+        this.#emit('run:start', {
+          runId: this.#runId,
+          at: this.#startedAt,
+          tasks: tasks.length,
+          concurrency: o.concurrency,
+          resumed: resume,
+        });
       }
       for (const [id, result] of restored) this.#restoreDone(this.#records.get(id)!, result);
-      this.#introduce(tasks.filter((t) => !restored.has(t.id)), queue.initiallySkipped, undefined);
+      this.#introduce(restored.size === 0 ? tasks : tasks.filter((t) => !restored.has(t.id)), queue.initiallySkipped, restored.size > 0);
       if (o.progressIntervalMs > 0) this.#armProgress();
       if (this.#stopping) this.#interruptAll(this.#stopping);
       this.#pump();
@@ -414,10 +445,11 @@ export class Orchestrator {
   }
 
   /** New records are in the queue: announce them, apply skips, announce the ready ones. */
-  #introduce(tasks: readonly Task[], skipped: readonly SkippedTask[], by: string | undefined): void {
+  #introduce(tasks: readonly Task[], skipped: readonly SkippedTask[], checkAll: boolean): void {
     const queue = this.#queue!;
     if (this.#wants('task:queued')) {
-      for (const task of tasks) {
+      for (let i = 0; i < tasks.length; i++) {
+        const task = tasks[i]!;
         const r = this.#records.get(task.id)!;
         this.#emit('task:queued', {
           ...this.#taskBase(r, 0),
@@ -426,18 +458,23 @@ export class Orchestrator {
         });
       }
     }
-    if (this.#o.reporters.length > 0) for (const task of tasks) this.#notify(this.#records.get(task.id)!, 'pending');
+    if (this.#o.reporters.length > 0) for (let i = 0; i < tasks.length; i++) this.#notify(this.#records.get(tasks[i]!.id)!, 'pending');
     this.#applySkips(skipped);
-    for (const task of tasks) {
+    for (let i = 0; i < tasks.length; i++) {
+      const task = tasks[i]!;
       if (task.skip === undefined) continue;
       const state = queue.state(task.id);
-      if (state !== 'pending' && state !== 'ready') continue;
-      this.#applySkips(queue.skip(task.id, task.skip.reason), task.id);
+      if (state === 'pending' || state === 'ready') {
+        this.#applySkips(queue.skip(task.id, task.skip.reason), task.id);
+      }
     }
-    for (const task of tasks) {
-      if (queue.state(task.id) === 'ready') this.#markReady(this.#records.get(task.id)!);
+    for (let i = 0; i < tasks.length; i++) {
+      const task = tasks[i]!;
+      // Only a task without dependencies (as the queue got them) can be ready at once.
+      if (checkAll || (task.dependencies?.length ?? 0) === 0) {
+        if (queue.state(task.id) === 'ready') this.#markReady(this.#records.get(task.id)!);
+      }
     }
-    void by;
   }
 
   #addTasks(tasks: readonly Task[], by: string | undefined): AddResult {
@@ -455,15 +492,21 @@ export class Orchestrator {
       }
       return result;
     }
-    for (const task of tasks) {
+    for (let i = 0; i < tasks.length; i++) {
+      const task = tasks[i]!;
       this.#records.set(task.id, new TaskRecord(task));
       this.#counts.total++;
       this.#counts.pending++;
     }
     if (this.#wants('tasks:added')) {
-      this.#emit('tasks:added', { runId: this.#runId, at: this.#o.clock.now(), taskIds: tasks.map((t) => t.id), ...(by === undefined ? {} : { by }) });
+      this.#emit('tasks:added', {
+        runId: this.#runId,
+        at: this.#o.clock.now(),
+        taskIds: tasks.map((t) => t.id),
+        ...(by === undefined ? {} : { by }),
+      });
     }
-    this.#introduce(tasks, result.skipped, by);
+    this.#introduce(tasks, result.skipped, true);
     this.#pump();
     return result;
   }
@@ -471,11 +514,11 @@ export class Orchestrator {
   #restoreDone(r: TaskRecord, result: TaskResult): void {
     r.attempts = result.attempts;
     r.agent = result.agent;
-    r.agentRunId = result.runId;
-    r.webUrl = result.webUrl;
-    r.pullRequests = result.pullRequests;
-    r.summary = result.summary;
-    r.result = result.result;
+    r.x.agentRunId = result.runId;
+    r.x.webUrl = result.webUrl;
+    r.x.pullRequests = result.pullRequests;
+    r.x.summary = result.summary;
+    r.x.result = result.result;
     this.#setState(r, 'done');
     r.final = result;
     this.#writeResult(r);
@@ -508,16 +551,18 @@ export class Orchestrator {
   #start(r: TaskRecord, lease: AgentLease): void {
     const o = this.#o;
     const now = o.clock.now();
-    const open = r.open;
-    r.open = undefined;
+    const open = r._x?.open;
     const number = open ? open.attempt : r.attempts + 1;
     r.attempts = number;
     r.attemptsThisRun++;
     this.#dispatchedAttempts++;
     r.agent = lease.agent;
-    r.agentStatus = open?.status;
-    if (open?.agentRunId !== undefined) r.agentRunId = open.agentRunId;
-    if (open?.webUrl !== undefined) r.webUrl = open.webUrl;
+    if (r._x !== undefined) {
+      r._x.open = undefined;
+      r._x.agentStatus = open?.status;
+      if (open?.agentRunId !== undefined) r._x.agentRunId = open.agentRunId;
+      if (open?.webUrl !== undefined) r._x.webUrl = open.webUrl;
+    }
     r.firstStartedAt ??= now;
     const previous: PreviousAttempt | undefined = open
       ? {
@@ -529,7 +574,7 @@ export class Orchestrator {
     const att: Attempt = {
       record: r,
       number,
-      key: open?.idempotencyKey ?? `${this.#runId}:${r.task.id}:${number}`,
+      key: open?.idempotencyKey,
       lease,
       startedAt: now,
       deadline: now + o.timeoutMs,
@@ -542,14 +587,14 @@ export class Orchestrator {
       graceTimer: undefined,
     };
     r.current = att;
-    this.#active.add(att);
+    this.#active++;
     this.#setState(r, 'running');
     this.#trackDeadline(att);
     if (this.#wants('task:start')) {
       this.#emit('task:start', {
         ...this.#taskBase(r, number),
         agent: lease.agent,
-        idempotencyKey: att.key,
+        idempotencyKey: this.#key(att),
         deadline: att.deadline,
         resumed: previous !== undefined,
       });
@@ -562,15 +607,27 @@ export class Orchestrator {
     }
     // Commit point: the intent (with its idempotency key) is durable before anything remote happens.
     journal
-      .append({ type: 'intent', runId: this.#runId, taskId: r.task.id, attempt: number, idempotencyKey: att.key, agent: lease.agent, at: now })
+      .append({
+        type: 'intent',
+        runId: this.#runId,
+        taskId: r.task.id,
+        attempt: number,
+        idempotencyKey: this.#key(att),
+        agent: lease.agent,
+        at: now,
+      })
       .then(
         () => this.#execute(att),
         (error: unknown) => {
           this.#reportError('journal', error, { taskId: r.task.id });
           att.executorSettled = true;
           this.#settle(att, { status: 'failed', error: new Error(`journal write failed: ${this.#message(error)}`), transient: true });
-        },
+        }
       );
+  }
+
+  #key(att: Attempt): string {
+    return (att.key ??= `${this.#runId}:${att.record.task.id}:${att.number}`);
   }
 
   #execute(att: Attempt): void {
@@ -588,7 +645,7 @@ export class Orchestrator {
     }
     Promise.resolve(promise).then(
       (outcome) => this.#executorSettled(att, outcome),
-      (error: unknown) => this.#executorSettled(att, this.#thrownOutcome(att, error)),
+      (error: unknown) => this.#executorSettled(att, this.#thrownOutcome(att, error))
     );
   }
 
@@ -633,38 +690,38 @@ export class Orchestrator {
   #settle(att: Attempt, raw: ExecutorOutcome): void {
     if (att.settled) return;
     att.settled = true;
-    this.#active.delete(att);
+    this.#active--;
     if (att.graceTimer !== undefined) this.#o.timers.clearTimeout(att.graceTimer);
     this.#advanceDeadlines();
     const r = att.record;
     r.current = undefined;
     const outcome = validOutcome(raw);
-    if (outcome.agentRunId !== undefined) r.agentRunId = outcome.agentRunId;
-    if (outcome.webUrl !== undefined) r.webUrl = outcome.webUrl;
-    if (outcome.summary !== undefined) r.summary = outcome.summary;
+    if (outcome.agentRunId !== undefined) r.x.agentRunId = outcome.agentRunId;
+    if (outcome.webUrl !== undefined) r.x.webUrl = outcome.webUrl;
+    if (outcome.summary !== undefined) r.x.summary = outcome.summary;
     if (outcome.newTasks !== undefined && outcome.newTasks.length > 0 && !this.#stopping && this.#phase === 'running') {
       this.#addTasks(outcome.newTasks, r.task.id);
     }
     const stopped = att.abortReason instanceof RunStoppedError ? att.abortReason.mode : undefined;
     if (outcome.status === 'done') {
-      if (outcome.result !== undefined) r.result = outcome.result;
-      r.pullRequests = outcome.pullRequests ?? NO_TASKS;
-      r.error = undefined;
+      if (outcome.result !== undefined) r.x.result = outcome.result;
+      if (outcome.pullRequests !== undefined) r.x.pullRequests = outcome.pullRequests;
+      if (r._x !== undefined) r._x.error = undefined;
       this.#release(att, 'success');
       this.#finishDone(r, att);
     } else if (stopped !== undefined) {
       this.#release(att, 'neutral');
-      r.error = `Interrupted: the run was stopped (${stopped}).`;
+      r.x.error = `Interrupted: the run was stopped (${stopped}).`;
       this.#finishInterrupted(r, stopped);
     } else if (outcome.status === 'needs-input') {
       this.#release(att, 'neutral');
-      r.error = this.#redact(`Needs input: ${outcome.reason}`);
+      r.x.error = this.#redact(`Needs input: ${outcome.reason}`);
       this.#finishFailed(r, 'needs-input', outcome.reason);
     } else {
       this.#release(att, 'failure');
       const message = this.#message(outcome.error);
-      r.error = message;
-      if (outcome.result !== undefined) r.result = outcome.result;
+      r.x.error = message;
+      if (outcome.result !== undefined) r.x.result = outcome.result;
       if (outcome.transient === true && r.attemptsThisRun < this.#o.retry.attempts && !this.#stopping) {
         this.#scheduleRetry(r, att, message, outcome.retryAfterMs);
       } else {
@@ -694,8 +751,8 @@ export class Orchestrator {
       this.#emit('task:retry', { ...this.#taskBase(r, att.number), error: message, nextAttempt: r.attempts + 1, delayMs });
     }
     this.#notify(r, 'retrying');
-    r.retryTimer = o.timers.setTimeout(() => {
-      r.retryTimer = undefined;
+    r.x.retryTimer = o.timers.setTimeout(() => {
+      r.x.retryTimer = undefined;
       this.#retrying.delete(r);
       if (this.#stopping || this.#phase !== 'running') return;
       this.#queue!.requeue(r.task.id);
@@ -713,33 +770,36 @@ export class Orchestrator {
   // ---- terminal states -----------------------------------------------------------------------
 
   #finishDone(r: TaskRecord, att: Attempt): void {
-    r.endedAt = this.#o.clock.now();
-    const durationMs = r.endedAt - (r.firstStartedAt ?? r.endedAt);
-    this.#finishedDurationMs += r.endedAt - att.startedAt;
+    const endedAt = this.#o.clock.now();
+    r.endedAt = endedAt;
+    this.#finishedDurationMs += endedAt - att.startedAt;
     this.#finishedEstimate += r.task.estimate ?? 1;
     this.#setState(r, 'done');
-    const complete = (): void => {
-      // Dependents start only after the result is durable (journal) and announced.
-      const released = this.#queue!.done(r.task.id);
-      this.#writeResult(r);
-      if (this.#wants('task:done')) this.#emit('task:done', { ...this.#taskBase(r, r.attempts), result: this.#resultOf(r), durationMs });
-      this.#notify(r, 'done');
-      for (const id of released) {
-        const dependent = this.#records.get(id)!;
-        if (dependent.state === 'pending') this.#markReady(dependent);
-      }
-    };
     if (this.#o.journal === undefined) {
-      complete();
+      this.#releaseDependents(r);
       return;
     }
+    // Dependents start only after the result is durable.
     this.#commits++;
-    void this.#commit({ type: 'result', runId: this.#runId, result: this.#resultOf(r), at: r.endedAt }).then(() => {
+    void this.#commit({ type: 'result', runId: this.#runId, result: this.#resultOf(r), at: endedAt }).then(() => {
       this.#commits--;
-      complete();
+      this.#releaseDependents(r);
       this.#pump();
       this.#maybeFinish();
     });
+  }
+
+  #releaseDependents(r: TaskRecord): void {
+    const released = this.#queue!.done(r.task.id);
+    this.#writeResult(r);
+    if (this.#wants('task:done')) {
+      this.#emit('task:done', { ...this.#taskBase(r, r.attempts), result: this.#resultOf(r), durationMs: r.endedAt! - r.firstStartedAt! });
+    }
+    this.#notify(r, 'done');
+    for (let i = 0; i < released.length; i++) {
+      const dependent = this.#records.get(released[i]!)!;
+      if (dependent.state === 'pending') this.#markReady(dependent);
+    }
   }
 
   #finishFailed(r: TaskRecord, state: 'failed' | 'needs-input', reason: string): void {
@@ -749,7 +809,7 @@ export class Orchestrator {
     this.#writeResult(r);
     void this.#commit({ type: 'result', runId: this.#runId, result, at: r.endedAt });
     if (state === 'failed') {
-      if (this.#wants('task:failed')) this.#emit('task:failed', { ...this.#taskBase(r, r.attempts), result, error: r.error ?? reason });
+      if (this.#wants('task:failed')) this.#emit('task:failed', { ...this.#taskBase(r, r.attempts), result, error: r._x?.error ?? reason });
     } else if (this.#wants('task:needs-input')) {
       this.#emit('task:needs-input', { ...this.#taskBase(r, r.attempts), result, reason });
     }
@@ -763,7 +823,13 @@ export class Orchestrator {
     this.#setState(r, 'interrupted');
     const result = this.#resultOf(r);
     this.#writeResult(r);
-    void this.#commit({ type: 'result', runId: this.#runId, result, detached: mode === 'detach' && r.agentRunId !== undefined, at: r.endedAt });
+    void this.#commit({
+      type: 'result',
+      runId: this.#runId,
+      result,
+      detached: mode === 'detach' && r._x?.agentRunId !== undefined,
+      at: r.endedAt,
+    });
     if (this.#wants('task:interrupted')) this.#emit('task:interrupted', { ...this.#taskBase(r, r.attempts), result, mode });
     this.#notify(r, 'interrupted');
   }
@@ -774,17 +840,22 @@ export class Orchestrator {
       let reason: string;
       if (id === selfSkip && r.task.skip) {
         reason = r.task.skip.reason;
-        r.error = this.#redact(r.task.skip.message);
+        r.x.error = this.#redact(r.task.skip.message);
       } else {
         const cause = this.#records.get(because);
-        r.skippedBecause = because;
+        r.x.skippedBecause = because;
         if (cause === undefined) {
           reason = 'unknown-dependency';
-          r.error = `Skipped: depends on unknown task ${because}.`;
+          r.x.error = `Skipped: depends on unknown task ${because}.`;
         } else {
-          reason = cause.state === 'failed' ? 'dependency-failed' : cause.state === 'needs-input' ? 'dependency-needs-input' : 'dependency-skipped';
+          reason =
+            cause.state === 'failed'
+              ? 'dependency-failed'
+              : cause.state === 'needs-input'
+              ? 'dependency-needs-input'
+              : 'dependency-skipped';
           const what = cause.state === 'failed' ? 'failed' : cause.state === 'needs-input' ? 'needs input' : 'was skipped';
-          r.error = `Skipped: dependency ${because} ${what}.`;
+          r.x.error = `Skipped: dependency ${because} ${what}.`;
         }
       }
       r.endedAt = this.#o.clock.now();
@@ -797,7 +868,7 @@ export class Orchestrator {
           ...this.#taskBase(r, r.attempts),
           result,
           reason,
-          ...(r.skippedBecause === undefined ? {} : { because: r.skippedBecause }),
+          ...(r._x?.skippedBecause === undefined ? {} : { because: r._x?.skippedBecause }),
         });
       }
       this.#notify(r, 'skipped');
@@ -806,13 +877,15 @@ export class Orchestrator {
 
   #interruptAll(mode: StopMode): void {
     for (const r of this.#retrying) {
-      if (r.retryTimer !== undefined) this.#o.timers.clearTimeout(r.retryTimer);
-      r.retryTimer = undefined;
-      r.error = `Interrupted while waiting to retry: the run was stopped (${mode}).`;
+      if (r._x?.retryTimer !== undefined) this.#o.timers.clearTimeout(r._x.retryTimer);
+      r.x.retryTimer = undefined;
+      r.x.error = `Interrupted while waiting to retry: the run was stopped (${mode}).`;
       this.#finishInterrupted(r, mode);
     }
     this.#retrying.clear();
-    for (const att of this.#active) this.#abort(att, new RunStoppedError(mode));
+    if (this.#active > 0) {
+      for (const r of this.#records.values()) if (r.current !== undefined) this.#abort(r.current, new RunStoppedError(mode));
+    }
     this.#maybeFinish();
   }
 
@@ -822,9 +895,13 @@ export class Orchestrator {
     (att.controller ??= new AbortController()).abort(reason);
     att.graceTimer = this.#o.timers.setTimeout(() => {
       att.graceTimer = undefined;
-      this.#reportError('executor', new Error(`the executor did not settle task ${att.record.task.id} within ${this.#o.abortGraceMs} ms of its abort`), {
-        taskId: att.record.task.id,
-      });
+      this.#reportError(
+        'executor',
+        new Error(`the executor did not settle task ${att.record.task.id} within ${this.#o.abortGraceMs} ms of its abort`),
+        {
+          taskId: att.record.task.id,
+        }
+      );
       this.#settle(att, { status: 'failed', error: reason, transient: false });
     }, this.#o.abortGraceMs);
   }
@@ -876,7 +953,7 @@ export class Orchestrator {
 
   #maybeFinish(): void {
     if (this.#finishing || this.#phase !== 'running') return;
-    if (this.#active.size > 0 || this.#commits > 0) return;
+    if (this.#active > 0 || this.#commits > 0) return;
     if (!this.#stopping && !this.#queue!.isFinished()) return;
     if (this.#stopping && this.#retrying.size > 0) return;
     this.#finishing = true;
@@ -894,7 +971,7 @@ export class Orchestrator {
     // Tasks that never started (stopped run): results without events, so exports list every task.
     for (const r of this.#records.values()) {
       if (!TERMINAL.has(r.state) && r.final === undefined) {
-        r.error = `Not started: the run was stopped (${this.#stopping ?? 'cancel'}).`;
+        r.x.error = `Not started: the run was stopped (${this.#stopping ?? 'cancel'}).`;
         this.#writeResult(r);
       }
     }
@@ -924,7 +1001,7 @@ export class Orchestrator {
     };
     // Nothing is lost: reporters, journal and results file are flushed before run() resolves.
     if (o.reporters.length > 0) {
-      await Promise.all([...this.#records.values()].map((r) => r.reportTail).filter((p) => p !== undefined));
+      await Promise.all([...this.#records.values()].map((r) => r._x?.reportTail).filter((p) => p !== undefined));
     }
     await Promise.all(this.#journalWrites);
     await this.#resultsFile?.close();
@@ -961,15 +1038,18 @@ export class Orchestrator {
       id: r.task.id,
       state: r.state,
       attempts: r.attempts,
-      pullRequests: r.pullRequests ?? NO_TASKS,
+      pullRequests: r._x?.pullRequests ?? NO_TASKS,
     };
     if (r.agent !== undefined) result.agent = r.agent;
-    if (r.agentRunId !== undefined) result.runId = r.agentRunId;
-    if (r.webUrl !== undefined) result.webUrl = r.webUrl;
-    if (r.summary !== undefined) result.summary = r.summary;
-    if (r.result !== undefined) result.result = r.result;
-    if (r.error !== undefined) result.error = r.error;
-    if (r.skippedBecause !== undefined) result.skippedBecause = r.skippedBecause;
+    const x = r._x;
+    if (x !== undefined) {
+      if (x.agentRunId !== undefined) result.runId = x.agentRunId;
+      if (x.webUrl !== undefined) result.webUrl = x.webUrl;
+      if (x.summary !== undefined) result.summary = x.summary;
+      if (x.result !== undefined) result.result = x.result;
+      if (x.error !== undefined) result.error = x.error;
+      if (x.skippedBecause !== undefined) result.skippedBecause = x.skippedBecause;
+    }
     if (r.firstStartedAt !== undefined) {
       result.startedAt = new Date(r.firstStartedAt).toISOString();
       if (r.endedAt !== undefined) {
@@ -984,8 +1064,8 @@ export class Orchestrator {
   }
 
   #writeResult(r: TaskRecord): void {
-    if (this.#resultsFile === undefined || r.written) return;
-    r.written = true;
+    if (this.#resultsFile === undefined || r._x?.written) return;
+    r.x.written = true;
     this.#resultsFile.write(this.#resultOf(r));
   }
 
@@ -1020,7 +1100,7 @@ export class Orchestrator {
   #reportError(
     source: OrchestratorEvents['error']['source'],
     error: unknown,
-    extra: { readonly event?: string; readonly taskId?: string },
+    extra: { readonly event?: string; readonly taskId?: string }
   ): void {
     const message = this.#message(error);
     if (!this.#wants('error')) {
@@ -1047,7 +1127,7 @@ export class Orchestrator {
       (error: unknown) => {
         this.#journalWrites.delete(tracked);
         this.#reportError('journal', error, 'taskId' in entry ? { taskId: entry.taskId } : {});
-      },
+      }
     );
     this.#journalWrites.add(tracked);
     return tracked;
@@ -1066,8 +1146,8 @@ export class Orchestrator {
       at: this.#o.clock.now(),
     };
     // Updates of one task reach each reporter in order; tasks do not wait for each other.
-    r.reportTail = (r.reportTail ?? Promise.resolve()).then(() =>
-      Promise.all(reporters.map((reporter) => this.#deliver(reporter, update))).then(() => undefined),
+    r.x.reportTail = (r._x?.reportTail ?? Promise.resolve()).then(() =>
+      Promise.all(reporters.map((reporter) => this.#deliver(reporter, update))).then(() => undefined)
     );
   }
 
@@ -1112,10 +1192,11 @@ export class Orchestrator {
 
   readonly #hooks: AttemptHooks = {
     runId: () => this.#runId,
+    key: (att) => this.#key(att),
     report: (att, status, detail) => {
       if (att.settled || typeof status !== 'string') return;
       const r = att.record;
-      r.agentStatus = status;
+      r.x.agentStatus = status;
       if (this.#wants('task:status')) {
         this.#emit('task:status', {
           ...this.#taskBase(r, att.number),
@@ -1131,8 +1212,8 @@ export class Orchestrator {
         return Promise.reject(new TypeError('checkpoint() needs { agentRunId: string | number, webUrl? }'));
       }
       const r = att.record;
-      r.agentRunId = data.agentRunId;
-      if (data.webUrl !== undefined) r.webUrl = data.webUrl;
+      r.x.agentRunId = data.agentRunId;
+      if (data.webUrl !== undefined) r.x.webUrl = data.webUrl;
       if (this.#wants('task:checkpoint')) {
         this.#emit('task:checkpoint', {
           ...this.#taskBase(r, att.number),
@@ -1148,7 +1229,7 @@ export class Orchestrator {
         runId: this.#runId,
         taskId: r.task.id,
         attempt: att.number,
-        idempotencyKey: att.key,
+        idempotencyKey: this.#key(att),
         agentRunId: data.agentRunId,
         ...(data.webUrl === undefined ? {} : { webUrl: data.webUrl }),
         at: this.#o.clock.now(),
@@ -1172,6 +1253,7 @@ export class Orchestrator {
 
 interface AttemptHooks {
   runId(): string;
+  key(att: Attempt): string;
   report(att: Attempt, status: string, detail: Readonly<Record<string, unknown>> | undefined): void;
   checkpoint(att: Attempt, data: RunCheckpoint): Promise<void>;
   dependencyResults(att: Attempt): ReadonlyMap<string, TaskResult>;
@@ -1200,7 +1282,7 @@ class AttemptContext implements ExecutionContext {
     return this.#hooks.runId();
   }
   get idempotencyKey(): string {
-    return this.#att.key;
+    return this.#hooks.key(this.#att);
   }
   get deadline(): number {
     return this.#att.deadline;
@@ -1224,7 +1306,11 @@ class AttemptContext implements ExecutionContext {
 }
 
 function isAbortError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && ((error as { name?: unknown }).name === 'AbortError' || (error as { code?: unknown }).code === 'ABORT_ERR');
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    ((error as { name?: unknown }).name === 'AbortError' || (error as { code?: unknown }).code === 'ABORT_ERR')
+  );
 }
 
 /** Anything that is not a well-formed outcome becomes a permanent failure saying so. */
@@ -1234,12 +1320,16 @@ function validOutcome(outcome: unknown): ExecutorOutcome {
     if (status === 'done' || status === 'failed') return outcome as ExecutorOutcome;
     if (status === 'needs-input') {
       const reason = (outcome as { reason?: unknown }).reason;
-      return typeof reason === 'string' ? (outcome as ExecutorOutcome) : { ...(outcome as object), status: 'needs-input', reason: 'the agent needs input' } as ExecutorOutcome;
+      return typeof reason === 'string'
+        ? (outcome as ExecutorOutcome)
+        : ({ ...(outcome as object), status: 'needs-input', reason: 'the agent needs input' } as ExecutorOutcome);
     }
   }
   return {
     status: 'failed',
-    error: new Error(`the executor returned an invalid outcome (expected { status: 'done' | 'failed' | 'needs-input' }): ${describeValue(outcome)}`),
+    error: new Error(
+      `the executor returned an invalid outcome (expected { status: 'done' | 'failed' | 'needs-input' }): ${describeValue(outcome)}`
+    ),
     transient: false,
   };
 }

@@ -340,10 +340,9 @@ export class AgentPool {
       this.#idle.push(slot);
       return;
     }
-    const first = this.#waiters.values().next();
-    if (!first.done) {
+    if (this.#waiters.size > 0) {
       // Hand the slot over directly: it never becomes visible as IDLE, so nobody can steal it.
-      const waiter = first.value;
+      const waiter = this.#waiters.values().next().value as Waiter;
       this.#waiters.delete(waiter);
       waiter.cleanup();
       waiter.resolve(this.#take(slot));
