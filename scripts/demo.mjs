@@ -1,13 +1,24 @@
 #!/usr/bin/env node
-// `npm run demo`. Until the `pco demo` command lands (fake GitHub + fake Codegen, the whole
-// pipeline), this runs the @pco/graph planning example from source.
-import { spawnSync } from 'node:child_process';
+// `npm run demo`: `pco demo` from the built CLI (fake GitHub + fake Codegen started in-process,
+// the whole pipeline, sped up; no tokens, no network). Builds the packages first when a build
+// is missing. Extra arguments are passed on: `npm run demo -- --json`, `npm run demo -- --speed 60`.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const result = spawnSync(
-  process.execPath,
-  ['--conditions=@pco/source', '--import', 'tsx', 'examples/graph/plan-backlog.ts'],
-  { cwd: root, stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+const packages = ['graph', 'pool', 'codegen-client', 'github-source', 'testkit', 'core'];
+const cli = path.join(root, 'packages/core/dist/cli.js');
+const missing = packages.filter((name) => !existsSync(path.join(root, 'packages', name, 'dist/index.js')));
+if (missing.length > 0 || !existsSync(cli)) {
+  console.error(`Building the packages first (missing: ${missing.length > 0 ? missing.join(', ') : 'core/dist/cli.js'})…`);
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+const child = spawn(process.execPath, [cli, 'demo', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+// Ctrl-C reaches the whole process group: the demo handles it (first: stop and report; second:
+// exit now), so this wrapper must not die first. SIGTERM is sent to one process: pass it on.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => child.kill('SIGTERM'));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + 2 : 1)));

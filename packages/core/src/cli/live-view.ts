@@ -63,6 +63,7 @@ export function renderProgress(snapshot: ProgressSnapshot, c: Colors, width: num
     c.dim(`◷ ${waiting} waiting`),
   ];
   const eta = snapshot.etaMs !== undefined ? formatDuration(snapshot.etaMs) : '…';
+  if (n.total === 0) return [`${c.bold(title)} ${c.dim('loading tasks…')}  ${c.dim('elapsed')} ${formatDuration(snapshot.elapsedMs)}`];
   const lines = [
     `${c.bold(title)} ${bar} ${finished}/${n.total}  ${parts.join('  ')}  ${c.dim('elapsed')} ${formatDuration(snapshot.elapsedMs)}  ${c.dim('ETA')} ${eta}`,
   ];
@@ -119,7 +120,7 @@ export class LiveView {
     on(this.#orc.on('task:failed', (e) => this.#print(`  ${c.red('✖')} ${e.taskId}  ${title(e.task)}  ${c.red(truncate(e.error, 100))}`)));
     on(
       this.#orc.on('task:skipped', (e) =>
-        this.#print(`  ${c.yellow('↷')} ${e.taskId}  ${title(e.task)}  ${c.yellow(`skipped: ${truncate(e.reason, 100)}`)}`),
+        this.#print(`  ${c.yellow('↷')} ${e.taskId}  ${title(e.task)}  ${c.yellow(`skipped: ${truncate(e.result.error ?? e.reason, 100)}`)}`),
       ),
     );
     on(
@@ -131,7 +132,7 @@ export class LiveView {
     on(
       this.#orc.on('task:retry', (e) =>
         this.#print(
-          `  ${c.yellow('↻')} ${e.taskId}  ${title(e.task)}  retry ${e.nextAttempt} in ${(e.delayMs / 1000).toFixed(1)} s: ${truncate(e.error, 90)}`,
+          `  ${c.yellow('↻')} ${e.taskId}  ${title(e.task)}  attempt ${e.attempt} failed, retry in ${e.delayMs < 1000 ? `${Math.round(e.delayMs)} ms` : `${(e.delayMs / 1000).toFixed(1)} s`}: ${truncate(e.error, 90)}`,
         ),
       ),
     );

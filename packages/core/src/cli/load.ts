@@ -20,7 +20,7 @@ export interface ConfigFlags {
 }
 
 /** Loads the config named by the flags; throws {@link CliUsageError} with every problem listed. */
-export async function loadCliConfig(ctx: CliContext, flags: ConfigFlags): Promise<{ config: PcoConfig; file: string }> {
+export async function loadCliConfig(ctx: CliContext, flags: ConfigFlags): Promise<{ config: PcoConfig; file: string; display: string }> {
   const file = findConfigFile(flags.config, ctx.cwd, ctx.env);
   if (!file) {
     throw new CliUsageError(
@@ -31,10 +31,11 @@ export async function loadCliConfig(ctx: CliContext, flags: ConfigFlags): Promis
   if (flags.concurrency !== undefined) {
     overrides.push({ path: ['agent', 'maxConcurrentAgents'], value: flags.concurrency, origin: '--concurrency' });
   }
-  const display = path.relative(ctx.cwd, file) || file;
+  const relative = path.relative(ctx.cwd, file);
+  const display = relative && !relative.startsWith('..') ? relative : file;
   let result;
   try {
-    result = await loadConfig({ path: file, env: ctx.env, overrides, displayName: display.startsWith('..') ? file : display });
+    result = await loadConfig({ path: file, env: ctx.env, overrides, displayName: display });
   } catch (error) {
     if (error instanceof ConfigFileError) throw new CliUsageError(error.message, { cause: error });
     throw error;
@@ -44,7 +45,7 @@ export async function loadCliConfig(ctx: CliContext, flags: ConfigFlags): Promis
     const c = colorsFor(ctx.stderr, ctx.env);
     ctx.stderr.write(`${c.dim(`# effective configuration (${display}), secrets redacted`)}\n${stringify(redactConfig(result.config))}\n`);
   }
-  return { config: result.config, file };
+  return { config: result.config, file, display };
 }
 
 /** Invalid configuration: exit 2 with every issue. */

@@ -8,6 +8,7 @@ import { createRedactor } from '../config/index.js';
 import { CliUsageError, colorsFor, EXIT, processContext, type CliContext } from './context.js';
 import { demoCommand, type DemoFlags } from './demo-command.js';
 import { initCommand, type InitFlags } from './init-command.js';
+import { registerJournalCommands } from './journal-commands.js';
 import { loadCliConfig } from './load.js';
 import { printPlan } from './plan-command.js';
 import { PLAN_FORMATS, type PlanFormat } from './plan-render.js';
@@ -118,6 +119,8 @@ Exit code 2 when the plan has dependency cycles (each printed as a path).`,
     .option('-r, --repo <owner/name...>', 'repositories to list under github.repos')
     .option('--force', 'overwrite an existing file')
     .action(async (file: string, flags: InitFlags) => setCode(await initCommand(ctx, file, flags)));
+
+  registerJournalCommands(program, ctx, setCode);
 
   return program;
 }

@@ -18,7 +18,7 @@ export interface RunFlags {
 }
 
 export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<string>): Promise<number> {
-  const { config, file } = await loadCliConfig(ctx, flags);
+  const { config, display } = await loadCliConfig(ctx, flags);
   for (const secret of secretValues(config)) secrets.add(secret);
   const client = createGitHubClientFor(config);
   const source = createTaskSource(config, client);
@@ -31,7 +31,7 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
     }
   }
   const missing = runRequirementIssues(config);
-  if (missing.length > 0) throw new ConfigInvalidError(missing, file);
+  if (missing.length > 0) throw new ConfigInvalidError(missing, display);
 
   const { executor } = createCodegenExecutor(config);
   const reporter = createReporter(config, client);

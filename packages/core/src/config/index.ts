@@ -1,4 +1,4 @@
-export { PcoConfigSchema, LOG_LEVELS, AUTHOR_ASSOCIATIONS } from './schema.js';
+export { PcoConfigSchema, LOG_LEVELS, AUTHOR_ASSOCIATIONS, PROMPT_PLACEHOLDERS } from './schema.js';
 export type { PcoConfig, PcoConfigInput, FieldInfo, SectionInfo } from './schema.js';
 export { loadConfig, parseConfig, parseConfigText, findConfigFile, runRequirementIssues, CONFIG_FILE_NAMES } from './load-config.js';
 export type { LoadConfigOptions } from './load-config.js';

@@ -14,7 +14,7 @@ import { coerceOverride, coerceString, envOverrides, type ConfigOverride } from 
 import { interpolate } from './interpolate.js';
 import { describeReceived, type ConfigIssue, type ConfigResult } from './issues.js';
 import { isSecretPath } from './redact.js';
-import { PcoConfigSchema, type PcoConfig, type FieldInfo } from './schema.js';
+import { PcoConfigSchema, PROMPT_PLACEHOLDERS, type PcoConfig, type FieldInfo } from './schema.js';
 import { entryNames, isObjectSchema, schemaAt } from './schema-walk.js';
 
 /** Options of {@link loadConfig} and {@link parseConfigText}. */
@@ -368,6 +368,22 @@ function crossFieldIssues(config: PcoConfig, originOf: (p: Path) => string | und
       message: `expected ${expected}, got nothing`,
       ...withOrigin(originOf(['source', 'type'])),
     });
+  }
+  const template = config.codegen.promptTemplate;
+  if (template !== undefined) {
+    const unknownNames = [...new Set([...template.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)].map((m) => m[1] ?? ''))].filter(
+      (name) => !(PROMPT_PLACEHOLDERS as readonly string[]).includes(name),
+    );
+    if (unknownNames.length > 0) {
+      const expected = `placeholders among ${PROMPT_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`;
+      issues.push({
+        path: 'codegen.promptTemplate',
+        expected,
+        received: unknownNames.map((name) => `{{${name}}}`).join(', '),
+        message: `unknown placeholder${unknownNames.length === 1 ? '' : 's'} ${unknownNames.map((name) => `{{${name}}}`).join(', ')}; expected ${expected}`,
+        ...withOrigin(originOf(['codegen', 'promptTemplate'])),
+      });
+    }
   }
   const seen = new Map<string, number>();
   github.repos.forEach((repo, index) => {

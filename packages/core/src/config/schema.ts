@@ -327,7 +327,7 @@ const codegen = section(
     promptTemplate: v.optional(
       nonEmptyString({
         description:
-          'Prompt sent to the agent for each task. Placeholders: `{{id}}`, `{{title}}`, `{{body}}`, `{{url}}`, `{{labels}}`, `{{dependencies}}` (results of the tasks it depends on). Default: a prompt with all of them.',
+          'Prompt sent to the agent for each task. Placeholders: `{{id}}`, `{{title}}`, `{{body}}`, `{{url}}`, `{{labels}}`, `{{attempt}}`, `{{dependencies}}` (results of the tasks it depends on); any other `{{name}}` is an error. Default: the title, body, link and dependency results.',
         expected: 'a prompt template (non-empty string)',
       }),
     ),
@@ -474,6 +474,9 @@ const logging = section(
   },
   { description: 'Console output.', expected: 'an object' },
 );
+
+/** Placeholders `codegen.promptTemplate` may use (those the Codegen executor fills in). */
+export const PROMPT_PLACEHOLDERS = ['id', 'title', 'body', 'url', 'labels', 'attempt', 'dependencies'] as const;
 
 /** The whole configuration file. */
 export const PcoConfigSchema = section(

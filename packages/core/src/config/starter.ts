@@ -11,7 +11,7 @@ export interface StarterConfigOptions {
 /** The starter config as YAML text. */
 export function renderStarterConfig(options: StarterConfigOptions = {}): string {
   const repos = options.repos && options.repos.length > 0 ? options.repos : ['OWNER/REPO'];
-  return `# pco configuration: https://github.com/pco-dev/pco/blob/main/docs/configuration.md
+  return `# pco configuration. Every key is described in docs/configuration.md.
 #
 # Any value may reference environment variables: \${NAME}, or \${NAME:-fallback}.
 # Any key may be overridden from the environment: PCO_<SECTION>__<KEY> in SNAKE_CASE,
