@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { CSV_COLUMNS, toCSV, toJSON } from './results.js';
+import type { TaskResult } from './types.js';
+
+const result = (overrides: Partial<TaskResult>): TaskResult => ({ id: 'o/r#1', state: 'done', attempts: 1, pullRequests: [], ...overrides });
+
+/** A small RFC 4180 parser, to check that what toCSV writes reads back the same. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  return rows;
+}
+
+describe('toCSV', () => {
+  it('writes a header and one CRLF-terminated row per result', () => {
+    const csv = toCSV([result({ durationMs: 1234, agent: 'agent-1', runId: 7 })]);
+    expect(csv).toBe(`${CSV_COLUMNS.join(',')}\r\no/r#1,done,1,agent-1,7,,,,,,,,1234\r\n`);
+  });
+
+  it('quotes commas, quotes, CR and LF (RFC 4180) so every field reads back unchanged', () => {
+    const tricky = 'He said "no", then\r\nleft,\nagain';
+    const csv = toCSV([
+      result({ summary: tricky, error: 'a,b', pullRequests: [{ url: 'https://github.com/o/r/pull/1' }, { url: 'https://github.com/o/r/pull/2' }] }),
+    ]);
+    const rows = parseCsv(csv);
+    expect(rows).toHaveLength(2);
+    const row = Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, rows[1]![i]]));
+    expect(row['summary']).toBe(tricky);
+    expect(row['error']).toBe('a,b');
+    expect(row['pullRequests']).toBe('https://github.com/o/r/pull/1 https://github.com/o/r/pull/2');
+  });
+
+  it('defuses spreadsheet formulas unless told not to', () => {
+    const rows = parseCsv(toCSV([result({ summary: '=HYPERLINK("http://evil")', error: '+1', id: '@x' })]));
+    expect(rows[1]![0]).toBe("'@x");
+    expect(rows[1]![7]).toBe('\'=HYPERLINK("http://evil")');
+    expect(rows[1]![8]).toBe("'+1");
+    expect(parseCsv(toCSV([result({ summary: '=1+1' })], { formulaSafe: false }))[1]![7]).toBe('=1+1');
+  });
+
+  it('handles unicode and empty lists', () => {
+    expect(toCSV([])).toBe(`${CSV_COLUMNS.join(',')}\r\n`);
+    expect(parseCsv(toCSV([result({ summary: 'naïve ✓ 日本' })]))[1]![7]).toBe('naïve ✓ 日本');
+  });
+});
+
+describe('toJSON', () => {
+  it('is pretty-printed JSON that parses back', () => {
+    const results = [result({ summary: 'x' })];
+    expect(JSON.parse(toJSON(results))).toEqual(results);
+    expect(toJSON(results).endsWith('\n')).toBe(true);
+  });
+});
