@@ -1,4 +1,4 @@
-import { sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit';
+import { sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit/github';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitHubAbortError, GitHubApiError } from './errors.js';
 import { GitHubReporter, resultCommentMarker, type GitHubReporterEvents, type GitHubReporterOptions } from './github-reporter.js';

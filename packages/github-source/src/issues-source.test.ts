@@ -1,4 +1,4 @@
-import { largeBacklogFixture, SAMPLE_BACKLOG_EXPECTED_DEPENDENCIES, sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit';
+import { largeBacklogFixture, SAMPLE_BACKLOG_EXPECTED_DEPENDENCIES, sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit/github';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubAbortError, GitHubNotFoundError, GitHubOptionsError } from './errors.js';
 import { GitHubIssuesSource, type GitHubIssuesSourceOptions } from './issues-source.js';

@@ -1,4 +1,4 @@
-import { sampleBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit';
+import { sampleBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubNotFoundError, GitHubOptionsError } from './errors.js';
 import { createGitHubClient, testClientOptions } from './octokit.js';
