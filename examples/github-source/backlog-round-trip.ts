@@ -10,7 +10,7 @@
  * createGitHubClient and your own repository to the source.
  */
 import { createGitHubClient, GitHubIssuesSource, GitHubReporter, testClientOptions } from '@pco/github-source';
-import { sampleBacklogFixture, startFakeGitHub } from '@pco/testkit';
+import { sampleBacklogFixture, startFakeGitHub } from '@pco/testkit/github';
 
 /** Runs the round trip and returns what it printed. */
 export async function backlogRoundTrip(): Promise<string> {
