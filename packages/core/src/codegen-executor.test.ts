@@ -196,6 +196,60 @@ describe('CodegenExecutor over HTTP with the fake Codegen', () => {
     expect(fake.stats().byOperation.listRuns).toBeGreaterThanOrEqual(2);
   });
 
+  it('API down at start: network failures are transient, retried, then reported as failures; the run still resolves', async () => {
+    const { createServer } = await import('node:net');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const client = new CodegenClient({ token: TOKEN, orgId: 1, baseUrl: `http://127.0.0.1:${port}`, timeScale: SCALE, retry: { retries: 1 } });
+    const executor = new CodegenExecutor({ client, watcherOptions: { timeScale: SCALE } });
+    const orc = new Orchestrator({
+      source: { load: async () => [{ id: 'a', title: 'A' }, { id: 'b', title: 'B', dependencies: ['a'] }] },
+      executor,
+      retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
+      secrets: [TOKEN],
+    });
+    const retries: string[] = [];
+    orc.on('task:retry', (e) => void retries.push(e.error));
+    const summary = await orc.run();
+    executor.close();
+    expect(summary.results[0]).toMatchObject({ state: 'failed', attempts: 2 });
+    expect(summary.results[0]!.error).toMatch(/Could not create the agent run/);
+    expect(summary.results[1]).toMatchObject({ state: 'skipped', skippedBecause: 'a' });
+    expect(retries).toHaveLength(1);
+    expect(JSON.stringify(summary)).not.toContain(TOKEN);
+  });
+
+  it('429 storms on create and polling are absorbed: every task done, one run each', async () => {
+    const { fake, executor } = await setup();
+    fake.injectFault({ operation: 'createRun', type: 'error', status: 429, count: 3 });
+    fake.injectFault({ operation: 'getRun', type: 'error', status: 429, count: 3 });
+    fake.injectFault({ operation: 'listRuns', type: 'error', status: 429, count: 3 });
+    const tasks = Array.from({ length: 6 }, (_, i) => ({ id: `t${i}`, title: `T${i}`, body: '[[fake:duration=2m]]' }));
+    const orc = new Orchestrator({ source: { load: async () => tasks }, executor, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
+    const summary = await orc.run();
+    executor.close();
+    expect(summary.counts.done).toBe(6);
+    expect(fake.created).toHaveLength(6);
+    expect(new Set(fake.created.map((c) => c.metadata?.['pco_task_id'])).size).toBe(6);
+  });
+
+  it('a task timeout stops waiting on the run and fails it (not retried; the run id stays in the result)', async () => {
+    const { fake, executor } = await setup();
+    const orc = new Orchestrator({
+      source: { load: async () => [{ id: 'slow', title: 'S', body: '[[fake:duration=600m]]' }] },
+      executor,
+      timeoutMs: 150,
+      retry: { attempts: 3, baseDelayMs: 1 },
+    });
+    const summary = await orc.run();
+    executor.close();
+    expect(summary.results[0]).toMatchObject({ state: 'failed', attempts: 1, runId: fake.created[0]!.id });
+    expect(summary.results[0]!.error).toMatch(/timed out after 150 ms/);
+    expect(fake.created).toHaveLength(1);
+  });
+
   it('re-attaches to the run a journal recorded instead of creating another', async () => {
     const { fake, client, executor } = await setup();
     // A first process created the run, then died before the result.
