@@ -139,7 +139,10 @@ export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunP
   const interrupted = summary.stopped !== undefined || shutdown.received() !== undefined;
   const code = interrupted ? EXIT.interrupted : summary.ok ? EXIT.ok : EXIT.tasksFailed;
   if (logger) {
-    logger.info({ event: 'results', runId: summary.runId, json: paths.json, csv: paths.csv, counts: summary.counts, exitCode: code }, 'results written');
+    logger.info(
+      { event: 'results', runId: summary.runId, json: paths.json, csv: paths.csv, counts: summary.counts, ok: summary.ok, ...(interrupted ? { interrupted: true } : {}) },
+      'results written',
+    );
     ctx.stderr.write(redact(renderSummary(summary, paths, colorsFor(ctx.stderr, ctx.env))));
   } else {
     ctx.stdout.write(redact(renderSummary(summary, paths, c)));
