@@ -365,18 +365,21 @@ export class Orchestrator {
         restored.size === 0 ? tasks : tasks.filter((t) => !restored.has(t.id)).map((t) => this.#toNode(t, restored))
       );
       this.#queue = queue;
+      const records = this.#records;
       for (let i = 0; i < tasks.length; i++) {
         const task = tasks[i]!;
         const r = new TaskRecord(task);
-        const replayed = replay?.tasks.get(task.id);
-        if (replayed) {
-          r.attempts = replayed.open ? replayed.open.attempt - 1 : replayed.attempts;
-          if (replayed.open) r.x.open = replayed.open;
+        if (replay !== undefined) {
+          const replayed = replay.tasks.get(task.id);
+          if (replayed) {
+            r.attempts = replayed.open ? replayed.open.attempt - 1 : replayed.attempts;
+            if (replayed.open) r.x.open = replayed.open;
+          }
         }
-        this.#records.set(task.id, r);
-        this.#counts.total++;
-        this.#counts.pending++;
+        records.set(task.id, r);
       }
+      this.#counts.total += tasks.length;
+      this.#counts.pending += tasks.length;
 
       const pool = new AgentPool({
         capacity: o.concurrency,
@@ -643,7 +646,7 @@ export class Orchestrator {
     } catch (error) {
       promise = Promise.reject(error);
     }
-    Promise.resolve(promise).then(
+    (promise instanceof Promise ? promise : Promise.resolve(promise)).then(
       (outcome) => this.#executorSettled(att, outcome),
       (error: unknown) => this.#executorSettled(att, this.#thrownOutcome(att, error))
     );
