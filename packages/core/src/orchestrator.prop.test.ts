@@ -180,3 +180,97 @@ test.prop([scenario], { numRuns: 120 })(
     expect(summary.ok).toBe([...expected.values()].every((e) => e.state === 'done'));
   },
 );
+
+const interleaving = fc
+  .integer({ min: 1, max: 15 })
+  .chain((n) =>
+    fc.record({
+      n: fc.constant(n),
+      edges: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: n * 2 }),
+      fails: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+      concurrency: fc.integer({ min: 1, max: 10 }),
+      stopAfter: fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined }),
+      mode: fc.constantFrom('cancel' as const, 'detach' as const),
+      added: fc.array(fc.nat(n - 1), { maxLength: 3 }),
+    }),
+  );
+
+test.prop([interleaving, fc.scheduler()], { numRuns: 150, timeout: 2_000 })(
+  'any completion order, with add() and stop() at random points: one final state per task, nothing starts after stop',
+  async ({ n, edges, fails, concurrency, stopAfter, mode, added }, s) => {
+    const ids = Array.from({ length: n }, (_, i) => `t${i}`);
+    const deps: Set<string>[] = ids.map(() => new Set());
+    for (const [a, b] of edges) if (a < b) deps[b]!.add(ids[a]!);
+    const tasks: Task[] = ids.map((id, i) => ({ id, title: id, dependencies: [...deps[i]!] }));
+    const violations: string[] = [];
+    let running = 0;
+    let stopped = false;
+    let settledCount = 0;
+    const doneIds = new Set<string>();
+
+    const orc = new Orchestrator({
+      source: { load: async () => tasks },
+      concurrency,
+      retry: { attempts: 1 },
+      // Real timers here: no quarantine cool-down to wait for.
+      pool: { quarantineAfter: Infinity },
+      executor: {
+        async execute(task, ctx): Promise<ExecutorOutcome> {
+          if (stopped) violations.push(`${task.id} started after stop()`);
+          for (const dep of task.dependencies ?? []) if (!doneIds.has(dep)) violations.push(`${task.id} before ${dep}`);
+          if (++running > concurrency) violations.push('over the cap');
+          try {
+            // The scheduler decides when (and in which order) attempts finish; a stop aborts.
+            await Promise.race([
+              s.schedule(Promise.resolve(), `finish ${task.id}`),
+              new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
+            ]);
+            const i = Number(task.id.replace(/^t|^x/, ''));
+            return fails[i % n] ? { status: 'failed', error: 'boom' } : { status: 'done' };
+          } finally {
+            running--;
+          }
+        },
+      },
+    });
+    const finals = new Map<string, string[]>();
+    for (const name of ['task:done', 'task:failed', 'task:skipped', 'task:needs-input', 'task:interrupted'] as const) {
+      orc.on(name, (e) => {
+        if (name === 'task:done') doneIds.add(e.taskId);
+        finals.set(e.taskId, [...(finals.get(e.taskId) ?? []), name]);
+        settledCount++;
+        if (stopAfter !== undefined && settledCount === stopAfter) {
+          stopped = true;
+          void orc.stop({ mode });
+        }
+        // Tasks added while running join the graph (deps on earlier tasks only: no cycles).
+        if (!stopped && settledCount === 1) {
+          for (const k of added) {
+            const id = `x${k}-${settledCount}-${finals.size}`;
+            if (!finals.has(id)) orc.add({ id, title: id, dependencies: [ids[k]!] });
+          }
+        }
+      });
+    }
+    if (stopAfter === 0) {
+      orc.on('task:start', () => {
+        if (!stopped) {
+          stopped = true;
+          void orc.stop({ mode });
+        }
+      });
+    }
+    const summary = await s.waitFor(orc.run());
+    expect(violations).toEqual([]);
+    for (const [id, list] of finals) expect(list, id).toHaveLength(1);
+    for (const result of summary.results) {
+      const terminal = ['done', 'failed', 'skipped', 'needs-input', 'interrupted'].includes(result.state);
+      if (summary.stopped === undefined) expect(terminal, `${result.id} is ${result.state}`).toBe(true);
+      else if (!terminal) expect(['pending', 'ready']).toContain(result.state);
+      expect(finals.has(result.id)).toBe(terminal);
+    }
+    if (summary.stopped === undefined) expect(summary.counts.interrupted).toBe(0);
+    else expect(summary.stopped).toBe(mode);
+    expect(summary.counts.total).toBe(summary.results.length);
+  },
+);
