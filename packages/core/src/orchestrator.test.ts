@@ -620,6 +620,13 @@ describe('journal, results file, progress', () => {
       { id: 'b', title: '', dependencies: ['a'] },
       { id: 'c', title: '' },
       { id: 'd', title: '', dependencies: ['a'] },
+      // depends on a task done earlier that the source no longer lists (its issue was closed)
+      { id: 'e', title: '', dependencies: ['gone'] },
+    ];
+    journal.load = async () => [
+      ...journal.entries,
+      { type: 'intent', runId: 'r1', taskId: 'gone', attempt: 1, idempotencyKey: 'r1:gone:1', agent: 'agent-1', at: 7 },
+      { type: 'result', runId: 'r1', result: { id: 'gone', state: 'done', attempts: 1, pullRequests: [], summary: 'did gone' }, at: 8 },
     ];
     const { run, orc } = setup(tasks, { executor, clock, timers: clock, journal });
     const starts: string[] = [];
@@ -631,8 +638,9 @@ describe('journal, results file, progress', () => {
       'b attempt 1 key r1:b:1 previous {"agentRunId":22} deps did a',
       'c attempt 2 key r1:c:2 previous {} deps ',
       'd attempt 1 key r1:d:1 previous undefined deps did a',
+      'e attempt 1 key r1:e:1 previous undefined deps did gone',
     ]);
-    expect(summary.results.map((r) => `${r.id}:${r.state}:${r.attempts}`)).toEqual(['a:done:1', 'b:done:1', 'c:done:2', 'd:done:1']);
+    expect(summary.results.map((r) => `${r.id}:${r.state}:${r.attempts}`)).toEqual(['a:done:1', 'b:done:1', 'c:done:2', 'd:done:1', 'e:done:1']);
   });
 
   it('streams one JSON line per task to the results file', async () => {

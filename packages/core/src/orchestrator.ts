@@ -110,6 +110,10 @@ export class Orchestrator {
   #records = new Map<string, TaskRecord>();
   #counts = emptyCounts();
   #pendingAdds: Task[] = [];
+  /** Results a journal recorded as done (resume), including tasks the source no longer lists. */
+  #doneBefore: ReadonlyMap<string, TaskResult> = new Map();
+  /** The run has started dispatching (progress() figures are meaningful). */
+  #started = false;
   #stopping: StopMode | undefined;
   #loadController: AbortController | undefined;
   /** Attempts not settled yet (the records' `current`). */
@@ -251,7 +255,7 @@ export class Orchestrator {
   /** Live figures of the current (or last) run. */
   progress(): ProgressSnapshot {
     const now = this.#o.clock.now();
-    const elapsedMs = this.#startedAt > 0 ? now - this.#startedAt : 0;
+    const elapsedMs = this.#started ? now - this.#startedAt : 0;
     const counts = this.#countsSnapshot();
     const finished = counts.done + counts.failed + counts.skipped + counts['needs-input'] + counts.interrupted;
     const running: RunningTask[] = [];
@@ -306,6 +310,8 @@ export class Orchestrator {
     this.#journalWrites = new Set();
     this.#resultsFile = undefined;
     this.#startedAt = 0;
+    this.#started = false;
+    this.#doneBefore = new Map();
     this.#dispatchedAttempts = 0;
     this.#retries = 0;
     this.#finishing = false;
@@ -352,17 +358,21 @@ export class Orchestrator {
 
       // Tasks a journal says are done stay done: they leave the graph, and dependents stop
       // waiting for them.
+      // Also a done task the source no longer lists (e.g. its issue was closed) still satisfies
+      // its dependents.
       const restored = new Map<string, TaskResult>();
+      const doneBefore = new Map<string, TaskResult>();
       if (replay) {
+        for (const [id, replayed] of replay.tasks) if (replayed.result?.state === 'done') doneBefore.set(id, replayed.result);
         for (let i = 0; i < tasks.length; i++) {
-          const task = tasks[i]!;
-          const result = replay.tasks.get(task.id)?.result;
-          if (result?.state === 'done') restored.set(task.id, result);
+          const result = doneBefore.get(tasks[i]!.id);
+          if (result !== undefined) restored.set(tasks[i]!.id, result);
         }
       }
+      this.#doneBefore = doneBefore;
       // A Task is a GraphNode (id, dependencies, estimate): no copies unless a resume drops some.
       const queue = new ReadyQueue(
-        restored.size === 0 ? tasks : tasks.filter((t) => !restored.has(t.id)).map((t) => this.#toNode(t, restored))
+        doneBefore.size === 0 ? tasks : tasks.filter((t) => !restored.has(t.id)).map((t) => this.#toNode(t, doneBefore))
       );
       this.#queue = queue;
       const records = this.#records;
@@ -413,6 +423,7 @@ export class Orchestrator {
 
       this.#phase = 'running';
       this.#startedAt = o.clock.now();
+      this.#started = true;
       const finished = new Promise<RunSummary>((resolve) => {
         this.#resolveRun = resolve;
       });
@@ -426,7 +437,7 @@ export class Orchestrator {
         });
       }
       for (const [id, result] of restored) this.#restoreDone(this.#records.get(id)!, result);
-      this.#introduce(restored.size === 0 ? tasks : tasks.filter((t) => !restored.has(t.id)), queue.initiallySkipped, restored.size > 0);
+      this.#introduce(restored.size === 0 ? tasks : tasks.filter((t) => !restored.has(t.id)), queue.initiallySkipped, doneBefore.size > 0);
       if (o.progressIntervalMs > 0) this.#armProgress();
       if (this.#stopping) this.#interruptAll(this.#stopping);
       this.#pump();
@@ -482,7 +493,7 @@ export class Orchestrator {
 
   #addTasks(tasks: readonly Task[], by: string | undefined): AddResult {
     const queue = this.#queue!;
-    const result = queue.add(tasks);
+    const result = queue.add(this.#doneBefore.size === 0 ? tasks : tasks.map((t) => this.#toNode(t, this.#doneBefore)));
     if (!result.ok) {
       if (this.#wants('tasks:rejected')) {
         this.#emit('tasks:rejected', {
@@ -1248,6 +1259,7 @@ export class Orchestrator {
       for (const id of att.record.task.dependencies ?? NO_TASKS) {
         const dep = this.#records.get(id);
         if (dep !== undefined && TERMINAL.has(dep.state)) map.set(id, this.#resultOf(dep));
+        else if (dep === undefined && this.#doneBefore.has(id)) map.set(id, this.#doneBefore.get(id)!);
       }
       return map;
     },
