@@ -9,6 +9,7 @@ import path from 'node:path';
 import { sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../config/index.js';
+import { FileJournal } from '../journal/index.js';
 import { MALFORMED } from '../config/malformed-configs.fixture.js';
 import type { CliContext } from './context.js';
 import { main } from './program.js';
@@ -215,5 +216,19 @@ describe('plan against the fake GitHub', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Check github.token / codegen.token: the API refused the credentials.');
     expect(result.stdout + result.stderr).not.toContain('ghp_wrongTokenValue0123456789abcdefgh');
+  });
+
+  it('a journal written for another configuration is refused with exit 2 before anything runs', async () => {
+    const other = await FileJournal.open({ path: path.join(dir, 'other/journal.jsonl'), fingerprint: 'another-config', sync: false });
+    await other.close();
+    await writeFile(
+      path.join(dir, 'journal.yaml'),
+      `github:\n  token: \${GH_TOKEN}\n  baseUrl: ${github.url}\n  repos: [acme/shop]\ncodegen:\n  orgId: 1\n  token: cg-token-1234\njournal:\n  path: other/journal.jsonl\n`,
+    );
+    const before = github.requests.length;
+    const result = await pco(['run', '--config', 'journal.yaml'], { cwd: dir, env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^✖ .*journal/i);
+    expect(github.requests.length).toBe(before);
   });
 });

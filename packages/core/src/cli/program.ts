@@ -152,9 +152,12 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
     const message = error instanceof Error ? error.message : String(error);
     const status = (error as { status?: unknown }).status;
     const auth = status === 401 || (error instanceof PcoError && /\b401\b|Bad credentials/i.test(message));
+    // A journal written for another config, or held by another pco, is a usage problem: the
+    // user picks another journal.path or waits; nothing ran.
+    const journalRefused = error instanceof PcoError && (error.code === 'JOURNAL_CONFIG_MISMATCH' || error.code === 'JOURNAL_LOCKED');
     ctx.stderr.write(`${c.red('✖')} ${redact(message)}\n`);
     if (auth) ctx.stderr.write('  Check github.token / codegen.token: the API refused the credentials.\n');
     if (debug && error instanceof Error && error.stack) ctx.stderr.write(`${c.dim(redact(error.stack))}\n`);
-    return auth ? EXIT.usage : EXIT.tasksFailed;
+    return auth || journalRefused ? EXIT.usage : EXIT.tasksFailed;
   }
 }
