@@ -246,4 +246,53 @@ describe('pco (subprocess)', () => {
       }
     }, 60_000);
   });
+
+  it('pco run to the end: exit 0, outcomes written back to GitHub, results on disk', async () => {
+    const GH = 'ghp_e2eFullRunToken0123456789abcdefghij';
+    const CG = 'codegen-e2e-full-run-token';
+    const github = await startFakeGitHub(
+      {
+        repos: [
+          {
+            owner: 'acme',
+            name: 'web',
+            issues: [
+              { number: 1, title: 'Add a footer', labels: ['agent'] },
+              { number: 2, title: 'Link the footer to the docs', body: 'Depends on #1', labels: ['agent'] },
+            ],
+          },
+        ],
+      },
+      { token: GH },
+    );
+    // Agent runs take 3–12 "minutes" at 1/1000: well under a second.
+    const codegen = await startFakeCodegen({ tokens: [CG], orgId: 3, repos: [{ id: 9, fullName: 'acme/web' }], timeScale: 0.001 });
+    try {
+      const dir = await mkdtemp(path.join(tmpdir(), 'pco-run-'));
+      await writeFile(
+        path.join(dir, 'pco.yaml'),
+        `github:\n  token: \${GH}\n  baseUrl: ${github.url}\n  repos: [acme/web]\ncodegen:\n  orgId: 3\n  token: \${CG}\n  baseUrl: ${codegen.url}\n  repoId: 9\nautomation:\n  statusLabels: false\n`,
+      );
+      const result = await runCli(['run'], { cwd: dir, env: { GH, CG } });
+      expect(result.stderr).toContain('All tasks done');
+      expect(result.code).toBe(0);
+      const events = jsonLines(result.stdout).map((line) => line.event);
+      expect(events.filter((e) => e === 'task:done')).toHaveLength(2);
+      expect(events.indexOf('task:done')).toBeLessThan(events.lastIndexOf('task:start'));
+      // The dependency's run was created before its dependent's.
+      expect(codegen.created.map((run) => run.metadata?.pco_task_id)).toEqual(['acme/web#1', 'acme/web#2']);
+      // One result comment per issue, with the PR link.
+      for (const ref of ['acme/web#1', 'acme/web#2']) {
+        const comments = github.issue(ref).comments;
+        expect(comments).toHaveLength(1);
+        expect(comments[0]!.body).toContain('pco:result');
+      }
+      const summary = JSON.parse(await readFile(path.join(dir, '.pco/results.json'), 'utf8')) as { ok: boolean; counts: Record<string, number> };
+      expect(summary).toMatchObject({ ok: true, counts: { done: 2, total: 2 } });
+      expect(result.stdout + result.stderr).not.toContain(GH);
+      expect(result.stdout + result.stderr).not.toContain(CG);
+    } finally {
+      await Promise.all([github.close(), codegen.close()]);
+    }
+  }, 60_000);
 });
