@@ -118,6 +118,7 @@ export function reporterOptions(config: PcoConfig, client: GitHubClient): GitHub
     projectStatus,
     ...project,
     autoMerge: a.autoMerge ? { method: a.mergeMethod, mode: 'auto' } : false,
+    branches: a.branchPerTask ? { prefix: a.branchPrefix } : false,
   };
 }
 

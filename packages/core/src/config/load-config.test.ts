@@ -96,6 +96,8 @@ describe('valid configs', () => {
           statusLabels: true,
           statusLabelPrefix: 'status:',
           projectStatus: { queued: 'Todo', running: 'In Progress', done: 'Done' },
+          branchPerTask: false,
+          branchPrefix: 'pco/',
           autoMerge: false,
           mergeMethod: 'squash',
         },

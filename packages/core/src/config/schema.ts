@@ -185,12 +185,6 @@ const github = section(
     ),
     project: v.optional(githubProject),
     filters: v.optional(githubFilters, {}),
-    defaultBranch: v.optional(
-      nonEmptyString({
-        description: 'Branch that task branches and pull requests start from. Default: each repository\'s default branch.',
-        expected: 'a branch name (non-empty string)',
-      }),
-    ),
   },
   { description: 'Where the backlog lives and how to reach GitHub.', expected: 'an object with token and repos (or project)' },
 );
@@ -414,6 +408,17 @@ const automation = section(
       'status:',
     ),
     projectStatus: v.optional(projectStatus, {}),
+    branchPerTask: v.optional(
+      flag({
+        description: "Create a branch per task (`<branchPrefix><issue number>-<title slug>`) from the repository's default branch when the task starts.",
+        expected: 'true or false',
+      }),
+      false,
+    ),
+    branchPrefix: v.optional(
+      nonEmptyString({ description: 'Prefix of the task branches.', expected: 'a branch name prefix (non-empty string)' }),
+      'pco/',
+    ),
     autoMerge: v.optional(
       flag({
         description: 'Enable auto-merge on the pull requests of a done task (or merge when already clean). When it cannot, the comment says why.',
