@@ -281,6 +281,32 @@ describe('CodegenExecutor over HTTP with the fake Codegen', () => {
   });
 });
 
+describe('CodegenExecutor re-attach', () => {
+  it('a journal run that Codegen no longer knows (404) fails that attempt transiently; the next attempt creates a new run', async () => {
+    const { fake, executor } = await setup();
+    const entries: JournalEntry[] = [
+      { type: 'run', runId: 'r9', resumed: false, at: 1 },
+      { type: 'intent', runId: 'r9', taskId: 'a', attempt: 1, idempotencyKey: 'r9:a:1', agent: 'agent-1', at: 2 },
+      { type: 'created', runId: 'r9', taskId: 'a', attempt: 1, idempotencyKey: 'r9:a:1', agentRunId: 987_654, at: 3 },
+    ];
+    const journal: RunJournal = { load: async () => entries, append: async (entry) => void entries.push(entry) };
+    const orc = new Orchestrator({
+      source: { load: async () => [{ id: 'a', title: 'A', body: '[[fake:duration=1m]]' }] },
+      executor,
+      journal,
+      retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
+    });
+    const retries: string[] = [];
+    orc.on('task:retry', (e) => void retries.push(e.error));
+    const summary = await orc.run({ resume: true });
+    executor.close();
+    expect(retries).toEqual(['Agent run 987654 recorded for this attempt was not found on Codegen']);
+    expect(summary.results[0]).toMatchObject({ state: 'done', attempts: 2 });
+    expect(fake.created).toHaveLength(1);
+    expect(fake.created[0]!.metadata?.['pco_idempotency_key']).toBe('r9:a:2');
+  });
+});
+
 describe('renderPrompt', () => {
   it('fills every placeholder and lists dependency results', () => {
     const text = renderPrompt('{{title}}|{{body}}|{{url}}|{{labels}}|{{attempt}}|{{id}}|{{unknown}}\n{{dependencies}}', {

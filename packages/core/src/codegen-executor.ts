@@ -93,7 +93,8 @@ const FAILURE_TEXT: Readonly<Record<string, string>> = {
  *   connection, 5xx, timeout) is looked up by that key before anything is sent again — never a
  *   blind retry. The run id is checkpointed (journal) right after the create.
  * - On resume, re-attaches to the recorded run (`context.previous.agentRunId`) or looks the run
- *   up by its key before creating one.
+ *   up by its key before creating one. A recorded run that Codegen answers 404 for fails the
+ *   attempt as transient, so a new attempt (with a new key and run) follows if attempts remain.
  * - Waits through the shared {@link RunWatcher}; agent-side status changes become `task:status`.
  * - Maps the end: COMPLETE → done (result, summary, PRs); ERROR / FAILED / TIMEOUT /
  *   MAX_ITERATIONS_REACHED / OUT_OF_TOKENS / CANCELLED / STOPPED → failed (permanent, with the
@@ -205,6 +206,15 @@ export class CodegenExecutor implements Executor {
   #failure(error: unknown, ctx: ExecutionContext, stage: 'create' | 'watch'): ExecutorOutcome {
     // Timeouts and stops: hand the signal's reason back; the orchestrator knows what it means.
     if (ctx.signal.aborted && (error === ctx.signal.reason || isAbort(error))) throw ctx.signal.reason;
+    if (error instanceof CodegenApiError && error.kind === 'not-found' && ctx.previous?.agentRunId !== undefined) {
+      // The journal's run is gone on Codegen's side: nothing to re-attach to, so this attempt
+      // fails in a way that lets the orchestrator start a new one (a new run) if attempts remain.
+      return {
+        status: 'failed',
+        error: new Error(`Agent run ${String(ctx.previous.agentRunId)} recorded for this attempt was not found on Codegen`, { cause: error }),
+        transient: true,
+      };
+    }
     if (error instanceof CodegenApiError) {
       const what = stage === 'create' ? 'Could not create the agent run' : 'Could not follow the agent run';
       return {
