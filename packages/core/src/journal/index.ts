@@ -11,7 +11,6 @@ export {
 export {
   exportJournal,
   resultsFromEntries,
-  resultsToCsv,
   type ExportJournalOptions,
   type JournalExportFormat,
   type JournalJsonExport,

@@ -1,6 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { replayJournal } from '../journal-replay.js';
+import { toCSV } from '../results.js';
 import type { JournalEntry, TaskResult } from '../types.js';
 import { JournalIOError } from './errors.js';
 import { readJournal } from './file-journal.js';
@@ -33,47 +34,6 @@ export function resultsFromEntries(entries: readonly JournalEntry[]): TaskResult
   return results;
 }
 
-const CSV_COLUMNS = [
-  'id',
-  'state',
-  'attempts',
-  'agent',
-  'runId',
-  'webUrl',
-  'pullRequests',
-  'summary',
-  'error',
-  'skippedBecause',
-  'startedAt',
-  'endedAt',
-  'durationMs',
-] as const;
-
-/**
- * RFC 4180 CSV (CRLF line ends; fields with a comma, quote or line break quoted, quotes
- * doubled). Text cells a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab or
- * CR: agent output and issue text are untrusted) get a leading apostrophe.
- */
-export function resultsToCsv(results: readonly TaskResult[]): string {
-  const rows = [CSV_COLUMNS.join(',')];
-  for (const result of results) {
-    const cells = CSV_COLUMNS.map((column) => {
-      if (column === 'pullRequests') return csvCell(result.pullRequests.map((pr) => pr.url).join(' '));
-      const value = (result as unknown as Record<string, unknown>)[column];
-      if (value === undefined || value === null) return '';
-      if (typeof value === 'number') return String(value);
-      return csvCell(String(value));
-    });
-    rows.push(cells.join(','));
-  }
-  return `${rows.join('\r\n')}\r\n`;
-}
-
-function csvCell(text: string): string {
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** The JSON export document. */
 export interface JournalJsonExport {
   readonly format: 'pco-results';
@@ -104,7 +64,8 @@ export async function exportJournal(path: string, options: ExportJournalOptions)
   const results = resultsFromEntries(entries);
   let text: string;
   if (options.format === 'csv') {
-    text = resultsToCsv(results);
+    // The same columns and escaping as the results.csv of `pco run` (RFC 4180, formula-safe).
+    text = toCSV(results);
   } else {
     const counts: Record<string, number> = {};
     for (const result of results) counts[result.state] = (counts[result.state] ?? 0) + 1;

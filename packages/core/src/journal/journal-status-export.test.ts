@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../types.js';
 import { FileJournal } from './file-journal.js';
-import { exportJournal, resultsToCsv } from './journal-export.js';
+import { toCSV } from '../results.js';
+import { exportJournal } from './journal-export.js';
 import { formatJournalStatus, journalStatus } from './journal-status.js';
 
 let dir: string;
@@ -120,7 +121,7 @@ describe('exportJournal', () => {
 
   it('escapes every field so rows keep their column count', () => {
     const nasty = ['a,b', '"q"', 'line\r\nbreak', '-1+1', '@x', 'plain', 'ünï©ødé 🚀', '\u0000\u0007'];
-    const csv = resultsToCsv(nasty.map((text, index) => ({ id: `t${index}`, state: 'failed', attempts: 1, pullRequests: [], error: text })));
+    const csv = toCSV(nasty.map((text, index) => ({ id: `t${index}`, state: 'failed', attempts: 1, pullRequests: [], error: text })));
     const rows = parseCsv(csv);
     expect(rows.slice(1).map((row) => row.length)).toEqual(nasty.map(() => 13));
     expect(rows.slice(1).map((row) => row[8])).toEqual(nasty.map((text) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text)));
