@@ -98,7 +98,7 @@ export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunP
       colors: c,
       redact,
       live: mode === 'live',
-      verbose: !!flags.verbose,
+      verbose: !!flags.verbose || config.logging.level === 'debug' || config.logging.level === 'trace',
       ...(parts.title ? { title: parts.title } : {}),
     });
     view.start();

@@ -88,10 +88,13 @@ const githubProject = section(
     ),
     ownerType: v.optional(
       v.pipe(
-        v.picklist(['organization', 'user']),
-        info({ description: 'Whether `owner` is an organization or a user.', expected: '"organization" or "user"' }),
+        v.picklist(['auto', 'organization', 'user']),
+        info({
+          description: 'Whether `owner` is an organization or a user; `auto` asks GitHub (one query).',
+          expected: 'one of "auto", "organization", "user"',
+        }),
       ),
-      'organization',
+      'auto',
     ),
     number: integer(1, Number.MAX_SAFE_INTEGER, {
       description: 'The project number, as in `https://github.com/orgs/OWNER/projects/NUMBER`.',

@@ -31,7 +31,7 @@ ${repos.map((repo) => `    - ${repo}`).join('\n')}
   # To read a Projects v2 board instead, set source.type: project and:
   # project:
   #   owner: OWNER
-  #   ownerType: organization   # or: user
+  #   ownerType: auto           # or: organization, user
   #   number: 1
 
 source:
