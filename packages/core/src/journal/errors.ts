@@ -13,8 +13,8 @@ export class JournalConfigMismatchError extends PcoError {
     super(
       'JOURNAL_CONFIG_MISMATCH',
       `Journal ${path} was written for another configuration (fingerprint ${short(found)}, ` +
-        `this configuration is ${short(expected)}). Use another journal path for this configuration, ` +
-        'or start over with a fresh journal (the old one is kept as a backup).',
+        `this configuration is ${short(expected)}). Set journal.path to another file for this ` +
+        'configuration, or move this journal away to start over.',
       { context: { path, expected, found } },
     );
     this.path = path;
