@@ -538,6 +538,26 @@ describe('stop, abort, add', () => {
     expect(() => orc.add({ id: 'z', title: '' })).not.toThrow(); // idle again: queued for the next run
   });
 
+  it('stop() while the source is loading rejects run() with RUN_STOPPED; an aborted signal rejects at once', async () => {
+    let loadSignal: AbortSignal | undefined;
+    const orc = new Orchestrator({
+      source: {
+        load: (signal) =>
+          new Promise((_, reject) => {
+            loadSignal = signal;
+            signal?.addEventListener('abort', () => reject(signal.reason));
+          }),
+      },
+      executor: { execute: async () => ({ status: 'done' }) },
+    });
+    const running = orc.run();
+    await new Promise((resolve) => setImmediate(resolve));
+    await orc.stop({ mode: 'detach' });
+    await expect(running).rejects.toMatchObject({ code: 'RUN_STOPPED', mode: 'detach' });
+    expect(loadSignal?.aborted).toBe(true);
+    await expect(orc.run({ signal: AbortSignal.abort(new Error('already')) })).rejects.toThrow('already');
+  });
+
   it('run() while running is refused; onIdle() waits for the end', async () => {
     const { orc, clock } = setup(chain);
     const first = orc.run();

@@ -190,8 +190,10 @@ export class Orchestrator {
    * with the summary, also when tasks failed or the run was stopped. Rejects when it cannot start:
    * `OrchestratorError` (`SOURCE_LOAD_FAILED`, `JOURNAL_LOAD_FAILED`, `ORCHESTRATOR_MISUSE` when
    * a run is already in progress) or `GraphError` (`GRAPH_INVALID`: cycles with their paths,
-   * duplicate ids, self-dependencies, bad estimates). Unknown dependencies do not reject: those
-   * tasks are skipped, naming the unknown id.
+   * duplicate ids, self-dependencies, bad estimates), or `RunStoppedError` when stopped before the
+   * tasks were loaded. Unknown dependencies do not reject: those tasks are skipped, naming the
+   * unknown id. With `resume: true` and a journal, done tasks are kept and open attempts continue
+   * (see `replayJournal`).
    */
   run(options: RunOptions = {}): Promise<RunSummary> {
     if (this.#phase !== 'idle') {
