@@ -732,7 +732,7 @@ export class Orchestrator {
     } else if (outcome.status === 'needs-input') {
       this.#release(att, 'neutral');
       r.x.error = this.#redact(`Needs input: ${outcome.reason}`);
-      this.#finishFailed(r, 'needs-input', outcome.reason);
+      this.#finishFailed(r, 'needs-input', this.#redact(outcome.reason));
     } else {
       this.#release(att, 'failure');
       const message = this.#message(outcome.error);
