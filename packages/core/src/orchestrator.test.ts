@@ -674,6 +674,17 @@ describe('journal, results file, progress', () => {
     expect(lines.map((l) => `${l.id}:${l.state}`).sort()).toEqual(['a:failed', 'b:skipped', 'c:done']);
   });
 
+  it('a results file that cannot be written is reported, never fatal; retainResults: false keeps no results in memory', async () => {
+    const { run, orc } = setup(chain, { resultsFile: join(tmpdir(), 'pco-no-such-dir', 'x', 'results.jsonl'), retainResults: false });
+    const errors: string[] = [];
+    orc.on('error', (e) => void errors.push(`${e.source}: ${e.message}`));
+    const summary = await run();
+    expect(summary.ok).toBe(true);
+    expect(summary.results).toEqual([]);
+    expect(summary.counts.done).toBe(2);
+    expect(errors).toEqual([expect.stringMatching(/^results-file: ENOENT/)]);
+  });
+
   it('progress(): counts, running tasks with agent status, throughput, ETA and utilisation; progress events on an interval', async () => {
     const clock = new ManualClock(T0);
     const tasks: Task[] = [
