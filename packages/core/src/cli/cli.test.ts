@@ -102,7 +102,7 @@ describe('pco (subprocess)', () => {
 
   it('pco demo exits 0 with the expected summary, JSON lines on stdout and no token anywhere', async () => {
     const out = await mkdtemp(path.join(tmpdir(), 'pco-demo-e2e-'));
-    const result = await runCli(['demo', '--speed', '1500', '--out', out]);
+    const result = await runCli(['demo', '--speed', '800', '--out', out]);
     expect(result.stderr).toContain('✔ As scripted: acme/shop#13 and acme/shop#20 failed (so acme/shop#12 was skipped), acme/shop#23 succeeded on its retry');
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('done 17 · failed 2 · skipped 4 · total 23');

@@ -67,7 +67,9 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
         secrets,
         title: 'pco demo',
         orchestrator: {
-          timeoutMs: (config.agent.taskTimeoutSeconds * 1000) / speed,
+          // HTTP, polling and a busy CPU do not speed up with the fakes: the timeout keeps a
+          // floor of real time, so only a run that is really stuck can hit it.
+          timeoutMs: Math.max((config.agent.taskTimeoutSeconds * 1000) / speed, 30_000),
           retry: { attempts: config.agent.retryAttempts + 1, baseDelayMs: (config.agent.retryDelaySeconds * 1000) / speed },
           abortGraceMs: 30_000 / speed,
           pool: { coolDownMs: 60_000 / speed },

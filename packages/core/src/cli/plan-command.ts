@@ -2,6 +2,7 @@
 import type { PcoConfig } from '../config/index.js';
 import type { TaskSource } from '../types.js';
 import { colorsFor, EXIT, type CliContext } from './context.js';
+import { installShutdown } from './shutdown.js';
 import { buildPlan, type PlanReport } from './plan-report.js';
 import { renderPlan, type PlanFormat } from './plan-render.js';
 
@@ -29,4 +30,18 @@ export async function printPlan(
     ctx.stderr.write(`The plan cannot run (cycles or invalid tasks): run \`pco plan --format text\` for details.\n`);
   }
   return { code: report.ok ? EXIT.ok : EXIT.usage, report };
+}
+
+/** {@link printPlan} with Ctrl-C handling: an interrupted load exits 130 instead of failing. */
+export async function planCommand(ctx: CliContext, config: PcoConfig, source: TaskSource, format: PlanFormat): Promise<number> {
+  const shutdown = installShutdown(ctx);
+  try {
+    return (await printPlan(ctx, config, source, format, shutdown.signal)).code;
+  } catch (error) {
+    if (shutdown.received() === undefined) throw error;
+    ctx.stderr.write(`Interrupted (${shutdown.received()}) while loading the tasks.\n`);
+    return EXIT.interrupted;
+  } finally {
+    shutdown.dispose();
+  }
 }

@@ -10,11 +10,10 @@ import { demoCommand, type DemoFlags } from './demo-command.js';
 import { initCommand, type InitFlags } from './init-command.js';
 import { registerJournalCommands } from './journal-commands.js';
 import { loadCliConfig } from './load.js';
-import { printPlan } from './plan-command.js';
+import { planCommand } from './plan-command.js';
 import { PLAN_FORMATS, type PlanFormat } from './plan-render.js';
 import { createGitHubClientFor, createTaskSource } from './pipeline.js';
 import { runCommand, type RunFlags } from './run-pipeline-command.js';
-import { installShutdown } from './shutdown.js';
 import { secretValues } from '../config/index.js';
 import { pcoVersion } from './version.js';
 
@@ -94,12 +93,7 @@ Exit code 2 when the plan has dependency cycles (each printed as a path).`,
       const { config } = await loadCliConfig(ctx, flags);
       for (const secret of secretValues(config)) secrets.add(secret);
       const source = createTaskSource(config, createGitHubClientFor(config));
-      const shutdown = installShutdown(ctx);
-      try {
-        setCode((await printPlan(ctx, config, source, flags.format, shutdown.signal)).code);
-      } finally {
-        shutdown.dispose();
-      }
+      setCode(await planCommand(ctx, config, source, flags.format));
     });
 
   program

@@ -3,10 +3,9 @@ import { FileJournal, journalExists, journalFingerprint } from '../journal/index
 import { runRequirementIssues, secretValues } from '../config/index.js';
 import type { CliContext } from './context.js';
 import { ConfigInvalidError, loadCliConfig } from './load.js';
-import { printPlan } from './plan-command.js';
+import { planCommand } from './plan-command.js';
 import { createCodegenExecutor, createGitHubClientFor, createReporter, createTaskSource } from './pipeline.js';
 import { executeRun } from './run-command.js';
-import { installShutdown } from './shutdown.js';
 
 export interface RunFlags {
   readonly config?: string;
@@ -22,14 +21,7 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
   for (const secret of secretValues(config)) secrets.add(secret);
   const client = createGitHubClientFor(config);
   const source = createTaskSource(config, client);
-  if (flags.dryRun) {
-    const shutdown = installShutdown(ctx);
-    try {
-      return (await printPlan(ctx, config, source, 'text', shutdown.signal)).code;
-    } finally {
-      shutdown.dispose();
-    }
-  }
+  if (flags.dryRun) return planCommand(ctx, config, source, 'text');
   const missing = runRequirementIssues(config);
   if (missing.length > 0) throw new ConfigInvalidError(missing, display);
 
