@@ -16,6 +16,7 @@ import type {
   PreviousAttempt,
   PullRequestRef,
   RunCheckpoint,
+  RunJournal,
   Task,
   TaskResult,
   TaskState,
@@ -621,21 +622,27 @@ export class Orchestrator {
       this.#execute(att);
       return;
     }
+    this.#executeAfterIntent(att, journal, now);
+  }
+
+  // Kept out of #start: a closure there would make every call allocate a context, journal or not.
+  #executeAfterIntent(att: Attempt, journal: RunJournal, now: number): void {
+    const taskId = att.record.task.id;
     // Commit point: the intent (with its idempotency key) is durable before anything remote happens.
     journal
       .append({
         type: 'intent',
         runId: this.#runId,
-        taskId: r.task.id,
-        attempt: number,
+        taskId,
+        attempt: att.number,
         idempotencyKey: this.#key(att),
-        agent: lease.agent,
+        agent: att.lease.agent,
         at: now,
       })
       .then(
         () => this.#execute(att),
         (error: unknown) => {
-          this.#reportError('journal', error, { taskId: r.task.id });
+          this.#reportError('journal', error, { taskId });
           att.executorSettled = true;
           this.#settle(att, { status: 'failed', error: new Error(`journal write failed: ${this.#message(error)}`), transient: true });
         }
@@ -791,11 +798,12 @@ export class Orchestrator {
     this.#finishedDurationMs += endedAt - att.startedAt;
     this.#finishedEstimate += r.task.estimate ?? 1;
     this.#setState(r, 'done');
-    if (this.#o.journal === undefined) {
-      this.#releaseDependents(r);
-      return;
-    }
-    // Dependents start only after the result is durable.
+    if (this.#o.journal === undefined) this.#releaseDependents(r);
+    else this.#releaseAfterResult(r, endedAt);
+  }
+
+  /** Dependents start only after the result is durable. (Out of #finishDone: no closure there.) */
+  #releaseAfterResult(r: TaskRecord, endedAt: number): void {
     this.#commits++;
     void this.#commit({ type: 'result', runId: this.#runId, result: this.#resultOf(r), at: endedAt }).then(() => {
       this.#commits--;
@@ -1150,8 +1158,12 @@ export class Orchestrator {
   }
 
   #notify(r: TaskRecord, state: TaskState): void {
+    if (this.#o.reporters.length > 0) this.#enqueueReport(r, state);
+  }
+
+  // Out of #notify (called several times per task): its closures would cost an allocation per call.
+  #enqueueReport(r: TaskRecord, state: TaskState): void {
     const reporters = this.#o.reporters;
-    if (reporters.length === 0) return;
     const update: TaskUpdate = {
       runId: this.#runId,
       task: r.task,
