@@ -33,6 +33,8 @@ export type { CsvOptions, ProgressSnapshot, RunningTask, RunSummary, StateCounts
 export { replayJournal } from './journal-replay.js';
 export type { JournalReplay, OpenAttempt, ReplayedTask } from './journal-replay.js';
 export { backoffDelay, isTransientError } from './retry-policy.js';
+// Types of the options and the summary that come from the pool.
+export type { AgentStats, Clock, Timers } from '@pco/pool';
 export * from './journal/index.js';
 export * from './config/index.js';
 export { CodegenExecutor, DEFAULT_PROMPT_TEMPLATE, renderPrompt } from './codegen-executor.js';
