@@ -66,6 +66,18 @@ export class JournalCorruptError extends PcoError {
   }
 }
 
+/** An entry handed to the journal that could not be read back (a programming error upstream). */
+export class JournalEntryError extends PcoError {
+  readonly path: string;
+
+  constructor(path: string, type: string, problem: string) {
+    super('JOURNAL_INVALID_ENTRY', `Journal ${path}: refused a "${type}" entry that could not be read back (${problem})`, {
+      context: { path, type, problem },
+    });
+    this.path = path;
+  }
+}
+
 /** Reading, writing or syncing the journal file failed (disk full, permissions, closed journal...). */
 export class JournalIOError extends PcoError {
   readonly path: string;

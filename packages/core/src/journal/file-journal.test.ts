@@ -281,6 +281,22 @@ describe('FileJournal', () => {
     expect((await readJournal(nested)).header.fingerprint).toBe(fingerprint);
   });
 
+  it('refuses an entry it could not read back, instead of losing it on resume', async () => {
+    const journal = await FileJournal.open({ path, fingerprint });
+    const bad = { type: 'created', runId: 'run-1', taskId: 'a', attempt: 0, idempotencyKey: '', agentRunId: 1, at: T0 } as unknown as JournalEntry;
+    await expect(journal.append(bad)).rejects.toMatchObject({ code: 'JOURNAL_INVALID_ENTRY', message: expect.stringContaining('attempt') });
+    // Lenient where the replay does not care: unknown and null extras in a result are kept.
+    const loose = result({ ...done('a', 1), summary: undefined, durationMs: Number.NaN, extra: { nested: true } } as unknown as TaskResult);
+    await journal.append(loose);
+    await journal.append(intent('b'));
+    await journal.close();
+    const { entries, warnings } = await readJournal(path);
+    expect(warnings).toEqual([]);
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatchObject({ type: 'result', result: { id: 'a', durationMs: null, extra: { nested: true } } });
+    expect(parseJournal(await readFile(path)).records.map((record) => record.seq)).toEqual([1, 2, 3]);
+  });
+
   it('rejects appends after close', async () => {
     const journal = await FileJournal.open({ path, fingerprint });
     await journal.close();

@@ -3,11 +3,11 @@ import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { JournalEntry, RunJournal } from '../types.js';
-import { JournalConfigMismatchError, JournalCorruptError, JournalIOError } from './errors.js';
+import { JournalConfigMismatchError, JournalCorruptError, JournalEntryError, JournalIOError } from './errors.js';
 import { acquireJournalLock, type JournalLock } from './journal-lock.js';
 import { parseJournal, type ParsedJournal } from './journal-reader.js';
 import { JournalWriter } from './journal-writer.js';
-import { encodeRecord } from './record-codec.js';
+import { encodeRecord, recordProblem } from './record-codec.js';
 import { redactSecrets } from './redact-secrets.js';
 import { JOURNAL_FORMAT, JOURNAL_VERSION, type HeaderRecord, type JournalRecord, type JournalWarning } from './types.js';
 
@@ -242,13 +242,17 @@ export class FileJournal implements RunJournal {
 
   /**
    * Appends one entry; resolves once it is durable. Entries land in call order (group commit:
-   * entries appended while a sync is under way share the next one).
+   * entries appended while a sync is under way share the next one). Rejects with
+   * {@link JournalEntryError} for an entry that could not be read back, JournalIOError when the
+   * file cannot be written.
    */
   async append(entry: JournalEntry): Promise<void> {
     if (entry.type === 'created') this.#fault('before-created', entry);
     if (entry.type === 'result') this.#fault('before-result', entry);
+    const record = redactSecrets(entryToRecord(entry, this.#seq + 1, this.#now), this.#secrets);
+    const problem = recordProblem(record);
+    if (problem !== undefined) throw new JournalEntryError(this.path, record.t, problem);
     this.#seq += 1;
-    const record = redactSecrets(entryToRecord(entry, this.#seq, this.#now), this.#secrets);
     await this.#writer.write(record);
     this.#fault(AFTER[entry.type] ?? 'after-status', entry);
   }

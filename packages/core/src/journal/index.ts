@@ -1,5 +1,5 @@
 export { configFingerprint, journalFingerprint, type JournalIdentity } from './config-fingerprint.js';
-export { JournalConfigMismatchError, JournalCorruptError, JournalIOError, JournalLockedError } from './errors.js';
+export { JournalConfigMismatchError, JournalCorruptError, JournalEntryError, JournalIOError, JournalLockedError } from './errors.js';
 export {
   FileJournal,
   journalExists,

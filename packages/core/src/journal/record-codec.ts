@@ -42,6 +42,19 @@ function typeOf(value: unknown): string {
   return typeof type === 'string' ? type : '';
 }
 
+/**
+ * Checks a record about to be written against the schema it will be read back with, so an entry
+ * the reader would skip is refused at write time instead of being lost on resume. Returns the
+ * problem (`path: message`), or undefined when the record is fine.
+ */
+export function recordProblem(record: JournalRecord): string | undefined {
+  if (!KNOWN_TYPES.has(record.t)) return undefined;
+  const parsed = v.safeParse(knownRecordSchema, record);
+  if (parsed.success) return undefined;
+  const issue = parsed.issues[0];
+  return `${(issue && v.getDotPath(issue)) ?? 'record'}: ${issue?.message ?? 'invalid'}`;
+}
+
 /** Decodes one line (without its newline). Never throws. */
 export function decodeLine(bytes: Uint8Array): DecodeResult {
   let text: string;

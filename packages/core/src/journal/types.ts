@@ -11,33 +11,20 @@ const remoteRunId = v.union([v.pipe(v.number(), v.integer()), nonEmpty]);
 /** Every line: a strictly increasing sequence number and an ISO-8601 time. */
 const base = { seq: v.pipe(v.number(), v.integer(), v.minValue(1)), at: nonEmpty };
 
-const pullRequestSchema = v.looseObject({
-  url: v.string(),
-  number: v.optional(v.number()),
-  title: v.optional(v.string()),
-  state: v.optional(v.string()),
-  repo: v.optional(v.string()),
-  headBranch: v.optional(v.string()),
-});
+const pullRequestSchema = v.looseObject({ url: v.string() });
 
 const taskStateSchema = v.picklist(['pending', 'ready', 'running', 'retrying', 'done', 'failed', 'skipped', 'needs-input', 'interrupted']);
 
-/** A TaskResult as stored: checked leniently (unknown fields kept) so newer writers stay readable. */
+/**
+ * A TaskResult as stored: only what the replay relies on is checked (a result must never be lost
+ * to a picky schema on resume); every other field is kept as written.
+ */
 const taskResultSchema = v.looseObject({
   id: nonEmpty,
   state: taskStateSchema,
   attempts: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  agent: v.optional(v.string()),
-  runId: v.optional(remoteRunId),
-  webUrl: v.optional(v.string()),
+  runId: v.optional(v.nullable(remoteRunId)),
   pullRequests: v.array(pullRequestSchema),
-  summary: v.optional(v.string()),
-  result: v.optional(v.string()),
-  error: v.optional(v.string()),
-  skippedBecause: v.optional(v.string()),
-  startedAt: v.optional(v.string()),
-  endedAt: v.optional(v.string()),
-  durationMs: v.optional(v.number()),
 });
 
 /** First line of every journal: what wrote it and for which configuration. */
@@ -80,7 +67,7 @@ export const createdRecordSchema = v.object({
   attempt,
   idempotencyKey: nonEmpty,
   agentRunId: remoteRunId,
-  webUrl: v.optional(v.string()),
+  webUrl: v.optional(v.nullable(v.string())),
 });
 
 /** An agent-side status change. */
