@@ -443,9 +443,18 @@ describe('listeners and reporters cannot break the run', () => {
   it('redacts configured secrets from errors', async () => {
     const clock = new ManualClock(T0);
     const executor = scripted(clock, () => ({ status: 'failed', error: new Error('401 for token sk-live-123') }));
-    const { run } = setup([{ id: 'a', title: '' }], { executor, clock, timers: clock, secrets: ['sk-live-123'] });
+    const { run, orc } = setup([{ id: 'a', title: '' }], { executor, clock, timers: clock, secrets: ['sk-live-123'] });
+    const errors: OrchestratorEvents['error'][] = [];
+    orc.on('error', (e) => void errors.push(e));
+    orc.on('task:failed', () => {
+      throw new Error('listener saw sk-live-123');
+    });
     const summary = await run();
     expect(summary.results[0]!.error).toBe('401 for token ***');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toBe('listener saw ***');
+    expect(String((errors[0]!.error as Error).message)).toBe('listener saw ***');
+    expect(JSON.stringify(summary)).not.toContain('sk-live-123');
   });
 });
 

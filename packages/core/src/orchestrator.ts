@@ -1131,7 +1131,12 @@ export class Orchestrator {
       emitWarning(`${source}${extra.taskId ? ` (task ${extra.taskId})` : ''}${extra.event ? ` (event ${extra.event})` : ''}: ${message}`);
       return;
     }
-    this.#emit('error', { runId: this.#runId, at: this.#o.clock.now(), source, error, message, ...extra });
+    // The error object itself may carry a secret in its message: hand out a redacted copy then.
+    const safe =
+      error instanceof Error && this.#o.secrets.some((secret) => error.message.includes(secret) || (error.stack ?? '').includes(secret))
+        ? Object.assign(new Error(message), { name: error.name })
+        : error;
+    this.#emit('error', { runId: this.#runId, at: this.#o.clock.now(), source, error: safe, message, ...extra });
   }
 
   /** A journal write that must not fail the run (failures are reported). Tracked for the final flush. */
