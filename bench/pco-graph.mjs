@@ -17,13 +17,16 @@ const dag = loadDag(args.dag);
 const body = taskBody(dag);
 const estimates = !args['no-estimates'];
 
-const t0 = performance.now();
-const index = new Map();
+// The graph's input, like the parsed DAG the other runners start from: GraphNode objects.
 const nodes = new Array(dag.n);
 for (let i = 0; i < dag.n; i++) {
-  index.set(dag.ids[i], i);
   nodes[i] = { id: dag.ids[i], dependencies: dag.tasks[i].deps, estimate: estimates ? dag.ms[i] : 1 };
 }
+
+const t0 = performance.now();
+// The queue speaks task ids; the harness runs task indices.
+const index = new Map();
+for (let i = 0; i < dag.n; i++) index.set(dag.ids[i], i);
 const queue = new ReadyQueue(nodes);
 await new Promise((resolve, reject) => {
   let running = 0;
