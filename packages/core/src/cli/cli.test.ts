@@ -24,7 +24,15 @@ interface CliRun {
 }
 
 /** Runs pco; `onLine` sees stdout lines as they come (and may signal the child). */
-function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; onLine?: (line: string, kill: (signal: NodeJS.Signals) => void) => void } = {}): Promise<CliRun> {
+function runCli(
+  args: string[],
+  options: {
+    env?: Record<string, string>;
+    cwd?: string;
+    onLine?: (line: string, kill: (signal: NodeJS.Signals) => void) => void;
+    onSpawn?: (kill: (signal: NodeJS.Signals) => void) => void;
+  } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--conditions=@pco/source', '--import', TSX, CLI, ...args], {
       cwd: options.cwd ?? ROOT,
@@ -45,6 +53,7 @@ function runCli(args: string[], options: { env?: Record<string, string>; cwd?: s
       }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    options.onSpawn?.((signal) => child.kill(signal));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -201,6 +210,29 @@ describe('pco (subprocess)', () => {
     afterAll(async () => {
       await Promise.all([github.close(), codegen.close()]);
     });
+
+    it('SIGINT while the tasks are loading: exits 130 and starts nothing', async () => {
+      const createdBefore = codegen.created.length;
+      const seen = github.requests.length;
+      const result = await runCli(['run', '--json'], {
+        cwd: dir,
+        env: { GH_TOKEN, CG_TOKEN },
+        onSpawn: (kill) => {
+          // The first request to the fake GitHub means the CLI is loading (handlers installed).
+          const timer = setInterval(() => {
+            if (github.requests.length > seen) {
+              clearInterval(timer);
+              kill('SIGINT');
+            }
+          }, 2);
+        },
+      });
+      expect(result.code).toBe(130);
+      const lines = jsonLines(result.stdout);
+      expect(lines.map((line) => line.event)).toEqual(['shutdown', 'interrupted']);
+      expect(lines[0]).toMatchObject({ signal: 'SIGINT', running: 0 });
+      expect(codegen.created.length).toBe(createdBefore);
+    }, 60_000);
 
     it('SIGINT mid-run: stops dispatching, writes state, reports running tasks interrupted, exits 130', async () => {
       let started = 0;

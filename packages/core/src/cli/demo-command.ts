@@ -83,17 +83,18 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
       },
       flags,
     );
-    if (report.code === EXIT.interrupted) return report.code;
+    if (report.code === EXIT.interrupted || !report.summary) return report.code;
+    const summary = report.summary;
 
     // What the fakes saw: the proof that the run was real and paid for nothing twice.
     const keys = env.codegen.created.map((record) => JSON.stringify((record as { metadata?: Record<string, unknown> | null }).metadata?.pco_idempotency_key ?? record));
     const duplicates = keys.length - new Set(keys).size;
     const counts = env.github.counts();
     const sum = (pattern: RegExp) => Object.entries(counts).reduce((n, [route, count]) => (pattern.test(route) ? n + count : n), 0);
-    const failed = report.summary.results.filter((r) => r.state === 'failed').map((r) => r.id).sort();
-    const retried = report.summary.results.find((r) => r.id === DEMO_RETRY);
+    const failed = summary.results.filter((r) => r.state === 'failed').map((r) => r.id).sort();
+    const retried = summary.results.find((r) => r.id === DEMO_RETRY);
     const expectedFailed = Object.keys(DEMO_FAILURES).sort();
-    const skippedByFailure = report.summary.results.filter((r) => r.state === 'skipped' && r.skippedBecause && DEMO_FAILURES[r.skippedBecause]).map((r) => r.id).sort();
+    const skippedByFailure = summary.results.filter((r) => r.state === 'skipped' && r.skippedBecause && DEMO_FAILURES[r.skippedBecause]).map((r) => r.id).sort();
     const asScripted =
       JSON.stringify(failed) === JSON.stringify(expectedFailed) &&
       JSON.stringify(skippedByFailure) === JSON.stringify([...DEMO_SKIPPED_BY_FAILURE].sort()) &&

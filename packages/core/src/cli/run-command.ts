@@ -58,8 +58,9 @@ export interface RunOutput {
 
 export interface RunReport {
   readonly code: number;
-  readonly summary: RunSummary;
-  readonly paths: ResultPaths;
+  /** Absent when the run was interrupted before it started (while loading the tasks). */
+  readonly summary?: RunSummary;
+  readonly paths?: ResultPaths;
 }
 
 /** The Orchestrator options a config asks for. */
@@ -128,6 +129,14 @@ export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunP
   let summary: RunSummary;
   try {
     summary = await orchestrator.run({ signal: shutdown.signal, stopMode: 'detach', resume: !!parts.resume });
+  } catch (error) {
+    // Stopped while the tasks were still loading: nothing was dispatched, nothing to write.
+    if (shutdown.received() === undefined) throw error;
+    out.note('interrupted', `Interrupted (${shutdown.received()}) while loading the tasks; nothing was started.`, { signal: shutdown.received() });
+    view?.stop();
+    detach?.();
+    await parts.journal?.close?.();
+    return { code: EXIT.interrupted };
   } finally {
     view?.stop();
     shutdown.dispose();
