@@ -1,5 +1,5 @@
-import { mkdtemp, readFile, rm, appendFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../types.js';
@@ -82,10 +82,16 @@ describe('journalStatus', () => {
     const other = join(dir, 'live.jsonl');
     const journal = await FileJournal.open({ path: other, fingerprint: 'fp' });
     const report = await journalStatus(other);
-    expect(report.lockedBy).toMatchObject({ pid: process.pid });
+    expect(report.lockedBy).toMatchObject({ pid: process.pid, process: 'alive' });
     expect(report.total).toBe(0);
-    expect(formatJournalStatus(report)).toContain(`locked by pid ${process.pid}`);
+    expect(formatJournalStatus(report)).toContain(`locked by pid ${process.pid} on ${hostname()}`);
+    expect(formatJournalStatus(report)).toContain('a run is in progress');
     await journal.close();
+    // A lock left by a killed process.
+    await writeFile(`${other}.lock`, JSON.stringify({ pid: 2 ** 22 + 4321, hostname: hostname(), startedAt: '2025-03-01T10:00:00.000Z' }));
+    const stale = await journalStatus(other);
+    expect(stale.lockedBy).toMatchObject({ process: 'dead' });
+    expect(formatJournalStatus(stale)).toContain('the next `pco run` takes the lock over and resumes');
   });
 });
 

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { replayJournal, type ReplayedTask } from '../journal-replay.js';
 import type { JournalEntry, TaskState } from '../types.js';
 import { readJournal } from './file-journal.js';
@@ -47,7 +48,15 @@ export interface JournalStatusReport {
   /** When the last process started (ISO). */
   readonly lastStartedAt: string | undefined;
   /** The process holding the journal's lock right now, if any (a run in progress). */
-  readonly lockedBy: { readonly pid: number; readonly hostname: string; readonly startedAt: string } | undefined;
+  readonly lockedBy:
+    | {
+        readonly pid: number;
+        readonly hostname: string;
+        readonly startedAt: string;
+        /** `alive`/`dead` on this host; `unknown` for another host. A dead holder's lock is taken over by the next run. */
+        readonly process: 'alive' | 'dead' | 'unknown';
+      }
+    | undefined;
   readonly total: number;
   /** Tasks by state (every state present, zeros included). */
   readonly counts: Readonly<Record<TaskState, number>>;
@@ -144,9 +153,19 @@ async function readLockHolder(path: string): Promise<JournalStatusReport['locked
   try {
     const holder = JSON.parse(await readFile(`${path}.lock`, 'utf8')) as { pid?: unknown; hostname?: unknown; startedAt?: unknown };
     if (typeof holder.pid !== 'number') return undefined;
-    return { pid: holder.pid, hostname: String(holder.hostname ?? ''), startedAt: String(holder.startedAt ?? '') };
+    const host = String(holder.hostname ?? '');
+    return { pid: holder.pid, hostname: host, startedAt: String(holder.startedAt ?? ''), process: host === hostname() ? liveness(holder.pid) : 'unknown' };
   } catch {
     return undefined;
+  }
+}
+
+function liveness(pid: number): 'alive' | 'dead' {
+  try {
+    process.kill(pid, 0);
+    return 'alive';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? 'alive' : 'dead';
   }
 }
 
@@ -165,7 +184,13 @@ export function formatJournalStatus(report: JournalStatusReport, options: Format
   lines.push(`  created ${report.createdAt}; run ${report.runId ?? '(none yet)'}, ${report.sessions} process(es)`);
   if (report.lockedBy) {
     const who = report.lockedBy;
-    lines.push(`  locked by pid ${who.pid} on ${who.hostname} since ${who.startedAt} (a run in progress, or a stale lock)`);
+    const note =
+      who.process === 'alive'
+        ? 'a run is in progress'
+        : who.process === 'dead'
+          ? 'that process is gone (killed or crashed); the next `pco run` takes the lock over and resumes'
+          : 'on another host: a run in progress there, or a stale lock to delete by hand';
+    lines.push(`  locked by pid ${who.pid} on ${who.hostname} since ${who.startedAt}: ${note}`);
   }
   const counts = STATES.filter((name) => report.counts[name] > 0).map((name) => `${name} ${report.counts[name]}`);
   lines.push(`Tasks: ${report.total}${counts.length ? ` (${counts.join(', ')})` : ''}`);

@@ -125,7 +125,8 @@ describe('fault storm on both fakes', () => {
   });
 
   it('completes: only the scripted failures fail, independents are done, no duplicate run', () => {
-    const results = report.summary.results;
+    expect(report.summary).toBeDefined();
+    const results = report.summary?.results ?? [];
     const byState = (state: string) => results.filter((result) => result.state === state).map((result) => result.id).sort();
     const stats = codegen.stats();
     console.log(
