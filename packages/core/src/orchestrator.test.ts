@@ -481,7 +481,8 @@ describe('stop, abort, add', () => {
         return { status: 'done' };
       },
     };
-    const { orc } = setup(four, { executor, clock, timers: clock, concurrency: 2 });
+    const journal = { entries: [] as JournalEntry[], load: async () => [], append: async (e: JournalEntry) => void journal.entries.push(e) };
+    const { orc } = setup(four, { executor, clock, timers: clock, concurrency: 2, journal });
     const interrupted: string[] = [];
     orc.on('task:interrupted', (e) => void interrupted.push(`${e.taskId}:${e.mode}`));
     orc.on('task:status', (e) => {
@@ -494,6 +495,11 @@ describe('stop, abort, add', () => {
     expect(reasons.every((r) => r instanceof RunStoppedError && r.mode === mode)).toBe(true);
     expect(summary.counts).toMatchObject({ interrupted: 2, pending: 2, done: 0 });
     expect(summary.results.find((r) => r.id === 'c')!.error).toBe(`Not started: the run was stopped (${mode}).`);
+    // A detach keeps the dispatched attempts open in the journal (a resume re-attaches or looks up).
+    const results = journal.entries.filter((e) => e.type === 'result');
+    expect(results.map((e) => (e.type === 'result' ? `${e.result.id}:${String(e.detached)}` : '')).sort()).toEqual(
+      mode === 'detach' ? ['a:true', 'b:true'] : ['a:false', 'b:false'],
+    );
     expect(orc.running).toBe(false);
   });
 

@@ -735,7 +735,7 @@ export class Orchestrator {
     } else if (stopped !== undefined) {
       this.#release(att, 'neutral');
       r.x.error = `Interrupted: the run was stopped (${stopped}).`;
-      this.#finishInterrupted(r, stopped);
+      this.#finishInterrupted(r, stopped, true);
     } else if (outcome.status === 'needs-input') {
       this.#release(att, 'neutral');
       r.x.error = this.#redact(`Needs input: ${outcome.reason}`);
@@ -842,7 +842,12 @@ export class Orchestrator {
     this.#applySkips(this.#queue!.fail(r.task.id));
   }
 
-  #finishInterrupted(r: TaskRecord, mode: StopMode): void {
+  /**
+   * `dispatched`: an attempt was under way. On a detach stop it stays open in the journal even
+   * without a run id (a create may be in flight): a resume then looks the run up by its
+   * idempotency key instead of creating a second one.
+   */
+  #finishInterrupted(r: TaskRecord, mode: StopMode, dispatched: boolean): void {
     r.endedAt = this.#o.clock.now();
     this.#setState(r, 'interrupted');
     const result = this.#resultOf(r);
@@ -851,7 +856,7 @@ export class Orchestrator {
       type: 'result',
       runId: this.#runId,
       result,
-      detached: mode === 'detach' && r._x?.agentRunId !== undefined,
+      detached: mode === 'detach' && dispatched,
       at: r.endedAt,
     });
     if (this.#wants('task:interrupted')) this.#emit('task:interrupted', { ...this.#taskBase(r, r.attempts), result, mode });
@@ -904,7 +909,7 @@ export class Orchestrator {
       if (r._x?.retryTimer !== undefined) this.#o.timers.clearTimeout(r._x.retryTimer);
       r.x.retryTimer = undefined;
       r.x.error = `Interrupted while waiting to retry: the run was stopped (${mode}).`;
-      this.#finishInterrupted(r, mode);
+      this.#finishInterrupted(r, mode, false);
     }
     this.#retrying.clear();
     if (this.#active > 0) {
