@@ -4,11 +4,9 @@
  * recorded run id. The resume must find that run by its idempotency key instead of paying for a
  * second one.
  *
- * KNOWN BUG (orchestrator.ts #finishInterrupted): the interrupted result is written with
- * `detached: false` when the run id is not known yet, which closes the attempt in the replay; the
- * resume then starts attempt 2 with a new key and creates a second run. Fix: mark the result
- * `detached` for every dispatched attempt on a detach stop (the executor's look-up-first path
- * handles a missing run id). This test is `it.fails` until then: flip it to `it` with the fix.
+ * This was a bug (the interrupted result was written `detached: false` while the run id was not
+ * known yet, so the resume started attempt 2 and paid for a second run); the orchestrator now keeps
+ * every dispatched attempt open on a detach stop, and the executor looks the key up first.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -57,7 +55,7 @@ describe('detach while a create is in flight', () => {
     }
   }
 
-  it.fails('re-attaches to the run the in-flight create made: one run in all', async () => {
+  it('re-attaches to the run the in-flight create made: one run in all', async () => {
     const first = await life(true);
     expect(first.results[0]?.state).toBe('interrupted');
     await new Promise((resolve) => setTimeout(resolve, 400)); // the create lands at Codegen
