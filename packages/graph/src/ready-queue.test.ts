@@ -190,3 +190,28 @@ describe('ReadyQueue', () => {
     });
   });
 });
+
+describe('ReadyQueue.nextNode', () => {
+  it('hands back the caller’s own node object, in the same order as next()', () => {
+    interface Job {
+      readonly id: string;
+      readonly dependencies?: readonly string[];
+      readonly estimate?: number;
+      readonly run: () => string;
+    }
+    const a: Job = { id: 'a', run: () => 'ran a' };
+    const b: Job = { id: 'b', dependencies: ['a'], estimate: 5, run: () => 'ran b' };
+    const c: Job = { id: 'c', estimate: 2, run: () => 'ran c' };
+    const queue = new ReadyQueue<Job>([a, b, c]);
+    const first = queue.nextNode();
+    expect(first).toBe(a);
+    expect(first?.run()).toBe('ran a');
+    expect(queue.nextNode()).toBe(c);
+    queue.done('a');
+    expect(queue.nextNode()).toBe(b);
+    const d: Job = { id: 'd', run: () => 'ran d' };
+    expect(queue.add([d]).ok).toBe(true);
+    expect(queue.nextNode()).toBe(d);
+    expect(queue.nextNode()).toBeUndefined();
+  });
+});

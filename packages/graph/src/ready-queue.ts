@@ -22,9 +22,9 @@ const STATE_NAMES: readonly QueueTaskState[] = ['pending', 'ready', 'running', '
 const NONE: readonly never[] = Object.freeze([]);
 
 /** Where a {@link ReadyQueue} gets its initial tasks from (a {@link DependencyGraph} fits). */
-export interface ReadyQueueSource {
+export interface ReadyQueueSource<N extends GraphNode = GraphNode> {
   /** Every node, duplicates included, in insertion order. */
-  nodes(): Iterable<GraphNode>;
+  nodes(): Iterable<N>;
 }
 
 /**
@@ -40,11 +40,13 @@ export interface ReadyQueueSource {
  * Cycles, duplicate ids, self-dependencies and invalid estimates are refused with a
  * {@link GraphError} (`GRAPH_INVALID`): validate the graph first.
  */
-export class ReadyQueue {
+export class ReadyQueue<N extends GraphNode = GraphNode> {
   /** Tasks skipped at construction: unknown dependencies, and their dependents. */
   readonly initiallySkipped: readonly SkippedTask[];
 
   private readonly ids: string[];
+  /** The nodes as given, so {@link nextNode} can hand back the caller's own object. */
+  private readonly nodes: N[];
   private readonly index = new Map<string, number>();
   private capacity: number;
   private est: Float64Array;
@@ -62,8 +64,9 @@ export class ReadyQueue {
   private readonly heap: PriorityHeap;
   private readonly stateCounts = [0, 0, 0, 0, 0, 0];
 
-  constructor(source: ReadyQueueSource | Iterable<GraphNode>) {
-    const nodes = isQueueSource(source) ? [...source.nodes()] : Array.isArray(source) ? (source as GraphNode[]) : [...source];
+  constructor(source: ReadyQueueSource<NoInfer<N>> | Iterable<NoInfer<N>>) {
+    const nodes = isQueueSource(source) ? [...source.nodes()] : Array.isArray(source) ? (source as N[]).slice() : [...source];
+    this.nodes = nodes;
     const n = nodes.length;
     this.capacity = Math.max(n, 16);
     this.ids = new Array<string>(n);
@@ -220,6 +223,17 @@ export class ReadyQueue {
     return this.ids[i];
   }
 
+  /**
+   * Like {@link next}, but returns the node object the task was added with (the caller's own
+   * object, with whatever else it carries), so no id lookup is needed to find the task's data.
+   */
+  nextNode(): N | undefined {
+    const i = this.heap.pop();
+    if (i === undefined) return undefined;
+    this.setState(i, RUNNING);
+    return this.nodes[i];
+  }
+
   /** Marks a running task done and returns the ids of the dependents that became ready. */
   done(id: string): readonly string[] {
     const i = this.indexOf(id);
@@ -281,7 +295,7 @@ export class ReadyQueue {
    * are returned. New tasks may depend on existing tasks and on each other; priorities of the
    * affected ancestors are raised at once.
    */
-  add(nodes: readonly GraphNode[]): AddResult {
+  add(nodes: readonly N[]): AddResult {
     const issues = checkBatch(nodes, (id) => this.index.has(id));
     if (issues.length > 0) return { ok: false, issues };
     const first = this.ids.length;
@@ -393,10 +407,11 @@ export class ReadyQueue {
     return true;
   }
 
-  private append(node: GraphNode): void {
+  private append(node: N): void {
     const i = this.ids.length;
     if (i >= this.capacity) this.grow(2 * this.capacity);
     this.ids.push(node.id);
+    this.nodes.push(node);
     this.index.set(node.id, i);
     this.est[i] = node.estimate ?? 1;
     this.level[i] = 0;
