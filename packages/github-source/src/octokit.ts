@@ -58,7 +58,11 @@ export interface GitHubClientOptions {
   readonly fetch?: typeof globalThis.fetch;
   /** @default 'pco-github-source' */
   readonly userAgent?: string;
-  /** Retries of one request after a primary or secondary rate limit. @default 2 */
+  /**
+   * Retries of one request after a primary or secondary rate limit. A long run meets bursts of
+   * secondary limits; each wait is still capped by `maxRateLimitWaitSeconds`.
+   * @default 5
+   */
   readonly maxRateLimitRetries?: number;
   /** Longest wait (seconds) accepted before giving up on a rate limit. @default 900 */
   readonly maxRateLimitWaitSeconds?: number;
@@ -84,7 +88,7 @@ export interface GitHubClientOptions {
 const DEFAULTS = {
   baseUrl: 'https://api.github.com',
   userAgent: 'pco-github-source',
-  maxRateLimitRetries: 2,
+  maxRateLimitRetries: 5,
   maxRateLimitWaitSeconds: 900,
   retries: 3,
   timeScale: 1000,

@@ -160,3 +160,16 @@ describe('parseDependencyLabels', () => {
     expect(parsed.references.map((r) => r.number)).toEqual([12]);
   });
 });
+
+describe('parseDependencies quoting', () => {
+  it('quotes at most 160 characters of a long line in references and warnings', () => {
+    const long = `Depends on ${Array.from({ length: 2000 }, (_, i) => `#${i + 1}`).join(', ')}`;
+    const parsed = parseDependencies(long, { repo: 'o/r' });
+    expect(parsed.references).toHaveLength(2000);
+    for (const ref of parsed.references) expect(ref.text.length).toBeLessThanOrEqual(160);
+    expect(parsed.references[0]!.text.endsWith('…')).toBe(true);
+    const unresolved = parseDependencies(`Blocked by the thing ${'x'.repeat(500)}`, { repo: 'o/r' });
+    expect(unresolved.warnings).toHaveLength(1);
+    expect(unresolved.warnings[0]!.length).toBeLessThan(230);
+  });
+});

@@ -100,6 +100,18 @@ export function stripIgnoredMarkdown(body: string): string {
   return out.join('\n');
 }
 
+/** Longest quote of a body line kept in a reference's `text` and in warnings. */
+const MAX_QUOTE = 160;
+
+/**
+ * One line as quoted in warnings: trimmed and cut to {@link MAX_QUOTE} characters, so a line with
+ * thousands of references does not turn every warning about it into a copy of the whole line.
+ */
+function quote(line: string): string {
+  const trimmed = line.trim();
+  return trimmed.length <= MAX_QUOTE ? trimmed : `${trimmed.slice(0, MAX_QUOTE - 1)}…`;
+}
+
 /** Parses one body. Never throws; unresolvable phrases become warnings. */
 export function parseDependencies(body: string | null | undefined, options: ParseDependenciesOptions = {}): ParsedDependencies {
   const references: DependencyReference[] = [];
@@ -110,13 +122,13 @@ export function parseDependencies(body: string | null | undefined, options: Pars
   const add = (ref: NonNullable<Lexed['ref']>, via: DependencyReference['via'], line: string) => {
     const repo = ref.repo ?? options.repo;
     if (repo === undefined) {
-      warnings.push(`bare reference #${ref.number} cannot be resolved without a repository: "${line.trim()}"`);
+      warnings.push(`bare reference #${ref.number} cannot be resolved without a repository: "${quote(line)}"`);
       return;
     }
     const key = `${repo.toLowerCase()}#${ref.number}`;
     if (seen.has(key)) return;
     seen.add(key);
-    references.push({ repo, number: ref.number, kind: ref.kind, via, text: line.trim() });
+    references.push({ repo, number: ref.number, kind: ref.kind, via, text: quote(line) });
   };
   /** Reads a reference list starting at `pos`; returns the references found. */
   const readList = (text: string, pos: number) => {
@@ -158,7 +170,7 @@ export function parseDependencies(body: string | null | undefined, options: Pars
         continue;
       }
       if (item) {
-        warnings.push(`dependency listed without a resolvable reference: "${line.trim()}"`);
+        warnings.push(`dependency listed without a resolvable reference: "${quote(line)}"`);
         continue;
       }
       // Plain prose inside the section: fall through to keyword parsing.
@@ -187,7 +199,7 @@ export function parseDependencies(body: string | null | undefined, options: Pars
         continue;
       }
       if (strong || (weak && colon !== null && atLineStart)) {
-        warnings.push(`dependency phrase without a resolvable reference: "${line.trim()}"`);
+        warnings.push(`dependency phrase without a resolvable reference: "${quote(line)}"`);
       }
     }
   }

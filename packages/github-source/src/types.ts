@@ -92,7 +92,7 @@ export interface DependencyReference {
   readonly kind: 'issue' | 'pull';
   /** Where it was found: a keyword phrase, a heading's list, or a label. */
   readonly via: 'keyword' | 'section' | 'label';
-  /** The text it was found in (one line, trimmed). */
+  /** The line it was found in (trimmed, cut to 160 characters). */
   readonly text: string;
 }
 
