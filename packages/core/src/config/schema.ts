@@ -343,14 +343,16 @@ const agent = section(
     ),
     taskTimeoutSeconds: v.optional(
       integer(60, 7 * 24 * 3600, {
-        description: 'A task still running after this many seconds is cancelled and fails (a timeout is not retried).',
+        description:
+          'A task attempt still running after this many seconds is stopped and the task fails; a task timeout is not retried. (Codegen has no cancel endpoint: the remote run is left to finish, its id is in the result.)',
         expected: 'a number of seconds from 60 to 604800',
       }),
       600,
     ),
     retryAttempts: v.optional(
       integer(0, 10, {
-        description: 'Retries after the first attempt, for transient failures only (network, 5xx, 429, timeouts).',
+        description:
+          'Retries after the first attempt, for transient failures only: network errors, request timeouts, 5xx and 429 answers of the APIs. An agent run that ends unsuccessfully and a task that hits `taskTimeoutSeconds` are not retried.',
         expected: 'an integer from 0 to 10',
       }),
       2,
@@ -388,7 +390,7 @@ const projectStatus = section(
   },
   {
     description:
-      'Board Status option per task state (for `source.type: project`). A state that is not mapped leaves the field unchanged.',
+      'Board Status option per task state, for `source.type: project` and for `source.type: issues` when `github.project` is set (the issues\' items on that board). A state that is not mapped leaves the field unchanged.',
     expected: 'an object mapping task states to Status option names',
   },
 );
@@ -403,7 +405,11 @@ const automation = section(
       true,
     ),
     statusLabels: v.optional(
-      flag({ description: 'Keep a status label (`status:queued|running|done|failed|skipped`) on each issue.', expected: 'true or false' }),
+      flag({
+        description:
+          'Keep a status label (`status:queued|running|done|failed|skipped|needs-input`) on each issue; an interrupted task keeps its last label.',
+        expected: 'true or false',
+      }),
       true,
     ),
     statusLabelPrefix: v.optional(
@@ -473,7 +479,8 @@ const logging = section(
       v.pipe(
         v.picklist(['auto', 'pretty', 'json']),
         info({
-          description: '`pretty`: the live view; `json`: one JSON line per event; `auto`: pretty on a terminal, JSON otherwise.',
+          description:
+            '`pretty`: the live view on a terminal, plain text lines without one; `json`: one JSON line per event; `auto`: the live view on a terminal, JSON otherwise. `pco run --json` means `json`.',
           expected: 'one of "auto", "pretty", "json"',
         }),
       ),
