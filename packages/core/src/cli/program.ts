@@ -21,7 +21,7 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0    every task done (plan: the plan can run)
   1    some tasks failed, were skipped or need input
-  2    usage or configuration error; a plan with dependency cycles
+  2    usage or configuration error; a backlog with dependency cycles (plan and run)
   130  interrupted (SIGINT / SIGTERM)`;
 
 /** Builds the program; `setCode` receives each action's exit code. */
@@ -149,9 +149,13 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
     // A journal written for another config, or held by another pco, is a usage problem: the
     // user picks another journal.path or waits; nothing ran.
     const journalRefused = error instanceof PcoError && (error.code === 'JOURNAL_CONFIG_MISMATCH' || error.code === 'JOURNAL_LOCKED');
+    // Cycles, duplicate ids, self-dependencies: the backlog cannot run as written, as `pco plan`
+    // says with the same exit code; nothing was started.
+    const graphInvalid = error instanceof PcoError && error.code === 'GRAPH_INVALID';
     ctx.stderr.write(`${c.red('✖')} ${redact(message)}\n`);
     if (auth) ctx.stderr.write('  Check github.token / codegen.token: the API refused the credentials.\n');
+    if (graphInvalid) ctx.stderr.write('  Nothing was started. Fix the dependencies above (`pco plan` shows the whole plan) and run again.\n');
     if (debug && error instanceof Error && error.stack) ctx.stderr.write(`${c.dim(redact(error.stack))}\n`);
-    return auth || journalRefused ? EXIT.usage : EXIT.tasksFailed;
+    return auth || journalRefused || graphInvalid ? EXIT.usage : EXIT.tasksFailed;
   }
 }

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { GraphError, PcoError } from '@pco/graph';
 import { createRedactor, type PcoConfig, type Redactor } from '../config/index.js';
 import { Orchestrator } from '../orchestrator.js';
 import type { OrchestratorOptions } from '../options.js';
@@ -130,8 +131,13 @@ export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunP
   try {
     summary = await orchestrator.run({ signal: shutdown.signal, stopMode: 'detach', resume: !!parts.resume });
   } catch (error) {
+    if (shutdown.received() === undefined) {
+      // The run could not start (invalid graph, source or journal failure). In JSON mode that is
+      // a log line like every event; main() still prints it on stderr and picks the exit code.
+      if (logger) logger.error(runFailedFields(error), error instanceof Error ? error.message : String(error));
+      throw error;
+    }
     // Stopped while the tasks were still loading: nothing was dispatched, nothing to write.
-    if (shutdown.received() === undefined) throw error;
     out.note('interrupted', `Interrupted (${shutdown.received()}) while loading the tasks; nothing was started.`, { signal: shutdown.received() });
     view?.stop();
     detach?.();
@@ -158,4 +164,16 @@ export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunP
     if (config.journal.path && parts.journal) ctx.stdout.write(`${c.bold('Journal')}  ${path.resolve(config.journal.path)}\n`);
   }
   return { code, summary, paths };
+}
+
+/** The JSON log fields of a run that could not start: the error code and, for a graph, its problems (cycles with their paths). */
+function runFailedFields(error: unknown): Record<string, unknown> {
+  const fields: Record<string, unknown> = { event: 'run:failed' };
+  if (error instanceof PcoError) fields.code = error.code;
+  if (error instanceof GraphError && error.issues.length > 0) {
+    fields.issues = error.issues.map((issue) => ({ ...issue }));
+    const cycles = error.issues.flatMap((issue) => (issue.kind === 'cycle' ? [issue.path] : []));
+    if (cycles.length > 0) fields.cycles = cycles;
+  }
+  return fields;
 }

@@ -1,4 +1,5 @@
 /** `pco run`: the real pipeline from a config file. */
+import { rm } from 'node:fs/promises';
 import { FileJournal, journalExists, journalFingerprint } from '../journal/index.js';
 import { runRequirementIssues, secretValues } from '../config/index.js';
 import type { CliContext } from './context.js';
@@ -6,6 +7,7 @@ import { ConfigInvalidError, loadCliConfig } from './load.js';
 import { planCommand } from './plan-command.js';
 import { createCodegenExecutor, createGitHubClientFor, createReporter, createTaskSource } from './pipeline.js';
 import { executeRun } from './run-command.js';
+import type { RunJournal } from '../types.js';
 
 export interface RunFlags {
   readonly config?: string;
@@ -34,11 +36,24 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
     mode: 'resume',
     secrets: [...secrets],
   });
+  // A run that ends before writing anything (an invalid graph, the source unreachable, Ctrl-C
+  // while loading) leaves no journal behind: a header-only file would make the next run "resume"
+  // nothing, and would pin the journal to this config for no reason.
+  let appended = false;
+  const tracked: RunJournal & { close(): Promise<void> } = {
+    load: (signal) => journal.load(signal),
+    append: (entry) => {
+      appended = true;
+      return journal.append(entry);
+    },
+    close: () => journal.close(),
+  };
   try {
-    const report = await executeRun(ctx, config, { source, executor, reporters: [reporter], journal, resume, secrets: [...secrets] }, flags);
+    const report = await executeRun(ctx, config, { source, executor, reporters: [reporter], journal: tracked, resume, secrets: [...secrets] }, flags);
     return report.code;
   } finally {
     executor.close();
     await journal.close().catch(() => undefined);
+    if (journal.openReport.created && !appended) await rm(journal.path, { force: true }).catch(() => undefined);
   }
 }

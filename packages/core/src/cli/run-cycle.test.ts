@@ -1,0 +1,103 @@
+/**
+ * `pco run` on a backlog with a dependency cycle (issue 7): exit 2 naming the cycle, like
+ * `pco plan`; with --json the error is a JSON line on stdout; no journal is left behind.
+ */
+import { access, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliContext } from './context.js';
+import { main } from './program.js';
+
+const GH_TOKEN = 'ghp_cycleTestToken0123456789abcdefgh';
+const CG_TOKEN = 'cg-cycle-token-0123456789';
+
+const CYCLIC: FakeGitHubFixture = {
+  repos: [
+    {
+      owner: 'acme',
+      name: 'loop',
+      issues: [
+        { number: 1, title: 'Schema', body: 'Depends on #3' },
+        { number: 2, title: 'Model', body: 'Blocked by #1' },
+        { number: 3, title: 'API', body: 'Requires #2' },
+        { number: 4, title: 'Independent' },
+      ],
+    },
+  ],
+};
+
+async function pco(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const ctx: CliContext = {
+    stdout: { write: (chunk: string) => ((stdout += chunk), true), isTTY: false },
+    stderr: { write: (chunk: string) => ((stderr += chunk), true), isTTY: false },
+    env: { GH_TOKEN, CG_TOKEN },
+    cwd,
+  };
+  const code = await main(['node', 'pco', ...args], ctx);
+  return { code, stdout, stderr };
+}
+
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
+
+describe('pco run on a cyclic backlog', () => {
+  let github: FakeGitHub;
+  let dir: string;
+
+  beforeAll(async () => {
+    github = await startFakeGitHub(CYCLIC, { token: GH_TOKEN });
+    dir = await mkdtemp(path.join(tmpdir(), 'pco-run-cycle-'));
+    await writeFile(
+      path.join(dir, 'pco.yaml'),
+      [
+        'github:',
+        '  token: ${GH_TOKEN}',
+        `  baseUrl: ${github.url}`,
+        '  repos: [acme/loop]',
+        'codegen:',
+        '  orgId: 1',
+        '  token: ${CG_TOKEN}',
+        // Nothing may reach Codegen: a closed port makes any call fail loudly.
+        '  baseUrl: http://127.0.0.1:9',
+        'journal:',
+        `  path: ${path.join(dir, 'state', 'journal.jsonl')}`,
+        `  resultsDir: ${path.join(dir, 'state')}`,
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(() => github.close());
+
+  it('exits 2 naming the cycle and leaves no journal', async () => {
+    const result = await pco(['run', '--config', 'pco.yaml'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cycle/i);
+    for (const id of ['acme/loop#1', 'acme/loop#2', 'acme/loop#3']) expect(result.stderr).toContain(id);
+    expect(result.stderr).not.toContain('acme/loop#4');
+    expect(result.stderr).not.toContain(GH_TOKEN);
+    expect(await exists(path.join(dir, 'state', 'journal.jsonl'))).toBe(false);
+  });
+
+  it('with --json the error is a JSON line on stdout carrying the cycle path', async () => {
+    const result = await pco(['run', '--config', 'pco.yaml', '--json'], dir);
+    expect(result.code).toBe(2);
+    const lines = result.stdout
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const failed = lines.find((line) => line.event === 'run:failed');
+    expect(failed).toMatchObject({ level: 'error', code: 'GRAPH_INVALID' });
+    const cycles = failed!.cycles as string[][];
+    expect(cycles).toHaveLength(1);
+    expect(new Set(cycles[0])).toEqual(new Set(['acme/loop#1', 'acme/loop#2', 'acme/loop#3']));
+    expect(String(failed!.msg)).toMatch(/cycle/i);
+    expect(await exists(path.join(dir, 'state', 'journal.jsonl'))).toBe(false);
+  });
+});
