@@ -138,6 +138,9 @@ export class Orchestrator {
   #deadlineTimer: unknown;
   #deadlineTimerAt = Infinity;
   #progressTimer: unknown;
+  /** Aborts the reporters' calls `abortGraceMs` after a stop (see {@link stop}). */
+  #reportController: AbortController | undefined;
+  #reportAbortTimer: unknown;
   #finishedDurationMs = 0;
   #finishedEstimate = 0;
 
@@ -207,6 +210,8 @@ export class Orchestrator {
     const promise = this.#run(options).finally(() => {
       this.#phase = 'idle';
       this.#loadController = undefined;
+      if (this.#reportAbortTimer !== undefined) this.#o.timers.clearTimeout(this.#reportAbortTimer);
+      this.#reportAbortTimer = undefined;
     });
     this.#runPromise = promise;
     return promise;
@@ -233,6 +238,8 @@ export class Orchestrator {
    * Stops the run: nothing more is dispatched, retries waiting for their back-off end as
    * `interrupted`, and running tasks are aborted with a `RunStoppedError` — `cancel` asks the
    * executor to cancel remote work, `detach` to leave it running (a journal resume re-attaches).
+   * Reporters still get the final states (`interrupted`, ...) for `abortGraceMs`; then the signal
+   * passed to `reporter.report()` aborts, so a slow or rate-limited reporter cannot hold the stop.
    * Resolves once `run()` has resolved with a summary that marks what did not finish.
    */
   stop(options: { readonly mode?: StopMode } = {}): Promise<void> {
@@ -241,6 +248,13 @@ export class Orchestrator {
     if (this.#stopping === undefined) {
       this.#stopping = mode;
       this.#loadController?.abort(new RunStoppedError(mode));
+      const reports = this.#reportController;
+      if (reports !== undefined) {
+        this.#reportAbortTimer = this.#o.timers.setTimeout(() => {
+          this.#reportAbortTimer = undefined;
+          reports.abort(new RunStoppedError(mode));
+        }, this.#o.abortGraceMs);
+      }
       if (this.#phase === 'running') this.#interruptAll(mode);
     }
     return this.onIdle();
@@ -324,6 +338,8 @@ export class Orchestrator {
     this.#deadlineTimerAt = Infinity;
     this.#finishedDurationMs = 0;
     this.#finishedEstimate = 0;
+    this.#reportController = this.#o.reporters.length > 0 ? new AbortController() : undefined;
+    this.#reportAbortTimer = undefined;
   }
 
   async #run(options: RunOptions): Promise<RunSummary> {
@@ -1191,19 +1207,39 @@ export class Orchestrator {
 
   async #deliver(reporter: { report(update: TaskUpdate, signal?: AbortSignal): Promise<void> }, update: TaskUpdate): Promise<void> {
     const o = this.#o;
+    const signal = this.#reportController?.signal;
     for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) {
+        const reason = `the ${update.state} update of task ${update.task.id} was not reported: the run was stopped and the reporters' ${o.abortGraceMs} ms grace period ended`;
+        this.#reportError('reporter', new Error(reason, { cause: signal.reason }), { taskId: update.task.id });
+        return;
+      }
       try {
-        await reporter.report(update);
+        await reporter.report(update, signal);
         return;
       } catch (error) {
-        if (attempt >= o.reporterAttempts) {
+        // Failures stay non-fatal; after the abort there is no point in another try.
+        if (attempt >= o.reporterAttempts || signal?.aborted) {
           this.#reportError('reporter', error, { taskId: update.task.id });
           return;
         }
-        const delay = o.reporterBaseDelayMs * 2 ** (attempt - 1);
-        await new Promise<void>((resolve) => o.timers.setTimeout(resolve, delay));
+        await this.#reporterBackoff(o.reporterBaseDelayMs * 2 ** (attempt - 1), signal);
       }
     }
+  }
+
+  /** Waits `ms` before a reporter retry; the stop's abort cuts it short. */
+  #reporterBackoff(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    const timers = this.#o.timers;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        timers.clearTimeout(handle);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const handle = timers.setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    });
   }
 
   #message(error: unknown): string {

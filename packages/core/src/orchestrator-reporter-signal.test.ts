@@ -1,0 +1,95 @@
+// Reporters get an AbortSignal (issue 6: "AbortSignal for every cancellable operation"): it
+// stays live during the run and aborts `abortGraceMs` after a stop, so a hanging reporter cannot
+// hold the stop forever; reporter failures stay non-fatal.
+import { ManualClock } from '@pco/pool';
+import { describe, expect, it } from 'vitest';
+import { RunStoppedError } from './errors.js';
+import { Orchestrator } from './orchestrator.js';
+import type { Executor, Reporter, TaskUpdate } from './types.js';
+
+const T0 = 1_700_000_000_000;
+
+function sleeper(clock: ManualClock, ms: number): Executor {
+  return {
+    execute: (_task, ctx) =>
+      new Promise((resolve, reject) => {
+        const handle = clock.setTimeout(() => resolve({ status: 'done' }), ms);
+        ctx.signal.addEventListener('abort', () => {
+          clock.clearTimeout(handle);
+          reject(ctx.signal.reason);
+        });
+      }),
+  };
+}
+
+describe('reporter abort signal', () => {
+  it('every report gets the run’s signal, not aborted while the run goes on', async () => {
+    const clock = new ManualClock(T0);
+    const seen: (AbortSignal | undefined)[] = [];
+    const reporter: Reporter = {
+      async report(_update, signal) {
+        seen.push(signal);
+        expect(signal?.aborted).toBe(false);
+      },
+    };
+    const orc = new Orchestrator({
+      source: { load: async () => [{ id: 'a', title: 'A' }, { id: 'b', title: 'B', dependencies: ['a'] }] },
+      executor: sleeper(clock, 100),
+      reporters: [reporter],
+      clock,
+      timers: clock,
+    });
+    const summary = await clock.runUntilSettled(orc.run());
+    expect(summary.ok).toBe(true);
+    expect(seen.length).toBeGreaterThanOrEqual(8);
+    expect(seen.every((signal) => signal instanceof AbortSignal)).toBe(true);
+    expect(new Set(seen).size).toBe(1);
+  });
+
+  it('after a stop, a hanging reporter is aborted once abortGraceMs has passed; the run resolves and says so', async () => {
+    const clock = new ManualClock(T0);
+    const delivered: string[] = [];
+    const aborted: string[] = [];
+    const reporter: Reporter = {
+      report(update: TaskUpdate, signal?: AbortSignal) {
+        if (update.state !== 'interrupted') {
+          delivered.push(`${update.task.id}:${update.state}`);
+          return Promise.resolve();
+        }
+        // GitHub rate-limited: this write would wait far longer than anyone wants to wait for a stop.
+        return new Promise<void>((_resolve, reject) => {
+          signal?.addEventListener('abort', () => {
+            aborted.push(`${update.task.id}@${clock.now() - T0}`);
+            reject(signal.reason);
+          });
+        });
+      },
+    };
+    const orc = new Orchestrator({
+      source: { load: async () => [{ id: 'a', title: 'A' }] },
+      executor: sleeper(clock, 60_000),
+      reporters: [reporter],
+      reporterRetry: { attempts: 5, baseDelayMs: 10 },
+      abortGraceMs: 5_000,
+      clock,
+      timers: clock,
+    });
+    const errors: { message: string; error: unknown }[] = [];
+    orc.on('error', (e) => void errors.push({ message: e.message, error: e.error }));
+    let stopAt = 0;
+    orc.on('task:start', () => {
+      clock.setTimeout(() => {
+        stopAt = clock.now() - T0;
+        void orc.stop({ mode: 'detach' });
+      }, 1_000);
+    });
+    const summary = await clock.runUntilSettled(orc.run());
+    expect(summary.stopped).toBe('detach');
+    expect(summary.results[0]!.state).toBe('interrupted');
+    expect(delivered).toEqual(['a:pending', 'a:ready', 'a:running']);
+    // Aborted exactly once, at stop + abortGraceMs; no retry after the abort.
+    expect(aborted).toEqual([`a@${stopAt + 5_000}`]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.error).toBeInstanceOf(RunStoppedError);
+  });
+});
