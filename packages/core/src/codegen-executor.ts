@@ -52,7 +52,13 @@ export interface CodegenExecutorOptions {
   /** More metadata on every run (JSON values). */
   readonly metadata?: Readonly<Record<string, JsonValue>>;
   /**
-   * How far back a resumed attempt looks for its run in the run list.
+   * The clock (epoch ms) for time-based decisions, such as where a resumed attempt's run lookup
+   * starts. Pass the same clock as the client's and the watcher's `now`.
+   * @default `watcherOptions.now`, else `Date.now`
+   */
+  readonly now?: () => number;
+  /**
+   * How far back (from `now()`) a resumed attempt looks for its run in the run list.
    * @default 86_400_000 (a day)
    */
   readonly resumeLookupWindowMs?: number;
@@ -112,9 +118,11 @@ export class CodegenExecutor implements Executor {
   /** Attempt contexts by remote run id, for status events. */
   readonly #watched = new Map<number, ExecutionContext>();
   #offStatus: (() => void) | undefined;
+  readonly #now: () => number;
 
   constructor(options: CodegenExecutorOptions) {
     this.#options = options;
+    this.#now = options.now ?? options.watcherOptions?.now ?? Date.now;
     this.#watcher = options.watcher;
     this.#ownWatcher = options.watcher === undefined;
   }
@@ -183,7 +191,7 @@ export class CodegenExecutor implements Executor {
       value: ctx.idempotencyKey,
       // An intent without a recorded run (crash between create and checkpoint): look first.
       lookupFirst: previous !== undefined,
-      ...(previous === undefined ? {} : { since: Date.now() - (this.#options.resumeLookupWindowMs ?? 86_400_000) }),
+      ...(previous === undefined ? {} : { since: this.#now() - (this.#options.resumeLookupWindowMs ?? 86_400_000) }),
       signal: ctx.signal,
     });
     try {
