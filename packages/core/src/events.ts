@@ -22,11 +22,20 @@ export interface TaskEventBase extends RunEventBase {
 }
 
 /**
- * Everything an {@link Orchestrator} emits, by name. Per task the order is:
- * `task:queued` → `task:ready` → `task:start` → `task:status`* → (`task:retry` → `task:ready` →
- * `task:start` → ...)* → exactly one of `task:done` / `task:failed` / `task:skipped` /
- * `task:needs-input` / `task:interrupted` (the last only on stop). Tasks never started when a run
- * is stopped get no terminal event; the summary lists them as `pending` / `ready`.
+ * Everything an {@link Orchestrator} emits, by name (reference: docs/events.md). Per task:
+ *
+ * ```
+ * task:queued → task:ready → task:start → (task:status | task:checkpoint)*
+ *             → ( task:retry → task:ready → task:start → (task:status | task:checkpoint)* )*
+ *             → exactly one of task:done | task:failed | task:needs-input | task:interrupted
+ * ```
+ *
+ * and `task:queued → task:skipped` for a task that never starts. `task:status` and
+ * `task:checkpoint` come in the order the executor calls them; `task:interrupted` only on stop.
+ * Tasks never started when a run is stopped get no terminal event; the summary lists them as
+ * `pending` / `ready`. On resume, a task the journal shows done gets only `task:done` (right after
+ * `run:start`, without `task:queued`); an attempt an earlier process dispatched goes
+ * `task:queued → task:ready → task:start` with `resumed: true`.
  */
 export interface OrchestratorEvents {
   'run:start': RunEventBase & {
