@@ -61,8 +61,16 @@ class RecordExtras {
   written = false;
 }
 
-/** Everything known about one task in the current run (a class: one hidden shape for all). */
-class TaskRecord {
+/**
+ * Everything known about one task in the current run (a class: one hidden shape for all). It is
+ * also the task's node in the ReadyQueue (id, dependencies, estimate), so `nextNode()` hands the
+ * record back without an id lookup.
+ */
+class TaskRecord implements GraphNode {
+  readonly id: string;
+  /** As the queue gets them: without the dependencies a resumed journal has done. */
+  readonly dependencies: readonly string[] | undefined;
+  readonly estimate: number | undefined;
   state: TaskState = 'pending';
   /** Attempt number of the latest attempt (continues across resumes). */
   attempts = 0;
@@ -74,7 +82,13 @@ class TaskRecord {
   /** The TaskResult, built on first need once the task is terminal (or the run ended). */
   final: TaskResult | undefined = undefined;
   _x: RecordExtras | undefined = undefined;
-  constructor(readonly task: Task) {}
+  readonly task: Task;
+  constructor(task: Task, dependencies: readonly string[] | undefined) {
+    this.task = task;
+    this.id = task.id;
+    this.dependencies = dependencies;
+    this.estimate = task.estimate;
+  }
   /** The extras, created on first write. */
   get x(): RecordExtras {
     return (this._x ??= new RecordExtras());
@@ -106,7 +120,7 @@ export class Orchestrator {
   readonly #ee = new EventEmitter();
   #phase: Phase = 'idle';
   #runId = '';
-  #queue: ReadyQueue | undefined;
+  #queue: ReadyQueue<TaskRecord> | undefined;
   #pool: AgentPool | undefined;
   #records = new Map<string, TaskRecord>();
   #counts = emptyCounts();
@@ -389,15 +403,16 @@ export class Orchestrator {
         }
       }
       this.#doneBefore = doneBefore;
-      // A Task is a GraphNode (id, dependencies, estimate): no copies unless a resume drops some.
-      const queue = new ReadyQueue(
-        doneBefore.size === 0 ? tasks : tasks.filter((t) => !restored.has(t.id)).map((t) => this.#toNode(t, doneBefore))
-      );
-      this.#queue = queue;
+      // The records are the queue's nodes. Tasks a journal has done stay out of the queue.
       const records = this.#records;
-      for (let i = 0; i < tasks.length; i++) {
-        const task = tasks[i]!;
-        const r = new TaskRecord(task);
+      const all = new Array<TaskRecord>(tasks.length);
+      for (let i = 0; i < tasks.length; i++) all[i] = new TaskRecord(tasks[i]!, this.#queuedDependencies(tasks[i]!));
+      const queued = restored.size === 0 ? all : all.filter((r) => !restored.has(r.id));
+      const queue = new ReadyQueue<TaskRecord>(queued);
+      this.#queue = queue;
+      for (let i = 0; i < all.length; i++) {
+        const r = all[i]!;
+        const task = r.task;
         if (replay !== undefined) {
           const replayed = replay.tasks.get(task.id);
           if (replayed) {
@@ -456,7 +471,7 @@ export class Orchestrator {
         });
       }
       for (const [id, result] of restored) this.#restoreDone(this.#records.get(id)!, result);
-      this.#introduce(restored.size === 0 ? tasks : tasks.filter((t) => !restored.has(t.id)), queue.initiallySkipped, doneBefore.size > 0);
+      this.#introduce(queued, queue.initiallySkipped, doneBefore.size > 0);
       if (o.progressIntervalMs > 0) this.#armProgress();
       if (this.#stopping) this.#interruptAll(this.#stopping);
       this.#pump();
@@ -468,51 +483,49 @@ export class Orchestrator {
     }
   }
 
-  #toNode(task: Task, restored?: ReadonlyMap<string, TaskResult>): GraphNode {
-    const deps = task.dependencies ?? NO_TASKS;
-    return {
-      id: task.id,
-      dependencies: restored && restored.size > 0 ? deps.filter((d) => !restored.has(d)) : deps,
-      ...(task.estimate === undefined ? {} : { estimate: task.estimate }),
-    };
+  /** The task's dependencies as the queue sees them: those a resumed journal has done are met. */
+  #queuedDependencies(task: Task): readonly string[] | undefined {
+    const deps = task.dependencies;
+    const done = this.#doneBefore;
+    return deps === undefined || done.size === 0 ? deps : deps.filter((d) => !done.has(d));
   }
 
   /** New records are in the queue: announce them, apply skips, announce the ready ones. */
-  #introduce(tasks: readonly Task[], skipped: readonly SkippedTask[], checkAll: boolean): void {
+  #introduce(records: readonly TaskRecord[], skipped: readonly SkippedTask[], checkAll: boolean): void {
     const queue = this.#queue!;
     if (this.#wants('task:queued')) {
-      for (let i = 0; i < tasks.length; i++) {
-        const task = tasks[i]!;
-        const r = this.#records.get(task.id)!;
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i]!;
         this.#emit('task:queued', {
           ...this.#taskBase(r, 0),
-          dependencies: task.dependencies ?? NO_TASKS,
-          priority: queue.priority(task.id),
+          dependencies: r.task.dependencies ?? NO_TASKS,
+          priority: queue.priority(r.id),
         });
       }
     }
-    if (this.#o.reporters.length > 0) for (let i = 0; i < tasks.length; i++) this.#notify(this.#records.get(tasks[i]!.id)!, 'pending');
+    if (this.#o.reporters.length > 0) for (let i = 0; i < records.length; i++) this.#notify(records[i]!, 'pending');
     this.#applySkips(skipped);
-    for (let i = 0; i < tasks.length; i++) {
-      const task = tasks[i]!;
-      if (task.skip === undefined) continue;
-      const state = queue.state(task.id);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      if (r.task.skip === undefined) continue;
+      const state = queue.state(r.id);
       if (state === 'pending' || state === 'ready') {
-        this.#applySkips(queue.skip(task.id, task.skip.reason), task.id);
+        this.#applySkips(queue.skip(r.id, r.task.skip.reason), r.id);
       }
     }
-    for (let i = 0; i < tasks.length; i++) {
-      const task = tasks[i]!;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
       // Only a task without dependencies (as the queue got them) can be ready at once.
-      if (checkAll || (task.dependencies?.length ?? 0) === 0) {
-        if (queue.state(task.id) === 'ready') this.#markReady(this.#records.get(task.id)!);
+      if (checkAll || (r.dependencies?.length ?? 0) === 0) {
+        if (queue.state(r.id) === 'ready') this.#markReady(r);
       }
     }
   }
 
   #addTasks(tasks: readonly Task[], by: string | undefined): AddResult {
     const queue = this.#queue!;
-    const result = queue.add(this.#doneBefore.size === 0 ? tasks : tasks.map((t) => this.#toNode(t, this.#doneBefore)));
+    const records = tasks.map((t) => new TaskRecord(t, this.#queuedDependencies(t)));
+    const result = queue.add(records);
     if (!result.ok) {
       if (this.#wants('tasks:rejected')) {
         this.#emit('tasks:rejected', {
@@ -525,9 +538,8 @@ export class Orchestrator {
       }
       return result;
     }
-    for (let i = 0; i < tasks.length; i++) {
-      const task = tasks[i]!;
-      this.#records.set(task.id, new TaskRecord(task));
+    for (let i = 0; i < records.length; i++) {
+      this.#records.set(records[i]!.id, records[i]!);
       this.#counts.total++;
       this.#counts.pending++;
     }
@@ -539,7 +551,7 @@ export class Orchestrator {
         ...(by === undefined ? {} : { by }),
       });
     }
-    this.#introduce(tasks, result.skipped, true);
+    this.#introduce(records, result.skipped, true);
     this.#pump();
     return result;
   }
@@ -574,7 +586,7 @@ export class Orchestrator {
       while (!this.#stopping && queue.peek() !== undefined) {
         const lease = pool.tryAcquire();
         if (lease === undefined) break;
-        this.#start(this.#records.get(queue.next()!)!, lease);
+        this.#start(queue.nextNode()!, lease);
       }
     } finally {
       this.#pumping = false;
