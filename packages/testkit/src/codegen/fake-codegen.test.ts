@@ -311,6 +311,17 @@ describe('fake Codegen: faults', () => {
     expect(f.stats()).toMatchObject({ serverErrors: 1, dropped: 2 });
   });
 
+  it('tells onRequest when a call has arrived, before its latency and before it is handled', async () => {
+    const arrived: string[] = [];
+    const f = await start({
+      faults: { latencyMs: 200, operations: ['createRun'] },
+      onRequest: (request) => arrived.push(`${request.method} ${request.path} ${String(request.operation)} created=${f.created.length}`),
+    });
+    await call(f, 'POST', '/v1/organizations/1/agent/run', { body: { prompt: 'p' } });
+    await call(f, 'GET', '/v1/nowhere');
+    expect(arrived).toEqual(['POST /v1/organizations/1/agent/run createRun created=0', 'GET /v1/nowhere null created=1']);
+  });
+
   it('injects random faults reproducibly from the seed', async () => {
     const pattern = async (seed: number) => {
       const f = await startFakeCodegen({ seed, faults: { errorRate: 0.3, operations: ['getCurrentUser'] } });

@@ -121,10 +121,24 @@ export interface FakeCodegenOptions {
   readonly runQuota?: number;
   /** Called with every response the fake sends (bodies as sent, parsed JSON when JSON). */
   readonly onResponse?: (response: FakeResponseRecord) => void;
+  /**
+   * Called when a request has fully arrived, before the fault latency and before it is handled:
+   * lets a test act at the moment a call is in flight at the server (e.g. stop mid-create)
+   * instead of guessing with real-time delays.
+   */
+  readonly onRequest?: (request: FakeArrivedRequest) => void;
   /** Port on 127.0.0.1. @default 0 (random) */
   readonly port?: number;
   /** The fake's clock (run timelines, rate-limit windows, timestamps). @default Date.now */
   readonly now?: () => number;
+}
+
+/** A request that has arrived at the fake (see {@link FakeCodegenOptions.onRequest}). */
+export interface FakeArrivedRequest {
+  readonly method: string;
+  readonly path: string;
+  /** The API operation the method and path name, or null when they name none. */
+  readonly operation: FakeCodegenOperation | null;
 }
 
 /** One request as the fake saw it. Tokens are not recorded; `userId` says who it was. */
@@ -840,6 +854,10 @@ export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promis
       requests.push({ at, method, path, query: url.search, operation, userId, status, overLimit });
 
     const raw = await readBody(req);
+    if (options.onRequest) {
+      const arrived = ROUTES.find((route) => route.method === method && route.pattern.test(path));
+      options.onRequest({ method, path, operation: arrived?.operation ?? null });
+    }
     const delay = latency();
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 

@@ -9,6 +9,7 @@ export type {
   FakeCreatedRecord,
   FakeRequestRecord,
   FakeResponseRecord,
+  FakeArrivedRequest,
   FakeRunRequest,
   FakeCodegenInjectedFault,
 } from './fake-codegen.js';

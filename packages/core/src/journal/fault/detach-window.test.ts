@@ -25,10 +25,18 @@ const tasks: Task[] = [{ id: 'acme/app#1', title: 'Only task' }];
 describe('detach while a create is in flight', () => {
   let dir: string;
   let fake: FakeCodegen;
+  /** Called when a create call has arrived at the fake (and is held there by the latency). */
+  let onCreateArrived: (() => void) | undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pco-detach-window-'));
-    fake = await startFakeCodegen({ timeScale: 1 / SPEED, defaultScript: { durationMs: 60_000 } });
+    fake = await startFakeCodegen({
+      timeScale: 1 / SPEED,
+      defaultScript: { durationMs: 60_000 },
+      onRequest: (request) => {
+        if (request.operation === 'createRun') onCreateArrived?.();
+      },
+    });
   });
   afterAll(async () => {
     await fake?.close();
@@ -41,10 +49,16 @@ describe('detach while a create is in flight', () => {
     const journal = await FileJournal.open({ path: join(dir, 'journal.jsonl'), fingerprint: 'fp' });
     const orchestrator = new Orchestrator({ source: { load: async () => tasks }, executor, journal, timeoutMs: 3_600_000 / SPEED });
     if (stopDuringCreate) {
-      // The create answers after 300 ms; stop 100 ms into it.
+      // The create is held at the fake for 300 ms; stop the moment it has arrived there (not
+      // after a guessed real-time delay: on a loaded machine the create may not even have been
+      // sent 100 ms after task:start, and then no run is made at all).
       fake.setFaults({ latencyMs: 300, operations: ['createRun'] });
-      orchestrator.on('task:start', () => void setTimeout(() => void orchestrator.stop({ mode: 'detach' }), 100));
+      onCreateArrived = () => {
+        onCreateArrived = undefined;
+        void orchestrator.stop({ mode: 'detach' });
+      };
     } else {
+      onCreateArrived = undefined;
       fake.setFaults({});
     }
     try {
@@ -58,7 +72,10 @@ describe('detach while a create is in flight', () => {
   it('re-attaches to the run the in-flight create made: one run in all', async () => {
     const first = await life(true);
     expect(first.results[0]?.state).toBe('interrupted');
-    await new Promise((resolve) => setTimeout(resolve, 400)); // the create lands at Codegen
+    // The held create lands at Codegen after its latency (poll: no guess at how long that takes).
+    for (const giveUpAt = Date.now() + 20_000; fake.created.length === 0 && Date.now() < giveUpAt; ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     expect(fake.created).toHaveLength(1);
     const second = await life(false);
     expect(second.results[0]?.state).toBe('done');
