@@ -45,7 +45,17 @@ export function demoRunScript(run: FakeRunRequest): FakeRunScript | undefined {
   return undefined;
 }
 
-/** Makes the next creates fail with 429 (called when {@link DEMO_RETRY} starts its first attempt). */
+/**
+ * Makes the next creates of {@link DEMO_RETRY} fail with 429 (called when it starts its first
+ * attempt). Only its own creates: another task's create in flight at that moment must not use
+ * up a refusal, or DEMO_RETRY's first attempt gets through and the demo is not as scripted.
+ */
 export function refuseNextCreates(codegen: FakeCodegen): void {
-  codegen.injectFault({ operation: 'createRun', type: 'error', status: 429, count: DEMO_RETRY_REFUSALS });
+  codegen.injectFault({
+    operation: 'createRun',
+    type: 'error',
+    status: 429,
+    count: DEMO_RETRY_REFUSALS,
+    when: (body) => (body['metadata'] as Record<string, unknown> | null | undefined)?.['pco_task_id'] === DEMO_RETRY,
+  });
 }

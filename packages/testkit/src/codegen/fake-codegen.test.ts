@@ -311,6 +311,18 @@ describe('fake Codegen: faults', () => {
     expect(f.stats()).toMatchObject({ serverErrors: 1, dropped: 2 });
   });
 
+  it('applies an injected fault only to requests whose body passes `when`', async () => {
+    const f = await start();
+    f.injectFault({ operation: 'createRun', type: 'error', status: 429, count: 2, when: (body) => body['prompt'] === 'mine' });
+    const other = await call(f, 'POST', '/v1/organizations/1/agent/run', { body: { prompt: 'theirs' } });
+    expect(other.status).toBe(200);
+    expect((await call(f, 'POST', '/v1/organizations/1/agent/run', { body: { prompt: 'mine' } })).status).toBe(429);
+    expect((await call(f, 'POST', '/v1/organizations/1/agent/run', { body: { prompt: 'theirs' } })).status).toBe(200);
+    expect((await call(f, 'POST', '/v1/organizations/1/agent/run', { body: { prompt: 'mine' } })).status).toBe(429);
+    expect((await call(f, 'POST', '/v1/organizations/1/agent/run', { body: { prompt: 'mine' } })).status).toBe(200);
+    expect(f.created.map((run) => run.prompt)).toEqual(['theirs', 'theirs', 'mine']);
+  });
+
   it('tells onRequest when a call has arrived, before its latency and before it is handled', async () => {
     const arrived: string[] = [];
     const f = await start({

@@ -63,6 +63,12 @@ export interface FakeCodegenInjectedFault {
   readonly afterHandling?: boolean;
   /** How many requests it applies to. @default 1 */
   readonly count?: number;
+  /**
+   * Applies only to requests whose parsed JSON body passes this test (e.g. one task's create,
+   * by its metadata), so a concurrent request of another task cannot use the fault up.
+   * @default every request of `operation`
+   */
+  readonly when?: (body: Readonly<Record<string, unknown>>) => boolean;
 }
 
 /** What the `script` callback receives about a new run. */
@@ -787,11 +793,13 @@ export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promis
 
   // --- transport ---------------------------------------------------------------------------
 
-  function pickFault(operation: FakeCodegenOperation | null):
+  function pickFault(operation: FakeCodegenOperation | null, body: Readonly<Record<string, unknown>>):
     | { readonly type: 'error'; readonly status: number }
     | { readonly type: 'drop'; readonly afterHandling: boolean }
     | undefined {
-    const index = injected.findIndex((entry) => entry.fault.operation === undefined || entry.fault.operation === operation);
+    const index = injected.findIndex(
+      (entry) => (entry.fault.operation === undefined || entry.fault.operation === operation) && (entry.fault.when?.(body) ?? true),
+    );
     if (index >= 0) {
       const entry = injected[index] as { fault: FakeCodegenInjectedFault; remaining: number };
       entry.remaining -= 1;
@@ -957,7 +965,7 @@ export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promis
     }
 
     // 5. Faults, then the handler.
-    const fault = pickFault(operation);
+    const fault = pickFault(operation, body);
     if (fault?.type === 'error') {
       reply(
         fault.status >= 500
