@@ -102,6 +102,35 @@ describe('createGitHubClient', () => {
     expect(lines.at(-1)).toMatch(/exceeds the 60s budget/);
   });
 
+  it('ends a request aborted in flight with the abort reason, without retrying it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+    let arrivals = 0;
+    const slow = await startFakeGitHub(sampleBacklogFixture(), {
+      onRequest: () => {
+        arrivals++;
+        arrived();
+        return held;
+      },
+    });
+    try {
+      // Real retry waits (timeScale 1000): were the abort retried, this would take 14 s and end in a 500.
+      const c = createGitHubClient({ baseUrl: slow.url, token: TOKEN, timeScale: 1000 });
+      const controller = new AbortController();
+      const reason = new Error('received SIGINT');
+      const answer = c.request('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'shop', request: { signal: controller.signal } });
+      await inFlight;
+      controller.abort(reason);
+      release();
+      await expect(answer).rejects.toBe(reason);
+      expect(arrivals).toBe(1);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('does not retry permission errors', async () => {
     const bad = createGitHubClient(testClientOptions(fake.url, { token: 'wrong-token' }));
     await expect(getRepo(bad)).rejects.toMatchObject({ status: 401 });

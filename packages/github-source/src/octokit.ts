@@ -40,8 +40,23 @@ function graphqlSecondaryLimit(octokit: Octokit): void {
   });
 }
 
+/**
+ * A request cancelled through its `signal` ends with the abort reason, and is never retried.
+ * fetch rejects with the signal's reason; @octokit/request passes a DOMException `AbortError`
+ * through, but wraps any other reason (`controller.abort(new Error('received SIGINT'))`) in a
+ * status-500 RequestError, which plugin-retry then retried 3 times, 1 + 4 + 9 s apart: Ctrl-C
+ * during a load hung for 14 s. Registered first, so it runs inside plugin-retry's error hook.
+ */
+function abortIsFinal(octokit: Octokit): void {
+  octokit.hook.error('request', (error, options) => {
+    const signal = (options.request as { signal?: AbortSignal } | undefined)?.signal;
+    if (signal?.aborted) throw signal.reason ?? error;
+    throw error;
+  });
+}
+
 /** The Octokit class with pco's plugins, in the conventional order of the `octokit` package. */
-export const GitHubOctokit = Octokit.plugin(graphqlSecondaryLimit, paginateRest, paginateGraphQL, retry, throttling);
+export const GitHubOctokit = Octokit.plugin(abortIsFinal, graphqlSecondaryLimit, paginateRest, paginateGraphQL, retry, throttling);
 
 /** A configured client (what {@link createGitHubClient} returns). */
 export type GitHubClient = InstanceType<typeof GitHubOctokit>;
