@@ -164,6 +164,8 @@ describe('pco (subprocess)', () => {
     let github: FakeGitHub;
     let codegen: FakeCodegen;
     let dir: string;
+    /** Sees every request to the fake GitHub as it arrives; the answer waits for what it returns. */
+    let onGitHubRequest: (() => void | Promise<void>) | undefined;
 
     beforeAll(async () => {
       github = await startFakeGitHub(
@@ -180,7 +182,7 @@ describe('pco (subprocess)', () => {
             },
           ],
         },
-        { token: GH_TOKEN },
+        { token: GH_TOKEN, onRequest: () => onGitHubRequest?.() },
       );
       // Real time scale: every run takes minutes, so the run is surely mid-flight when interrupted.
       codegen = await startFakeCodegen({ tokens: [CG_TOKEN], orgId: 7, repos: [{ id: 3, fullName: 'acme/api' }] });
@@ -213,19 +215,30 @@ describe('pco (subprocess)', () => {
 
     it('SIGINT while the tasks are loading: exits 130 and starts nothing', async () => {
       const createdBefore = codegen.created.length;
-      const seen = github.requests.length;
+      let kill: ((signal: NodeJS.Signals) => void) | undefined;
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      // The first request to the fake GitHub means the CLI is loading (handlers installed).
+      // Signal then, and hold that request until the CLI has taken the signal (its `shutdown`
+      // line) or has exited, so the loading cannot finish before the signal lands however busy
+      // the machine. (Polling the request log raced: under load the tasks could be loaded and
+      // started before the signal arrived.) 20 s bound: a CLI that never reacts still ends.
+      onGitHubRequest = () => {
+        onGitHubRequest = undefined;
+        kill?.('SIGINT');
+        let timer: NodeJS.Timeout | undefined;
+        return Promise.race([released, new Promise<void>((resolve) => (timer = setTimeout(resolve, 20_000)))]).finally(() => clearTimeout(timer));
+      };
       const result = await runCli(['run', '--json'], {
         cwd: dir,
         env: { GH_TOKEN, CG_TOKEN },
-        onSpawn: (kill) => {
-          // The first request to the fake GitHub means the CLI is loading (handlers installed).
-          const timer = setInterval(() => {
-            if (github.requests.length > seen) {
-              clearInterval(timer);
-              kill('SIGINT');
-            }
-          }, 2);
+        onSpawn: (k) => (kill = k),
+        onLine: (line) => {
+          if (line.includes('"event":"shutdown"')) release();
         },
+      }).finally(() => {
+        onGitHubRequest = undefined;
+        release();
       });
       expect(result.code).toBe(130);
       const lines = jsonLines(result.stdout);

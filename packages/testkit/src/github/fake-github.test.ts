@@ -184,6 +184,25 @@ describe('fake GitHub GraphQL', () => {
 });
 
 describe('fake GitHub scripting', () => {
+  it('holds each request in onRequest before answering it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const arrived: string[] = [];
+    fake = await startFakeGitHub(sampleBacklogFixture(), {
+      onRequest: (request) => {
+        arrived.push(`${request.method} ${request.path}`);
+        return held;
+      },
+    });
+    const answer = fetch(`${fake.url}/repos/acme/shop/issues/1`);
+    while (arrived.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(arrived).toEqual(['GET /repos/acme/shop/issues/1']);
+    expect(fake.requests).toHaveLength(0);
+    release();
+    expect((await answer).status).toBe(200);
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it('records requests and counts them by route and operation', async () => {
     const f = await start();
     await fetch(`${f.url}/repos/acme/shop/issues`);

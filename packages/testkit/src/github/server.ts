@@ -174,6 +174,7 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
+    await options.onRequest?.({ method, path: target.pathname });
     let body: unknown;
     let badJson = false;
     if (raw !== '') {

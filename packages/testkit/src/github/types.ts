@@ -185,6 +185,12 @@ export interface StartFakeGitHubOptions {
   readonly seed?: number;
   /** Validate GraphQL documents against the (patched) schema. @default true */
   readonly validateGraphQL?: boolean;
+  /**
+   * Called when a request has fully arrived, before it is handled; the answer waits for the
+   * returned promise. Lets a test act while a call is in flight (e.g. signal the client while
+   * it is loading) instead of racing it with real-time delays.
+   */
+  readonly onRequest?: (request: { readonly method: string; readonly path: string }) => void | Promise<void>;
 }
 
 /** One request the fake received. */
