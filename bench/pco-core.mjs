@@ -30,9 +30,10 @@ for (let i = 0; i < dag.n; i++) {
 }
 
 const DONE = Object.freeze({ status: 'done' });
+const done = () => DONE;
 const orc = new Orchestrator({
   source: { load: async () => tasks },
-  executor: { execute: (task) => body.run(task.source.index).then(() => DONE) },
+  executor: { execute: (task) => body.run(task.source.index).then(done) },
   concurrency: args.n,
   pool: { maxConcurrency: Math.max(10, args.n) },
 });

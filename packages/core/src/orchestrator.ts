@@ -56,6 +56,10 @@ class RecordExtras {
   skippedBecause: string | undefined = undefined;
   /** From the journal on resume: the attempt to continue. */
   open: OpenAttempt | undefined = undefined;
+  /** On resume: the dependencies the queue waits for (those the journal has done are met). */
+  dependencies: readonly string[] | undefined = undefined;
+  /** On resume: attempts of earlier processes (retries are counted per run). */
+  attemptsBefore = 0;
   retryTimer: unknown = undefined;
   reportTail: Promise<void> | undefined = undefined;
   written = false;
@@ -67,14 +71,9 @@ class RecordExtras {
  * record back without an id lookup.
  */
 class TaskRecord implements GraphNode {
-  readonly id: string;
-  /** As the queue gets them: without the dependencies a resumed journal has done. */
-  readonly dependencies: readonly string[] | undefined;
-  readonly estimate: number | undefined;
   state: TaskState = 'pending';
   /** Attempt number of the latest attempt (continues across resumes). */
   attempts = 0;
-  attemptsThisRun = 0;
   agent: string | undefined = undefined;
   firstStartedAt: number | undefined = undefined;
   endedAt: number | undefined = undefined;
@@ -83,11 +82,22 @@ class TaskRecord implements GraphNode {
   final: TaskResult | undefined = undefined;
   _x: RecordExtras | undefined = undefined;
   readonly task: Task;
-  constructor(task: Task, dependencies: readonly string[] | undefined) {
+  // Few fields: 100,000 records must stay small. The node fields read through to the task.
+  constructor(task: Task) {
     this.task = task;
-    this.id = task.id;
-    this.dependencies = dependencies;
-    this.estimate = task.estimate;
+  }
+  get id(): string {
+    return this.task.id;
+  }
+  /** As the queue gets them: without the dependencies a resumed journal has done. */
+  get dependencies(): readonly string[] | undefined {
+    return this._x?.dependencies ?? this.task.dependencies;
+  }
+  get estimate(): number | undefined {
+    return this.task.estimate;
+  }
+  get attemptsThisRun(): number {
+    return this.attempts - (this._x?.attemptsBefore ?? 0);
   }
   /** The extras, created on first write. */
   get x(): RecordExtras {
@@ -409,7 +419,7 @@ export class Orchestrator {
       this.#doneBefore = doneBefore;
       // The records are the queue's nodes. Tasks a journal has done stay out of the queue.
       const all = new Array<TaskRecord>(tasks.length);
-      for (let i = 0; i < tasks.length; i++) all[i] = new TaskRecord(tasks[i]!, this.#queuedDependencies(tasks[i]!));
+      for (let i = 0; i < tasks.length; i++) all[i] = this.#newRecord(tasks[i]!);
       const queued = restored.size === 0 ? all : all.filter((r) => !restored.has(r.id));
       const queue = new ReadyQueue<TaskRecord>(queued);
       this.#queue = queue;
@@ -420,6 +430,7 @@ export class Orchestrator {
           const replayed = replay.tasks.get(task.id);
           if (replayed) {
             r.attempts = replayed.open ? replayed.open.attempt - 1 : replayed.attempts;
+            if (r.attempts > 0) r.x.attemptsBefore = r.attempts;
             if (replayed.open) r.x.open = replayed.open;
           }
         }
@@ -496,11 +507,13 @@ export class Orchestrator {
     return byId.get(id);
   }
 
-  /** The task's dependencies as the queue sees them: those a resumed journal has done are met. */
-  #queuedDependencies(task: Task): readonly string[] | undefined {
+  /** A record whose dependencies are as the queue sees them: those a resumed journal has done are met. */
+  #newRecord(task: Task): TaskRecord {
+    const r = new TaskRecord(task);
     const deps = task.dependencies;
     const done = this.#doneBefore;
-    return deps === undefined || done.size === 0 ? deps : deps.filter((d) => !done.has(d));
+    if (deps !== undefined && done.size > 0 && deps.some((d) => done.has(d))) r.x.dependencies = deps.filter((d) => !done.has(d));
+    return r;
   }
 
   /** New records are in the queue: announce them, apply skips, announce the ready ones. */
@@ -537,7 +550,7 @@ export class Orchestrator {
 
   #addTasks(tasks: readonly Task[], by: string | undefined): AddResult {
     const queue = this.#queue!;
-    const records = tasks.map((t) => new TaskRecord(t, this.#queuedDependencies(t)));
+    const records = tasks.map((t) => this.#newRecord(t));
     const result = queue.add(records);
     if (!result.ok) {
       if (this.#wants('tasks:rejected')) {
@@ -613,7 +626,6 @@ export class Orchestrator {
     const open = r._x?.open;
     const number = open ? open.attempt : r.attempts + 1;
     r.attempts = number;
-    r.attemptsThisRun++;
     this.#dispatchedAttempts++;
     r.agent = lease.agent;
     if (r._x !== undefined) {
@@ -1058,8 +1070,10 @@ export class Orchestrator {
     this.#progressTimer = undefined;
     const endedAt = o.clock.now();
     // Tasks that never started (stopped run): results without events, so exports list every task.
-    for (const r of this.#records) {
-      if (!TERMINAL.has(r.state) && r.final === undefined) {
+    const c = this.#counts;
+    if (c.pending + c.ready + c.running + c.retrying > 0) {
+      for (const r of this.#records) {
+        if (TERMINAL.has(r.state) || r.final !== undefined) continue;
         if (r.state === 'pending' && this.#queue!.state(r.id) === 'ready') r.state = 'ready'; // see #releaseDependents
         r.x.error = `Not started: the run was stopped (${this.#stopping ?? 'cancel'}).`;
         this.#writeResult(r);
