@@ -56,13 +56,13 @@ codegen:
 
 agent:
   maxConcurrentAgents: 10   # 1-10 agent runs at once
-  taskTimeoutSeconds: 600   # cancel a run after this long (>= 60)
-  retryAttempts: 2          # retries for transient failures (network, 5xx, 429, timeouts)
+  taskTimeoutSeconds: 600   # give up on a task after this long (>= 60); Codegen has no cancel, the run finishes remotely
+  retryAttempts: 2          # retries for transient failures (network, 5xx, 429); a task timeout is not retried
   retryDelaySeconds: 10     # first retry delay; then exponential backoff with jitter
 
 automation:
   postComments: true        # one result comment per issue, edited on later attempts
-  statusLabels: true        # status:queued|running|done|failed|skipped
+  statusLabels: true        # status:queued|running|done|failed|skipped|needs-input
   statusLabelPrefix: "status:"
   autoMerge: false          # enable auto-merge on the PRs of done tasks
 
