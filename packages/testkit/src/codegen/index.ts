@@ -19,3 +19,4 @@ export { parseFakeRunMarker } from './run-script.js';
 export type { FakeRunScript, FakeRunStep, FakeFinalStatus } from './run-script.js';
 export { createVirtualClock } from './virtual-clock.js';
 export type { VirtualClock } from './virtual-clock.js';
+export { seededRandom } from './seeded-random.js';

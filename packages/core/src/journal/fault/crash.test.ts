@@ -12,7 +12,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFakeCodegen, type FakeCodegen } from '@pco/testkit';
+import { seededRandom, startFakeCodegen, type FakeCodegen } from '@pco/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayJournal } from '../../journal-replay.js';
 import type { JournalEntry, Task, TaskResult } from '../../types.js';
@@ -25,18 +25,6 @@ const KILLS = 20;
 const TIME_SCALE = 0.002; // a 1-4 minute agent run takes 120-480 ms
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
-
-/** mulberry32: small, seedable, good enough for test schedules. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function backlog(random: () => number): Task[] {
   const tasks: Task[] = [];
@@ -136,7 +124,7 @@ describe('crash suite: SIGKILL at 20 points, resume each time', () => {
   let command: string[];
 
   beforeAll(async () => {
-    const random = prng(SEED ^ 0x5eed);
+    const random = seededRandom(SEED ^ 0x5eed);
     fake = await startFakeCodegen({
       timeScale: TIME_SCALE,
       seed: SEED,
@@ -152,7 +140,7 @@ describe('crash suite: SIGKILL at 20 points, resume each time', () => {
 
   it('completes every task exactly once, with zero duplicate runs and no lost result', async () => {
     const started = Date.now();
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const tasks = backlog(random);
     const schedule = killSchedule(random);
     const journalPath = join(dir, 'journal.jsonl');
