@@ -21,6 +21,8 @@ import type { GraphIssue, GraphNode, PlanStats, ValidationReport } from './types
 export class DependencyGraph {
   private readonly all: GraphNode[] = [];
   private readonly first = new Map<string, GraphNode>();
+  /** A queue nobody runs, for read-only questions (priorities, exports); dropped on add(). */
+  private untouched: ReadyQueue | undefined;
 
   constructor(nodes?: Iterable<GraphNode>) {
     if (nodes) this.add(nodes);
@@ -29,6 +31,7 @@ export class DependencyGraph {
   /** Adds one node or many. Never throws on bad data: {@link validate} reports it. */
   add(nodes: GraphNode | Iterable<GraphNode>): this {
     const list = isNode(nodes) ? [nodes] : nodes;
+    this.untouched = undefined;
     for (const node of list) {
       this.all.push(node);
       if (!this.first.has(node.id)) this.first.set(node.id, node);
@@ -148,17 +151,22 @@ export class DependencyGraph {
 
   /** Bottom level of a task: its estimate plus the longest chain of estimates that waits on it. */
   priority(id: string): number {
-    return this.createQueue().priority(id);
+    return this.readOnlyQueue().priority(id);
   }
 
   /** The graph as a Mermaid flowchart, critical path highlighted. */
   toMermaid(options?: GraphExportOptions): string {
-    return toMermaid(this.createQueue(), options);
+    return toMermaid(this.readOnlyQueue(), options);
   }
 
   /** The graph as Graphviz DOT, critical path highlighted. */
   toDot(options?: GraphExportOptions): string {
-    return toDot(this.createQueue(), options);
+    return toDot(this.readOnlyQueue(), options);
+  }
+
+  /** Built once per state of the graph: priority() in a loop must not rebuild the queue each call. */
+  private readOnlyQueue(): ReadyQueue {
+    return (this.untouched ??= this.createQueue());
   }
 }
 
