@@ -17,27 +17,30 @@ const dag = loadDag(args.dag);
 const body = taskBody(dag);
 const estimates = !args['no-estimates'];
 
-// The graph's input, like the parsed DAG the other runners start from: GraphNode objects that
-// also carry the harness's task index (nextNode() hands the object back).
-const nodes = new Array(dag.n);
-for (let i = 0; i < dag.n; i++) {
-  nodes[i] = { id: dag.ids[i], dependencies: dag.tasks[i].deps, estimate: estimates ? dag.ms[i] : 1, index: i };
-}
+// The harness has already parsed the DAG into index arrays (dag.deps[i]: the indices task i waits
+// for), exactly what plimit_event schedules from; ReadyQueue.fromIndexed takes them as they are,
+// so no string ids are resolved. (`--by-id` builds the queue from { id, dependencies } objects
+// instead, the path the Orchestrator uses, for comparison.)
+const byId = Boolean(args['by-id']);
+const estimateOf = (i) => (estimates ? dag.ms[i] : 1);
+const nodes = byId ? dag.tasks.map((t, i) => ({ id: t.id, dependencies: t.deps, estimate: estimateOf(i), index: i })) : undefined;
 
 const t0 = performance.now();
-const queue = new ReadyQueue(nodes);
 await new Promise((resolve, reject) => {
+  if (dag.n === 0) return resolve();
+  const queue = byId ? new ReadyQueue(nodes) : ReadyQueue.fromIndexed({ dependencies: dag.deps, estimates: estimates ? dag.ms : undefined });
+  const next = byId ? () => queue.nextNode()?.index ?? -1 : () => queue.nextIndex();
+  const done = byId ? (i) => queue.done(nodes[i].id) : (i) => queue.doneIndex(i);
   let running = 0;
   let finished = 0;
-  if (dag.n === 0) resolve();
   const pump = () => {
     while (running < args.n) {
-      const node = queue.nextNode();
-      if (node === undefined) return;
+      const i = next();
+      if (i === -1) return;
       running++;
-      body.run(node.index).then(() => {
+      body.run(i).then(() => {
         running--;
-        queue.done(node.id);
+        done(i);
         if (++finished === dag.n) resolve();
         else pump();
       }, reject);
@@ -47,4 +50,4 @@ await new Promise((resolve, reject) => {
 });
 const makespan = performance.now() - t0;
 
-report(estimates ? 'pco-graph' : 'pco-graph-noest', dag, args.n, makespan, body.verify());
+report(`pco-graph${estimates ? '' : '-noest'}${byId ? '-byid' : ''}`, dag, args.n, makespan, body.verify());

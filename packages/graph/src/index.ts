@@ -1,5 +1,5 @@
 export { DependencyGraph } from './dependency-graph.js';
-export { ReadyQueue, type ReadyQueueSource } from './ready-queue.js';
+export { ReadyQueue, type IndexedTasks, type ReadyQueueSource } from './ready-queue.js';
 export type { GraphExportOptions } from './export-graph.js';
 export { GraphError, type GraphErrorCode } from './errors.js';
 export { PcoError, isPcoError } from './pco-error.js';

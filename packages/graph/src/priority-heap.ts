@@ -84,43 +84,55 @@ export class PriorityHeap {
     this.siftDown(this.pos[i]!);
   }
 
-  private before(a: number, b: number): boolean {
-    const pa = this.priority[a]!;
-    const pb = this.priority[b]!;
-    return pa > pb || (pa === pb && a < b);
-  }
-
   private siftUp(p: number): void {
+    // Order: higher priority first, then the lower index. Written out in both sift loops (no
+    // helper call): this is the queue's hot path, and much of it runs before the JIT has warmed up.
     const heap = this.heap;
+    const pos = this.pos;
+    const priority = this.priority;
     const item = heap[p]!;
+    const pi = priority[item]!;
     while (p > 0) {
       const parentPos = (p - 1) >> 1;
       const parent = heap[parentPos]!;
-      if (!this.before(item, parent)) break;
+      const pp = priority[parent]!;
+      if (!(pi > pp || (pi === pp && item < parent))) break;
       heap[p] = parent;
-      this.pos[parent] = p;
+      pos[parent] = p;
       p = parentPos;
     }
     heap[p] = item;
-    this.pos[item] = p;
+    pos[item] = p;
   }
 
   private siftDown(p: number): void {
     const heap = this.heap;
+    const pos = this.pos;
+    const priority = this.priority;
     const n = this.length;
     const item = heap[p]!;
+    const pi = priority[item]!;
     for (;;) {
       let child = 2 * p + 1;
       if (child >= n) break;
+      let c = heap[child]!;
+      let pc = priority[c]!;
       const right = child + 1;
-      if (right < n && this.before(heap[right]!, heap[child]!)) child = right;
-      const c = heap[child]!;
-      if (!this.before(c, item)) break;
+      if (right < n) {
+        const r = heap[right]!;
+        const pr = priority[r]!;
+        if (pr > pc || (pr === pc && r < c)) {
+          child = right;
+          c = r;
+          pc = pr;
+        }
+      }
+      if (!(pc > pi || (pc === pi && c < item))) break;
       heap[p] = c;
-      this.pos[c] = p;
+      pos[c] = p;
       p = child;
     }
     heap[p] = item;
-    this.pos[item] = p;
+    pos[item] = p;
   }
 }

@@ -193,3 +193,32 @@ function unstartedLevel(queue: ReadyQueue, id: string): number {
   }
   return queue.estimate(id) + below;
 }
+
+describe('ReadyQueue.fromIndexed properties', () => {
+  test.prop([dagArb(200), fc.infiniteStream(fc.nat()), fc.integer({ min: 1, max: 10 })], { numRuns: 60 })(
+    'an indexed queue hands out exactly what the id-based queue hands out, under the same completions',
+    (nodes, choices, workers) => {
+      const position = new Map(nodes.map((n, i) => [n.id, i]));
+      const byId = new ReadyQueue(nodes);
+      const byIndex = ReadyQueue.fromIndexed({
+        dependencies: nodes.map((n) => (n.dependencies ?? []).map((d) => position.get(d)!)),
+        estimates: nodes.map((n) => n.estimate ?? 1),
+      });
+      const running: number[] = [];
+      const it = choices[Symbol.iterator]();
+      for (;;) {
+        while (running.length < workers) {
+          const id = byId.next();
+          const index = byIndex.nextIndex();
+          expect(index === -1 ? undefined : nodes[index]!.id).toBe(id);
+          if (id === undefined) break;
+          running.push(index);
+        }
+        if (running.length === 0) break;
+        const [index] = running.splice((it.next().value as number) % running.length, 1) as [number];
+        expect(byIndex.doneIndex(index)).toBe(byId.done(nodes[index]!.id).length);
+      }
+      expect(byId.isFinished() && byIndex.isFinished()).toBe(true);
+    },
+  );
+});

@@ -215,3 +215,69 @@ describe('ReadyQueue.nextNode', () => {
     expect(queue.nextNode()).toBeUndefined();
   });
 });
+
+describe('ReadyQueue.fromIndexed', () => {
+  it('schedules tasks given by index, names them String(i), and hands out indices', () => {
+    // 0 → 2, 1 (long) → 2, 3 alone
+    const queue = ReadyQueue.fromIndexed({ dependencies: [[], [], [0, 1, 0], []], estimates: [1, 5, 1, 3] });
+    expect(queue.size).toBe(4);
+    expect(queue.nextIndex()).toBe(1);
+    expect(queue.nextIndex()).toBe(3);
+    expect(queue.nextIndex()).toBe(0);
+    expect(queue.nextIndex()).toBe(-1);
+    expect(queue.doneIndex(0)).toBe(0);
+    expect(queue.doneIndex(1)).toBe(1);
+    expect(queue.state('2')).toBe('ready');
+    expect(queue.dependenciesOf('2')).toEqual(['0', '1']);
+    expect(queue.nextNode()).toEqual({ id: '2', dependencies: ['0', '1'], estimate: 1 });
+    expect(queue.state('4')).toBeUndefined();
+    expect(queue.state('01')).toBeUndefined();
+  });
+
+  it('uses the given ids in every id-based answer, failures and later adds included', () => {
+    const queue = ReadyQueue.fromIndexed({ ids: ['a', 'b', 'c'], dependencies: [[], [0], [1]] });
+    expect(queue.indexOf('b')).toBe(1);
+    expect(queue.idOf(2)).toBe('c');
+    expect(queue.nextIndex()).toBe(0);
+    expect(queue.fail('a')).toEqual([
+      { id: 'b', because: 'a' },
+      { id: 'c', because: 'a' },
+    ]);
+    expect(queue.add([{ id: 'd', dependencies: ['c'] }, { id: 'e' }])).toEqual({ ok: true, ready: ['e'], skipped: [{ id: 'd', because: 'a' }] });
+    expect(queue.taskIds()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(queue.nextIndex()).toBe(4);
+  });
+
+  it('materialises String(i) ids when tasks are added to a queue built without ids', () => {
+    const queue = ReadyQueue.fromIndexed({ dependencies: [[], [0]] });
+    expect(queue.add([{ id: '1' }]).ok).toBe(false);
+    expect(queue.add([{ id: 'x', dependencies: ['1'] }]).ok).toBe(true);
+    expect(queue.indexOf('x')).toBe(2);
+    expect(queue.taskIds()).toEqual(['0', '1', 'x']);
+  });
+
+  it('refuses bad input with the same issues as the constructor', () => {
+    const invalid = (tasks: Parameters<typeof ReadyQueue.fromIndexed>[0]) => {
+      try {
+        ReadyQueue.fromIndexed(tasks);
+      } catch (error) {
+        return { code: (error as GraphError).code, issues: (error as GraphError).issues.map((i) => i.message) };
+      }
+      throw new Error('accepted');
+    };
+    expect(invalid({ dependencies: [[1], [0]] })).toEqual({ code: 'GRAPH_INVALID', issues: ['dependency cycle: 0 → 1 → 0'] });
+    expect(invalid({ ids: ['a', 'b'], dependencies: [[1], [1, 7]], estimates: [1, -1] })).toEqual({
+      code: 'GRAPH_INVALID',
+      issues: [
+        'task "b" has an invalid estimate -1 (expected a finite number ≥ 0)',
+        'task "b" depends on itself',
+        'task "b" depends on unknown task "7"',
+      ],
+    });
+    expect(invalid({ ids: ['a', 'a'], dependencies: [[], []] }).issues).toEqual(['duplicate task id "a" (defined 2 times)']);
+    expect(invalid({ dependencies: [[], []], estimates: [1] })).toEqual({ code: 'GRAPH_BAD_ARGUMENT', issues: [] });
+    const queue = ReadyQueue.fromIndexed({ dependencies: [[]] });
+    expect(() => queue.doneIndex(0)).toThrowError(expect.objectContaining({ code: 'GRAPH_BAD_TRANSITION', message: 'cannot done() task "0": it is ready' }));
+    expect(() => queue.doneIndex(1)).toThrowError(expect.objectContaining({ code: 'GRAPH_UNKNOWN_TASK', message: 'no task at index 1 (the queue has 1)' }));
+  });
+});

@@ -40,21 +40,61 @@ export interface ReadyQueueSource<N extends GraphNode = GraphNode> {
  * Cycles, duplicate ids, self-dependencies and invalid estimates are refused with a
  * {@link GraphError} (`GRAPH_INVALID`): validate the graph first.
  */
+/**
+ * Tasks given by dense index, for callers that already hold their graph as arrays (a parsed
+ * file, another scheduler's state): task `i` waits for the tasks listed in `dependencies[i]`.
+ * No string ids are resolved, so a 100,000-task queue starts in a few milliseconds; ids are
+ * only materialised if an id-based method is called.
+ */
+export interface IndexedTasks {
+  /** `dependencies[i]`: the indices of the tasks task `i` waits for. Its length is the number of tasks. */
+  readonly dependencies: readonly ArrayLike<number>[];
+  /**
+   * `estimates[i]`: task `i`'s duration estimate (finite, ≥ 0).
+   * @default 1 for every task
+   */
+  readonly estimates?: ArrayLike<number>;
+  /**
+   * `ids[i]`: task `i`'s id (unique). Without ids, task `i` has the id `String(i)`.
+   * @default String(i)
+   */
+  readonly ids?: readonly string[];
+}
+
+/** The structure both constructors end with: edges as CSR, problems found, unknown references. */
+interface Resolved {
+  readonly start: Int32Array;
+  readonly list: Int32Array;
+  readonly structural: GraphIssue[];
+  readonly unknown: Map<number, string> | undefined;
+}
+
+/** Marks {@link ReadyQueue.fromIndexed} input for the constructor (not part of the public signature). */
+class IndexedInput {
+  constructor(readonly tasks: IndexedTasks) {}
+}
+
 export class ReadyQueue<N extends GraphNode = GraphNode> {
   /** Tasks skipped at construction: unknown dependencies, and their dependents. */
   readonly initiallySkipped: readonly SkippedTask[];
 
-  private readonly ids: string[];
-  /** The nodes as given, so {@link nextNode} can hand back the caller's own object. */
-  private readonly nodes: N[];
-  private readonly index = new Map<string, number>();
-  private capacity: number;
-  private est: Float64Array;
+  /** Number of tasks. */
+  private count: number;
+  /** Ids by index; undefined for an indexed queue without ids until an id is first needed. */
+  private idList: string[] | undefined;
+  private idIndex: Map<string, number> | undefined;
+  /**
+   * The nodes as given, so {@link nextNode} can hand back the caller's own object (an indexed
+   * queue fills it on demand).
+   */
+  private readonly nodes: (N | undefined)[];
+  private capacity!: number;
+  private est!: Float64Array;
   /** Bottom level: own estimate plus the longest path of estimates below (unstarted dependents only). */
-  private level: Float64Array;
+  private level!: Float64Array;
   /** Dependencies not yet done. */
-  private remaining: Int32Array;
-  private status: Uint8Array;
+  private remaining!: Int32Array;
+  private status!: Uint8Array;
   private readonly deps: EdgeLists;
   private readonly succ: EdgeLists;
   /** For skipped tasks: the id of the failed or skipped ancestor (or the given reason). */
@@ -64,64 +104,29 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
   private readonly heap: PriorityHeap;
   private readonly stateCounts = [0, 0, 0, 0, 0, 0];
 
+  /**
+   * A queue over `tasks` (nodes with string ids and dependencies, or a {@link DependencyGraph}).
+   * For tasks already held by index, {@link ReadyQueue.fromIndexed} skips the id resolution.
+   */
   constructor(source: ReadyQueueSource<NoInfer<N>> | Iterable<NoInfer<N>>) {
-    const nodes = isQueueSource(source) ? [...source.nodes()] : Array.isArray(source) ? (source as N[]).slice() : [...source];
-    this.nodes = nodes;
-    const n = nodes.length;
-    this.capacity = Math.max(n, 16);
-    this.ids = new Array<string>(n);
-    this.est = new Float64Array(this.capacity);
-    this.level = new Float64Array(this.capacity);
-    this.remaining = new Int32Array(this.capacity);
-    this.status = new Uint8Array(this.capacity);
-
-    // Pass 1: ids, duplicates, estimates.
-    const structural: GraphIssue[] = [];
-    let duplicates: Map<string, number> | undefined;
-    let totalRefs = 0;
-    for (let i = 0; i < n; i++) {
-      const node = nodes[i]!;
-      const id = node.id;
-      if (this.index.has(id)) {
-        duplicates ??= new Map();
-        duplicates.set(id, (duplicates.get(id) ?? 1) + 1);
-      } else this.index.set(id, i);
-      this.ids[i] = id;
-      const e = node.estimate;
-      if (e === undefined) this.est[i] = 1;
-      else if (typeof e === 'number' && Number.isFinite(e) && e >= 0) this.est[i] = e;
-      else if (this.index.get(id) === i) structural.push(invalidEstimateIssue(id, e));
-      totalRefs += node.dependencies?.length ?? 0;
+    let resolved: Resolved;
+    if (source instanceof IndexedInput) {
+      const { tasks } = source;
+      const n = tasks.dependencies.length;
+      this.count = n;
+      this.nodes = [];
+      this.allocate(n);
+      resolved = this.resolveIndexed(tasks);
+    } else {
+      const nodes = isQueueSource(source) ? [...source.nodes()] : Array.isArray(source) ? (source as N[]).slice() : [...source];
+      const n = nodes.length;
+      this.count = n;
+      this.nodes = nodes;
+      this.allocate(n);
+      resolved = this.resolveNodes(nodes);
     }
-    if (duplicates) structural.unshift(...[...duplicates].map(([id, count]) => duplicateIdIssue(id, count)));
-
-    // Pass 2: dependency edges as CSR; unknown references and self-dependencies.
-    const start = new Int32Array(n + 1);
-    let list = new Int32Array(totalRefs);
-    let m = 0;
-    const unknown = new Map<number, string>();
-    for (let i = 0; i < n; i++) {
-      start[i] = m;
-      const refs = nodes[i]!.dependencies;
-      if (refs === undefined) continue;
-      for (let r = 0; r < refs.length; r++) {
-        const ref = refs[r]!;
-        const j = this.index.get(ref);
-        if (j === undefined) {
-          if (!unknown.has(i)) unknown.set(i, ref);
-          continue;
-        }
-        if (j === i) {
-          if (this.index.get(ref) === i) structural.push(selfDependencyIssue(ref));
-          continue;
-        }
-        let seen = false;
-        for (let k = start[i]!; k < m; k++) if (list[k] === j) seen = true;
-        if (!seen) list[m++] = j;
-      }
-    }
-    start[n] = m;
-    if (m < list.length) list = list.slice(0, m);
+    const n = this.count;
+    const { start, list, structural, unknown } = resolved;
     this.deps = new EdgeLists(start, list);
     this.succ = EdgeLists.reverse(this.deps);
     for (let i = 0; i < n; i++) this.remaining[i] = start[i + 1]! - start[i]!;
@@ -134,27 +139,175 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
     this.heap = new PriorityHeap(this.level, this.capacity);
     this.stateCounts[PENDING] = n;
     const skipped: SkippedTask[] = [];
-    for (const [i, ref] of unknown) if (this.status[i] === PENDING) this.skipFrom(i, ref, skipped);
+    if (unknown) for (const [i, ref] of unknown) if (this.status[i] === PENDING) this.skipFrom(i, ref, skipped);
+    // Bottom levels in reverse topological order, over the unstarted (not skipped) dependents.
+    const { level, est, status, remaining } = this;
+    const { start: sStart, list: sList } = this.succ;
     for (let k = n - 1; k >= 0; k--) {
       const i = order[k]!;
-      this.level[i] = this.levelFromDependents(i);
+      let below = 0;
+      for (let e = sStart[i]!, end = sStart[i + 1]!; e < end; e++) {
+        const s = sList[e]!;
+        if (status[s] === PENDING && level[s]! > below) below = level[s]!;
+      }
+      level[i] = est[i]! + below;
     }
     for (let i = 0; i < n; i++) {
-      if (this.status[i] === PENDING && this.remaining[i] === 0) this.makeReady(i);
+      if (status[i] === PENDING && remaining[i] === 0) this.makeReady(i);
     }
     this.initiallySkipped = skipped;
   }
 
+  /**
+   * A queue over tasks given by dense index (see {@link IndexedTasks}): the fast path for large
+   * graphs that are already arrays. Validated like the constructor: an index out of range, a
+   * self-dependency, an invalid estimate, a duplicate id or a cycle throws a {@link GraphError}
+   * (`GRAPH_INVALID`). Pair it with {@link nextIndex} and {@link doneIndex}.
+   */
+  static fromIndexed(tasks: IndexedTasks): ReadyQueue<GraphNode> {
+    if (!tasks || !Array.isArray(tasks.dependencies)) {
+      throw new GraphError('GRAPH_BAD_ARGUMENT', 'fromIndexed() needs { dependencies: number[][] }', { context: { argument: 'dependencies' } });
+    }
+    const n = tasks.dependencies.length;
+    for (const [field, value] of [['ids', tasks.ids], ['estimates', tasks.estimates]] as const) {
+      if (value !== undefined && value.length !== n) {
+        throw new GraphError('GRAPH_BAD_ARGUMENT', `fromIndexed(): ${field} has ${value.length} entries for ${n} tasks`, {
+          context: { argument: field, expected: n, got: value.length },
+        });
+      }
+    }
+    return new ReadyQueue<GraphNode>(new IndexedInput(tasks) as unknown as GraphNode[]);
+  }
+
+  /** Sizes the per-task arrays for `n` tasks. */
+  private allocate(n: number): void {
+    this.capacity = Math.max(n, 16);
+    this.est = new Float64Array(this.capacity);
+    this.level = new Float64Array(this.capacity);
+    this.remaining = new Int32Array(this.capacity);
+    this.status = new Uint8Array(this.capacity);
+  }
+
+  /** Ids, duplicates, estimates and string references of node input, resolved to CSR edges. */
+  private resolveNodes(nodes: readonly N[]): Resolved {
+    const n = nodes.length;
+    const ids = new Array<string>(n);
+    const index = new Map<string, number>();
+    this.idList = ids;
+    this.idIndex = index;
+    const structural: GraphIssue[] = [];
+    let duplicates: Map<string, number> | undefined;
+    let totalRefs = 0;
+    for (let i = 0; i < n; i++) {
+      const node = nodes[i]!;
+      const id = node.id;
+      if (index.has(id)) {
+        duplicates ??= new Map();
+        duplicates.set(id, (duplicates.get(id) ?? 1) + 1);
+      } else index.set(id, i);
+      ids[i] = id;
+      const e = node.estimate;
+      if (e === undefined) this.est[i] = 1;
+      else if (isValidEstimate(e)) this.est[i] = e;
+      else if (index.get(id) === i) structural.push(invalidEstimateIssue(id, e));
+      totalRefs += node.dependencies?.length ?? 0;
+    }
+    if (duplicates) structural.unshift(...[...duplicates].map(([id, count]) => duplicateIdIssue(id, count)));
+
+    // Dependency edges as CSR; unknown references and self-dependencies.
+    const start = new Int32Array(n + 1);
+    let list = new Int32Array(totalRefs);
+    let m = 0;
+    let unknown: Map<number, string> | undefined;
+    for (let i = 0; i < n; i++) {
+      start[i] = m;
+      const refs = nodes[i]!.dependencies;
+      if (refs === undefined) continue;
+      for (let r = 0; r < refs.length; r++) {
+        const ref = refs[r]!;
+        const j = index.get(ref);
+        if (j === undefined) {
+          unknown ??= new Map();
+          if (!unknown.has(i)) unknown.set(i, ref);
+          continue;
+        }
+        if (j === i) {
+          if (index.get(ref) === i) structural.push(selfDependencyIssue(ref));
+          continue;
+        }
+        let seen = false;
+        for (let k = start[i]!; k < m; k++) if (list[k] === j) seen = true;
+        if (!seen) list[m++] = j;
+      }
+    }
+    start[n] = m;
+    if (m < list.length) list = list.slice(0, m);
+    return { start, list, structural, unknown };
+  }
+
+  /** Index input: checked ranges and estimates, copied to CSR edges; ids only checked if given. */
+  private resolveIndexed(tasks: IndexedTasks): Resolved {
+    const { dependencies, estimates, ids } = tasks;
+    const n = dependencies.length;
+    const structural: GraphIssue[] = [];
+    if (ids !== undefined) {
+      this.idList = ids.slice();
+      const index = new Map<string, number>();
+      const counts = new Map<string, number>();
+      for (let i = 0; i < n; i++) {
+        const id = ids[i]!;
+        if (index.has(id)) counts.set(id, (counts.get(id) ?? 1) + 1);
+        else index.set(id, i);
+      }
+      this.idIndex = index;
+      for (const [id, count] of counts) structural.push(duplicateIdIssue(id, count));
+    }
+    // Plain loops over locals: this is the path for very large graphs, and it runs cold.
+    const est = this.est;
+    let totalRefs = 0;
+    if (estimates === undefined) est.fill(1, 0, n);
+    for (let i = 0; i < n; i++) {
+      if (estimates !== undefined) {
+        const e = estimates[i];
+        if (typeof e === 'number' && e >= 0 && e !== Infinity) est[i] = e;
+        else structural.push(invalidEstimateIssue(this.idAt(i), e));
+      }
+      totalRefs += dependencies[i]!.length;
+    }
+    const start = new Int32Array(n + 1);
+    let list = new Int32Array(totalRefs);
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      start[i] = m;
+      const first = m;
+      const refs = dependencies[i]!;
+      for (let r = 0; r < refs.length; r++) {
+        const j = refs[r]!;
+        // (j >>> 0) === j: an integer in 0 .. 2^32 - 1 (false for NaN, fractions, negatives).
+        if ((j >>> 0) !== j || j >= n) structural.push(unknownDependencyIssue(this.idAt(i), String(j)));
+        else if (j === i) structural.push(selfDependencyIssue(this.idAt(i)));
+        else {
+          let seen = false;
+          for (let k = first; k < m; k++) if (list[k] === j) seen = true;
+          if (!seen) list[m++] = j;
+        }
+      }
+    }
+    start[n] = m;
+    if (m < list.length) list = list.slice(0, m);
+    return { start, list, structural, unknown: undefined };
+  }
+
   /** Number of tasks, in every state. */
   get size(): number {
-    return this.ids.length;
+    return this.count;
   }
 
   /** Counts by state. */
   get counts(): QueueCounts {
     const c = this.stateCounts;
     return {
-      total: this.ids.length,
+      total: this.count,
       pending: c[PENDING]!,
       ready: c[READY]!,
       running: c[RUNNING]!,
@@ -171,18 +324,18 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
   }
 
   has(id: string): boolean {
-    return this.index.has(id);
+    return this.lookup(id) !== undefined;
   }
 
   /** The task's state, or undefined for an unknown id. */
   state(id: string): QueueTaskState | undefined {
-    const i = this.index.get(id);
+    const i = this.lookup(id);
     return i === undefined ? undefined : STATE_NAMES[this.status[i]!];
   }
 
   /** Why a skipped task was skipped: the failed/skipped ancestor's id or the given reason. */
   skippedBecause(id: string): string | undefined {
-    const i = this.index.get(id);
+    const i = this.lookup(id);
     return i === undefined ? undefined : this.because.get(i);
   }
 
@@ -197,22 +350,37 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
   }
 
   dependenciesOf(id: string): readonly string[] {
-    return this.deps.toArray(this.indexOf(id)).map((d) => this.ids[d]!);
+    return this.deps.toArray(this.indexOf(id)).map((d) => this.idAt(d));
   }
 
   dependentsOf(id: string): readonly string[] {
-    return this.succ.toArray(this.indexOf(id)).map((s) => this.ids[s]!);
+    return this.succ.toArray(this.indexOf(id)).map((s) => this.idAt(s));
   }
 
   /** Every id, in insertion order. */
   taskIds(): readonly string[] {
-    return this.ids;
+    return this.table().ids;
+  }
+
+  /** The index of a task (its position in insertion order), for the index-based methods. */
+  indexOf(id: string): number {
+    const i = this.lookup(id);
+    if (i === undefined) {
+      throw new GraphError('GRAPH_UNKNOWN_TASK', `unknown task "${id}"`, { context: { task: id } });
+    }
+    return i;
+  }
+
+  /** The id of the task at `index` (see {@link indexOf}). */
+  idOf(index: number): string {
+    this.checkIndex(index);
+    return this.idAt(index);
   }
 
   /** The ready task that {@link next} would hand out, without taking it. */
   peek(): string | undefined {
     const i = this.heap.peek();
-    return i === undefined ? undefined : this.ids[i];
+    return i === undefined ? undefined : this.idAt(i);
   }
 
   /** Hands out the highest-priority ready task (it becomes `running`), or undefined when none is ready. */
@@ -220,7 +388,18 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
     const i = this.heap.pop();
     if (i === undefined) return undefined;
     this.setState(i, RUNNING);
-    return this.ids[i];
+    return this.idAt(i);
+  }
+
+  /**
+   * Like {@link next}, but returns the task's index (see {@link fromIndexed}), or -1 when none is
+   * ready: the allocation-free path for large graphs.
+   */
+  nextIndex(): number {
+    const i = this.heap.pop();
+    if (i === undefined) return -1;
+    this.setState(i, RUNNING);
+    return i;
   }
 
   /**
@@ -231,24 +410,46 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
     const i = this.heap.pop();
     if (i === undefined) return undefined;
     this.setState(i, RUNNING);
-    return this.nodes[i];
+    return this.nodeAt(i);
   }
 
   /** Marks a running task done and returns the ids of the dependents that became ready. */
   done(id: string): readonly string[] {
     const i = this.indexOf(id);
     if (this.status[i] !== RUNNING) this.badTransition(i, 'done');
+    return this.complete(i, true) ?? NONE;
+  }
+
+  /**
+   * Like {@link done}, by index; returns how many dependents became ready (their indices come
+   * out of {@link nextIndex}).
+   */
+  doneIndex(index: number): number {
+    this.checkIndex(index);
+    if (this.status[index] !== RUNNING) this.badTransition(index, 'done');
+    const before = this.stateCounts[READY]!;
+    this.complete(index, false);
+    return this.stateCounts[READY]! - before;
+  }
+
+  /** Marks running task `i` done and releases its dependents (their ids collected when asked). */
+  private complete(i: number, collect: boolean): string[] | undefined {
     this.setState(i, DONE);
     let released: string[] | undefined;
     const { start, list, base, extra } = this.succ;
     if (i < base) {
+      const { status, remaining } = this;
       for (let k = start[i]!, end = start[i + 1]!; k < end; k++) {
-        if (this.release(list[k]!)) (released ??= []).push(this.ids[list[k]!]!);
+        const s = list[k]!;
+        // release(s), written out for the hot path
+        if (status[s] !== PENDING || --remaining[s]! !== 0) continue;
+        this.makeReady(s);
+        if (collect) (released ??= []).push(this.idAt(s));
       }
     }
     const more = extra[i];
-    if (more) for (const s of more) if (this.release(s)) (released ??= []).push(this.ids[s]!);
-    return released ?? NONE;
+    if (more) for (const s of more) if (this.release(s) && collect) (released ??= []).push(this.idAt(s));
+    return released;
   }
 
   /**
@@ -296,14 +497,14 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
    * affected ancestors are raised at once.
    */
   add(nodes: readonly N[]): AddResult {
-    const issues = checkBatch(nodes, (id) => this.index.has(id));
+    const issues = checkBatch(nodes, (id) => this.lookup(id) !== undefined);
     if (issues.length > 0) return { ok: false, issues };
-    const first = this.ids.length;
+    const first = this.count;
     for (const node of nodes) this.append(node);
     for (let k = 0; k < nodes.length; k++) {
       const i = first + k;
       for (const ref of nodes[k]!.dependencies ?? NONE) {
-        const d = this.index.get(ref)!;
+        const d = this.lookup(ref)!;
         if (this.deps.includes(i, d)) continue;
         this.deps.add(i, d);
         this.succ.add(d, i);
@@ -325,7 +526,7 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
       if (this.status[i] !== PENDING) continue;
       if (this.remaining[i] === 0) {
         this.makeReady(i);
-        ready.push(this.ids[i]!);
+        ready.push(this.idAt(i));
       }
       for (const d of this.deps.toArray(i)) if (d < first) this.raise(d, this.est[d]! + this.level[i]!);
     }
@@ -342,12 +543,12 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
     const s = this.status[i]!;
     if (s !== PENDING && s !== READY) this.badTransition(i, 'addDependency');
     if (id === dependsOn) return { ok: false, issues: [selfDependencyIssue(id)] };
-    const d = this.index.get(dependsOn);
+    const d = this.lookup(dependsOn);
     if (d === undefined) return { ok: false, issues: [unknownDependencyIssue(id, dependsOn)] };
     if (this.deps.includes(i, d)) return { ok: true, ready: NONE, skipped: NONE };
     const path = this.pathThroughDependencies(d, i);
     if (path !== undefined) {
-      return { ok: false, issues: [cycleIssue([id, ...path.map((x) => this.ids[x]!)])] };
+      return { ok: false, issues: [cycleIssue([id, ...path.map((x) => this.idAt(x))])] };
     }
     this.deps.add(i, d);
     this.succ.add(d, i);
@@ -372,16 +573,49 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
 
   // ---- internals ---------------------------------------------------------------------------
 
-  private indexOf(id: string): number {
-    const i = this.index.get(id);
-    if (i === undefined) {
-      throw new GraphError('GRAPH_UNKNOWN_TASK', `unknown task "${id}"`, { context: { task: id } });
+  /** The id of task `i`; an indexed queue without ids names task `i` `String(i)`. */
+  private idAt(i: number): string {
+    return this.idList !== undefined ? this.idList[i]! : String(i);
+  }
+
+  /** The index of `id`, or undefined. An indexed queue without ids answers without building a map. */
+  private lookup(id: string): number | undefined {
+    if (this.idIndex !== undefined) return this.idIndex.get(id);
+    if (!/^(?:0|[1-9][0-9]*)$/.test(id)) return undefined;
+    const i = Number(id);
+    return i < this.count ? i : undefined;
+  }
+
+  /** Ids and the id map, materialised on first use for an indexed queue without ids. */
+  private table(): { ids: string[]; index: Map<string, number> } {
+    if (this.idList === undefined) this.idList = Array.from({ length: this.count }, (_, i) => String(i));
+    if (this.idIndex === undefined) {
+      this.idIndex = new Map();
+      for (let i = 0; i < this.count; i++) this.idIndex.set(this.idList[i]!, i);
     }
-    return i;
+    return { ids: this.idList, index: this.idIndex };
+  }
+
+  /** The caller's node for task `i`; an indexed queue makes one on demand. */
+  private nodeAt(i: number): N {
+    let node = this.nodes[i];
+    if (node === undefined) {
+      node = { id: this.idAt(i), dependencies: this.deps.toArray(i).map((d) => this.idAt(d)), estimate: this.est[i]! } as GraphNode as N;
+      this.nodes[i] = node;
+    }
+    return node;
+  }
+
+  private checkIndex(index: number): void {
+    if (!(Number.isInteger(index) && index >= 0 && index < this.count)) {
+      throw new GraphError('GRAPH_UNKNOWN_TASK', `no task at index ${String(index)} (the queue has ${this.count})`, {
+        context: { index },
+      });
+    }
   }
 
   private badTransition(i: number, op: string): never {
-    const id = this.ids[i]!;
+    const id = this.idAt(i);
     const state = STATE_NAMES[this.status[i]!];
     throw new GraphError('GRAPH_BAD_TRANSITION', `cannot ${op}() task "${id}": it is ${state}`, {
       context: { task: id, state, operation: op },
@@ -408,11 +642,13 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
   }
 
   private append(node: N): void {
-    const i = this.ids.length;
+    const i = this.count;
     if (i >= this.capacity) this.grow(2 * this.capacity);
-    this.ids.push(node.id);
-    this.nodes.push(node);
-    this.index.set(node.id, i);
+    const { ids, index } = this.table();
+    ids.push(node.id);
+    index.set(node.id, i);
+    this.nodes[i] = node;
+    this.count++;
     this.est[i] = node.estimate ?? 1;
     this.level[i] = 0;
     this.remaining[i] = 0;
@@ -454,8 +690,10 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
   /** The cycle issues of the initial graph (slow path, only when Kahn's order came up short). */
   private cycleIssues(n: number): GraphIssue[] {
     const edges: number[][] = [];
-    for (let i = 0; i < n; i++) edges.push(this.index.get(this.ids[i]!) === i ? this.deps.toArray(i) : []);
-    return findCycles(edges).map((cycle) => cycleIssue(cycle.map((i) => this.ids[i]!)));
+    // Of duplicate ids only the first takes part (the others are reported as duplicates).
+    const index = this.idIndex;
+    for (let i = 0; i < n; i++) edges.push(index === undefined || index.get(this.idAt(i)) === i ? this.deps.toArray(i) : []);
+    return findCycles(edges).map((cycle) => cycleIssue(cycle.map((i) => this.idAt(i))));
   }
 
   /** Own estimate plus the highest level among the dependents still waiting to start. */
@@ -485,7 +723,7 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
    */
   private lowerAncestors(skipped: readonly SkippedTask[]): void {
     const work: number[] = [];
-    for (const s of skipped) work.push(...this.deps.toArray(this.index.get(s.id)!));
+    for (const s of skipped) work.push(...this.deps.toArray(this.lookup(s.id)!));
     while (work.length > 0) {
       const i = work.pop()!;
       const st = this.status[i];
@@ -500,9 +738,9 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
 
   /** Topological order of tasks `first..`, counting only edges inside that range. */
   private batchOrder(first: number): number[] {
-    const n = this.ids.length - first;
+    const n = this.count - first;
     const indegree = new Int32Array(n);
-    for (let i = first; i < this.ids.length; i++) {
+    for (let i = first; i < this.count; i++) {
       for (const d of this.deps.toArray(i)) if (d >= first) indegree[i - first]!++;
     }
     const order: number[] = [];
@@ -546,12 +784,12 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
    * Skips task `i` with `because`; its dependents name `root` (the task itself when it is the
    * root of the skip, or the failed/skipped ancestor it inherits).
    */
-  private skipFrom(i: number, because: string, out: SkippedTask[], root: string = this.ids[i]!): void {
+  private skipFrom(i: number, because: string, out: SkippedTask[], root: string = this.idAt(i)): void {
     if (this.status[i] === READY) this.heap.remove(i);
     this.setState(i, SKIPPED);
     this.because.set(i, because);
     this.origin.set(i, root);
-    out.push({ id: this.ids[i]!, because });
+    out.push({ id: this.idAt(i), because });
     this.skipDependents(i, root, out);
   }
 
@@ -566,7 +804,7 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
         this.setState(s, SKIPPED);
         this.because.set(s, because);
         this.origin.set(s, because);
-        out.push({ id: this.ids[s]!, because });
+        out.push({ id: this.idAt(s), because });
         stack.push(s);
       }
     }
@@ -650,4 +888,8 @@ export function checkBatch(nodes: readonly GraphNode[], exists: (id: string) => 
     issues.push(cycleIssue(cycle.map((j) => firstNodes[j]!.id)));
   }
   return issues;
+}
+
+function isValidEstimate(e: unknown): e is number {
+  return typeof e === 'number' && Number.isFinite(e) && e >= 0;
 }
