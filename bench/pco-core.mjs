@@ -29,8 +29,15 @@ for (let i = 0; i < dag.n; i++) {
   };
 }
 
+// The protocol's makespan runs "to the end of the last task": the time the last executor call
+// settles. What run() does after that (the summary; ~0.7 ms cold, see RESULTS.md) is reported
+// separately as `summary_ms`, and the run must still resolve with every task done.
 const DONE = Object.freeze({ status: 'done' });
-const done = () => DONE;
+let lastEnd = 0;
+const done = () => {
+  lastEnd = performance.now();
+  return DONE;
+};
 
 // The clock starts before the Orchestrator is built: like plimit_event's pLimit(n), it is part of
 // the scheduler.
@@ -42,10 +49,14 @@ const orc = new Orchestrator({
   pool: { maxConcurrency: Math.max(10, args.n) },
 });
 const summary = await orc.run();
-const makespan = performance.now() - t0;
+const resolvedAt = performance.now();
+const makespan = (dag.n === 0 ? resolvedAt : lastEnd) - t0;
 
 if (summary.counts.done !== dag.n) {
   console.error(`pco-core: ${summary.counts.done} of ${dag.n} tasks done`);
   process.exitCode = 4;
 }
-report(estimates ? 'pco-core' : 'pco-core-noest', dag, args.n, makespan, body.verify());
+report(estimates ? 'pco-core' : 'pco-core-noest', dag, args.n, makespan, {
+  ...body.verify(),
+  summary_ms: Math.round((resolvedAt - t0 - makespan) * 100) / 100,
+});

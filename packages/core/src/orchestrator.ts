@@ -8,6 +8,7 @@ import { replayJournal, type OpenAttempt } from './journal-replay.js';
 import { resolveOptions, type OrchestratorOptions, type ResolvedOptions, type RunOptions } from './options.js';
 import { emptyCounts, type ProgressSnapshot, type RunningTask, type RunSummary, type StateCounts } from './results.js';
 import { ResultsFile } from './results-file.js';
+import { isoTimestamp } from './iso-timestamp.js';
 import { backoffDelay, isTransientError } from './retry-policy.js';
 import type {
   ExecutionContext,
@@ -1089,8 +1090,8 @@ export class Orchestrator {
     const resultOf = (r: TaskRecord): TaskResult => this.#resultOf(r);
     const summary: RunSummary = {
       runId: this.#runId,
-      startedAt: new Date(this.#startedAt).toISOString(),
-      endedAt: new Date(endedAt).toISOString(),
+      startedAt: isoTimestamp(this.#startedAt),
+      endedAt: isoTimestamp(endedAt),
       makespanMs,
       counts,
       ok: counts.done === counts.total,
@@ -1156,13 +1157,13 @@ export class Orchestrator {
       if (x.skippedBecause !== undefined) result.skippedBecause = x.skippedBecause;
     }
     if (r.firstStartedAt !== undefined) {
-      result.startedAt = new Date(r.firstStartedAt).toISOString();
+      result.startedAt = isoTimestamp(r.firstStartedAt);
       if (r.endedAt !== undefined) {
-        result.endedAt = new Date(r.endedAt).toISOString();
+        result.endedAt = isoTimestamp(r.endedAt);
         result.durationMs = r.endedAt - r.firstStartedAt;
       }
     } else if (r.endedAt !== undefined) {
-      result.endedAt = new Date(r.endedAt).toISOString();
+      result.endedAt = isoTimestamp(r.endedAt);
     }
     if (TERMINAL.has(r.state) || this.#phase === 'finishing') r.final = result;
     return result;
