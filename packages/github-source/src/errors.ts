@@ -27,6 +27,16 @@ export class GitHubNotFoundError extends PcoError {
   }
 }
 
+/**
+ * GitHub answered, but not in the shape pco reads (a schema change, a proxy's page parsed as
+ * data). `context.issues` lists every mismatch as `path: message`.
+ */
+export class GitHubResponseError extends PcoError {
+  constructor(message: string, context: { readonly operation: string; readonly issues: readonly string[] }) {
+    super('GITHUB_RESPONSE_INVALID', message, { context });
+  }
+}
+
 /** The operation was aborted through its AbortSignal. */
 export class GitHubAbortError extends PcoError {
   constructor(message = 'The GitHub operation was aborted', cause?: unknown) {

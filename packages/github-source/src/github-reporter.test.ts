@@ -88,6 +88,38 @@ describe('GitHubReporter: status labels', () => {
     expect(fake.count({ route: 'DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}' })).toBe(2);
   });
 
+  it('writes nothing for a state that maps to the label (or board option) it already wrote', async () => {
+    const { fake, reporter, board } = await setup({ commentStates: [] });
+    const t = board.get('acme/shop#2')!;
+    for (const state of ['pending', 'ready', 'running', 'retrying', 'running', 'done'] as const) await reporter.report(update(t, state));
+    expect(fake.issue('acme/shop#2').labels.filter((l) => l.startsWith('status:'))).toEqual(['status:done']);
+    // queued, running, done: one add each, and the two labels they replace removed
+    expect(fake.count({ route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels' })).toBe(3);
+    expect(fake.count({ route: 'DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}' })).toBe(2);
+    // In Progress (running; retrying and running again map to it too), Done
+    expect(fake.count({ operation: 'graphql mutation PcoSetStatus' })).toBe(2);
+    expect(fake.projectItemFields('acme', 1, 'acme/shop#2').Status).toBe('Done');
+  });
+
+  it('writes the label again when its previous write failed', async () => {
+    let failNext = true;
+    const flakyFetch: typeof fetch = async (input, init) => {
+      if (failNext && init?.method === 'POST' && String(input).endsWith('/issues/4/labels')) {
+        failNext = false;
+        return new Response(JSON.stringify({ message: 'Validation Failed' }), { status: 422, headers: { 'content-type': 'application/json' } });
+      }
+      return fetch(input, init);
+    };
+    const fake = await startFakeGitHub(fixture());
+    fakes.push(fake);
+    const reporter = new GitHubReporter({ client: createGitHubClient(testClientOptions(fake.url, { fetch: flakyFetch })), commentStates: [], projectStatus: false });
+    const task = { id: 'acme/shop#4', title: 'x', source: { kind: 'issue', repo: 'acme/shop', number: 4 } } as const;
+    await expect(reporter.report({ runId: 'r', task, state: 'running', attempt: 1, at: 0 })).rejects.toThrowError(GitHubApiError);
+    await reporter.report({ runId: 'r', task, state: 'running', attempt: 1, at: 0 });
+    expect(fake.issue('acme/shop#4').labels).toContain('status:running');
+    expect(fake.count({ route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels' })).toBe(1);
+  });
+
   it('takes a custom prefix and names', async () => {
     const { fake, reporter, issues } = await setup({ statusLabels: { prefix: 'pco/', names: { running: 'working', ready: null } } });
     const t = issues.get('acme/shop#2')!;

@@ -128,6 +128,12 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
   readonly #boards = new Map<string, BoardTarget | null>();
   readonly #defaultBranches = new Map<string, string>();
   readonly #queues = new Map<string, Promise<void>>();
+  /**
+   * Per task, the status label and board option this reporter last wrote. States that map to
+   * the same value (pending → ready are both `queued`, running → retrying both `running`) then
+   * cost no request: GitHub counts every write against the secondary rate limit.
+   */
+  readonly #written = new Map<string, { label?: string; boardOption?: string }>();
 
   constructor(options: GitHubReporterOptions) {
     super();
@@ -186,7 +192,9 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
     const number = typeof ref.number === 'number' ? ref.number : undefined;
     const isIssue = ref.kind === 'issue' && repo !== undefined && number !== undefined;
 
-    if (isIssue && this.#o.statusLabels !== false) await step('status label', () => this.#setStatusLabel(repo, number, update.state, signal));
+    if (isIssue && this.#o.statusLabels !== false) {
+      await step('status label', () => this.#setStatusLabel(update.task.id, repo, number, update.state, signal));
+    }
     if (this.#o.branches && (update.state === 'running' || update.state === 'retrying')) {
       const branchRepo = repo ?? undefined;
       if (branchRepo) await step('task branch', () => this.#ensureBranch(update, branchRepo, signal));
@@ -216,13 +224,17 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
 
   // ---------------------------------------------------------------------------------------- labels
 
-  async #setStatusLabel(repo: string, number: number, state: GitHubTaskState, signal?: AbortSignal): Promise<void> {
+  async #setStatusLabel(taskId: string, repo: string, number: number, state: GitHubTaskState, signal?: AbortSignal): Promise<void> {
     const opts = this.#o.statusLabels || {};
     const prefix = opts.prefix ?? 'status:';
     const names = { ...DEFAULT_LABEL_NAMES, ...opts.names };
     const name = names[state];
     if (name === null || name === undefined) return;
     const wanted = `${prefix}${name}`;
+    const written = this.#writtenFor(taskId);
+    if (written.label === wanted) return;
+    // Forget it until the write is through: a failed or aborted step is redone by the next report.
+    written.label = undefined;
     const [owner, repoName] = repo.split('/') as [string, string];
     // Adding returns the issue's full label list (and creates a missing label), so the previous
     // status labels are known without another read.
@@ -248,6 +260,16 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
         if ((error as { status?: number }).status !== 404) throw error;
       }
     }
+    written.label = wanted;
+  }
+
+  #writtenFor(taskId: string): { label?: string; boardOption?: string } {
+    let written = this.#written.get(taskId);
+    if (written === undefined) {
+      written = {};
+      this.#written.set(taskId, written);
+    }
+    return written;
   }
 
   // -------------------------------------------------------------------------------------- comments
@@ -308,12 +330,17 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
       this.emit('warning', { taskId: update.task.id, message: `the board's Status field has no option "${wanted}" (has: ${Object.keys(target.options).join(', ')})` });
       return;
     }
+    const optionId = target.options[optionName];
+    const written = this.#writtenFor(update.task.id);
+    if (written.boardOption === optionId) return;
+    written.boardOption = undefined;
     await this.#o.client.graphql(
       `mutation PcoSetStatus($projectId: ID!, $itemId: ID!, $fieldId: ID!, $optionId: String!) {
         updateProjectV2ItemFieldValue(input: { projectId: $projectId, itemId: $itemId, fieldId: $fieldId, value: { singleSelectOptionId: $optionId } }) { projectV2Item { id } }
       }`,
-      { projectId: target.projectId, itemId: target.itemId, fieldId: target.fieldId, optionId: target.options[optionName], request: { signal } },
+      { projectId: target.projectId, itemId: target.itemId, fieldId: target.fieldId, optionId, request: { signal } },
     );
+    written.boardOption = optionId;
   }
 
   async #boardTarget(taskId: string, ref: TaskRef, signal?: AbortSignal): Promise<BoardTarget | null> {

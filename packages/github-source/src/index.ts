@@ -23,7 +23,7 @@ export {
   type GitHubStatusLabelOptions,
   type MergeOutcome,
 } from './github-reporter.js';
-export { GitHubAbortError, GitHubApiError, GitHubNotFoundError, GitHubOptionsError } from './errors.js';
+export { GitHubAbortError, GitHubApiError, GitHubNotFoundError, GitHubOptionsError, GitHubResponseError } from './errors.js';
 export type {
   DependencyReference,
   GitHubIssueRecord,

@@ -5,6 +5,7 @@
 import type { GitHubClient } from './octokit.js';
 import { GitHubOptionsError, toGitHubError } from './errors.js';
 import { refKey, type ReferenceState } from './resolve-dependencies.js';
+import { IssueConnectionPageSchema, parseResponse, type IssueNode, type LinkNode } from './response-schemas.js';
 import type { GitHubIssueRecord, GitHubTaskSourceRef, IssueLink } from './types.js';
 
 /** Nested connections are read in one page; research §1.7: at most 50 blockers per issue. */
@@ -21,52 +22,25 @@ export const ISSUE_FIELDS = /* GraphQL */ `
   }
 `;
 
-interface LinkNode {
-  readonly number: number;
-  readonly state: string;
-  readonly repository: { readonly nameWithOwner: string };
-}
-interface Conn<T> {
-  readonly totalCount: number;
-  readonly nodes: readonly T[];
-}
-export interface IssueNode {
-  readonly id: string;
-  readonly databaseId: number | null;
-  readonly number: number;
-  readonly title: string;
-  readonly body: string;
-  readonly url: string;
-  readonly state: 'OPEN' | 'CLOSED';
-  readonly authorAssociation: string;
-  readonly author: { readonly login: string } | null;
-  readonly repository: { readonly nameWithOwner: string };
-  readonly labels: Conn<{ readonly name: string }>;
-  readonly blockedBy: Conn<LinkNode>;
-  readonly subIssues: Conn<LinkNode>;
-}
-
 const link = (n: LinkNode): IssueLink => ({ repo: n.repository.nameWithOwner, number: n.number, state: n.state });
 
 /** Completes truncated nested connections of `node` (rare: > 50 labels, blockers or sub-issues). */
 export async function completeIssueNode(client: GitHubClient, node: IssueNode, signal?: AbortSignal): Promise<IssueNode> {
   const [owner, name] = node.repository.nameWithOwner.split('/') as [string, string];
-  const more = async <T>(field: 'labels' | 'blockedBy' | 'subIssues', selection: string, conn: Conn<T>): Promise<Conn<T>> => {
+  const more = async <F extends 'labels' | 'blockedBy' | 'subIssues'>(field: F, selection: string, conn: IssueNode[F]): Promise<IssueNode[F]> => {
     if (conn.nodes.length >= conn.totalCount) return conn;
     const query = `query PcoIssueConnection($owner: String!, $name: String!, $number: Int!, $cursor: String) {
       repository(owner: $owner, name: $name) { issue(number: $number) {
         ${field}(first: 100, after: $cursor) { totalCount pageInfo { hasNextPage endCursor } nodes { ${selection} } } } } }`;
+    const operation = `loading ${field} of ${node.repository.nameWithOwner}#${node.number}`;
+    let all: unknown;
     try {
-      const all = await client.graphql.paginate<{ repository: { issue: Record<string, Conn<T>> } }>(query, {
-        owner,
-        name,
-        number: node.number,
-        request: { signal },
-      });
-      return all.repository.issue[field] ?? conn;
+      all = await client.graphql.paginate(query, { owner, name, number: node.number, request: { signal } });
     } catch (error) {
-      throw toGitHubError(error, `loading ${field} of ${node.repository.nameWithOwner}#${node.number}`);
+      throw toGitHubError(error, operation);
     }
+    const page = parseResponse(IssueConnectionPageSchema(field), all, operation);
+    return (page.repository.issue[field] as IssueNode[F] | undefined) ?? conn;
   };
   const linkSel = 'number state repository { nameWithOwner }';
   return {

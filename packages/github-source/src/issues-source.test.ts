@@ -1,6 +1,6 @@
 import { largeBacklogFixture, SAMPLE_BACKLOG_EXPECTED_DEPENDENCIES, sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit/github';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GitHubAbortError, GitHubNotFoundError, GitHubOptionsError } from './errors.js';
+import { GitHubAbortError, GitHubNotFoundError, GitHubOptionsError, GitHubResponseError } from './errors.js';
 import { GitHubIssuesSource, type GitHubIssuesSourceOptions } from './issues-source.js';
 import { createGitHubClient, testClientOptions } from './octokit.js';
 import type { GitHubTask } from './types.js';
@@ -102,6 +102,28 @@ describe('GitHubIssuesSource on the sample backlog', () => {
 
   it('rejects a repository that does not exist with a not-found error', async () => {
     await expect(load(sample, { repos: 'acme/nope' })).rejects.toThrow(GitHubNotFoundError);
+  });
+
+  it('refuses a response of an unexpected shape with an error naming the field, and passes null nodes over', async () => {
+    // A proxy (or a schema change) alters GitHub's answer on the way.
+    const altering = (change: (data: { repository: { issues: { nodes: Record<string, unknown>[] } } }) => void): typeof fetch => async (input, init) => {
+      const res = await fetch(input, init);
+      if (!String(input).endsWith('/graphql') || !String(init?.body).includes('PcoIssues')) return res;
+      const json = (await res.json()) as { data: Parameters<typeof change>[0] };
+      change(json.data);
+      return new Response(JSON.stringify(json), { status: res.status, headers: { 'content-type': 'application/json' } });
+    };
+    const source = (fetchImpl: typeof fetch) =>
+      new GitHubIssuesSource({ client: createGitHubClient(testClientOptions(sample.url, { fetch: fetchImpl })), repos: 'acme/shop' });
+    const error = await source(altering((d) => void (d.repository.issues.nodes[1]!.title = 42))).load().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubResponseError);
+    expect(error).toMatchObject({
+      code: 'GITHUB_RESPONSE_INVALID',
+      message: 'loading issues of acme/shop: GitHub returned an unexpected response: repository.issues.nodes.1.title: Invalid type: Expected string but received 42',
+    });
+    const withNull = await source(altering((d) => void (d.repository.issues.nodes[0] = null as never))).load();
+    const all = await source(fetch).load();
+    expect(withNull.length).toBe(all.length - 1);
   });
 
   it('honours an aborted signal', async () => {

@@ -5,7 +5,8 @@
  * batched query per 100. Repository.issues never returns pull requests.
  */
 import { GitHubOptionsError, toGitHubError } from './errors.js';
-import { completeIssueNode, ISSUE_FIELDS, issueRecord, lookupReferenceStates, splitRepo, throwIfAborted, type IssueNode } from './issue-query.js';
+import { completeIssueNode, ISSUE_FIELDS, issueRecord, lookupReferenceStates, splitRepo, throwIfAborted } from './issue-query.js';
+import { IssuesPageSchema, parseResponse, type IssueNode } from './response-schemas.js';
 import type { GitHubClient } from './octokit.js';
 import { resolveDependencies, type ResolveDependenciesOptions } from './resolve-dependencies.js';
 import type { GitHubIssueRecord, GitHubTask } from './types.js';
@@ -95,7 +96,7 @@ export class GitHubIssuesSource {
     if (this.#since !== undefined) filterBy.since = this.#since;
     const nodes: IssueNode[] = [];
     try {
-      const pages = this.#o.client.graphql.paginate.iterator<{ repository: { issues: { nodes: IssueNode[] } } }>(ISSUES_QUERY, {
+      const pages = this.#o.client.graphql.paginate.iterator(ISSUES_QUERY, {
         owner,
         name,
         states: state === 'all' ? ['OPEN', 'CLOSED'] : [state.toUpperCase()],
@@ -107,7 +108,7 @@ export class GitHubIssuesSource {
       });
       for await (const page of pages) {
         throwIfAborted(signal);
-        nodes.push(...page.repository.issues.nodes);
+        nodes.push(...parseResponse(IssuesPageSchema, page, `loading issues of ${repo}`).repository.issues.nodes);
       }
     } catch (error) {
       throw toGitHubError(error, `loading issues of ${repo}`);

@@ -6,9 +6,10 @@
  * estimate.
  */
 import { GitHubNotFoundError, GitHubOptionsError, toGitHubError } from './errors.js';
-import { completeIssueNode, ISSUE_FIELDS, issueRecord, lookupReferenceStates, throwIfAborted, type IssueNode } from './issue-query.js';
+import { completeIssueNode, ISSUE_FIELDS, issueRecord, lookupReferenceStates, throwIfAborted } from './issue-query.js';
 import type { GitHubClient } from './octokit.js';
 import { resolveDependencies, type ResolveDependenciesOptions } from './resolve-dependencies.js';
+import { parseResponse, ProjectPageSchema, type ItemNode, type ProjectNode } from './response-schemas.js';
 import type { GitHubIssueRecord, GitHubTask } from './types.js';
 
 export interface GitHubProjectSourceOptions extends ResolveDependenciesOptions {
@@ -76,40 +77,6 @@ const query = (ownerType: 'organization' | 'user' | 'auto') => {
   return `query PcoProjectItems($login: String!, $number: Int!, $cursor: String) { owner: ${root} }\n${ISSUE_FIELDS}`;
 };
 
-interface FieldNode {
-  readonly id?: string;
-  readonly name?: string;
-  readonly dataType?: string;
-  readonly options?: readonly { readonly id: string; readonly name: string }[];
-}
-interface ValueNode {
-  readonly __typename: string;
-  readonly name?: string | null;
-  readonly optionId?: string;
-  readonly number?: number | null;
-  readonly text?: string | null;
-  readonly date?: string | null;
-  readonly title?: string | null;
-  readonly field?: { readonly name?: string };
-}
-type Content =
-  | ({ readonly __typename: 'Issue' } & IssueNode)
-  | { readonly __typename: 'DraftIssue'; readonly id: string; readonly title: string; readonly body: string; readonly creator: { readonly login: string } | null }
-  | { readonly __typename: 'PullRequest'; readonly id: string };
-interface ItemNode {
-  readonly id: string;
-  readonly type: string;
-  readonly isArchived: boolean;
-  readonly content: Content | null;
-  readonly fieldValues: { readonly nodes: readonly (ValueNode | null)[] };
-}
-interface ProjectNode {
-  readonly id: string;
-  readonly title: string;
-  readonly fields: { readonly nodes: readonly (FieldNode | null)[] };
-  readonly items: { readonly nodes: readonly ItemNode[] };
-}
-
 /** Tasks from a Projects v2 board (implements core's `TaskSource`). */
 export class GitHubProjectSource {
   readonly #o: GitHubProjectSourceOptions;
@@ -137,14 +104,14 @@ export class GitHubProjectSource {
     let project: ProjectNode | undefined;
     const items: ItemNode[] = [];
     try {
-      const pages = o.client.graphql.paginate.iterator<{ owner: { projectV2?: ProjectNode | null } | null }>(query(o.ownerType ?? 'auto'), {
+      const pages = o.client.graphql.paginate.iterator(query(o.ownerType ?? 'auto'), {
         login: o.owner,
         number: o.number,
         request: { signal },
       });
       for await (const page of pages) {
         throwIfAborted(signal);
-        const p = page.owner?.projectV2;
+        const p = parseResponse(ProjectPageSchema, page, `loading ${where}`).owner?.projectV2;
         if (!p) throw new GitHubNotFoundError(`${where} does not exist or is not visible to the token`, { owner: o.owner, number: o.number });
         project ??= p;
         items.push(...p.items.nodes);
