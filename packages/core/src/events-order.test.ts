@@ -1,7 +1,7 @@
 // The per-task event order documented in events.ts (OrchestratorEvents) and docs/events.md is
 // the order a run really produces, resume included; and the two documents agree.
 import { readFile } from 'node:fs/promises';
-import { ManualClock } from '@pco/pool';
+import { ManualClock } from '@pco/testkit/clock';
 import { describe, expect, it } from 'vitest';
 import { ORCHESTRATOR_EVENT_NAMES } from './cli/event-log.js';
 import { Orchestrator } from './orchestrator.js';

@@ -1,7 +1,7 @@
 // Reporters get an AbortSignal (issue 6: "AbortSignal for every cancellable operation"): it
 // stays live during the run and aborts `abortGraceMs` after a stop, so a hanging reporter cannot
 // hold the stop forever; reporter failures stay non-fatal.
-import { ManualClock } from '@pco/pool';
+import { ManualClock } from '@pco/testkit/clock';
 import { describe, expect, it } from 'vitest';
 import { RunStoppedError } from './errors.js';
 import { Orchestrator } from './orchestrator.js';

@@ -1,5 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
-import { ManualClock } from '@pco/pool';
+import { ManualClock } from '@pco/testkit/clock';
 import { expect } from 'vitest';
 import { Orchestrator } from './orchestrator.js';
 import type { ExecutorOutcome, Task, TaskState } from './types.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphError } from '@pco/graph';
-import { ManualClock } from '@pco/pool';
+import { ManualClock } from '@pco/testkit/clock';
 import { describe, expect, it } from 'vitest';
 import { OrchestratorError, RunStoppedError, TaskTimeoutError } from './errors.js';
 import type { OrchestratorEventName, OrchestratorEvents } from './events.js';

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { expect } from 'vitest';
 import { AgentPool } from './agent-pool.js';
-import { ManualClock } from './manual-clock.js';
+import { ManualClock } from '@pco/testkit/clock';
 import type { ReleaseOutcome } from './types.js';
 
 const outcome = fc.constantFrom<ReleaseOutcome>('success', 'success', 'failure', 'neutral');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AgentPool } from './agent-pool.js';
 import { PoolError } from './errors.js';
-import { ManualClock } from './manual-clock.js';
+import { ManualClock } from '@pco/testkit/clock';
 
 function make(options: ConstructorParameters<typeof AgentPool>[0] = {}) {
   const clock = new ManualClock(1_000);

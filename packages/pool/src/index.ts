@@ -1,8 +1,6 @@
 export { AgentPool } from './agent-pool.js';
 export { PoolError } from './errors.js';
 export type { PoolErrorCode } from './errors.js';
-export { ManualClock } from './manual-clock.js';
-export type { RunUntilSettledOptions } from './manual-clock.js';
 export type {
   AcquireOptions,
   AgentLease,

@@ -1,2 +1,3 @@
 export * from './codegen/index.js';
 export * from './github/index.js';
+export * from './clock/index.js';

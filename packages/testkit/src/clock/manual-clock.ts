@@ -1,4 +1,9 @@
-import type { Clock, Timers } from './types.js';
+/** The clock and timer contracts of @pco/pool and @pco/core (structural: testkit does not depend on them). */
+export interface ManualClockContract {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
 
 interface Entry {
   readonly id: number;
@@ -28,14 +33,14 @@ const flushMacrotask: () => Promise<void> =
 
 /**
  * A deterministic clock and timer set: time moves only when told. Pass it as both `clock` and
- * `timers` to the pool or the orchestrator to test timeouts, back-off and cool-downs in
- * microseconds of real time, without patching globals.
+ * `timers` to @pco/pool's `AgentPool` or @pco/core's `Orchestrator` to test timeouts, back-off
+ * and cool-downs in microseconds of real time, without patching globals.
  *
  * @example
  * const clock = new ManualClock();
  * const summary = await clock.runUntilSettled(orc.run());
  */
-export class ManualClock implements Clock, Timers {
+export class ManualClock implements ManualClockContract {
   #now: number;
   #seq = 0;
   /** Sorted by (at, id): timers due at the same instant fire in the order they were set. */

@@ -1,0 +1,1 @@
+export { ManualClock, type ManualClockContract, type RunUntilSettledOptions } from './manual-clock.js';
