@@ -1,14 +1,6 @@
 import { GraphError } from './errors.js';
 import { toDot, toMermaid, type GraphExportOptions } from './export-graph.js';
-import { findCycles } from './find-cycles.js';
-import {
-  cycleIssue,
-  duplicateIdIssue,
-  invalidEstimateIssue,
-  selfDependencyIssue,
-  unknownDependencyIssue,
-  unreachableIssue,
-} from './issue-messages.js';
+import { findGraphIssues } from './graph-issues.js';
 import { computePlan } from './plan.js';
 import { ReadyQueue } from './ready-queue.js';
 import type { GraphIssue, GraphNode, PlanStats, ValidationReport } from './types.js';
@@ -63,66 +55,7 @@ export class DependencyGraph {
    * (`a → b` reads "a depends on b"), at least one per strongly connected component.
    */
   validate(): ValidationReport {
-    const nodes = [...this.first.values()];
-    const index = new Map(nodes.map((node, i) => [node.id, i]));
-    const duplicates: GraphIssue[] = [];
-    const counts = new Map<string, number>();
-    for (const node of this.all) counts.set(node.id, (counts.get(node.id) ?? 0) + 1);
-    for (const [id, count] of counts) if (count > 1) duplicates.push(duplicateIdIssue(id, count));
-
-    const estimates: GraphIssue[] = [];
-    const selfDeps: GraphIssue[] = [];
-    const unknown: GraphIssue[] = [];
-    const edges: number[][] = [];
-    const succ: number[][] = nodes.map(() => []);
-    const missingOf = new Map<number, string>();
-    nodes.forEach((node, i) => {
-      const e = node.estimate;
-      if (e !== undefined && (typeof e !== 'number' || !Number.isFinite(e) || e < 0)) {
-        estimates.push(invalidEstimateIssue(node.id, e));
-      }
-      const out: number[] = [];
-      const seen = new Set<string>();
-      for (const ref of node.dependencies ?? []) {
-        if (seen.has(ref)) continue;
-        seen.add(ref);
-        const j = index.get(ref);
-        if (ref === node.id) selfDeps.push(selfDependencyIssue(node.id));
-        if (j === undefined) {
-          unknown.push(unknownDependencyIssue(node.id, ref));
-          if (!missingOf.has(i)) missingOf.set(i, ref);
-          continue;
-        }
-        out.push(j);
-        succ[j]!.push(i);
-      }
-      edges.push(out);
-    });
-
-    // Tasks that wait, directly or not, on a task with an unknown dependency can never run.
-    const unreachable = new Map<number, GraphIssue>();
-    const queue = [...missingOf.keys()].sort((a, b) => a - b);
-    const cause = new Map<number, string>(missingOf);
-    for (let head = 0; head < queue.length; head++) {
-      const u = queue[head]!;
-      for (const s of succ[u]!) {
-        if (cause.has(s)) continue;
-        cause.set(s, cause.get(u)!);
-        unreachable.set(s, unreachableIssue(nodes[s]!.id, cause.get(u)!, nodes[u]!.id));
-        queue.push(s);
-      }
-    }
-
-    const cycles = findCycles(edges).map((cycle) => cycle.map((i) => nodes[i]!.id));
-    const issues: GraphIssue[] = [
-      ...duplicates,
-      ...estimates,
-      ...selfDeps,
-      ...unknown,
-      ...[...unreachable.entries()].sort((a, b) => a[0] - b[0]).map(([, issue]) => issue),
-      // Self-loops are reported once, as self-dependencies.
-      ...cycles.filter((path) => path.length > 2).map((path) => cycleIssue(path)),
-    ];
+    const { issues, cycles } = findGraphIssues(this.all, { unreachable: true });
     return { ok: issues.length === 0, issues, cycles };
   }
 

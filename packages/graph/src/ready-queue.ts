@@ -8,6 +8,7 @@ import {
   selfDependencyIssue,
   unknownDependencyIssue,
 } from './issue-messages.js';
+import { findGraphIssues } from './graph-issues.js';
 import { PriorityHeap } from './priority-heap.js';
 import type { AddResult, GraphIssue, GraphNode, QueueCounts, QueueTaskState, SkippedTask } from './types.js';
 
@@ -497,7 +498,7 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
    * affected ancestors are raised at once.
    */
   add(nodes: readonly N[]): AddResult {
-    const issues = checkBatch(nodes, (id) => this.lookup(id) !== undefined);
+    const { issues } = findGraphIssues(nodes, { exists: (id) => this.lookup(id) !== undefined });
     if (issues.length > 0) return { ok: false, issues };
     const first = this.count;
     for (const node of nodes) this.append(node);
@@ -839,55 +840,6 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
 
 function isQueueSource(value: unknown): value is ReadyQueueSource {
   return typeof (value as ReadyQueueSource).nodes === 'function';
-}
-
-/**
- * The structural problems of a batch of nodes: duplicates (within the batch or against `exists`),
- * invalid estimates, self-dependencies, unknown dependencies, and cycles among the batch.
- */
-export function checkBatch(nodes: readonly GraphNode[], exists: (id: string) => boolean): GraphIssue[] {
-  const issues: GraphIssue[] = [];
-  const local = new Map<string, number>();
-  const counts = new Map<string, number>();
-  for (const node of nodes) {
-    counts.set(node.id, (counts.get(node.id) ?? 0) + 1);
-    if (!local.has(node.id)) local.set(node.id, local.size);
-  }
-  for (const [id, count] of counts) {
-    const total = count + (exists(id) ? 1 : 0);
-    if (total > 1) issues.push(duplicateIdIssue(id, total));
-  }
-  const firstNodes: GraphNode[] = [];
-  const seen = new Set<string>();
-  for (const node of nodes) {
-    if (seen.has(node.id)) continue;
-    seen.add(node.id);
-    firstNodes.push(node);
-  }
-  for (const node of firstNodes) {
-    const e = node.estimate;
-    if (e !== undefined && (typeof e !== 'number' || !Number.isFinite(e) || e < 0)) {
-      issues.push(invalidEstimateIssue(node.id, e));
-    }
-  }
-  const edges: number[][] = [];
-  for (const node of firstNodes) {
-    const out: number[] = [];
-    for (const ref of node.dependencies ?? NONE) {
-      if (ref === node.id) {
-        issues.push(selfDependencyIssue(node.id));
-        continue;
-      }
-      const j = local.get(ref);
-      if (j !== undefined) out.push(j);
-      else if (!exists(ref)) issues.push(unknownDependencyIssue(node.id, ref));
-    }
-    edges.push(out);
-  }
-  for (const cycle of findCycles(edges)) {
-    issues.push(cycleIssue(cycle.map((j) => firstNodes[j]!.id)));
-  }
-  return issues;
 }
 
 function isValidEstimate(e: unknown): e is number {
