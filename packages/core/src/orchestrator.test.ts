@@ -440,6 +440,36 @@ describe('listeners and reporters cannot break the run', () => {
     expect(errors).toEqual(['reporter b: GitHub down']);
   });
 
+  it('skips an update a newer one has overtaken, for reporters that allow it (canSkip), in order and never a final state', async () => {
+    const clock = new ManualClock(T0);
+    const every: string[] = [];
+    const latest: string[] = [];
+    const reporters = [
+      { report: async (u: TaskUpdate) => void every.push(`${u.task.id}:${u.state}`) },
+      {
+        // A slow reporter (GitHub write spacing): one virtual second per update.
+        report: (u: TaskUpdate) => sleep(clock, 1_000).then(() => void latest.push(`${u.task.id}:${u.state}`)),
+        canSkip: (u: TaskUpdate) => !['done', 'failed', 'skipped'].includes(u.state),
+      },
+      {
+        report: async () => {},
+        canSkip: () => {
+          throw new Error('a broken canSkip means no');
+        },
+      },
+    ];
+    const { run } = setup(chain, { clock, timers: clock, reporters });
+    const summary = await run();
+    expect(summary.ok).toBe(true);
+    expect(every.filter((c) => c.startsWith('a:'))).toEqual(['a:pending', 'a:ready', 'a:running', 'a:done']);
+    // a: pending, ready and running are queued in one go at the start: only running is written.
+    expect(latest.filter((c) => c.startsWith('a:'))).toEqual(['a:running', 'a:done']);
+    // b waits on a: its pending update goes out at once (nothing newer yet). b becomes ready,
+    // runs (100 ms) and is done while that write still takes its second: only done follows.
+    expect(latest.filter((c) => c.startsWith('b:'))).toEqual(['b:pending', 'b:done']);
+    expect(every.filter((c) => c.startsWith('b:'))).toEqual(['b:pending', 'b:ready', 'b:running', 'b:done']);
+  });
+
   it('redacts configured secrets from errors', async () => {
     const clock = new ManualClock(T0);
     const executor = scripted(clock, () => ({ status: 'failed', error: new Error('401 for token sk-live-123') }));

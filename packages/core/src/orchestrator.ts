@@ -16,6 +16,7 @@ import type {
   JournalEntry,
   PreviousAttempt,
   PullRequestRef,
+  Reporter,
   RunCheckpoint,
   RunJournal,
   Task,
@@ -63,6 +64,8 @@ class RecordExtras {
   attemptsBefore = 0;
   retryTimer: unknown = undefined;
   reportTail: Promise<void> | undefined = undefined;
+  /** Updates queued for the reporters so far (a delivery compares its own number with it). */
+  reportSeq = 0;
   written = false;
 }
 
@@ -107,6 +110,15 @@ class TaskRecord implements GraphNode {
 }
 
 type Phase = 'idle' | 'loading' | 'running' | 'finishing';
+
+/** A reporter's `canSkip`, where a throwing one means no. */
+function skippable(reporter: Reporter, update: TaskUpdate): boolean {
+  try {
+    return reporter.canSkip?.(update) === true;
+  } catch {
+    return false;
+  }
+}
 
 const TERMINAL: ReadonlySet<TaskState> = new Set<TaskState>(['done', 'failed', 'skipped', 'needs-input', 'interrupted']);
 const NO_TASKS: readonly never[] = Object.freeze([]);
@@ -1260,9 +1272,14 @@ export class Orchestrator {
       ...(TERMINAL.has(state) ? { result: this.#resultOf(r) } : {}),
       at: this.#o.clock.now(),
     };
-    // Updates of one task reach each reporter in order; tasks do not wait for each other.
-    r.x.reportTail = (r._x?.reportTail ?? Promise.resolve()).then(() =>
-      Promise.all(reporters.map((reporter) => this.#deliver(reporter, update))).then(() => undefined)
+    // Updates of one task reach each reporter in order; tasks do not wait for each other. An
+    // update overtaken before its turn is skipped for the reporters that allow it (canSkip).
+    const x = r.x;
+    const seq = ++x.reportSeq;
+    x.reportTail = (x.reportTail ?? Promise.resolve()).then(() =>
+      Promise.all(reporters.map((reporter) => (seq < x.reportSeq && skippable(reporter, update) ? undefined : this.#deliver(reporter, update)))).then(
+        () => undefined
+      )
     );
   }
 

@@ -316,14 +316,23 @@ describe('GitHubReporter: branches and failures', () => {
     expect(fake.issue('acme/shop#1').labels).toContain('status:done');
   });
 
-  it('runs reports of one task in call order, even when called concurrently', async () => {
+  it('runs reports of one task in call order, even when called concurrently, skipping passing states already overtaken', async () => {
     const { fake, reporter, issues } = await setup({ commentStates: [] });
     const t = issues.get('acme/shop#9')!;
-    await Promise.all((['ready', 'running', 'done'] as const).map((state) => reporter.report(update(t, state))));
+    await Promise.all((['ready', 'running', 'failed', 'done'] as const).map((state) => reporter.report(update(t, state))));
     expect(fake.issue('acme/shop#9').labels.filter((l) => l.startsWith('status:'))).toEqual(['status:done']);
-    // Each report finished (add, then remove the old label) before the next one started.
+    // ready and running were overtaken before they were written; each remaining report finished
+    // (add, then remove the old label) before the next one started.
     const labelOps = fake.requests.map((r) => (r.method === 'POST' ? `add ${(r.body as { labels: string[] }).labels[0]}` : `remove ${decodeURIComponent(r.path.split('/').pop()!)}`));
-    expect(labelOps).toEqual(['add status:queued', 'add status:running', 'remove status:queued', 'add status:done', 'remove status:running']);
+    expect(labelOps).toEqual(['add status:failed', 'add status:done', 'remove status:failed']);
+  });
+
+  it('still writes an overtaken running update when task branches are on (the agent needs its branch)', async () => {
+    const { fake, reporter, issues, events } = await setup({ commentStates: [], branches: {}, projectStatus: false });
+    const t = issues.get('acme/shop#9')!;
+    await Promise.all((['pending', 'running', 'done'] as const).map((state) => reporter.report(update(t, state))));
+    expect(events.branch.map((e) => e.branch)).toEqual([reporter.branchName(t)]);
+    expect(fake.count({ route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels' })).toBe(2); // running, done
   });
 
   it('stops at an aborted signal', async () => {

@@ -97,6 +97,8 @@ const DEFAULT_LABEL_NAMES: Record<GitHubTaskState, string | null> = {
 };
 const DEFAULT_PROJECT_STATUS: Partial<Record<GitHubTaskState, string | null>> = { running: 'In Progress', retrying: 'In Progress', done: 'Done' };
 const DEFAULT_COMMENT_STATES: readonly GitHubTaskState[] = ['done', 'failed', 'skipped', 'needs-input'];
+/** States whose update only moves the label and the board (nothing else reads them). */
+const PASSING_STATES: ReadonlySet<GitHubTaskState> = new Set(['pending', 'ready', 'running', 'retrying']);
 const MAX_COMMENT = 60_000;
 
 /** The hidden marker that identifies a task's result comment. */
@@ -128,6 +130,8 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
   readonly #boards = new Map<string, BoardTarget | null>();
   readonly #defaultBranches = new Map<string, string>();
   readonly #queues = new Map<string, Promise<void>>();
+  /** Per task, the number of the latest report() call (to skip superseded updates). */
+  readonly #latest = new Map<string, number>();
   /**
    * Per task, the status label and board option this reporter last wrote. States that map to
    * the same value (pending → ready are both `queued`, running → retrying both `running`) then
@@ -168,14 +172,38 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
   report(update: GitHubTaskUpdate, signal?: AbortSignal): Promise<void> {
     const ref = (update.task.source ?? {}) as TaskRef;
     if (ref.kind !== 'issue' && ref.kind !== 'draft') return Promise.resolve(); // not a GitHub task
-    const previous = this.#queues.get(update.task.id) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => this.#report(update, ref, signal));
+    const id = update.task.id;
+    const seq = (this.#latest.get(id) ?? 0) + 1;
+    this.#latest.set(id, seq);
+    const previous = this.#queues.get(id) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(() => (this.#superseded(update, seq) ? undefined : this.#report(update, ref, signal)));
     const tail = next.catch(() => {});
-    this.#queues.set(update.task.id, tail);
+    this.#queues.set(id, tail);
     void tail.then(() => {
-      if (this.#queues.get(update.task.id) === tail) this.#queues.delete(update.task.id);
+      if (this.#queues.get(id) === tail) {
+        this.#queues.delete(id);
+        this.#latest.delete(id);
+      }
     });
     return next;
+  }
+
+  /**
+   * True for an update that only moves the label and the board Status (pending, ready, running,
+   * retrying): once a later update of the task is waiting, writing it would be replaced at once.
+   * The orchestrator then skips it (core's `Reporter.canSkip`), and so does `report()` for
+   * overlapping calls. This matters when GitHub's write spacing holds writes up: a run's start
+   * reports pending, ready and running for many tasks in one go. With task branches on, `running`
+   * is always written: the agent needs its branch.
+   */
+  canSkip(update: GitHubTaskUpdate): boolean {
+    if (!PASSING_STATES.has(update.state)) return false;
+    return !(this.#o.branches && (update.state === 'running' || update.state === 'retrying'));
+  }
+
+  /** `update` (report() call number `seq`) was overtaken by a later call for its task and may be skipped. */
+  #superseded(update: GitHubTaskUpdate, seq: number): boolean {
+    return seq !== this.#latest.get(update.task.id) && this.canSkip(update);
   }
 
   async #report(update: GitHubTaskUpdate, ref: TaskRef, signal?: AbortSignal): Promise<void> {

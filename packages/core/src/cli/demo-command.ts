@@ -102,7 +102,7 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
       retried.attempts === 2;
     const facts = [
       `${c.bold('Codegen')}  ${env.codegen.created.length} agent runs created, ${duplicates} duplicate${duplicates === 1 ? '' : 's'}`,
-      `${c.bold('GitHub')}   ${sum(/comments/)} comment writes, ${sum(/labels/)} label writes, ${env.github.requests.length} requests in all`,
+      `${c.bold('GitHub')}   ${sum(/^(POST|PATCH|PUT|DELETE) .*\/comments/)} comment writes, ${sum(/^(POST|PATCH|PUT|DELETE) .*\/labels/)} label writes, ${env.github.requests.length} requests in all`,
       asScripted
         ? `${c.green('✔')} As scripted: ${expectedFailed.join(' and ')} failed (so ${DEMO_SKIPPED_BY_FAILURE.join(', ')} was skipped), ${DEMO_RETRY} succeeded on its retry; untrusted and externally blocked issues were skipped.`
         : `${c.red('✖')} Not as scripted: failed ${failed.join(', ') || 'none'}; skipped because of them ${skippedByFailure.join(', ') || 'none'}; ${DEMO_RETRY} ended ${retried?.state ?? 'unknown'} after ${retried?.attempts ?? 0} attempts.`,
