@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit';
+import { cyclicBacklogFixture, sampleBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../config/index.js';
 import { FileJournal } from '../journal/index.js';
@@ -102,25 +102,9 @@ describe('plan against the fake GitHub', () => {
   let dir: string;
   const env = { GH_TOKEN };
 
-  const CYCLIC: FakeGitHubFixture = {
-    repos: [
-      {
-        owner: 'acme',
-        name: 'loop',
-        issues: [
-          { number: 1, title: 'Schema', body: 'Depends on #3' },
-          { number: 2, title: 'Model', body: 'Blocked by #1' },
-          { number: 3, title: 'API', body: 'Requires #2' },
-          { number: 4, title: 'Docs', body: 'After #3' },
-          { number: 5, title: 'Independent' },
-        ],
-      },
-    ],
-  };
-
   beforeAll(async () => {
     github = await startFakeGitHub(sampleBacklogFixture(), { token: GH_TOKEN });
-    cycle = await startFakeGitHub(CYCLIC, { token: GH_TOKEN });
+    cycle = await startFakeGitHub(cyclicBacklogFixture(), { token: GH_TOKEN });
     dir = await tempDir();
     await writeFile(
       path.join(dir, 'pco.yaml'),

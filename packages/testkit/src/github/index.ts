@@ -1,5 +1,5 @@
 export { startFakeGitHub, type FakeGitHub, type FakeIssueSnapshot } from './server.js';
-export { sampleBacklogFixture, largeBacklogFixture, SAMPLE_BACKLOG_EXPECTED_DEPENDENCIES, type LargeBacklogOptions } from './sample-fixture.js';
+export { sampleBacklogFixture, largeBacklogFixture, cyclicBacklogFixture, SAMPLE_BACKLOG_EXPECTED_DEPENDENCIES, type LargeBacklogOptions } from './sample-fixture.js';
 export { githubSchema, GITHUB_SCHEMA_PATCH } from './schema.js';
 export { FakeFixtureError } from './store.js';
 export type {

@@ -127,6 +127,29 @@ export const SAMPLE_BACKLOG_EXPECTED_DEPENDENCIES: Readonly<Record<number, reado
   24: ['acme/shop#6'], // by a CONTRIBUTOR: skipped as untrusted
 };
 
+/**
+ * `acme/loop`: issues 1, 2 and 3 wait on each other in a circle (1 → 3 → 2 → 1, written in prose:
+ * "Depends on", "Blocked by", "Requires"), #4 waits on the circle, #5 on nothing. For tests of
+ * how a dependency cycle is found and reported.
+ */
+export function cyclicBacklogFixture(): FakeGitHubFixture {
+  return {
+    repos: [
+      {
+        owner: 'acme',
+        name: 'loop',
+        issues: [
+          { number: 1, title: 'Schema', body: 'Depends on #3' },
+          { number: 2, title: 'Model', body: 'Blocked by #1' },
+          { number: 3, title: 'API', body: 'Requires #2' },
+          { number: 4, title: 'Docs', body: 'After #3' },
+          { number: 5, title: 'Independent' },
+        ],
+      },
+    ],
+  };
+}
+
 export interface LargeBacklogOptions {
   /** Open issues. @default 1000 */
   readonly issues?: number;
