@@ -103,6 +103,17 @@ describe('CodegenClient: methods', () => {
     expect(logs.logs[0]?.message_type).toBe('FINAL_ANSWER');
   });
 
+  it('stops a run with removeFromPr (the PR-scoped stop), over the wire', async () => {
+    const { fake, client } = await setup();
+    const run = await client.createRun({ prompt: 'long [[fake:duration=1h]]' });
+    await expect(client.removeFromPr(run.id)).resolves.toBeUndefined();
+    expect((await client.getRun(run.id)).status).toBe('CANCELLED');
+    expect([...fake.stopped]).toEqual([run.id]);
+    expect(fake.requests.find((r) => r.operation === 'removeFromPr')).toMatchObject({ method: 'POST', status: 200 });
+    expect((await caught(client.removeFromPr(424242))).kind).toBe('not-found');
+    await expect(client.removeFromPr(-1)).rejects.toThrowError(CodegenInputError);
+  });
+
   it('finds a run by its metadata in the list (metadata is part of list items)', async () => {
     const { client } = await setup();
     const started = Date.now();

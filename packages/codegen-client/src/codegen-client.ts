@@ -419,6 +419,26 @@ export class CodegenClient {
     });
   }
 
+  /**
+   * Stops a run the only way the API documents (`POST .../agent/run/remove-from-pr`): it flags
+   * the run's pull request so CI check-suite events are ignored and stops every agent working on
+   * that PR. PR-scoped, not run-scoped: the public API has no run-scoped stop (research §4). The
+   * answer's body is untyped; this resolves once the server accepted the call. Idempotent, so
+   * transient failures are retried like reads.
+   */
+  async removeFromPr(runId: number, options: RequestOptions = {}): Promise<void> {
+    const id = checkInput('removeFromPr', runIdSchema, runId);
+    await this.send({
+      operation: 'removeFromPr',
+      method: 'POST',
+      path: `/v1/organizations/${this.orgId}/agent/run/remove-from-pr`,
+      body: { agent_run_id: id },
+      schema: v.unknown(),
+      retry: 'reads',
+      signal: options.signal,
+    });
+  }
+
   /** A run with a page of its logs (alpha: `GET /v1/alpha/.../agent/run/{id}/logs`, 60/60 s). */
   async getRunLogs(runId: number, query: RunLogsQuery = {}, options: RequestOptions = {}): Promise<AgentRunWithLogs> {
     const id = checkInput('getRunLogs', runIdSchema, runId);

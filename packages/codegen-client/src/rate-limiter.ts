@@ -16,6 +16,7 @@ export type CodegenOperation =
   | 'getRun'
   | 'listRuns'
   | 'resumeRun'
+  | 'removeFromPr'
   | 'getRunLogs'
   | 'getCurrentUser'
   | 'listOrganizations'
@@ -28,7 +29,7 @@ export interface RateLimit {
 }
 
 /**
- * The documented limits. Resume has no stated limit, so it has no bucket.
+ * The documented limits. Resume and remove-from-pr have no stated limit, so they have no bucket.
  * (The API also documents 30/min for PR edits and 5/min for setup commands; this client has no
  * methods for those endpoints.)
  */

@@ -18,6 +18,7 @@ const OPERATIONS: Record<CodegenOperation, [string, string]> = {
   getRun: ['get', '/v1/organizations/{org_id}/agent/run/{agent_run_id}'],
   listRuns: ['get', '/v1/organizations/{org_id}/agent/runs'],
   resumeRun: ['post', '/v1/organizations/{org_id}/agent/run/resume'],
+  removeFromPr: ['post', '/v1/organizations/{org_id}/agent/run/remove-from-pr'],
   getRunLogs: ['get', '/v1/alpha/organizations/{org_id}/agent/run/{agent_run_id}/logs'],
   getCurrentUser: ['get', '/v1/users/me'],
   listOrganizations: ['get', '/v1/organizations'],

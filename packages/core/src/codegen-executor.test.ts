@@ -235,7 +235,7 @@ describe('CodegenExecutor over HTTP with the fake Codegen', () => {
     expect(new Set(fake.created.map((c) => c.metadata?.['pco_task_id'])).size).toBe(6);
   });
 
-  it('a task timeout stops waiting on the run and fails it (not retried; the run id stays in the result)', async () => {
+  it('a task timeout fails the task (not retried; the run id stays in the result) and stops the run with remove-from-pr', async () => {
     const { fake, executor } = await setup();
     const orc = new Orchestrator({
       source: { load: async () => [{ id: 'slow', title: 'S', body: '[[fake:duration=600m]]' }] },
@@ -243,11 +243,38 @@ describe('CodegenExecutor over HTTP with the fake Codegen', () => {
       timeoutMs: 150,
       retry: { attempts: 3, baseDelayMs: 1 },
     });
+    const statuses: string[] = [];
+    orc.on('task:status', (e) => void statuses.push(e.status));
     const summary = await orc.run();
     executor.close();
-    expect(summary.results[0]).toMatchObject({ state: 'failed', attempts: 1, runId: fake.created[0]!.id });
+    const runId = fake.created[0]!.id;
+    expect(summary.results[0]).toMatchObject({ state: 'failed', attempts: 1, runId });
     expect(summary.results[0]!.error).toMatch(/timed out after 150 ms/);
     expect(fake.created).toHaveLength(1);
+    expect([...fake.stopped]).toEqual([runId]);
+    expect(fake.run(runId)?.['status']).toBe('CANCELLED');
+    expect(statuses.at(-1)).toBe('STOP_REQUESTED');
+  });
+
+  it('stop(cancel) stops the remote runs; stop(detach) and stopRunOnCancel: false leave them working', async () => {
+    const tasks: Task[] = ['a', 'b'].map((id) => ({ id, title: id, body: '[[fake:duration=600m]]' }));
+    const outcome = async (mode: 'cancel' | 'detach', stopRunOnCancel?: boolean) => {
+      const { fake, client } = await setup();
+      const executor = new CodegenExecutor({ client, repoId: 1, watcherOptions: { timeScale: SCALE }, ...(stopRunOnCancel === undefined ? {} : { stopRunOnCancel }) });
+      const orc = new Orchestrator({ source: { load: async () => tasks }, executor });
+      let started = 0;
+      orc.on('task:status', () => {
+        if (++started === 2) void orc.stop({ mode });
+      });
+      const summary = await orc.run();
+      executor.close();
+      const result = { states: summary.results.map((r) => r.state), stopped: fake.stopped.size, created: fake.created.length };
+      await fake.close();
+      return result;
+    };
+    expect(await outcome('cancel')).toEqual({ states: ['interrupted', 'interrupted'], stopped: 2, created: 2 });
+    expect(await outcome('detach')).toEqual({ states: ['interrupted', 'interrupted'], stopped: 0, created: 2 });
+    expect(await outcome('cancel', false)).toEqual({ states: ['interrupted', 'interrupted'], stopped: 0, created: 2 });
   });
 
   it('re-attaches to the run a journal recorded instead of creating another', async () => {

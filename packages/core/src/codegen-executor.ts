@@ -10,6 +10,7 @@ import {
   type JsonValue,
   type RunWatcherOptions,
 } from '@pco/codegen-client';
+import { RunStoppedError, TaskTimeoutError } from './errors.js';
 import type { ExecutionContext, Executor, ExecutorOutcome, Task, TaskResult } from './types.js';
 
 /** What a prompt template can use. */
@@ -67,6 +68,21 @@ export interface CodegenExecutorOptions {
    * @default 2_000
    */
   readonly maxDependencyResultChars?: number;
+  /**
+   * On a task timeout or a `stop({ mode: 'cancel' })`, stop the agent run too, with
+   * `client.removeFromPr` — the API's only documented stop. It is PR-scoped: it also flags the
+   * run's pull request so Codegen ignores its CI check-suite events, and stops any other agent on
+   * that PR. The outcome is reported as the task's agent status `STOP_REQUESTED` or
+   * `STOP_FAILED` (`task:status`). `false` leaves the run to finish on its own (its id is in the
+   * result). A `detach` stop never stops the run (a resume re-attaches to it).
+   * @default true
+   */
+  readonly stopRunOnCancel?: boolean;
+  /**
+   * How long the stop call may take (real ms), within the orchestrator's `abortGraceMs`.
+   * @default 10_000
+   */
+  readonly stopTimeoutMs?: number;
 }
 
 /** The default prompt: the task, its link, and what its dependencies produced. */
@@ -107,9 +123,9 @@ const FAILURE_TEXT: Readonly<Record<string, string>> = {
  *   reason); PAUSED → needs-input (not retried). API failures are transient or permanent as the
  *   client's error kinds say (429, 5xx, network: transient; 401/402/403/404/422: permanent).
  *
- * The public API has no run-scoped cancel endpoint, so on timeout or `stop({ mode: 'cancel' })`
- * the executor stops waiting; the remote run is left to finish on its own (its id is in the
- * result and the journal).
+ * On a timeout or `stop({ mode: 'cancel' })` the executor stops waiting and stops the run with
+ * `remove-from-pr` (see `stopRunOnCancel`: the public API has no run-scoped cancel, and this one
+ * is PR-scoped). A `detach` stop leaves the run working for a resume to re-attach to.
  */
 export class CodegenExecutor implements Executor {
   readonly #options: CodegenExecutorOptions;
@@ -158,6 +174,7 @@ export class CodegenExecutor implements Executor {
       const settled = isSettledRun(run) ? run : await watcher.watch(run.id, { signal: ctx.signal });
       return { ...base, ...mapRun(settled), ...(settled.web_url ? { webUrl: settled.web_url } : {}) };
     } catch (error) {
+      if (ctx.signal.aborted && cancels(ctx.signal.reason) && this.#options.stopRunOnCancel !== false) await this.#stopRun(run.id, ctx);
       const outcome = this.#failure(error, ctx, 'watch');
       return { ...base, ...outcome } as ExecutorOutcome;
     } finally {
@@ -201,6 +218,16 @@ export class CodegenExecutor implements Executor {
       // so keep going rather than abandon a paid run.
     }
     return run;
+  }
+
+  /** Best effort: the attempt is over either way; the result says whether the stop went through. */
+  async #stopRun(runId: number, ctx: ExecutionContext): Promise<void> {
+    try {
+      await this.#options.client.removeFromPr(runId, { signal: AbortSignal.timeout(this.#options.stopTimeoutMs ?? 10_000) });
+      ctx.report('STOP_REQUESTED', { agentRunId: runId });
+    } catch (error) {
+      ctx.report('STOP_FAILED', { agentRunId: runId, error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   #ensureWatcher(client: CodegenClient): RunWatcher {
@@ -263,6 +290,11 @@ function mapRun(run: AgentRun): ExecutorOutcome {
     error: new Error(`Agent run ${run.id} ${what} (${status})${result ? `: ${result}` : ''}`),
     transient: false,
   };
+}
+
+/** A timeout or a cancel stop: the remote work should stop too (a detach stop leaves it running). */
+function cancels(reason: unknown): boolean {
+  return reason instanceof TaskTimeoutError || (reason instanceof RunStoppedError && reason.mode === 'cancel');
 }
 
 function isAbort(error: unknown): boolean {

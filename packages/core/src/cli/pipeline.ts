@@ -153,6 +153,7 @@ export function createCodegenExecutor(config: PcoConfig, tuning: CodegenTuning =
     ...(codegen.model !== undefined ? { model: codegen.model } : {}),
     ...(codegen.agentType !== undefined ? { agentType: codegen.agentType } : {}),
     ...(codegen.promptTemplate !== undefined ? { promptTemplate: codegen.promptTemplate } : {}),
+    stopRunOnCancel: codegen.stopRunOnCancel,
   });
   return { client, executor };
 }

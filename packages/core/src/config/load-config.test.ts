@@ -89,7 +89,7 @@ describe('valid configs', () => {
           dependencies: { prose: true, labels: true, native: true, subIssues: true, ignoreExternal: false },
           trust: { associations: ['OWNER', 'MEMBER', 'COLLABORATOR'], allowAuthors: [] },
         },
-        codegen: { baseUrl: 'https://api.codegen.com' },
+        codegen: { baseUrl: 'https://api.codegen.com', stopRunOnCancel: true },
         agent: { maxConcurrentAgents: 10, taskTimeoutSeconds: 600, retryAttempts: 2, retryDelaySeconds: 10 },
         automation: {
           postComments: true,

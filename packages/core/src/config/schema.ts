@@ -321,6 +321,14 @@ const codegen = section(
         info({ description: 'Agent type. Default: the organization\'s default.', expected: '"codegen" or "claude_code"' }),
       ),
     ),
+    stopRunOnCancel: v.optional(
+      flag({
+        description:
+          'When a task attempt times out, stop its agent run too, with Codegen\'s `remove-from-pr` (the only documented stop: it also makes Codegen ignore CI check-suite events on that run\'s pull request). false leaves the run to finish on its own; its id is in the result. (Ctrl-C never stops runs: they keep working for the resume.)',
+        expected: 'true or false',
+      }),
+      true,
+    ),
     promptTemplate: v.optional(
       nonEmptyString({
         description:
@@ -344,7 +352,7 @@ const agent = section(
     taskTimeoutSeconds: v.optional(
       integer(60, 7 * 24 * 3600, {
         description:
-          'A task attempt still running after this many seconds is stopped and the task fails; a task timeout is not retried. (Codegen has no cancel endpoint: the remote run is left to finish, its id is in the result.)',
+          'A task attempt still running after this many seconds is stopped and the task fails; a task timeout is not retried. The agent run is stopped too unless `codegen.stopRunOnCancel` is false.',
         expected: 'a number of seconds from 60 to 604800',
       }),
       600,

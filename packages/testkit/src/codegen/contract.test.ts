@@ -76,6 +76,7 @@ describe('fake Codegen contract', () => {
       }
       await send('GET', `${base}/agent/runs?user_id=100&source_type=API&limit=2&skip=1`);
       await send('POST', `${base}/agent/run/resume`, { agent_run_id: 1002, prompt: 'more' });
+      await send('POST', `${base}/agent/run/remove-from-pr`, { agent_run_id: 1004 });
       await send('GET', '/v1/users/me');
       await send('GET', '/v1/organizations');
       await send('GET', `${base}/users`);
@@ -95,6 +96,8 @@ describe('fake Codegen contract', () => {
       await send('POST', `${base}/agent/run`, { images: 'x', metadata: [] });
       await send('POST', `${base}/agent/run`, '{oops');
       await send('POST', `${base}/agent/run/resume`, { agent_run_id: 'z' });
+      await send('POST', `${base}/agent/run/remove-from-pr`, { agent_run_id: 999 });
+      await send('POST', `${base}/agent/run/remove-from-pr`, { before_card_order_id: 3 });
       await send('GET', '/v1/nowhere');
       await send('PUT', '/v1/users/me');
       await send('POST', `${base}/agent/run`, { prompt: 'fifth' });

@@ -126,7 +126,7 @@ describe('fake Codegen: runs', () => {
     await call(f, 'POST', '/v1/organizations/1/agent/run', { body: { prompt: '[[fake:duration=1s]]', metadata: { slow: true } } });
     await call(f, 'POST', '/v1/organizations/1/agent/run', { body: { prompt: '[[fake:steps=QUEUED_NEW:10m,ACTIVE:1s]]' } });
     clock.advance(60_000);
-    expect(f.run(1001)?.['status']).toBe('ACTIVE');
+    expect(['PENDING', 'ACTIVE', 'EVALUATION']).toContain(f.run(1001)?.['status']); // still working
     expect(f.run(1002)?.['status']).toBe('QUEUED_NEW');
   });
 
@@ -166,6 +166,36 @@ describe('fake Codegen: runs', () => {
     expect(f.run(1001)?.['status']).toBe('COMPLETE');
     const missing = await call(f, 'POST', '/v1/organizations/1/agent/run/resume', { body: { agent_run_id: 5, prompt: 'x' } });
     expect(missing).toMatchObject({ status: 404, body: { message: 'Agent run not found.', status_code: 404 } });
+  });
+
+  it('stops a working run with remove-from-pr (CANCELLED) and flags the PRs of a finished one', async () => {
+    const clock = manualClock();
+    const f = await start({ now: clock.now });
+    const remove = (body: unknown) => call(f, 'POST', '/v1/organizations/1/agent/run/remove-from-pr', { body });
+    await call(f, 'POST', '/v1/organizations/1/agent/run', { body: { prompt: 'long [[fake:duration=10m]]' } });
+    await call(f, 'POST', '/v1/organizations/1/agent/run', { body: { prompt: 'done [[fake:duration=1s prs=2]]' } });
+    clock.advance(2_000);
+    expect(['PENDING', 'ACTIVE', 'EVALUATION']).toContain(f.run(1001)?.['status']); // still working
+    expect(await remove({ agent_run_id: 1001 })).toMatchObject({ status: 200, body: {} });
+    expect(f.run(1001)).toMatchObject({ status: 'CANCELLED', result: null, github_pull_requests: [] });
+    clock.advance(20 * 60_000);
+    expect(f.run(1001)?.['status']).toBe('CANCELLED');
+    const prIds = (f.run(1002)?.['github_pull_requests'] as { id: number }[]).map((pr) => pr.id);
+    expect(prIds).toHaveLength(2);
+    expect((await remove({ agent_run_id: '1002' })).status).toBe(200); // pydantic's lax int
+    expect(f.run(1002)?.['status']).toBe('COMPLETE');
+    expect([...f.stopped]).toEqual([1001]);
+    expect([...f.removedFromPrs]).toEqual(prIds);
+    expect(await remove({ agent_run_id: 5 })).toMatchObject({ status: 404, body: { message: 'Agent run not found.' } });
+    expect(await remove({ before_card_order_id: 1 })).toMatchObject({
+      status: 422,
+      body: {
+        detail: [
+          { type: 'missing', loc: ['body', 'agent_run_id'], msg: 'Field required' },
+          { type: 'string_type', loc: ['body', 'before_card_order_id'], msg: 'Input should be a valid string' },
+        ],
+      },
+    });
   });
 
   it('serves logs with pagination and reverse', async () => {

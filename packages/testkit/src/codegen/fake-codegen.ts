@@ -210,6 +210,10 @@ export interface FakeCodegen {
   readonly created: readonly FakeCreatedRecord[];
   /** Every request, in order. */
   readonly requests: readonly FakeRequestRecord[];
+  /** Runs stopped by `remove-from-pr`, in order. */
+  readonly stopped: ReadonlySet<number>;
+  /** Pull request ids flagged by `remove-from-pr` (CI check-suite events ignored). */
+  readonly removedFromPrs: ReadonlySet<number>;
   /** Counts over `requests`. */
   stats(): FakeCodegenStats;
   /** The API view of a run right now (what GET run would return), or undefined. */
@@ -247,6 +251,14 @@ interface RunState {
   prIds: number[];
   /** Status fixed by a script replacement that ended the run immediately. */
 }
+
+/**
+ * What `remove-from-pr` does here. The spec: it flags the run's PR so CI check-suite events are
+ * ignored and "stops all current agents for that PR". Not stated: what happens to a run that has
+ * not opened its PR yet; this fake stops it too (the agent working towards that PR), ending it
+ * CANCELLED, which is what the research expects stopped runs to show (§4, card order fields).
+ */
+const STOPPED_STATUS = 'CANCELLED';
 
 interface ValidationIssue {
   readonly type: string;
@@ -322,6 +334,12 @@ const ROUTES: readonly Route[] = [
     method: 'POST',
     pattern: /^\/v1\/organizations\/([^/]+)\/agent\/run\/resume$/,
     operation: 'resumeRun',
+    params: ['org_id'],
+  },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/organizations\/([^/]+)\/agent\/run\/remove-from-pr$/,
+    operation: 'removeFromPr',
     params: ['org_id'],
   },
   {
@@ -434,6 +452,8 @@ export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promis
   const runs = new Map<number, RunState>();
   const created: FakeCreatedRecord[] = [];
   const requests: FakeRequestRecord[] = [];
+  const stopped = new Set<number>();
+  const removedFromPrs = new Set<number>();
   const windows = new Map<string, SlidingWindow>();
   let nextRunId = 1001;
   let nextPrId = 5001;
@@ -662,6 +682,21 @@ export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promis
         }
         return new HttpReply(200, runView(run));
       }
+      case 'removeFromPr': {
+        const run = orgRun(org, body['agent_run_id'] as number);
+        if (run instanceof HttpReply) return run;
+        const flagged = new Set(run.prIds);
+        for (const id of run.prIds) removedFromPrs.add(id);
+        for (const other of runs.values()) {
+          if (other !== run && !other.prIds.some((id) => flagged.has(id))) continue;
+          const elapsed = (now() - other.segmentStart) / timeScale;
+          if (statusAt(other.script, elapsed).final) continue; // finished runs stay as they ended
+          other.script = { ...other.script, status: STOPPED_STATUS, steps: [], durationMs: elapsed, prs: 0, result: null, summary: null };
+          stopped.add(other.id);
+        }
+        // The spec declares the success body as an untyped object.
+        return new HttpReply(200, {});
+      }
       case 'getRunLogs': {
         const run = orgRun(org, ids['agent_run_id'] as number);
         if (run instanceof HttpReply) return run;
@@ -705,7 +740,7 @@ export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promis
   // --- validation (FastAPI/pydantic v2 shapes) ---------------------------------------------
 
   function validateBody(operation: FakeCodegenOperation, raw: string, issues: ValidationIssue[]): Record<string, unknown> {
-    if (operation !== 'createRun' && operation !== 'resumeRun') return {};
+    if (operation !== 'createRun' && operation !== 'resumeRun' && operation !== 'removeFromPr') return {};
     let body: unknown;
     try {
       body = raw === '' ? undefined : JSON.parse(raw);
@@ -766,6 +801,13 @@ export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promis
         }
       });
     };
+    if (operation === 'removeFromPr') {
+      // StopAgentRunInput
+      int('agent_run_id', true);
+      str('before_card_order_id', false);
+      str('after_card_order_id', false);
+      return out;
+    }
     str('prompt', true);
     strings('images');
     if (operation === 'createRun') {
@@ -1015,6 +1057,8 @@ export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promis
     orgId,
     created,
     requests,
+    stopped,
+    removedFromPrs,
     stats() {
       const byOperation: Partial<Record<FakeCodegenOperation, number>> = {};
       const rateLimitedByOperation: Partial<Record<FakeCodegenOperation, number>> = {};

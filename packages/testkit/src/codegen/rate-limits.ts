@@ -16,6 +16,7 @@ export type FakeCodegenOperation =
   | 'getRun'
   | 'listRuns'
   | 'resumeRun'
+  | 'removeFromPr'
   | 'getRunLogs';
 
 /** A budget: at most `limit` requests in any window of `windowMs` milliseconds. */
@@ -24,7 +25,7 @@ export interface CodegenRateLimit {
   readonly windowMs: number;
 }
 
-/** Documented limits per endpoint; endpoints not listed have no stated limit (resume). */
+/** Documented limits per endpoint; endpoints not listed have no stated limit (resume, remove-from-pr). */
 export const CODEGEN_RATE_LIMITS: Readonly<Partial<Record<FakeCodegenOperation, CodegenRateLimit>>> = Object.freeze({
   createRun: { limit: 10, windowMs: 60_000 },
   getRun: { limit: 60, windowMs: 30_000 },
