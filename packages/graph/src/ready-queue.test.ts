@@ -274,7 +274,13 @@ describe('ReadyQueue.fromIndexed', () => {
         'task "b" depends on unknown task "7"',
       ],
     });
-    expect(invalid({ ids: ['a', 'a'], dependencies: [[], []] }).issues).toEqual(['duplicate task id "a" (defined 2 times)']);
+    expect(invalid({ ids: ['a', 'a'], dependencies: [[], []], estimates: [-1, -1] }).issues).toEqual([
+      'duplicate task id "a" (defined 2 times)',
+      'task "a" has an invalid estimate -1 (expected a finite number ≥ 0)',
+    ]);
+    expect(invalid({ dependencies: [[7, 7, 1.5]] }).issues).toEqual(['task "0" depends on unknown task "7"', 'task "0" depends on unknown task "1.5"']);
+    // eslint-disable-next-line no-sparse-arrays
+    expect(invalid({ dependencies: [[], , []] as unknown as number[][] })).toEqual({ code: 'GRAPH_BAD_ARGUMENT', issues: [] });
     expect(invalid({ dependencies: [[], []], estimates: [1] })).toEqual({ code: 'GRAPH_BAD_ARGUMENT', issues: [] });
     const queue = ReadyQueue.fromIndexed({ dependencies: [[]] });
     expect(() => queue.doneIndex(0)).toThrowError(expect.objectContaining({ code: 'GRAPH_BAD_TRANSITION', message: 'cannot done() task "0": it is ready' }));

@@ -29,19 +29,6 @@ export interface ReadyQueueSource<N extends GraphNode = GraphNode> {
 }
 
 /**
- * The event-driven ready queue: hands out the ready task with the longest remaining path
- * (bottom level, estimates included; ties in insertion order), releases dependents the moment a
- * task is done, and skips every transitive dependent of a failure. No wave barriers, no rescans:
- * each operation costs O(log n) amortised, plus the edges it touches.
- *
- * Priorities count only the dependents still waiting to start: they rise when tasks are added
- * below and fall when dependents are skipped.
- *
- * Tasks with unknown dependencies start `skipped` (see {@link ReadyQueue.initiallySkipped}).
- * Cycles, duplicate ids, self-dependencies and invalid estimates are refused with a
- * {@link GraphError} (`GRAPH_INVALID`): validate the graph first.
- */
-/**
  * Tasks given by dense index, for callers that already hold their graph as arrays (a parsed
  * file, another scheduler's state): task `i` waits for the tasks listed in `dependencies[i]`.
  * No string ids are resolved, so a 100,000-task queue starts in a few milliseconds; ids are
@@ -75,6 +62,19 @@ class IndexedInput {
   constructor(readonly tasks: IndexedTasks) {}
 }
 
+/**
+ * The event-driven ready queue: hands out the ready task with the longest remaining path
+ * (bottom level, estimates included; ties in insertion order), releases dependents the moment a
+ * task is done, and skips every transitive dependent of a failure. No wave barriers, no rescans:
+ * each operation costs O(log n) amortised, plus the edges it touches.
+ *
+ * Priorities count only the dependents still waiting to start: they rise when tasks are added
+ * below and fall when dependents are skipped.
+ *
+ * Tasks with unknown dependencies start `skipped` (see {@link ReadyQueue.initiallySkipped}).
+ * Cycles, duplicate ids, self-dependencies and invalid estimates are refused with a
+ * {@link GraphError} (`GRAPH_INVALID`): validate the graph first.
+ */
 export class ReadyQueue<N extends GraphNode = GraphNode> {
   /** Tasks skipped at construction: unknown dependencies, and their dependents. */
   readonly initiallySkipped: readonly SkippedTask[];
@@ -271,9 +271,15 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
       if (estimates !== undefined) {
         const e = estimates[i];
         if (typeof e === 'number' && e >= 0 && e !== Infinity) est[i] = e;
-        else structural.push(invalidEstimateIssue(this.idAt(i), e));
+        else if (this.idIndex === undefined || this.idIndex.get(this.idAt(i)) === i) structural.push(invalidEstimateIssue(this.idAt(i), e));
       }
-      totalRefs += dependencies[i]!.length;
+      const refs = dependencies[i];
+      if (refs === null || typeof refs !== 'object' || typeof refs.length !== 'number') {
+        throw new GraphError('GRAPH_BAD_ARGUMENT', `fromIndexed(): dependencies[${i}] is not a list of indices`, {
+          context: { argument: `dependencies[${i}]` },
+        });
+      }
+      totalRefs += refs.length;
     }
     const start = new Int32Array(n + 1);
     let list = new Int32Array(totalRefs);
@@ -285,8 +291,11 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
       for (let r = 0; r < refs.length; r++) {
         const j = refs[r]!;
         // (j >>> 0) === j: an integer in 0 .. 2^32 - 1 (false for NaN, fractions, negatives).
-        if ((j >>> 0) !== j || j >= n) structural.push(unknownDependencyIssue(this.idAt(i), String(j)));
-        else if (j === i) structural.push(selfDependencyIssue(this.idAt(i)));
+        if ((j >>> 0) !== j || j >= n) {
+          let repeated = false;
+          for (let q = 0; q < r; q++) if (Object.is(refs[q], j)) repeated = true;
+          if (!repeated) structural.push(unknownDependencyIssue(this.idAt(i), String(j)));
+        } else if (j === i) structural.push(selfDependencyIssue(this.idAt(i)));
         else {
           let seen = false;
           for (let k = first; k < m; k++) if (list[k] === j) seen = true;
