@@ -74,12 +74,16 @@ export interface CodegenExecutorOptions {
    * run's pull request so Codegen ignores its CI check-suite events, and stops any other agent on
    * that PR. The outcome is reported as the task's agent status `STOP_REQUESTED` or
    * `STOP_FAILED` (`task:status`). `false` leaves the run to finish on its own (its id is in the
-   * result). A `detach` stop never stops the run (a resume re-attaches to it).
+   * result). A `detach` stop never stops the run (a resume re-attaches to it). Not covered: an
+   * abort that lands while the run is being created (its id is not known yet); that run is left
+   * to finish. Whether `remove-from-pr` stops a run that has not opened its PR yet is not
+   * documented; `STOP_REQUESTED` means Codegen accepted the call.
    * @default true
    */
   readonly stopRunOnCancel?: boolean;
   /**
-   * How long the stop call may take (real ms), within the orchestrator's `abortGraceMs`.
+   * How long the stop call may take (real ms). Keep it below the orchestrator's `abortGraceMs`,
+   * or the attempt is settled without the executor.
    * @default 10_000
    */
   readonly stopTimeoutMs?: number;

@@ -444,15 +444,20 @@ describe('listeners and reporters cannot break the run', () => {
     const clock = new ManualClock(T0);
     const every: string[] = [];
     const latest: string[] = [];
+    const broken: string[] = [];
+    const asked: string[] = [];
     const reporters = [
       { report: async (u: TaskUpdate) => void every.push(`${u.task.id}:${u.state}`) },
       {
         // A slow reporter (GitHub write spacing): one virtual second per update.
         report: (u: TaskUpdate) => sleep(clock, 1_000).then(() => void latest.push(`${u.task.id}:${u.state}`)),
-        canSkip: (u: TaskUpdate) => !['done', 'failed', 'skipped'].includes(u.state),
+        canSkip: (u: TaskUpdate, newer: TaskUpdate) => {
+          asked.push(`${u.task.id}:${u.state}<${newer.state}`);
+          return !['done', 'failed', 'skipped'].includes(u.state);
+        },
       },
       {
-        report: async () => {},
+        report: async (u: TaskUpdate) => void broken.push(`${u.task.id}:${u.state}`),
         canSkip: () => {
           throw new Error('a broken canSkip means no');
         },
@@ -462,12 +467,16 @@ describe('listeners and reporters cannot break the run', () => {
     const summary = await run();
     expect(summary.ok).toBe(true);
     expect(every.filter((c) => c.startsWith('a:'))).toEqual(['a:pending', 'a:ready', 'a:running', 'a:done']);
-    // a: pending, ready and running are queued in one go at the start: only running is written.
+    // a: pending, ready and running are queued in one go at the start: only running is written,
+    // and canSkip was asked with the latest update (running) each time.
     expect(latest.filter((c) => c.startsWith('a:'))).toEqual(['a:running', 'a:done']);
+    expect(asked.filter((c) => c.startsWith('a:'))).toEqual(['a:pending<running', 'a:ready<running']);
     // b waits on a: its pending update goes out at once (nothing newer yet). b becomes ready,
     // runs (100 ms) and is done while that write still takes its second: only done follows.
     expect(latest.filter((c) => c.startsWith('b:'))).toEqual(['b:pending', 'b:done']);
     expect(every.filter((c) => c.startsWith('b:'))).toEqual(['b:pending', 'b:ready', 'b:running', 'b:done']);
+    // A canSkip that throws counts as no: that reporter got every update.
+    expect(broken).toEqual(every);
   });
 
   it('redacts configured secrets from errors', async () => {

@@ -64,8 +64,8 @@ class RecordExtras {
   attemptsBefore = 0;
   retryTimer: unknown = undefined;
   reportTail: Promise<void> | undefined = undefined;
-  /** Updates queued for the reporters so far (a delivery compares its own number with it). */
-  reportSeq = 0;
+  /** The latest update queued for the reporters (a delivery that is not it may be skipped). */
+  reportLatest: TaskUpdate | undefined = undefined;
   written = false;
 }
 
@@ -112,9 +112,9 @@ class TaskRecord implements GraphNode {
 type Phase = 'idle' | 'loading' | 'running' | 'finishing';
 
 /** A reporter's `canSkip`, where a throwing one means no. */
-function skippable(reporter: Reporter, update: TaskUpdate): boolean {
+function skippable(reporter: Reporter, update: TaskUpdate, newer: TaskUpdate): boolean {
   try {
-    return reporter.canSkip?.(update) === true;
+    return reporter.canSkip?.(update, newer) === true;
   } catch {
     return false;
   }
@@ -1275,12 +1275,13 @@ export class Orchestrator {
     // Updates of one task reach each reporter in order; tasks do not wait for each other. An
     // update overtaken before its turn is skipped for the reporters that allow it (canSkip).
     const x = r.x;
-    const seq = ++x.reportSeq;
-    x.reportTail = (x.reportTail ?? Promise.resolve()).then(() =>
-      Promise.all(reporters.map((reporter) => (seq < x.reportSeq && skippable(reporter, update) ? undefined : this.#deliver(reporter, update)))).then(
-        () => undefined
-      )
-    );
+    x.reportLatest = update;
+    x.reportTail = (x.reportTail ?? Promise.resolve()).then(() => {
+      const newer = x.reportLatest!;
+      return Promise.all(
+        reporters.map((reporter) => (newer !== update && skippable(reporter, update, newer) ? undefined : this.#deliver(reporter, update)))
+      ).then(() => undefined);
+    });
   }
 
   async #deliver(reporter: { report(update: TaskUpdate, signal?: AbortSignal): Promise<void> }, update: TaskUpdate): Promise<void> {

@@ -115,13 +115,14 @@ export interface TaskUpdate {
 export interface Reporter {
   report(update: TaskUpdate, signal?: AbortSignal): Promise<void>;
   /**
-   * Whether this update may be skipped when a newer update of the same task is already waiting
-   * behind it (it has not been delivered yet): for reporters that only mirror the latest state,
-   * such as a status label, so a slow or rate-limited reporter does not write states that are
-   * already stale. Without it (or when it returns false or throws) every update is delivered.
+   * Whether `update`, not delivered yet, may be skipped because `newer` (the latest update of the
+   * same task, delivered after it) makes it redundant: for reporters that mirror the latest state
+   * (a status label, a board column), so a slow or rate-limited reporter does not write states
+   * that are already stale. Say true only when delivering `newer` leaves the same outcome as
+   * delivering both. Without it (or when it returns false or throws) every update is delivered.
    * Updates of one task are always delivered in order.
    */
-  canSkip?(update: TaskUpdate): boolean;
+  canSkip?(update: TaskUpdate, newer: TaskUpdate): boolean;
 }
 
 // ---- Executors ------------------------------------------------------------------------------

@@ -316,15 +316,32 @@ describe('GitHubReporter: branches and failures', () => {
     expect(fake.issue('acme/shop#1').labels).toContain('status:done');
   });
 
-  it('runs reports of one task in call order, even when called concurrently, skipping passing states already overtaken', async () => {
-    const { fake, reporter, issues } = await setup({ commentStates: [] });
+  it('runs reports of one task in call order, even when called concurrently, skipping those a later one makes redundant', async () => {
+    const { fake, reporter, issues } = await setup();
     const t = issues.get('acme/shop#9')!;
     await Promise.all((['ready', 'running', 'failed', 'done'] as const).map((state) => reporter.report(update(t, state))));
     expect(fake.issue('acme/shop#9').labels.filter((l) => l.startsWith('status:'))).toEqual(['status:done']);
-    // ready and running were overtaken before they were written; each remaining report finished
-    // (add, then remove the old label) before the next one started.
-    const labelOps = fake.requests.map((r) => (r.method === 'POST' ? `add ${(r.body as { labels: string[] }).labels[0]}` : `remove ${decodeURIComponent(r.path.split('/').pop()!)}`));
+    // ready and running were overtaken before they were written (done replaces their label);
+    // failed writes a comment, so it is written. Each report finished before the next started.
+    const labelOps = fake.requests
+      .filter((r) => r.path.includes('/labels'))
+      .map((r) => (r.method === 'POST' ? `add ${(r.body as { labels: string[] }).labels[0]}` : `remove ${decodeURIComponent(r.path.split('/').pop()!)}`));
     expect(labelOps).toEqual(['add status:failed', 'add status:done', 'remove status:failed']);
+  });
+
+  it('never skips an update whose label or board Status the later one would not replace', async () => {
+    const { fake, reporter, board } = await setup({ commentStates: [] });
+    const t = board.get('acme/shop#2')!;
+    // failed moves no board column (default mapping): running's "In Progress" must still be written.
+    await Promise.all((['pending', 'running', 'failed'] as const).map((state) => reporter.report(update(t, state))));
+    expect(fake.projectItemFields('acme', 1, 'acme/shop#2').Status).toBe('In Progress');
+    expect(fake.issue('acme/shop#2').labels.filter((l) => l.startsWith('status:'))).toEqual(['status:failed']);
+    // interrupted leaves the labels alone: running's label is written, not skipped.
+    const u = board.get('acme/shop#3') ?? t;
+    await Promise.all((['ready', 'running', 'interrupted'] as const).map((state) => reporter.report(update(u, state))));
+    expect(fake.issue(u.id).labels.filter((l) => l.startsWith('status:'))).toEqual(['status:running']);
+    expect(reporter.canSkip(update(t, 'ready'), update(t, 'running'))).toBe(true);
+    expect(reporter.canSkip(update(t, 'running'), update(t, 'interrupted'))).toBe(false);
   });
 
   it('still writes an overtaken running update when task branches are on (the agent needs its branch)', async () => {

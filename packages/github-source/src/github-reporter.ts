@@ -97,8 +97,7 @@ const DEFAULT_LABEL_NAMES: Record<GitHubTaskState, string | null> = {
 };
 const DEFAULT_PROJECT_STATUS: Partial<Record<GitHubTaskState, string | null>> = { running: 'In Progress', retrying: 'In Progress', done: 'Done' };
 const DEFAULT_COMMENT_STATES: readonly GitHubTaskState[] = ['done', 'failed', 'skipped', 'needs-input'];
-/** States whose update only moves the label and the board (nothing else reads them). */
-const PASSING_STATES: ReadonlySet<GitHubTaskState> = new Set(['pending', 'ready', 'running', 'retrying']);
+
 const MAX_COMMENT = 60_000;
 
 /** The hidden marker that identifies a task's result comment. */
@@ -130,8 +129,8 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
   readonly #boards = new Map<string, BoardTarget | null>();
   readonly #defaultBranches = new Map<string, string>();
   readonly #queues = new Map<string, Promise<void>>();
-  /** Per task, the number of the latest report() call (to skip superseded updates). */
-  readonly #latest = new Map<string, number>();
+  /** Per task, the latest update passed to report() (an earlier one not yet written may be skipped). */
+  readonly #latest = new Map<string, GitHubTaskUpdate>();
   /**
    * Per task, the status label and board option this reporter last wrote. States that map to
    * the same value (pending → ready are both `queued`, running → retrying both `running`) then
@@ -173,10 +172,12 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
     const ref = (update.task.source ?? {}) as TaskRef;
     if (ref.kind !== 'issue' && ref.kind !== 'draft') return Promise.resolve(); // not a GitHub task
     const id = update.task.id;
-    const seq = (this.#latest.get(id) ?? 0) + 1;
-    this.#latest.set(id, seq);
+    this.#latest.set(id, update);
     const previous = this.#queues.get(id) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(() => (this.#superseded(update, seq) ? undefined : this.#report(update, ref, signal)));
+    const next = previous.catch(() => {}).then(() => {
+      const newer = this.#latest.get(id);
+      return newer !== undefined && newer !== update && this.canSkip(update, newer) ? undefined : this.#report(update, ref, signal);
+    });
     const tail = next.catch(() => {});
     this.#queues.set(id, tail);
     void tail.then(() => {
@@ -189,21 +190,34 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
   }
 
   /**
-   * True for an update that only moves the label and the board Status (pending, ready, running,
-   * retrying): once a later update of the task is waiting, writing it would be replaced at once.
-   * The orchestrator then skips it (core's `Reporter.canSkip`), and so does `report()` for
-   * overlapping calls. This matters when GitHub's write spacing holds writes up: a run's start
-   * reports pending, ready and running for many tasks in one go. With task branches on, `running`
-   * is always written: the agent needs its branch.
+   * True when writing `update` is redundant because `newer` (a later update of the same task)
+   * will be written after it: every output `update` would touch, `newer` touches too — its status
+   * label and board Status replace them, and `update` has no comment, auto-merge or task branch
+   * to write. The orchestrator then skips it (core's `Reporter.canSkip`), and so does `report()`
+   * for overlapping calls. This matters when GitHub's write spacing holds writes up: a run's start
+   * reports pending, ready and running for many tasks in one go.
    */
-  canSkip(update: GitHubTaskUpdate): boolean {
-    if (!PASSING_STATES.has(update.state)) return false;
-    return !(this.#o.branches && (update.state === 'running' || update.state === 'retrying'));
+  canSkip(update: GitHubTaskUpdate, newer: GitHubTaskUpdate): boolean {
+    const o = this.#o;
+    if ((o.commentStates ?? DEFAULT_COMMENT_STATES).includes(update.state)) return false;
+    if (o.branches && (update.state === 'running' || update.state === 'retrying')) return false;
+    if (o.autoMerge && update.state === 'done') return false;
+    if (o.statusLabels !== false && this.#labelFor(update.state) !== undefined && this.#labelFor(newer.state) === undefined) return false;
+    if (o.projectStatus !== false && this.#boardOptionFor(update.state) !== undefined && this.#boardOptionFor(newer.state) === undefined) return false;
+    return true;
   }
 
-  /** `update` (report() call number `seq`) was overtaken by a later call for its task and may be skipped. */
-  #superseded(update: GitHubTaskUpdate, seq: number): boolean {
-    return seq !== this.#latest.get(update.task.id) && this.canSkip(update);
+  /** The status label a state maps to, or undefined when it leaves the labels alone. */
+  #labelFor(state: GitHubTaskState): string | undefined {
+    const opts = this.#o.statusLabels || {};
+    const name = { ...DEFAULT_LABEL_NAMES, ...opts.names }[state];
+    return name === null || name === undefined ? undefined : `${opts.prefix ?? 'status:'}${name}`;
+  }
+
+  /** The board option name a state maps to, or undefined when it leaves the board alone. */
+  #boardOptionFor(state: GitHubTaskState): string | undefined {
+    const wanted = { ...DEFAULT_PROJECT_STATUS, ...(this.#o.projectStatus || {}) }[state];
+    return wanted === null || wanted === undefined ? undefined : wanted;
   }
 
   async #report(update: GitHubTaskUpdate, ref: TaskRef, signal?: AbortSignal): Promise<void> {
@@ -253,12 +267,9 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
   // ---------------------------------------------------------------------------------------- labels
 
   async #setStatusLabel(taskId: string, repo: string, number: number, state: GitHubTaskState, signal?: AbortSignal): Promise<void> {
-    const opts = this.#o.statusLabels || {};
-    const prefix = opts.prefix ?? 'status:';
-    const names = { ...DEFAULT_LABEL_NAMES, ...opts.names };
-    const name = names[state];
-    if (name === null || name === undefined) return;
-    const wanted = `${prefix}${name}`;
+    const prefix = (this.#o.statusLabels || {}).prefix ?? 'status:';
+    const wanted = this.#labelFor(state);
+    if (wanted === undefined) return;
     const written = this.#writtenFor(taskId);
     if (written.label === wanted) return;
     // Forget it until the write is through: a failed or aborted step is redone by the next report.
@@ -348,9 +359,8 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
   // ----------------------------------------------------------------------------------------- board
 
   async #setBoardStatus(update: GitHubTaskUpdate, ref: TaskRef, signal?: AbortSignal): Promise<void> {
-    const mapping = { ...DEFAULT_PROJECT_STATUS, ...(this.#o.projectStatus || {}) };
-    const wanted = mapping[update.state];
-    if (wanted === null || wanted === undefined) return;
+    const wanted = this.#boardOptionFor(update.state);
+    if (wanted === undefined) return;
     const target = await this.#boardTarget(update.task.id, ref, signal);
     if (!target) return;
     const optionName = Object.keys(target.options).find((n) => n.toLowerCase() === wanted.toLowerCase());

@@ -28,7 +28,7 @@ const link = (n: LinkNode): IssueLink => ({ repo: n.repository.nameWithOwner, nu
 export async function completeIssueNode(client: GitHubClient, node: IssueNode, signal?: AbortSignal): Promise<IssueNode> {
   const [owner, name] = node.repository.nameWithOwner.split('/') as [string, string];
   const more = async <F extends 'labels' | 'blockedBy' | 'subIssues'>(field: F, selection: string, conn: IssueNode[F]): Promise<IssueNode[F]> => {
-    if (conn.nodes.length >= conn.totalCount) return conn;
+    if (conn.nodes.length + conn.hidden >= conn.totalCount) return conn;
     const query = `query PcoIssueConnection($owner: String!, $name: String!, $number: Int!, $cursor: String) {
       repository(owner: $owner, name: $name) { issue(number: $number) {
         ${field}(first: 100, after: $cursor) { totalCount pageInfo { hasNextPage endCursor } nodes { ${selection} } } } } }`;
@@ -51,6 +51,19 @@ export async function completeIssueNode(client: GitHubClient, node: IssueNode, s
   };
 }
 
+/**
+ * Blocked-by links and sub-issues GitHub hid from the token (null items): like a reference that
+ * does not resolve, they are ignored with a warning (`pco plan` shows it).
+ */
+function hiddenLinkWarnings(node: IssueNode): { warnings?: string[] } {
+  const warnings: string[] = [];
+  const { hidden: blockers } = node.blockedBy;
+  const { hidden: subIssues } = node.subIssues;
+  if (blockers > 0) warnings.push(`${blockers} blocked-by link${blockers === 1 ? '' : 's'} to issues the token cannot see; ignored`);
+  if (subIssues > 0) warnings.push(`${subIssues} sub-issue${subIssues === 1 ? '' : 's'} the token cannot see; ignored`);
+  return warnings.length > 0 ? { warnings } : {};
+}
+
 /** Maps an issue node to a record; `extra` adds the project fields. */
 export function issueRecord(node: IssueNode, extra: Partial<GitHubTaskSourceRef> = {}, estimate?: number): GitHubIssueRecord {
   const repo = node.repository.nameWithOwner;
@@ -65,6 +78,7 @@ export function issueRecord(node: IssueNode, extra: Partial<GitHubTaskSourceRef>
     labels: node.labels.nodes.map((l) => l.name),
     blockedBy: node.blockedBy.nodes.map(link),
     subIssues: node.subIssues.nodes.map(link),
+    ...hiddenLinkWarnings(node),
     ...(estimate !== undefined ? { estimate } : {}),
     source: { kind: 'issue', repo, number: node.number, nodeId: node.id, ...(node.databaseId !== null ? { databaseId: node.databaseId } : {}), ...extra },
   };

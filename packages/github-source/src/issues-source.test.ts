@@ -124,6 +124,12 @@ describe('GitHubIssuesSource on the sample backlog', () => {
     const withNull = await source(altering((d) => void (d.repository.issues.nodes[0] = null as never))).load();
     const all = await source(fetch).load();
     expect(withNull.length).toBe(all.length - 1);
+    // A blocker the token cannot see (GitHub answers null) is reported, not silently dropped.
+    const hidden = await source(
+      altering((d) => void (d.repository.issues.nodes[0]!.blockedBy = { totalCount: 2, nodes: [null, null] })),
+    ).load();
+    expect(hidden.find((t) => t.id === all[0]!.id)?.warnings).toContain('2 blocked-by links to issues the token cannot see; ignored');
+    expect(sample.counts()['graphql query PcoIssueConnection']).toBeUndefined(); // no extra page for the hidden ones
   });
 
   it('honours an aborted signal', async () => {

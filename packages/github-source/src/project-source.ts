@@ -174,7 +174,7 @@ export class GitHubProjectSource {
       if (content.state === 'CLOSED' && !o.includeClosed) continue;
       const node = await completeIssueNode(o.client, content, signal);
       const record = issueRecord(node, ref, estimate);
-      records.push(warnings.length > 0 ? { ...record, warnings } : record);
+      records.push(warnings.length > 0 ? { ...record, warnings: [...(record.warnings ?? []), ...warnings] } : record);
     }
     throwIfAborted(signal);
     return resolveDependencies(records, (refs, s) => lookupReferenceStates(o.client, refs, s), o, signal);

@@ -4,19 +4,26 @@
  * {@link GitHubResponseError} that names the field, instead of a TypeError deep in the mapping.
  * Loose objects: fields GitHub adds later pass through. GitHub types every connection's `nodes`
  * as a list of nullable items (https://docs.github.com/en/graphql/reference/objects); nulls are
- * dropped here so the mapping code never sees them.
+ * dropped here so the mapping code never sees them, and an issue's connections count them
+ * (`hidden`) so a blocker the token cannot see is reported, not silently lost.
  */
 import * as v from 'valibot';
 import { GitHubResponseError } from './errors.js';
 
 const nonNull = <T>(value: T | null): value is T => value !== null;
 
-/** `{ totalCount, nodes }` with the null items dropped. */
+/**
+ * `{ totalCount, nodes }` with the null items dropped and counted as `hidden` (GitHub answers null
+ * for an item the token may not see, e.g. a blocker in a private repository).
+ */
 const connection = <T extends v.GenericSchema>(node: T) =>
-  v.looseObject({
-    totalCount: v.number(),
-    nodes: v.pipe(v.array(v.nullable(node)), v.transform((nodes) => nodes.filter(nonNull))),
-  });
+  v.pipe(
+    v.looseObject({ totalCount: v.number(), nodes: v.array(v.nullable(node)) }),
+    v.transform((conn) => {
+      const nodes = conn.nodes.filter(nonNull);
+      return { ...conn, nodes, hidden: conn.nodes.length - nodes.length };
+    }),
+  );
 
 const RepositoryName = v.looseObject({ nameWithOwner: v.string() });
 
