@@ -10,3 +10,14 @@ export function harnessDir() {
 export async function harness() {
   return import(pathToFileURL(resolve(harnessDir(), 'dag.mjs')).href);
 }
+
+/**
+ * What every pco runner starts with: the parsed arguments (`--dag FILE --n N`, plus
+ * `--no-estimates`), the harness-parsed DAG, its checked task body and the report function.
+ */
+export async function runnerSetup() {
+  const { loadDag, parseRunnerArgs, taskBody, report } = await harness();
+  const args = parseRunnerArgs();
+  const dag = loadDag(args.dag);
+  return { args, dag, body: taskBody(dag), report, estimates: !args['no-estimates'] };
+}

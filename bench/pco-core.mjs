@@ -9,13 +9,9 @@
 // By default each task's duration is its estimate (reported as `pco-core`); --no-estimates gives
 // every task estimate 1 (reported as `pco-core-noest`).
 import { Orchestrator } from '@pco/core';
-import { harness } from './harness.mjs';
+import { runnerSetup } from './harness.mjs';
 
-const { loadDag, parseRunnerArgs, taskBody, report } = await harness();
-const args = parseRunnerArgs();
-const dag = loadDag(args.dag);
-const body = taskBody(dag);
-const estimates = !args['no-estimates'];
+const { args, dag, body, report, estimates } = await runnerSetup();
 
 // The orchestrator's input, like the parsed DAG of the other runners: Task objects.
 const tasks = new Array(dag.n);
@@ -30,7 +26,7 @@ for (let i = 0; i < dag.n; i++) {
 }
 
 // The protocol's makespan runs "to the end of the last task": the time the last executor call
-// settles. What run() does after that (the summary; ~0.7 ms cold, see RESULTS.md) is reported
+// settles. What run() does after that (the summary; ~1.3 ms cold, see RESULTS.md) is reported
 // separately as `summary_ms`, and the run must still resolve with every task done.
 const DONE = Object.freeze({ status: 'done' });
 let lastEnd = 0;

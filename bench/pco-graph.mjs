@@ -1,21 +1,17 @@
 #!/usr/bin/env node
 // Bench runner for @pco/graph's ReadyQueue (runner protocol: ../../shared/bench/README.md).
-// Every task goes through the real queue: next() hands out the ready task with the longest
-// remaining path, done() releases its dependents at once; at most N run at the same time.
+// Every task goes through the real queue: nextIndex() hands out the ready task with the longest
+// remaining path, doneIndex() releases its dependents at once; at most N run at the same time.
 //
-//   node pco-graph.mjs --dag FILE [--n N] [--no-estimates]
+//   node pco-graph.mjs --dag FILE [--n N] [--no-estimates] [--by-id]
 //
 // By default each task's duration is given as its estimate (reported as `pco-graph`);
 // --no-estimates gives every task estimate 1, so the priority is the longest remaining chain by
 // task count (reported as `pco-graph-noest`).
 import { ReadyQueue } from '@pco/graph';
-import { harness } from './harness.mjs';
+import { runnerSetup } from './harness.mjs';
 
-const { loadDag, parseRunnerArgs, taskBody, report } = await harness();
-const args = parseRunnerArgs();
-const dag = loadDag(args.dag);
-const body = taskBody(dag);
-const estimates = !args['no-estimates'];
+const { args, dag, body, report, estimates } = await runnerSetup();
 
 // The harness has already parsed the DAG into index arrays (dag.deps[i]: the indices task i waits
 // for), exactly what plimit_event schedules from; ReadyQueue.fromIndexed takes them as they are,

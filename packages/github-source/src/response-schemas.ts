@@ -12,6 +12,10 @@ import { GitHubResponseError } from './errors.js';
 
 const nonNull = <T>(value: T | null): value is T => value !== null;
 
+/** A list of nullable items, with the nulls dropped. */
+const presentItems = <T extends v.GenericSchema>(node: T) =>
+  v.pipe(v.array(v.nullable(node)), v.transform((nodes) => nodes.filter(nonNull)));
+
 /**
  * `{ totalCount, nodes }` with the null items dropped and counted as `hidden` (GitHub answers null
  * for an item the token may not see, e.g. a blocker in a private repository).
@@ -54,7 +58,7 @@ export type LinkNode = v.InferOutput<typeof LinkNode>;
 
 /** One page of `repository.issues`. */
 export const IssuesPageSchema = v.looseObject({
-  repository: v.looseObject({ issues: v.looseObject({ nodes: v.pipe(v.array(v.nullable(IssueNodeSchema)), v.transform((n) => n.filter(nonNull))) }) }),
+  repository: v.looseObject({ issues: v.looseObject({ nodes: presentItems(IssueNodeSchema) }) }),
 });
 
 /** The rest of one nested connection of an issue (labels, blockedBy or subIssues). */
@@ -104,7 +108,7 @@ const ItemNode = v.looseObject({
 });
 
 function connectionWithoutCount<T extends v.GenericSchema>(node: T) {
-  return v.looseObject({ nodes: v.pipe(v.array(v.nullable(node)), v.transform((nodes) => nodes.filter(nonNull))) });
+  return v.looseObject({ nodes: presentItems(node) });
 }
 
 const ProjectNode = v.looseObject({
