@@ -25,6 +25,8 @@ mkdir -p "$harness"
 runners=$work/runners.list
 {
   grep -v '^#' "$harness/runners.list" | grep -v '^[[:space:]]*$'
+  # Reference, not a pco package: the ideal policy with next to no code (see floor-cp.mjs).
+  echo "floor-cp         node $here/floor-cp.mjs"
   echo "pco-graph        node $here/pco-graph.mjs"
   echo "pco-graph-noest  node $here/pco-graph.mjs --no-estimates"
   [ -f "$here/pco-core.mjs" ] && echo "pco-core         node $here/pco-core.mjs"

@@ -53,3 +53,17 @@ export class RunStoppedError extends PcoError {
     this.mode = mode;
   }
 }
+
+/**
+ * The reason of the signal a reporter gets with an update when a newer update of the same task
+ * made it redundant while it was being delivered (the reporter's `canSkip` said so). Not a
+ * failure: the orchestrator neither retries nor reports it.
+ */
+export class UpdateSupersededError extends PcoError {
+  declare readonly code: 'UPDATE_SUPERSEDED';
+  constructor(update: { readonly task: { readonly id: string }; readonly state: string }, newer: { readonly state: string }) {
+    super('UPDATE_SUPERSEDED', `The ${update.state} update of task ${update.task.id} was superseded by ${newer.state}.`, {
+      context: { taskId: update.task.id, state: update.state, newer: newer.state },
+    });
+  }
+}

@@ -26,7 +26,7 @@ export { Orchestrator } from './orchestrator.js';
 export { ORCHESTRATOR_DEFAULTS } from './options.js';
 export type { OrchestratorOptions, OrchestratorPoolOptions, RetryOptions, RunOptions } from './options.js';
 export type { OrchestratorEventName, OrchestratorEvents, RunEventBase, TaskEventBase } from './events.js';
-export { OrchestratorError, RunStoppedError, TaskTimeoutError } from './errors.js';
+export { OrchestratorError, RunStoppedError, TaskTimeoutError, UpdateSupersededError } from './errors.js';
 export type { OrchestratorErrorCode, StopMode } from './errors.js';
 export { CSV_COLUMNS, toCSV, toJSON } from './results.js';
 export type { CsvOptions, ProgressSnapshot, RunningTask, RunSummary, StateCounts } from './results.js';

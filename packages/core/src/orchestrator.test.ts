@@ -470,13 +470,48 @@ describe('listeners and reporters cannot break the run', () => {
     // a: pending, ready and running are queued in one go at the start: only running is written,
     // and canSkip was asked with the latest update (running) each time.
     expect(latest.filter((c) => c.startsWith('a:'))).toEqual(['a:running', 'a:done']);
-    expect(asked.filter((c) => c.startsWith('a:'))).toEqual(['a:pending<running', 'a:ready<running']);
+    // done came while running was being written: asked again, whether to cut that write short
+    // (its signal aborts; this reporter ignores it, so running is still written).
+    expect(asked.filter((c) => c.startsWith('a:'))).toEqual(['a:pending<running', 'a:ready<running', 'a:running<done']);
     // b waits on a: its pending update goes out at once (nothing newer yet). b becomes ready,
     // runs (100 ms) and is done while that write still takes its second: only done follows.
     expect(latest.filter((c) => c.startsWith('b:'))).toEqual(['b:pending', 'b:done']);
     expect(every.filter((c) => c.startsWith('b:'))).toEqual(['b:pending', 'b:ready', 'b:running', 'b:done']);
     // A canSkip that throws counts as no: that reporter got every update.
     expect(broken).toEqual(every);
+  });
+
+  it('cuts short an update being delivered when a newer one makes it redundant (canSkip): its signal aborts, no retry, no error', async () => {
+    const clock = new ManualClock(T0);
+    const aborted: string[] = [];
+    const delivered: string[] = [];
+    const plainSignals = new Set<AbortSignal | undefined>();
+    const reporters = [
+      {
+        // GitHub write spacing: b's pending write waits far longer than a takes to finish.
+        report: (u: TaskUpdate, signal?: AbortSignal) =>
+          (u.task.id === 'b' && u.state === 'pending' ? sleep(clock, 60_000, signal) : Promise.resolve()).then(
+            () => void delivered.push(`${u.task.id}:${u.state}`),
+            (reason: unknown) => {
+              aborted.push(`${u.task.id}:${u.state} at ${clock.now() - T0}: ${(reason as Error).message}`);
+              throw reason;
+            }
+          ),
+        canSkip: (u: TaskUpdate) => !['done', 'failed', 'skipped'].includes(u.state),
+      },
+      // Without canSkip nothing is cut short: the run's one signal, every update.
+      { report: async (_u: TaskUpdate, signal?: AbortSignal) => void plainSignals.add(signal) },
+    ];
+    const { run, orc } = setup(chain, { clock, timers: clock, reporters, reporterRetry: { attempts: 3, baseDelayMs: 10 } });
+    const errors: unknown[] = [];
+    orc.on('error', (e) => void errors.push(e.error));
+    const summary = await run();
+    expect(summary.ok).toBe(true);
+    expect(aborted).toEqual(['b:pending at 100: The pending update of task b was superseded by ready.']);
+    expect(errors).toEqual([]);
+    // ready was overtaken by running before its turn (skipped); pending was not retried.
+    expect(delivered.filter((d) => d.startsWith('b:'))).toEqual(['b:running', 'b:done']);
+    expect(plainSignals.size).toBe(1);
   });
 
   it('redacts configured secrets from errors', async () => {

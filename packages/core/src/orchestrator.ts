@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import { ReadyQueue, type AddResult, type GraphNode, type SkippedTask } from '@pco/graph';
 import { AgentPool, type AgentLease, type ReleaseOutcome } from '@pco/pool';
-import { OrchestratorError, RunStoppedError, TaskTimeoutError, type StopMode } from './errors.js';
+import { OrchestratorError, RunStoppedError, TaskTimeoutError, UpdateSupersededError, type StopMode } from './errors.js';
 import type { OrchestratorEventName, OrchestratorEvents } from './events.js';
 import { replayJournal, type OpenAttempt } from './journal-replay.js';
 import { resolveOptions, type OrchestratorOptions, type ResolvedOptions, type RunOptions } from './options.js';
@@ -66,6 +66,8 @@ class RecordExtras {
   reportTail: Promise<void> | undefined = undefined;
   /** The latest update queued for the reporters (a delivery that is not it may be skipped). */
   reportLatest: TaskUpdate | undefined = undefined;
+  /** Deliveries in progress to reporters that can skip (a newer update may cut them short). */
+  delivering: Set<Delivery> | undefined = undefined;
   written = false;
 }
 
@@ -117,6 +119,38 @@ function skippable(reporter: Reporter, update: TaskUpdate, newer: TaskUpdate): b
     return reporter.canSkip?.(update, newer) === true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * One update on its way to a reporter that can skip updates. Its signal aborts when the run's
+ * reporter signal does, or when a newer update of the task makes it redundant (`supersede`):
+ * a rate-limited reporter then stops waiting to write a state that is already stale.
+ */
+class Delivery {
+  readonly #controller = new AbortController();
+  readonly #runSignal: AbortSignal | undefined;
+  readonly #onRunAbort = (): void => this.#controller.abort(this.#runSignal!.reason);
+  superseded = false;
+  constructor(
+    readonly reporter: Reporter,
+    readonly update: TaskUpdate,
+    runSignal: AbortSignal | undefined
+  ) {
+    this.#runSignal = runSignal;
+    if (runSignal?.aborted) this.#controller.abort(runSignal.reason);
+    else runSignal?.addEventListener('abort', this.#onRunAbort, { once: true });
+  }
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+  supersede(newer: TaskUpdate): void {
+    if (this.superseded || this.#controller.signal.aborted || !skippable(this.reporter, this.update, newer)) return;
+    this.superseded = true;
+    this.#controller.abort(new UpdateSupersededError(this.update, newer));
+  }
+  dispose(): void {
+    this.#runSignal?.removeEventListener('abort', this.#onRunAbort);
   }
 }
 
@@ -1276,33 +1310,53 @@ export class Orchestrator {
     // update overtaken before its turn is skipped for the reporters that allow it (canSkip).
     const x = r.x;
     x.reportLatest = update;
+    // One already on its way is cut short (its signal aborts) where the reporter says the new
+    // update makes it redundant.
+    if (x.delivering !== undefined) for (const delivery of x.delivering) delivery.supersede(update);
     x.reportTail = (x.reportTail ?? Promise.resolve()).then(() => {
       const newer = x.reportLatest!;
       return Promise.all(
-        reporters.map((reporter) => (newer !== update && skippable(reporter, update, newer) ? undefined : this.#deliver(reporter, update)))
+        reporters.map((reporter) => (newer !== update && skippable(reporter, update, newer) ? undefined : this.#deliver(reporter, update, x)))
       ).then(() => undefined);
     });
   }
 
-  async #deliver(reporter: { report(update: TaskUpdate, signal?: AbortSignal): Promise<void> }, update: TaskUpdate): Promise<void> {
+  async #deliver(reporter: Reporter, update: TaskUpdate, x: RecordExtras): Promise<void> {
     const o = this.#o;
-    const signal = this.#reportController?.signal;
-    for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) {
-        const reason = `the ${update.state} update of task ${update.task.id} was not reported: the run was stopped and the reporters' ${o.abortGraceMs} ms grace period ended`;
-        this.#reportError('reporter', new Error(reason, { cause: signal.reason }), { taskId: update.task.id });
-        return;
-      }
-      try {
-        await reporter.report(update, signal);
-        return;
-      } catch (error) {
-        // Failures stay non-fatal; after the abort there is no point in another try.
-        if (attempt >= o.reporterAttempts || signal?.aborted) {
-          this.#reportError('reporter', error, { taskId: update.task.id });
+    const runSignal = this.#reportController?.signal;
+    let delivery: Delivery | undefined;
+    let signal = runSignal;
+    if (reporter.canSkip !== undefined) {
+      delivery = new Delivery(reporter, update, runSignal);
+      signal = delivery.signal;
+      (x.delivering ??= new Set()).add(delivery);
+    }
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (delivery?.superseded) return;
+        if (runSignal?.aborted) {
+          const reason = `the ${update.state} update of task ${update.task.id} was not reported: the run was stopped and the reporters' ${o.abortGraceMs} ms grace period ended`;
+          this.#reportError('reporter', new Error(reason, { cause: runSignal.reason }), { taskId: update.task.id });
           return;
         }
-        await this.#reporterBackoff(o.reporterBaseDelayMs * 2 ** (attempt - 1), signal);
+        try {
+          await reporter.report(update, signal);
+          return;
+        } catch (error) {
+          // Overtaken while it was written: the newer update says it all.
+          if (delivery?.superseded) return;
+          // Failures stay non-fatal; after the abort there is no point in another try.
+          if (attempt >= o.reporterAttempts || runSignal?.aborted) {
+            this.#reportError('reporter', error, { taskId: update.task.id });
+            return;
+          }
+          await this.#reporterBackoff(o.reporterBaseDelayMs * 2 ** (attempt - 1), signal);
+        }
+      }
+    } finally {
+      if (delivery !== undefined) {
+        delivery.dispose();
+        x.delivering!.delete(delivery);
       }
     }
   }

@@ -120,7 +120,11 @@ export interface Reporter {
    * (a status label, a board column), so a slow or rate-limited reporter does not write states
    * that are already stale. Say true only when delivering `newer` leaves the same outcome as
    * delivering both. Without it (or when it returns false or throws) every update is delivered.
-   * Updates of one task are always delivered in order.
+   * Updates of one task are always delivered in order. An update already being delivered when a
+   * newer one arrives is cut short the same way: its `report()` signal aborts with an
+   * `UpdateSupersededError` (the orchestrator then waits for that `report()` to settle, and
+   * neither retries nor reports it), so a reporter held up by rate limits can drop a write that
+   * has not gone out yet.
    */
   canSkip?(update: TaskUpdate, newer: TaskUpdate): boolean;
 }

@@ -154,6 +154,59 @@ describe('GitHubReporter: status labels', () => {
   });
 });
 
+describe('GitHubReporter: background writes', () => {
+  const labelAdds = (fake: FakeGitHub) =>
+    fake.requests
+      .filter((r) => r.method === 'POST' && r.path.endsWith('/labels'))
+      .map((r) => `${r.path.split('/')[5]}:${(r.body as { labels: string[] }).labels[0]}`);
+
+  it('writes queued labels one at a time, so running and final states do not wait behind them', async () => {
+    // GitHub write spacing (plugin-throttling's one FIFO for every write), scaled down.
+    const { fake, reporter, issues } = await setup({ commentStates: [], projectStatus: false }, { writeSpacingMs: 15 });
+    const queued = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => reporter.report(update(issues.get(`acme/shop#${n}`)!, 'ready')));
+    const urgent = [reporter.report(update(issues.get('acme/shop#10')!, 'running')), reporter.report(update(issues.get('acme/shop#11')!, 'done'))];
+    await Promise.all([...queued, ...urgent]);
+    const adds = labelAdds(fake);
+    expect(adds).toHaveLength(10);
+    // At most one queued label was ahead of them (the one on its way), not all eight.
+    const urgentAt = ['10:status:running', '11:status:done'].map((add) => adds.indexOf(add));
+    expect(Math.min(...urgentAt)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...urgentAt)).toBeLessThanOrEqual(2);
+    // The queued ones all went, in call order.
+    expect(adds.filter((add) => add.endsWith(':status:queued'))).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => `${n}:status:queued`));
+  });
+
+  it('a queued write aborted while it waits for its turn costs no request', async () => {
+    const { fake, reporter, issues } = await setup({ commentStates: [], projectStatus: false }, { writeSpacingMs: 15 });
+    const first = reporter.report(update(issues.get('acme/shop#1')!, 'ready'));
+    const controller = new AbortController();
+    const second = reporter.report(update(issues.get('acme/shop#2')!, 'pending'), controller.signal);
+    // #1 holds the lane for its HTTP round trip: #2 is waiting for its turn by now.
+    await new Promise((resolve) => setImmediate(resolve));
+    const reason = new Error('superseded');
+    controller.abort(reason);
+    await expect(second).rejects.toMatchObject({ name: 'GitHubAbortError', cause: reason });
+    await first;
+    expect(labelAdds(fake)).toEqual(['1:status:queued']);
+    // The lane goes on: the next queued write is not stuck behind the aborted one.
+    await reporter.report(update(issues.get('acme/shop#3')!, 'ready'));
+    expect(labelAdds(fake)).toEqual(['1:status:queued', '3:status:queued']);
+  });
+
+  it('does not queue an update that writes nothing (its label is already there)', async () => {
+    const { fake, reporter, issues } = await setup({ commentStates: [], projectStatus: false }, { writeSpacingMs: 15 });
+    const t = issues.get('acme/shop#1')!;
+    await reporter.report(update(t, 'pending'));
+    // ready maps to the same label: no request, and no wait behind another task's queued write.
+    const other = reporter.report(update(issues.get('acme/shop#2')!, 'ready'));
+    await reporter.report(update(t, 'ready'));
+    // Resolved without an event-loop turn: #2's write (an HTTP round trip) cannot be through yet.
+    expect(labelAdds(fake)).toEqual(['1:status:queued']);
+    await other;
+    expect(labelAdds(fake)).toEqual(['1:status:queued', '2:status:queued']);
+  });
+});
+
 describe('GitHubReporter: result comment', () => {
   it('writes one comment per task and edits it on later attempts', async () => {
     const { fake, reporter, client, issues } = await setup();

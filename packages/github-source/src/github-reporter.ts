@@ -8,8 +8,11 @@
  *   when it cannot;
  * - optionally, a branch per task created from the default branch when the task starts.
  *
- * Every step is idempotent, so the orchestrator may retry a failed `report()`.
+ * Every step is idempotent, so the orchestrator may retry a failed `report()`. Updates of tasks
+ * that have not started (pending, ready) are written one at a time in the background, so they
+ * never hold up `running` and final states behind GitHub's write spacing.
  */
+import { BackgroundLane } from './background-lane.js';
 import { GitHubAbortError, GitHubApiError, GitHubOptionsError, redactSecrets, toGitHubError } from './errors.js';
 import { TypedEmitter } from './events.js';
 import type { GitHubClient } from './octokit.js';
@@ -123,6 +126,12 @@ interface BoardTarget {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
+/**
+ * Writes task state changes back to GitHub: status label, result comment, board Status, optional
+ * auto-merge and task branches (see the module comment). Pass it to the orchestrator as a
+ * reporter; updates of tasks that have not started are written in the background, behind the
+ * urgent ones.
+ */
 export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
   readonly #o: GitHubReporterOptions;
   readonly #commentIds = new Map<string, number>();
@@ -137,6 +146,8 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
    * cost no request: GitHub counts every write against the secondary rate limit.
    */
   readonly #written = new Map<string, { label?: string; boardOption?: string }>();
+  /** Writes for tasks that have not started wait here, one at a time (see BackgroundLane). */
+  readonly #background = new BackgroundLane();
 
   constructor(options: GitHubReporterOptions) {
     super();
@@ -220,8 +231,38 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
     return wanted === null || wanted === undefined ? undefined : wanted;
   }
 
+  /**
+   * Whether the update is low priority: a task that has not started yet (pending, ready) whose
+   * update writes something. Those go through the background lane.
+   */
+  #isBackground(update: GitHubTaskUpdate): boolean {
+    if (update.state !== 'pending' && update.state !== 'ready') return false;
+    const o = this.#o;
+    if ((o.commentStates ?? DEFAULT_COMMENT_STATES).includes(update.state)) return true;
+    if (o.projectStatus !== false && this.#boardOptionFor(update.state) !== undefined) return true;
+    const label = o.statusLabels === false ? undefined : this.#labelFor(update.state);
+    return label !== undefined && this.#written.get(update.task.id)?.label !== label;
+  }
+
   async #report(update: GitHubTaskUpdate, ref: TaskRef, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw new GitHubAbortError(`reporting ${update.state} for ${update.task.id} was aborted`, signal.reason);
+    const aborted = (reason: unknown) => new GitHubAbortError(`reporting ${update.state} for ${update.task.id} was aborted`, reason);
+    if (signal?.aborted) throw aborted(signal.reason);
+    let release: (() => void) | undefined;
+    if (this.#isBackground(update)) {
+      try {
+        release = await this.#background.acquire(signal);
+      } catch (reason) {
+        throw aborted(reason);
+      }
+    }
+    try {
+      await this.#write(update, ref, signal);
+    } finally {
+      release?.();
+    }
+  }
+
+  async #write(update: GitHubTaskUpdate, ref: TaskRef, signal?: AbortSignal): Promise<void> {
     const errors: unknown[] = [];
     const step = async (name: string, fn: () => Promise<void>) => {
       try {
