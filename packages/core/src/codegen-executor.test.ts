@@ -1,6 +1,6 @@
 import { CodegenClient } from '@pco/codegen-client';
 import { startFakeCodegen, type FakeCodegen, type FakeCodegenOptions } from '@pco/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CodegenExecutor, renderPrompt } from './codegen-executor.js';
 import type { OrchestratorEventName } from './events.js';
 import { Orchestrator } from './orchestrator.js';
@@ -275,6 +275,35 @@ describe('CodegenExecutor over HTTP with the fake Codegen', () => {
     expect(await outcome('cancel')).toEqual({ states: ['interrupted', 'interrupted'], stopped: 2, created: 2 });
     expect(await outcome('detach')).toEqual({ states: ['interrupted', 'interrupted'], stopped: 0, created: 2 });
     expect(await outcome('cancel', false)).toEqual({ states: ['interrupted', 'interrupted'], stopped: 0, created: 2 });
+  });
+
+  it('a cancel that lands during the create finds the run by its idempotency key and stops it; detach leaves it', async () => {
+    const outcome = async (mode: 'cancel' | 'detach') => {
+      let orc: Orchestrator | undefined;
+      // The stop lands while the create is at the server, which makes the run after the client gave up.
+      const { fake, executor } = await setup({
+        faults: { latencyMs: 30 },
+        onRequest: (r) => {
+          if (r.operation === 'createRun') void orc?.stop({ mode });
+        },
+      });
+      orc = new Orchestrator({ source: { load: async () => [{ id: 'a', title: 'A', body: '[[fake:duration=600m]]' }] }, executor });
+      const statuses: string[] = [];
+      orc.on('task:status', (e) => void statuses.push(e.status));
+      const summary = await orc.run();
+      executor.close();
+      // A detached create is still at the server when run() resolves: the run appears after.
+      await vi.waitFor(() => expect(fake.created).toHaveLength(1));
+      return { state: summary.results[0]!.state, created: fake.created.map((c) => c.id), stopped: [...fake.stopped], statuses };
+    };
+    const cancelled = await outcome('cancel');
+    expect(cancelled.state).toBe('interrupted');
+    expect(cancelled.created).toHaveLength(1);
+    expect(cancelled.stopped).toEqual(cancelled.created);
+    expect(cancelled.statuses).toEqual(['STOP_REQUESTED']);
+    const detached = await outcome('detach');
+    expect(detached).toMatchObject({ state: 'interrupted', stopped: [], statuses: [] });
+    expect(detached.created).toHaveLength(1);
   });
 
   it('re-attaches to the run a journal recorded instead of creating another', async () => {

@@ -74,10 +74,11 @@ export interface CodegenExecutorOptions {
    * run's pull request so Codegen ignores its CI check-suite events, and stops any other agent on
    * that PR. The outcome is reported as the task's agent status `STOP_REQUESTED` or
    * `STOP_FAILED` (`task:status`). `false` leaves the run to finish on its own (its id is in the
-   * result). A `detach` stop never stops the run (a resume re-attaches to it). Not covered: an
-   * abort that lands while the run is being created (its id is not known yet); that run is left
-   * to finish. Whether `remove-from-pr` stops a run that has not opened its PR yet is not
-   * documented; `STOP_REQUESTED` means Codegen accepted the call.
+   * result). A `detach` stop never stops the run (a resume re-attaches to it). An abort that
+   * lands while the run is being created (its id not known yet) looks the run up by its
+   * idempotency key and stops what it finds; a create the server handles only after that lookup
+   * is missed and left to finish. Whether `remove-from-pr` stops a run that has not opened its PR
+   * yet is not documented; `STOP_REQUESTED` means Codegen accepted the call.
    * @default true
    */
   readonly stopRunOnCancel?: boolean;
@@ -164,10 +165,12 @@ export class CodegenExecutor implements Executor {
 
   async execute(task: Task, ctx: ExecutionContext): Promise<ExecutorOutcome> {
     const { client } = this.#options;
+    const startedAt = this.#now();
     let run: AgentRun;
     try {
       run = await this.#createOrAttach(task, ctx);
     } catch (error) {
+      if (this.#stopsRuns(ctx) && ctx.previous?.agentRunId === undefined) await this.#stopLostCreate(ctx, startedAt);
       return this.#failure(error, ctx, 'create');
     }
     const base = { agentRunId: run.id, ...(run.web_url ? { webUrl: run.web_url } : {}) };
@@ -178,7 +181,7 @@ export class CodegenExecutor implements Executor {
       const settled = isSettledRun(run) ? run : await watcher.watch(run.id, { signal: ctx.signal });
       return { ...base, ...mapRun(settled), ...(settled.web_url ? { webUrl: settled.web_url } : {}) };
     } catch (error) {
-      if (ctx.signal.aborted && cancels(ctx.signal.reason) && this.#options.stopRunOnCancel !== false) await this.#stopRun(run.id, ctx);
+      if (this.#stopsRuns(ctx)) await this.#stopRun(run.id, ctx);
       const outcome = this.#failure(error, ctx, 'watch');
       return { ...base, ...outcome } as ExecutorOutcome;
     } finally {
@@ -222,6 +225,31 @@ export class CodegenExecutor implements Executor {
       // so keep going rather than abandon a paid run.
     }
     return run;
+  }
+
+  /** The attempt was cut short by a timeout or a cancel stop, and runs are to be stopped then. */
+  #stopsRuns(ctx: ExecutionContext): boolean {
+    return ctx.signal.aborted && cancels(ctx.signal.reason) && this.#options.stopRunOnCancel !== false;
+  }
+
+  /**
+   * The abort landed during the create: the request may have reached Codegen and made a run
+   * nobody watches. Find it by the attempt's idempotency key (created since the attempt began,
+   * give or take a minute of clock skew) and stop it, like any other cancelled run.
+   */
+  async #stopLostCreate(ctx: ExecutionContext, startedAt: number): Promise<void> {
+    const { client } = this.#options;
+    const key = this.#options.idempotencyMetadataKey ?? 'pco_idempotency_key';
+    const timeoutMs = this.#options.stopTimeoutMs ?? 10_000;
+    let run: AgentRun | undefined;
+    try {
+      // Runs list newest first: the lookup ends at the first run older than the attempt.
+      run = await client.findRunByMetadata(key, ctx.idempotencyKey, { since: startedAt - 60_000, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      ctx.report('STOP_FAILED', { error: `could not look up the run being created: ${error instanceof Error ? error.message : String(error)}` });
+      return;
+    }
+    if (run !== undefined && !isSettledRun(run)) await this.#stopRun(run.id, ctx);
   }
 
   /** Best effort: the attempt is over either way; the result says whether the stop went through. */
