@@ -294,7 +294,9 @@ describe('CodegenExecutor over HTTP with the fake Codegen', () => {
       executor.close();
       // A detached create is still at the server when run() resolves: the run appears after.
       await vi.waitFor(() => expect(fake.created).toHaveLength(1));
-      return { state: summary.results[0]!.state, created: fake.created.map((c) => c.id), stopped: [...fake.stopped], statuses };
+      const result = { state: summary.results[0]!.state, created: fake.created.map((c) => c.id), stopped: [...fake.stopped], statuses };
+      await fake.close();
+      return result;
     };
     const cancelled = await outcome('cancel');
     expect(cancelled.state).toBe('interrupted');

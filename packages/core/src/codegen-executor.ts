@@ -83,8 +83,9 @@ export interface CodegenExecutorOptions {
    */
   readonly stopRunOnCancel?: boolean;
   /**
-   * How long the stop call may take (real ms). Keep it below the orchestrator's `abortGraceMs`,
-   * or the attempt is settled without the executor.
+   * How long stopping a run may take (real ms), including the lookup of a run whose create was
+   * cut short. Keep it below the orchestrator's `abortGraceMs`, or the attempt is settled
+   * without the executor.
    * @default 10_000
    */
   readonly stopTimeoutMs?: number;
@@ -165,12 +166,14 @@ export class CodegenExecutor implements Executor {
 
   async execute(task: Task, ctx: ExecutionContext): Promise<ExecutorOutcome> {
     const { client } = this.#options;
-    const startedAt = this.#now();
+    // Where a lookup for this attempt's run starts: a resumed attempt's run may be a day old
+    // (made by an earlier process); a new one is this attempt's, give or take a minute of skew.
+    const since = this.#now() - (ctx.previous === undefined ? 60_000 : (this.#options.resumeLookupWindowMs ?? 86_400_000));
     let run: AgentRun;
     try {
-      run = await this.#createOrAttach(task, ctx);
+      run = await this.#createOrAttach(task, ctx, since);
     } catch (error) {
-      if (this.#stopsRuns(ctx) && ctx.previous?.agentRunId === undefined) await this.#stopLostCreate(ctx, startedAt);
+      if (this.#stopsRuns(ctx) && ctx.previous?.agentRunId === undefined) await this.#stopLostCreate(ctx, since);
       return this.#failure(error, ctx, 'create');
     }
     const base = { agentRunId: run.id, ...(run.web_url ? { webUrl: run.web_url } : {}) };
@@ -189,7 +192,7 @@ export class CodegenExecutor implements Executor {
     }
   }
 
-  async #createOrAttach(task: Task, ctx: ExecutionContext): Promise<AgentRun> {
+  async #createOrAttach(task: Task, ctx: ExecutionContext, since: number): Promise<AgentRun> {
     const { client } = this.#options;
     const previous = ctx.previous;
     if (previous?.agentRunId !== undefined) {
@@ -215,7 +218,7 @@ export class CodegenExecutor implements Executor {
       value: ctx.idempotencyKey,
       // An intent without a recorded run (crash between create and checkpoint): look first.
       lookupFirst: previous !== undefined,
-      ...(previous === undefined ? {} : { since: this.#now() - (this.#options.resumeLookupWindowMs ?? 86_400_000) }),
+      ...(previous === undefined ? {} : { since }),
       signal: ctx.signal,
     });
     try {
@@ -234,28 +237,28 @@ export class CodegenExecutor implements Executor {
 
   /**
    * The abort landed during the create: the request may have reached Codegen and made a run
-   * nobody watches. Find it by the attempt's idempotency key (created since the attempt began,
-   * give or take a minute of clock skew) and stop it, like any other cancelled run.
+   * nobody watches. Find it by the attempt's idempotency key and stop it, like any other
+   * cancelled run. The lookup and the stop share one `stopTimeoutMs`.
    */
-  async #stopLostCreate(ctx: ExecutionContext, startedAt: number): Promise<void> {
+  async #stopLostCreate(ctx: ExecutionContext, since: number): Promise<void> {
     const { client } = this.#options;
     const key = this.#options.idempotencyMetadataKey ?? 'pco_idempotency_key';
-    const timeoutMs = this.#options.stopTimeoutMs ?? 10_000;
+    const signal = AbortSignal.timeout(this.#options.stopTimeoutMs ?? 10_000);
     let run: AgentRun | undefined;
     try {
-      // Runs list newest first: the lookup ends at the first run older than the attempt.
-      run = await client.findRunByMetadata(key, ctx.idempotencyKey, { since: startedAt - 60_000, signal: AbortSignal.timeout(timeoutMs) });
+      // Runs list newest first: the lookup ends at the first run older than `since`.
+      run = await client.findRunByMetadata(key, ctx.idempotencyKey, { since, signal });
     } catch (error) {
       ctx.report('STOP_FAILED', { error: `could not look up the run being created: ${error instanceof Error ? error.message : String(error)}` });
       return;
     }
-    if (run !== undefined && !isSettledRun(run)) await this.#stopRun(run.id, ctx);
+    if (run !== undefined && !isSettledRun(run)) await this.#stopRun(run.id, ctx, signal);
   }
 
   /** Best effort: the attempt is over either way; the result says whether the stop went through. */
-  async #stopRun(runId: number, ctx: ExecutionContext): Promise<void> {
+  async #stopRun(runId: number, ctx: ExecutionContext, signal = AbortSignal.timeout(this.#options.stopTimeoutMs ?? 10_000)): Promise<void> {
     try {
-      await this.#options.client.removeFromPr(runId, { signal: AbortSignal.timeout(this.#options.stopTimeoutMs ?? 10_000) });
+      await this.#options.client.removeFromPr(runId, { signal });
       ctx.report('STOP_REQUESTED', { agentRunId: runId });
     } catch (error) {
       ctx.report('STOP_FAILED', { agentRunId: runId, error: error instanceof Error ? error.message : String(error) });

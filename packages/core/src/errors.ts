@@ -61,9 +61,17 @@ export class RunStoppedError extends PcoError {
  */
 export class UpdateSupersededError extends PcoError {
   declare readonly code: 'UPDATE_SUPERSEDED';
+  readonly taskId: string;
+  /** The state of the update that was cut short. */
+  readonly state: string;
+  /** The state of the update that made it redundant. */
+  readonly newer: string;
   constructor(update: { readonly task: { readonly id: string }; readonly state: string }, newer: { readonly state: string }) {
     super('UPDATE_SUPERSEDED', `The ${update.state} update of task ${update.task.id} was superseded by ${newer.state}.`, {
       context: { taskId: update.task.id, state: update.state, newer: newer.state },
     });
+    this.taskId = update.task.id;
+    this.state = update.state;
+    this.newer = newer.state;
   }
 }

@@ -488,12 +488,14 @@ describe('listeners and reporters cannot break the run', () => {
     const plainSignals = new Set<AbortSignal | undefined>();
     const reporters = [
       {
-        // GitHub write spacing: b's pending write waits far longer than a takes to finish.
+        // GitHub write spacing: b's pending write waits far longer than a takes to finish. Once
+        // aborted, it takes 50 ms more to settle (a request being torn down).
         report: (u: TaskUpdate, signal?: AbortSignal) =>
           (u.task.id === 'b' && u.state === 'pending' ? sleep(clock, 60_000, signal) : Promise.resolve()).then(
-            () => void delivered.push(`${u.task.id}:${u.state}`),
-            (reason: unknown) => {
+            () => void delivered.push(`${u.task.id}:${u.state} at ${clock.now() - T0}`),
+            async (reason: unknown) => {
               aborted.push(`${u.task.id}:${u.state} at ${clock.now() - T0}: ${(reason as Error).message}`);
+              await sleep(clock, 50);
               throw reason;
             }
           ),
@@ -509,8 +511,9 @@ describe('listeners and reporters cannot break the run', () => {
     expect(summary.ok).toBe(true);
     expect(aborted).toEqual(['b:pending at 100: The pending update of task b was superseded by ready.']);
     expect(errors).toEqual([]);
-    // ready was overtaken by running before its turn (skipped); pending was not retried.
-    expect(delivered.filter((d) => d.startsWith('b:'))).toEqual(['b:running', 'b:done']);
+    // ready was overtaken by running before its turn (skipped); pending was not retried; running
+    // waited until the cut-short report() had settled (100 + 50 ms); done came at 100 + 100 ms.
+    expect(delivered.filter((d) => d.startsWith('b:'))).toEqual(['b:running at 150', 'b:done at 200']);
     expect(plainSignals.size).toBe(1);
   });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { EventEmitter } from 'eventemitter3';
 import { ReadyQueue, type AddResult, type GraphNode, type SkippedTask } from '@pco/graph';
 import { AgentPool, type AgentLease, type ReleaseOutcome } from '@pco/pool';
@@ -414,6 +415,9 @@ export class Orchestrator {
     this.#finishedDurationMs = 0;
     this.#finishedEstimate = 0;
     this.#reportController = this.#o.reporters.length > 0 ? new AbortController() : undefined;
+    // Every update on its way to a reporter that can skip listens to it (see Delivery), and
+    // removes its listener when done: many at once is the normal case, not a leak.
+    if (this.#reportController !== undefined) setMaxListeners(0, this.#reportController.signal);
     this.#reportAbortTimer = undefined;
   }
 

@@ -46,3 +46,25 @@ describe('BackgroundLane', () => {
     expect(granted).toBe(2);
   });
 });
+
+describe('BackgroundLane: promote', () => {
+  it('lets a waiter through at once, outside the lane: the lane stays with its holder and goes on in order', async () => {
+    const lane = new BackgroundLane();
+    const release = await lane.acquire();
+    let promote: (() => void) | undefined;
+    const order: string[] = [];
+    const promoted = lane.acquire(undefined, (p) => (promote = p)).then((r) => (order.push('promoted'), r));
+    const next = lane.acquire().then((r) => (order.push('next'), r));
+    promote!();
+    const releasePromoted = await promoted;
+    releasePromoted(); // frees nothing: the first holder still has the lane
+    await tick();
+    expect(order).toEqual(['promoted']);
+    release();
+    (await next)();
+    expect(order).toEqual(['promoted', 'next']);
+    promote!(); // too late to matter: no effect
+    const again = await lane.acquire();
+    again();
+  });
+});

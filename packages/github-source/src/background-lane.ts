@@ -8,22 +8,33 @@
  * so an urgent write waits for one at most, and a queued write that goes stale while it waits
  * here (its signal aborts) never costs a request or a slot in the spacing.
  */
+const NO_RELEASE = (): void => {};
+
 export class BackgroundLane {
   #busy = false;
   readonly #waiting: { readonly grant: () => void }[] = [];
 
-  /** Resolves with the release function once it is this caller's turn; rejects with the signal's reason. */
-  acquire(signal?: AbortSignal): Promise<() => void> {
+  /**
+   * Resolves with the release function once it is this caller's turn; rejects with the signal's
+   * reason. A caller that has to wait gets `promote` through `onWait`: calling it lets that
+   * caller through at once, outside the lane (its release then frees nothing).
+   */
+  acquire(signal?: AbortSignal, onWait?: (promote: () => void) => void): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (!this.#busy) {
       this.#busy = true;
       return Promise.resolve(this.#releaser());
     }
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
+      const leave = (): boolean => {
         const at = this.#waiting.indexOf(entry);
-        if (at >= 0) this.#waiting.splice(at, 1);
-        reject(signal!.reason);
+        if (at < 0) return false;
+        this.#waiting.splice(at, 1);
+        signal?.removeEventListener('abort', onAbort);
+        return true;
+      };
+      const onAbort = (): void => {
+        if (leave()) reject(signal!.reason);
       };
       const entry = {
         grant: (): void => {
@@ -33,6 +44,9 @@ export class BackgroundLane {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiting.push(entry);
+      onWait?.(() => {
+        if (leave()) resolve(NO_RELEASE);
+      });
     });
   }
 

@@ -193,6 +193,19 @@ describe('GitHubReporter: background writes', () => {
     expect(labelAdds(fake)).toEqual(['1:status:queued', '3:status:queued']);
   });
 
+  it('lets a waiting queued write through when a newer update of its task comes (direct callers)', async () => {
+    const { fake, reporter, issues } = await setup({ commentStates: [], projectStatus: false }, { writeSpacingMs: 15 });
+    const queued = [1, 2, 3, 4, 5, 6].map((n) => reporter.report(update(issues.get(`acme/shop#${n}`)!, 'ready')));
+    // #6's ready is still waiting in the lane when #6 starts: dropped, and running is not held up.
+    await new Promise((resolve) => setImmediate(resolve));
+    const running = reporter.report(update(issues.get('acme/shop#6')!, 'running'));
+    await Promise.all([...queued, running]);
+    const adds = labelAdds(fake);
+    expect(adds).not.toContain('6:status:queued');
+    expect(adds.indexOf('6:status:running')).toBeLessThanOrEqual(2);
+    expect(adds.filter((add) => add.endsWith(':status:queued'))).toEqual([1, 2, 3, 4, 5].map((n) => `${n}:status:queued`));
+  });
+
   it('does not queue an update that writes nothing (its label is already there)', async () => {
     const { fake, reporter, issues } = await setup({ commentStates: [], projectStatus: false }, { writeSpacingMs: 15 });
     const t = issues.get('acme/shop#1')!;

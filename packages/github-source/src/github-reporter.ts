@@ -117,6 +117,14 @@ interface TaskRef {
   readonly statusOptions?: unknown;
 }
 
+/** What this reporter last wrote for a task (undefined while a write is not through). */
+interface WrittenState {
+  label?: string | undefined;
+  /** The board option's id, and the mapping's name it was written for. */
+  boardOption?: string | undefined;
+  boardWanted?: string | undefined;
+}
+
 interface BoardTarget {
   readonly projectId: string;
   readonly itemId: string;
@@ -145,9 +153,11 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
    * the same value (pending → ready are both `queued`, running → retrying both `running`) then
    * cost no request: GitHub counts every write against the secondary rate limit.
    */
-  readonly #written = new Map<string, { label?: string; boardOption?: string }>();
+  readonly #written = new Map<string, WrittenState>();
   /** Writes for tasks that have not started wait here, one at a time (see BackgroundLane). */
   readonly #background = new BackgroundLane();
+  /** Per task, how to let its update waiting in the lane through at once. */
+  readonly #promoteWaiting = new Map<string, () => void>();
 
   constructor(options: GitHubReporterOptions) {
     super();
@@ -184,6 +194,9 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
     if (ref.kind !== 'issue' && ref.kind !== 'draft') return Promise.resolve(); // not a GitHub task
     const id = update.task.id;
     this.#latest.set(id, update);
+    // An older update of this task waiting in the background lane goes now: it is either made
+    // redundant by this one (skipped after the wait) or must not hold this one up.
+    this.#promoteWaiting.get(id)?.();
     const previous = this.#queues.get(id) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(() => {
       const newer = this.#latest.get(id);
@@ -232,27 +245,39 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
   }
 
   /**
-   * Whether the update is low priority: a task that has not started yet (pending, ready) whose
-   * update writes something. Those go through the background lane.
+   * Whether the update is low priority and goes through the background lane: a task that has
+   * not started (pending, ready), whose writes the task's `running` update replaces (so it can be
+   * dropped once the task starts), and that writes something.
    */
-  #isBackground(update: GitHubTaskUpdate): boolean {
+  #isBackground(update: GitHubTaskUpdate, ref: TaskRef): boolean {
     if (update.state !== 'pending' && update.state !== 'ready') return false;
+    if (!this.canSkip(update, { ...update, state: 'running' })) return false;
     const o = this.#o;
-    if ((o.commentStates ?? DEFAULT_COMMENT_STATES).includes(update.state)) return true;
-    if (o.projectStatus !== false && this.#boardOptionFor(update.state) !== undefined) return true;
-    const label = o.statusLabels === false ? undefined : this.#labelFor(update.state);
-    return label !== undefined && this.#written.get(update.task.id)?.label !== label;
+    const written = this.#written.get(update.task.id);
+    const board = o.projectStatus === false ? undefined : this.#boardOptionFor(update.state);
+    if (board !== undefined && written?.boardWanted !== board) return true;
+    const label = o.statusLabels === false || ref.kind !== 'issue' ? undefined : this.#labelFor(update.state);
+    return label !== undefined && written?.label !== label;
   }
 
   async #report(update: GitHubTaskUpdate, ref: TaskRef, signal?: AbortSignal): Promise<void> {
-    const aborted = (reason: unknown) => new GitHubAbortError(`reporting ${update.state} for ${update.task.id} was aborted`, reason);
+    const id = update.task.id;
+    const aborted = (reason: unknown) => new GitHubAbortError(`reporting ${update.state} for ${id} was aborted`, reason);
     if (signal?.aborted) throw aborted(signal.reason);
     let release: (() => void) | undefined;
-    if (this.#isBackground(update)) {
+    if (this.#isBackground(update, ref)) {
       try {
-        release = await this.#background.acquire(signal);
+        release = await this.#background.acquire(signal, (promote) => this.#promoteWaiting.set(id, promote));
       } catch (reason) {
         throw aborted(reason);
+      } finally {
+        this.#promoteWaiting.delete(id);
+      }
+      // A newer update of the task came meanwhile and replaces this one.
+      const newer = this.#latest.get(id);
+      if (newer !== undefined && newer !== update && this.canSkip(update, newer)) {
+        release();
+        return;
       }
     }
     try {
@@ -343,7 +368,7 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
     written.label = wanted;
   }
 
-  #writtenFor(taskId: string): { label?: string; boardOption?: string } {
+  #writtenFor(taskId: string): WrittenState {
     let written = this.#written.get(taskId);
     if (written === undefined) {
       written = {};
@@ -413,6 +438,7 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
     const written = this.#writtenFor(update.task.id);
     if (written.boardOption === optionId) return;
     written.boardOption = undefined;
+    written.boardWanted = undefined;
     await this.#o.client.graphql(
       `mutation PcoSetStatus($projectId: ID!, $itemId: ID!, $fieldId: ID!, $optionId: String!) {
         updateProjectV2ItemFieldValue(input: { projectId: $projectId, itemId: $itemId, fieldId: $fieldId, value: { singleSelectOptionId: $optionId } }) { projectV2Item { id } }
@@ -420,6 +446,7 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
       { projectId: target.projectId, itemId: target.itemId, fieldId: target.fieldId, optionId, request: { signal } },
     );
     written.boardOption = optionId;
+    written.boardWanted = wanted;
   }
 
   async #boardTarget(taskId: string, ref: TaskRef, signal?: AbortSignal): Promise<BoardTarget | null> {
