@@ -211,7 +211,6 @@ export class Orchestrator {
   #deadlines: (Attempt | undefined)[] = [];
   #deadlineHead = 0;
   #deadlineTimer: unknown;
-  #deadlineTimerAt = Infinity;
   #progressTimer: unknown;
   /** Aborts the reporters' calls `abortGraceMs` after a stop (see {@link stop}). */
   #reportController: AbortController | undefined;
@@ -411,7 +410,6 @@ export class Orchestrator {
     this.#deadlines = [];
     this.#deadlineHead = 0;
     this.#deadlineTimer = undefined;
-    this.#deadlineTimerAt = Infinity;
     this.#finishedDurationMs = 0;
     this.#finishedEstimate = 0;
     this.#reportController = this.#o.reporters.length > 0 ? new AbortController() : undefined;
@@ -1078,13 +1076,11 @@ export class Orchestrator {
   }
 
   #armDeadlineTimer(at: number): void {
-    this.#deadlineTimerAt = at;
     this.#deadlineTimer = this.#o.timers.setTimeout(() => this.#onDeadline(), Math.max(0, at - this.#o.clock.now()));
   }
 
   #onDeadline(): void {
     this.#deadlineTimer = undefined;
-    this.#deadlineTimerAt = Infinity;
     const now = this.#o.clock.now();
     this.#advanceDeadlines();
     while (this.#deadlineHead < this.#deadlines.length) {

@@ -3,7 +3,7 @@ import { toDot, toMermaid, type GraphExportOptions } from './export-graph.js';
 import { findGraphIssues } from './graph-issues.js';
 import { computePlan } from './plan.js';
 import { ReadyQueue } from './ready-queue.js';
-import type { GraphIssue, GraphNode, PlanStats, ValidationReport } from './types.js';
+import type { GraphNode, PlanStats, ValidationReport } from './types.js';
 
 /**
  * A set of tasks with dependencies and duration estimates. Collects data as given (duplicates,

@@ -167,7 +167,10 @@ describe('ReadyQueue properties', () => {
         }
       } else {
         const id = queue.next();
-        if (id !== undefined) op.fail ? queue.fail(id) : queue.done(id);
+        if (id !== undefined) {
+          if (op.fail) queue.fail(id);
+          else queue.done(id);
+        }
       }
       // The queue's current graph is always acyclic.
       const now = queue.taskIds().map((id) => ({ id, dependencies: queue.dependenciesOf(id), estimate: queue.estimate(id) }));
