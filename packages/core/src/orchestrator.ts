@@ -3,11 +3,12 @@ import { setMaxListeners } from 'node:events';
 import { EventEmitter } from 'eventemitter3';
 import { ReadyQueue, type AddResult, type GraphNode, type SkippedTask } from '@pco/graph';
 import { AgentPool, type AgentLease, type ReleaseOutcome } from '@pco/pool';
-import { OrchestratorError, RunStoppedError, TaskTimeoutError, UpdateSupersededError, type StopMode } from './errors.js';
+import { OrchestratorError, RunStoppedError, TaskTimeoutError, type StopMode } from './errors.js';
 import type { OrchestratorEventName, OrchestratorEvents } from './events.js';
 import { replayJournal, type OpenAttempt } from './journal-replay.js';
 import { resolveOptions, type OrchestratorOptions, type ResolvedOptions, type RunOptions } from './options.js';
 import { emptyCounts, type ProgressSnapshot, type RunningTask, type RunSummary, type StateCounts } from './results.js';
+import { Delivery, skippable } from './report-delivery.js';
 import { ResultsFile } from './results-file.js';
 import { isoTimestamp } from './iso-timestamp.js';
 import { backoffDelay, isTransientError } from './retry-policy.js';
@@ -113,47 +114,6 @@ class TaskRecord implements GraphNode {
 }
 
 type Phase = 'idle' | 'loading' | 'running' | 'finishing';
-
-/** A reporter's `canSkip`, where a throwing one means no. */
-function skippable(reporter: Reporter, update: TaskUpdate, newer: TaskUpdate): boolean {
-  try {
-    return reporter.canSkip?.(update, newer) === true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * One update on its way to a reporter that can skip updates. Its signal aborts when the run's
- * reporter signal does, or when a newer update of the task makes it redundant (`supersede`):
- * a rate-limited reporter then stops waiting to write a state that is already stale.
- */
-class Delivery {
-  readonly #controller = new AbortController();
-  readonly #runSignal: AbortSignal | undefined;
-  readonly #onRunAbort = (): void => this.#controller.abort(this.#runSignal!.reason);
-  superseded = false;
-  constructor(
-    readonly reporter: Reporter,
-    readonly update: TaskUpdate,
-    runSignal: AbortSignal | undefined
-  ) {
-    this.#runSignal = runSignal;
-    if (runSignal?.aborted) this.#controller.abort(runSignal.reason);
-    else runSignal?.addEventListener('abort', this.#onRunAbort, { once: true });
-  }
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-  supersede(newer: TaskUpdate): void {
-    if (this.superseded || this.#controller.signal.aborted || !skippable(this.reporter, this.update, newer)) return;
-    this.superseded = true;
-    this.#controller.abort(new UpdateSupersededError(this.update, newer));
-  }
-  dispose(): void {
-    this.#runSignal?.removeEventListener('abort', this.#onRunAbort);
-  }
-}
 
 const TERMINAL: ReadonlySet<TaskState> = new Set<TaskState>(['done', 'failed', 'skipped', 'needs-input', 'interrupted']);
 const NO_TASKS: readonly never[] = Object.freeze([]);
