@@ -92,4 +92,33 @@ describe('reporter abort signal', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]!.error).toBeInstanceOf(RunStoppedError);
   });
+
+  it('updates a stop’s grace period cuts off are reported once, not one error per task', async () => {
+    const clock = new ManualClock(T0);
+    // A rate-limited reporter: nothing gets through before the stop.
+    const reporter: Reporter = {
+      report: (_update: TaskUpdate, signal?: AbortSignal) =>
+        new Promise<void>((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
+    };
+    const tasks = 'abcdefgh'.split('').map((id) => ({ id, title: id.toUpperCase() }));
+    const orc = new Orchestrator({
+      source: { load: async () => tasks },
+      executor: sleeper(clock, 60_000),
+      reporters: [reporter],
+      concurrency: 1,
+      abortGraceMs: 5_000,
+      clock,
+      timers: clock,
+    });
+    const errors: { message: string; error: unknown; taskId?: string }[] = [];
+    orc.on('error', (e) => void errors.push({ message: e.message, error: e.error, ...(e.taskId === undefined ? {} : { taskId: e.taskId }) }));
+    orc.on('task:start', () => void clock.setTimeout(() => void orc.stop({ mode: 'detach' }), 1_000));
+    const summary = await clock.runUntilSettled(orc.run());
+    expect(summary.stopped).toBe('detach');
+    // Eight tasks' pending and ready updates, plus a's running and interrupted: 18, in one event.
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/^18 updates were not reported: the run was stopped and the reporters' 5000 ms grace period ended: ([a-h] \((pending|ready|running|interrupted)\), ){5}13 more$/);
+    expect(errors[0]!.error).toBeInstanceOf(RunStoppedError);
+    expect(errors[0]!.taskId).toBeUndefined();
+  });
 });

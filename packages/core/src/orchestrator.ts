@@ -175,6 +175,8 @@ export class Orchestrator {
   /** Aborts the reporters' calls `abortGraceMs` after a stop (see {@link stop}). */
   #reportController: AbortController | undefined;
   #reportAbortTimer: unknown;
+  /** Updates the stop's grace period cut off (see #reportUnreported). */
+  #unreported: TaskUpdate[] = [];
   #finishedDurationMs = 0;
   #finishedEstimate = 0;
 
@@ -273,8 +275,8 @@ export class Orchestrator {
    * `interrupted`, and running tasks are aborted with a `RunStoppedError` — `cancel` asks the
    * executor to cancel remote work, `detach` to leave it running (a journal resume re-attaches).
    * Reporters still get the final states (`interrupted`, ...) for `abortGraceMs`; then the signal
-   * passed to `reporter.report()` aborts, so a slow or rate-limited reporter cannot hold the stop.
-   * Resolves once `run()` has resolved with a summary that marks what did not finish.
+   * passed to `reporter.report()` aborts, so a slow or rate-limited reporter cannot hold the stop
+   * (the updates it cut off are reported in one `error` event). Resolves once `run()` has resolved with a summary that marks what did not finish.
    */
   stop(options: { readonly mode?: StopMode } = {}): Promise<void> {
     const mode = options.mode ?? 'cancel';
@@ -377,6 +379,7 @@ export class Orchestrator {
     // removes its listener when done: many at once is the normal case, not a leak.
     if (this.#reportController !== undefined) setMaxListeners(0, this.#reportController.signal);
     this.#reportAbortTimer = undefined;
+    this.#unreported = [];
   }
 
   async #run(options: RunOptions): Promise<RunSummary> {
@@ -1114,6 +1117,7 @@ export class Orchestrator {
     // Nothing is lost: reporters, journal and results file are flushed before run() resolves.
     if (o.reporters.length > 0) {
       await Promise.all(this.#records.map((r) => r._x?.reportTail).filter((p) => p !== undefined));
+      this.#reportUnreported();
     }
     await Promise.all(this.#journalWrites);
     await this.#resultsFile?.close();
@@ -1209,12 +1213,28 @@ export class Orchestrator {
     this.#reportError('listener', error, { event });
   }
 
+  /**
+   * The updates a stop's grace period cut off, as one `error` event: a stopped run of a large
+   * backlog would otherwise report (and the CLI print) one per task still waiting to be written.
+   */
+  #reportUnreported(): void {
+    const list = this.#unreported;
+    if (list.length === 0) return;
+    this.#unreported = [];
+    const shown = list.slice(0, 5).map((u) => `${u.task.id} (${u.state})`);
+    if (list.length > 5) shown.push(`${list.length - 5} more`);
+    const what = list.length === 1 ? 'update was' : 'updates were';
+    const message = `${list.length} ${what} not reported: the run was stopped and the reporters' ${this.#o.abortGraceMs} ms grace period ended: ${shown.join(', ')}`;
+    this.#reportError('reporter', this.#reportController?.signal.reason, list.length === 1 ? { taskId: list[0]!.task.id } : {}, message);
+  }
+
   #reportError(
     source: OrchestratorEvents['error']['source'],
     error: unknown,
-    extra: { readonly event?: string; readonly taskId?: string }
+    extra: { readonly event?: string; readonly taskId?: string },
+    text?: string
   ): void {
-    const message = this.#message(error);
+    const message = text === undefined ? this.#message(error) : this.#redact(text);
     if (!this.#wants('error')) {
       emitWarning(`${source}${extra.taskId ? ` (task ${extra.taskId})` : ''}${extra.event ? ` (event ${extra.event})` : ''}: ${message}`);
       return;
@@ -1294,9 +1314,9 @@ export class Orchestrator {
     try {
       for (let attempt = 1; ; attempt++) {
         if (delivery?.superseded) return;
+        // Cut off by the stop's grace period: reported once for all at the end (#reportUnreported).
         if (runSignal?.aborted) {
-          const reason = `the ${update.state} update of task ${update.task.id} was not reported: the run was stopped and the reporters' ${o.abortGraceMs} ms grace period ended`;
-          this.#reportError('reporter', new Error(reason, { cause: runSignal.reason }), { taskId: update.task.id });
+          this.#unreported.push(update);
           return;
         }
         try {
@@ -1305,8 +1325,13 @@ export class Orchestrator {
         } catch (error) {
           // Overtaken while it was written: the newer update says it all.
           if (delivery?.superseded) return;
-          // Failures stay non-fatal; after the abort there is no point in another try.
-          if (attempt >= o.reporterAttempts || runSignal?.aborted) {
+          // After the abort there is no point in another try.
+          if (runSignal?.aborted) {
+            this.#unreported.push(update);
+            return;
+          }
+          // Failures stay non-fatal.
+          if (attempt >= o.reporterAttempts) {
             this.#reportError('reporter', error, { taskId: update.task.id });
             return;
           }
