@@ -20,7 +20,8 @@ export default defineConfig(
   {
     files: [...TS_FILES, ...JS_FILES],
     extends: [js.configs.recommended],
-    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: globals.node },
+    // ES modules only: Node's built-in globals, not CommonJS's require / __dirname / module.
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: globals.nodeBuiltin },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // `let x; ...callback reads x...; x = ...`: a forward reference a callback uses once assigned.

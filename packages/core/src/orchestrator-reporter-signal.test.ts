@@ -90,7 +90,31 @@ describe('reporter abort signal', () => {
     // Aborted exactly once, at stop + abortGraceMs; no retry after the abort.
     expect(aborted).toEqual([`a@${stopAt + 5_000}`]);
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.error).toBeInstanceOf(RunStoppedError);
+    expect(errors[0]!.message).toBe('1 update cut off by the stop (5000 ms grace): a (interrupted)');
+    expect((errors[0]!.error as Error).cause).toBeInstanceOf(RunStoppedError);
+  });
+
+  it('a reporter failure of its own that arrives after the abort is reported as itself', async () => {
+    const clock = new ManualClock(T0);
+    const reporter: Reporter = {
+      report: (update: TaskUpdate, signal?: AbortSignal) =>
+        update.state !== 'interrupted'
+          ? Promise.resolve()
+          : new Promise<void>((_resolve, reject) => signal?.addEventListener('abort', () => reject(new Error('401 Bad credentials')))),
+    };
+    const orc = new Orchestrator({
+      source: { load: async () => [{ id: 'a', title: 'A' }] },
+      executor: sleeper(clock, 60_000),
+      reporters: [reporter],
+      abortGraceMs: 5_000,
+      clock,
+      timers: clock,
+    });
+    const errors: { message: string; taskId?: string }[] = [];
+    orc.on('error', (e) => void errors.push({ message: e.message, ...(e.taskId === undefined ? {} : { taskId: e.taskId }) }));
+    orc.on('task:start', () => void clock.setTimeout(() => void orc.stop({ mode: 'detach' }), 1_000));
+    await clock.runUntilSettled(orc.run());
+    expect(errors).toEqual([{ message: '401 Bad credentials', taskId: 'a' }]);
   });
 
   it('updates a stop’s grace period cuts off are reported once, not one error per task', async () => {
@@ -104,7 +128,7 @@ describe('reporter abort signal', () => {
     const orc = new Orchestrator({
       source: { load: async () => tasks },
       executor: sleeper(clock, 60_000),
-      reporters: [reporter],
+      reporters: [reporter, reporter],
       concurrency: 1,
       abortGraceMs: 5_000,
       clock,
@@ -115,10 +139,11 @@ describe('reporter abort signal', () => {
     orc.on('task:start', () => void clock.setTimeout(() => void orc.stop({ mode: 'detach' }), 1_000));
     const summary = await clock.runUntilSettled(orc.run());
     expect(summary.stopped).toBe('detach');
-    // Eight tasks' pending and ready updates, plus a's running and interrupted: 18, in one event.
+    // Eight tasks' pending and ready updates, plus a's running and interrupted: 18, in one event
+    // (counted once each, though two reporters missed them).
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.message).toMatch(/^18 updates were not reported: the run was stopped and the reporters' 5000 ms grace period ended: ([a-h] \((pending|ready|running|interrupted)\), ){5}13 more$/);
-    expect(errors[0]!.error).toBeInstanceOf(RunStoppedError);
+    expect(errors[0]!.message).toMatch(/^18 updates cut off by the stop \(5000 ms grace\): ([a-h] \((pending|ready|running|interrupted)\), ){5}13 more$/);
+    expect((errors[0]!.error as Error).cause).toBeInstanceOf(RunStoppedError);
     expect(errors[0]!.taskId).toBeUndefined();
   });
 });

@@ -115,6 +115,16 @@ class TaskRecord implements GraphNode {
 
 type Phase = 'idle' | 'loading' | 'running' | 'finishing';
 
+/** Whether `error` is `reason` or wraps it (its `cause` chain), as an aborted call's error does. */
+function causedBy(error: unknown, reason: unknown): boolean {
+  let current = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    if (current === reason) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 const TERMINAL: ReadonlySet<TaskState> = new Set<TaskState>(['done', 'failed', 'skipped', 'needs-input', 'interrupted']);
 const NO_TASKS: readonly never[] = Object.freeze([]);
 
@@ -175,8 +185,8 @@ export class Orchestrator {
   /** Aborts the reporters' calls `abortGraceMs` after a stop (see {@link stop}). */
   #reportController: AbortController | undefined;
   #reportAbortTimer: unknown;
-  /** Updates the stop's grace period cut off (see #reportUnreported). */
-  #unreported: TaskUpdate[] = [];
+  /** Updates the stop's grace period cut off, for any reporter (see #reportUnreported). */
+  #unreported = new Set<TaskUpdate>();
   #finishedDurationMs = 0;
   #finishedEstimate = 0;
 
@@ -379,7 +389,7 @@ export class Orchestrator {
     // removes its listener when done: many at once is the normal case, not a leak.
     if (this.#reportController !== undefined) setMaxListeners(0, this.#reportController.signal);
     this.#reportAbortTimer = undefined;
-    this.#unreported = [];
+    this.#unreported = new Set();
   }
 
   async #run(options: RunOptions): Promise<RunSummary> {
@@ -1218,23 +1228,23 @@ export class Orchestrator {
    * backlog would otherwise report (and the CLI print) one per task still waiting to be written.
    */
   #reportUnreported(): void {
-    const list = this.#unreported;
+    const list = [...this.#unreported];
     if (list.length === 0) return;
-    this.#unreported = [];
+    this.#unreported = new Set();
     const shown = list.slice(0, 5).map((u) => `${u.task.id} (${u.state})`);
     if (list.length > 5) shown.push(`${list.length - 5} more`);
-    const what = list.length === 1 ? 'update was' : 'updates were';
-    const message = `${list.length} ${what} not reported: the run was stopped and the reporters' ${this.#o.abortGraceMs} ms grace period ended: ${shown.join(', ')}`;
-    this.#reportError('reporter', this.#reportController?.signal.reason, list.length === 1 ? { taskId: list[0]!.task.id } : {}, message);
+    const message = `${list.length} ${list.length === 1 ? 'update' : 'updates'} cut off by the stop (${this.#o.abortGraceMs} ms grace): ${shown.join(', ')}`;
+    const taskIds = new Set(list.map((u) => u.task.id));
+    const error = new Error(message, { cause: this.#reportController?.signal.reason });
+    this.#reportError('reporter', error, taskIds.size === 1 ? { taskId: list[0]!.task.id } : {});
   }
 
   #reportError(
     source: OrchestratorEvents['error']['source'],
     error: unknown,
-    extra: { readonly event?: string; readonly taskId?: string },
-    text?: string
+    extra: { readonly event?: string; readonly taskId?: string }
   ): void {
-    const message = text === undefined ? this.#message(error) : this.#redact(text);
+    const message = this.#message(error);
     if (!this.#wants('error')) {
       emitWarning(`${source}${extra.taskId ? ` (task ${extra.taskId})` : ''}${extra.event ? ` (event ${extra.event})` : ''}: ${message}`);
       return;
@@ -1316,7 +1326,7 @@ export class Orchestrator {
         if (delivery?.superseded) return;
         // Cut off by the stop's grace period: reported once for all at the end (#reportUnreported).
         if (runSignal?.aborted) {
-          this.#unreported.push(update);
+          this.#unreported.add(update);
           return;
         }
         try {
@@ -1325,13 +1335,13 @@ export class Orchestrator {
         } catch (error) {
           // Overtaken while it was written: the newer update says it all.
           if (delivery?.superseded) return;
-          // After the abort there is no point in another try.
-          if (runSignal?.aborted) {
-            this.#unreported.push(update);
+          // Cut off by the abort: no point in another try. (Any other failure is its own error.)
+          if (runSignal?.aborted && causedBy(error, runSignal.reason)) {
+            this.#unreported.add(update);
             return;
           }
-          // Failures stay non-fatal.
-          if (attempt >= o.reporterAttempts) {
+          // Failures stay non-fatal; after the abort there is no point in another try.
+          if (attempt >= o.reporterAttempts || runSignal?.aborted) {
             this.#reportError('reporter', error, { taskId: update.task.id });
             return;
           }
