@@ -11,7 +11,7 @@
 //   node floor-cp.mjs --dag FILE [--n N]
 import { runnerSetup } from './harness.mjs';
 
-const { args, dag, body, report } = await runnerSetup();
+const { args, dag, body, report, bottomLevels } = await runnerSetup();
 const t0 = performance.now();
 const n = dag.n;
 
@@ -20,14 +20,8 @@ const { succ } = dag;
 const waiting = new Int32Array(n);
 for (let i = 0; i < n; i++) waiting[i] = dag.deps[i].length;
 
-// Bottom level (the task's duration plus the longest path after it), in reverse topological order.
-const level = new Float64Array(n);
-for (let k = n - 1; k >= 0; k--) {
-  const i = dag.topo[k];
-  let below = 0;
-  for (const s of succ[i]) if (level[s] > below) below = level[s];
-  level[i] = dag.ms[i] + below;
-}
+// Bottom level (the task's duration plus the longest path after it): the harness's own function.
+const level = bottomLevels(dag);
 
 // Max-heap on (level, then lower index).
 const heap = new Int32Array(n);

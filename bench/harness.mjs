@@ -13,11 +13,12 @@ export async function harness() {
 
 /**
  * What every pco runner starts with: the parsed arguments (`--dag FILE --n N`, plus
- * `--no-estimates`), the harness-parsed DAG, its checked task body and the report function.
+ * `--no-estimates`), the harness-parsed DAG, its checked task body, the report function and the
+ * harness's critical-path priority (`bottomLevels(dag)`).
  */
 export async function runnerSetup() {
-  const { loadDag, parseRunnerArgs, taskBody, report } = await harness();
+  const { loadDag, parseRunnerArgs, taskBody, report, bottomLevels } = await harness();
   const args = parseRunnerArgs();
   const dag = loadDag(args.dag);
-  return { args, dag, body: taskBody(dag), report, estimates: !args['no-estimates'] };
+  return { args, dag, body: taskBody(dag), report, bottomLevels, estimates: !args['no-estimates'] };
 }

@@ -141,10 +141,14 @@ export class CodegenExecutor implements Executor {
   readonly #watched = new Map<number, ExecutionContext>();
   #offStatus: (() => void) | undefined;
   readonly #now: () => number;
+  readonly #idempotencyKey: string;
+  readonly #stopTimeoutMs: number;
 
   constructor(options: CodegenExecutorOptions) {
     this.#options = options;
     this.#now = options.now ?? options.watcherOptions?.now ?? Date.now;
+    this.#idempotencyKey = options.idempotencyMetadataKey ?? 'pco_idempotency_key';
+    this.#stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
     this.#watcher = options.watcher;
     this.#ownWatcher = options.watcher === undefined;
   }
@@ -199,7 +203,6 @@ export class CodegenExecutor implements Executor {
       // The journal holds this attempt's run: re-attach, never create a second one.
       return client.getRun(Number(previous.agentRunId), { signal: ctx.signal });
     }
-    const key = this.#options.idempotencyMetadataKey ?? 'pco_idempotency_key';
     const input: CreateRunInput = {
       prompt: this.prompt({ task, attempt: ctx.attempt, dependencyResults: ctx.dependencyResults }),
       metadata: {
@@ -214,7 +217,7 @@ export class CodegenExecutor implements Executor {
       ...(this.#options.agentType === undefined ? {} : { agent_type: this.#options.agentType }),
     };
     const { run } = await client.createRunOnce(input, {
-      key,
+      key: this.#idempotencyKey,
       value: ctx.idempotencyKey,
       // An intent without a recorded run (crash between create and checkpoint): look first.
       lookupFirst: previous !== undefined,
@@ -242,12 +245,11 @@ export class CodegenExecutor implements Executor {
    */
   async #stopLostCreate(ctx: ExecutionContext, since: number): Promise<void> {
     const { client } = this.#options;
-    const key = this.#options.idempotencyMetadataKey ?? 'pco_idempotency_key';
-    const signal = AbortSignal.timeout(this.#options.stopTimeoutMs ?? 10_000);
+    const signal = AbortSignal.timeout(this.#stopTimeoutMs);
     let run: AgentRun | undefined;
     try {
       // Runs list newest first: the lookup ends at the first run older than `since`.
-      run = await client.findRunByMetadata(key, ctx.idempotencyKey, { since, signal });
+      run = await client.findRunByMetadata(this.#idempotencyKey, ctx.idempotencyKey, { since, signal });
     } catch (error) {
       ctx.report('STOP_FAILED', { error: `could not look up the run being created: ${error instanceof Error ? error.message : String(error)}` });
       return;
@@ -256,7 +258,7 @@ export class CodegenExecutor implements Executor {
   }
 
   /** Best effort: the attempt is over either way; the result says whether the stop went through. */
-  async #stopRun(runId: number, ctx: ExecutionContext, signal = AbortSignal.timeout(this.#options.stopTimeoutMs ?? 10_000)): Promise<void> {
+  async #stopRun(runId: number, ctx: ExecutionContext, signal = AbortSignal.timeout(this.#stopTimeoutMs)): Promise<void> {
     try {
       await this.#options.client.removeFromPr(runId, { signal });
       ctx.report('STOP_REQUESTED', { agentRunId: runId });

@@ -8,7 +8,7 @@ import type { OrchestratorEventName, OrchestratorEvents } from './events.js';
 import { replayJournal, type OpenAttempt } from './journal-replay.js';
 import { resolveOptions, type OrchestratorOptions, type ResolvedOptions, type RunOptions } from './options.js';
 import { emptyCounts, type ProgressSnapshot, type RunningTask, type RunSummary, type StateCounts } from './results.js';
-import { Delivery, skippable } from './report-delivery.js';
+import { causedBy, Delivery, skippable } from './report-delivery.js';
 import { ResultsFile } from './results-file.js';
 import { isoTimestamp } from './iso-timestamp.js';
 import { backoffDelay, isTransientError } from './retry-policy.js';
@@ -114,16 +114,6 @@ class TaskRecord implements GraphNode {
 }
 
 type Phase = 'idle' | 'loading' | 'running' | 'finishing';
-
-/** Whether `error` is `reason` or wraps it (its `cause` chain), as an aborted call's error does. */
-function causedBy(error: unknown, reason: unknown): boolean {
-  let current = error;
-  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
-    if (current === reason) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
 
 const TERMINAL: ReadonlySet<TaskState> = new Set<TaskState>(['done', 'failed', 'skipped', 'needs-input', 'interrupted']);
 const NO_TASKS: readonly never[] = Object.freeze([]);
@@ -681,8 +671,6 @@ export class Orchestrator {
     };
     r.current = att;
     this.#active++;
-    // Released while nobody listened (#releaseDependents): already counted as ready.
-    if (r.state === 'pending') r.state = 'ready';
     this.#setState(r, 'running');
     this.#trackDeadline(att);
     if (this.#wants('task:start')) {
@@ -900,23 +888,15 @@ export class Orchestrator {
   }
 
   #releaseDependents(r: TaskRecord): void {
-    const released = this.#queue!.done(r.id);
+    const released = this.#queue!.doneNodes(r.id);
     this.#writeResult(r);
     if (this.#wants('task:done')) {
       this.#emit('task:done', { ...this.#taskBase(r, r.attempts), result: this.#resultOf(r), durationMs: r.endedAt! - r.firstStartedAt! });
     }
     this.#notify(r, 'done');
-    if (released.length === 0) return;
-    if (this.#o.reporters.length > 0 || this.#wants('task:ready')) {
-      for (let i = 0; i < released.length; i++) {
-        const dependent = this.#record(released[i]!)!;
-        if (dependent.state === 'pending') this.#markReady(dependent);
-      }
-    } else {
-      // Nobody to tell: count them as ready now; each record's own state follows when it starts
-      // (#start) or when the run ends (#end). Saves an id lookup per released task.
-      this.#counts.pending -= released.length;
-      this.#counts.ready += released.length;
+    for (let i = 0; i < released.length; i++) {
+      const dependent = released[i]!;
+      if (dependent.state === 'pending') this.#markReady(dependent);
     }
   }
 
@@ -1094,7 +1074,6 @@ export class Orchestrator {
     if (c.pending + c.ready + c.running + c.retrying > 0) {
       for (const r of this.#records) {
         if (TERMINAL.has(r.state) || r.final !== undefined) continue;
-        if (r.state === 'pending' && this.#queue!.state(r.id) === 'ready') r.state = 'ready'; // see #releaseDependents
         r.x.error = `Not started: the run was stopped (${this.#stopping ?? 'cancel'}).`;
         this.#writeResult(r);
       }

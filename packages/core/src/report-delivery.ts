@@ -18,6 +18,10 @@ export function skippable(reporter: Reporter, update: TaskUpdate, newer: TaskUpd
  * a rate-limited reporter then stops waiting to write a state that is already stale.
  */
 export class Delivery {
+  // Linked to the run's signal by hand, not with AbortSignal.any: one Delivery per update, tied
+  // to a signal that lives for the whole run, and Node drops `any()` links to such a signal only
+  // at garbage collection (https://github.com/nodejs/node/issues/55351); dispose() removes the
+  // listener at once.
   readonly #controller = new AbortController();
   readonly #runSignal: AbortSignal | undefined;
   readonly #onRunAbort = (): void => this.#controller.abort(this.#runSignal!.reason);
@@ -42,4 +46,14 @@ export class Delivery {
   dispose(): void {
     this.#runSignal?.removeEventListener('abort', this.#onRunAbort);
   }
+}
+
+/** Whether `error` is `reason` or wraps it (its `cause` chain), as an aborted call's error does. */
+export function causedBy(error: unknown, reason: unknown): boolean {
+  let current = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    if (current === reason) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }

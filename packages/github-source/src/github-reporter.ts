@@ -146,7 +146,11 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
   readonly #boards = new Map<string, BoardTarget | null>();
   readonly #defaultBranches = new Map<string, string>();
   readonly #queues = new Map<string, Promise<void>>();
-  /** Per task, the latest update passed to report() (an earlier one not yet written may be skipped). */
+  /**
+   * Per task, the latest update passed to report() (an earlier one not yet written may be
+   * skipped). For callers that report a task's updates without waiting; the orchestrator waits,
+   * and cuts a stale update short through its signal instead.
+   */
   readonly #latest = new Map<string, GitHubTaskUpdate>();
   /**
    * Per task, the status label and board option this reporter last wrote. States that map to
@@ -199,8 +203,7 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
     this.#promoteWaiting.get(id)?.();
     const previous = this.#queues.get(id) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(() => {
-      const newer = this.#latest.get(id);
-      return newer !== undefined && newer !== update && this.canSkip(update, newer) ? undefined : this.#report(update, ref, signal);
+      return this.#overtaken(update) ? undefined : this.#report(update, ref, signal);
     });
     const tail = next.catch(() => {});
     this.#queues.set(id, tail);
@@ -229,6 +232,12 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
     if (o.statusLabels !== false && this.#labelFor(update.state) !== undefined && this.#labelFor(newer.state) === undefined) return false;
     if (o.projectStatus !== false && this.#boardOptionFor(update.state) !== undefined && this.#boardOptionFor(newer.state) === undefined) return false;
     return true;
+  }
+
+  /** A later `report()` of the same task has come, and its update makes this one redundant. */
+  #overtaken(update: GitHubTaskUpdate): boolean {
+    const newer = this.#latest.get(update.task.id);
+    return newer !== undefined && newer !== update && this.canSkip(update, newer);
   }
 
   /** The status label a state maps to, or undefined when it leaves the labels alone. */
@@ -274,8 +283,7 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
         this.#promoteWaiting.delete(id);
       }
       // A newer update of the task came meanwhile and replaces this one.
-      const newer = this.#latest.get(id);
-      if (newer !== undefined && newer !== update && this.canSkip(update, newer)) {
+      if (this.#overtaken(update)) {
         release();
         return;
       }

@@ -50,7 +50,7 @@ export function findGraphIssues(nodes: readonly GraphNode[], options: FindGraphI
   const missingOf = new Map<number, string>();
   first.forEach((node, i) => {
     const e = node.estimate;
-    if (e !== undefined && (typeof e !== 'number' || !Number.isFinite(e) || e < 0)) estimates.push(invalidEstimateIssue(node.id, e));
+    if (e !== undefined && !isValidEstimate(e)) estimates.push(invalidEstimateIssue(node.id, e));
     const out: number[] = [];
     for (const ref of new Set(node.dependencies ?? [])) {
       if (ref === node.id) selfDeps.push(selfDependencyIssue(node.id));
@@ -98,4 +98,9 @@ export function findGraphIssues(nodes: readonly GraphNode[], options: FindGraphI
     ],
     cycles,
   };
+}
+
+/** An estimate a task may have: a finite number ≥ 0. */
+export function isValidEstimate(e: unknown): e is number {
+  return typeof e === 'number' && Number.isFinite(e) && e >= 0;
 }

@@ -216,6 +216,31 @@ describe('ReadyQueue.nextNode', () => {
   });
 });
 
+describe('ReadyQueue.doneNodes', () => {
+  it('returns the released dependents as the caller’s node objects, like done() returns their ids', () => {
+    interface Tagged {
+      readonly id: string;
+      readonly dependencies?: readonly string[];
+      readonly tag: string;
+    }
+    const a: Tagged = { id: 'a', tag: 'A' };
+    const b: Tagged = { id: 'b', dependencies: ['a'], tag: 'B' };
+    const c: Tagged = { id: 'c', dependencies: ['a', 'x'], tag: 'C' }; // x is unknown: c starts skipped
+    const d: Tagged = { id: 'd', dependencies: ['a'], tag: 'D' };
+    const queue = new ReadyQueue<Tagged>([a, b, c, d]);
+    const twin = new ReadyQueue([a, b, c, d]);
+    expect(queue.nextNode()).toBe(a);
+    twin.next();
+    const released = queue.doneNodes('a');
+    expect(released.map((n) => n.tag)).toEqual(['B', 'D']);
+    expect(released[0]).toBe(b);
+    expect(released.map((n) => n.id)).toEqual(twin.done('a'));
+    expect(queue.nextNode()).toBe(b);
+    expect(queue.doneNodes('b')).toEqual([]);
+    expect(() => queue.doneNodes('a')).toThrow('cannot done() task "a": it is done');
+  });
+});
+
 describe('ReadyQueue.fromIndexed', () => {
   it('schedules tasks given by index, names them String(i), and hands out indices', () => {
     // 0 → 2, 1 (long) → 2, 3 alone

@@ -8,7 +8,7 @@ import {
   selfDependencyIssue,
   unknownDependencyIssue,
 } from './issue-messages.js';
-import { findGraphIssues } from './graph-issues.js';
+import { findGraphIssues, isValidEstimate } from './graph-issues.js';
 import { PriorityHeap } from './priority-heap.js';
 import type { AddResult, GraphIssue, GraphNode, QueueCounts, QueueTaskState, SkippedTask } from './types.js';
 
@@ -270,7 +270,7 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
     for (let i = 0; i < n; i++) {
       if (estimates !== undefined) {
         const e = estimates[i];
-        if (typeof e === 'number' && e >= 0 && e !== Infinity) est[i] = e;
+        if (isValidEstimate(e)) est[i] = e;
         else if (this.idIndex === undefined || this.idIndex.get(this.idAt(i)) === i) structural.push(invalidEstimateIssue(this.idAt(i), e));
       }
       const refs = dependencies[i];
@@ -427,7 +427,19 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
   done(id: string): readonly string[] {
     const i = this.indexOf(id);
     if (this.status[i] !== RUNNING) this.badTransition(i, 'done');
-    return this.complete(i, true) ?? NONE;
+    const released = this.complete(i, true);
+    return released === undefined ? NONE : released.map((s) => this.idAt(s));
+  }
+
+  /**
+   * Like {@link done}, returning the dependents that became ready as the nodes this queue was
+   * given (the counterpart of {@link nextNode}: no id lookups on the caller's side).
+   */
+  doneNodes(id: string): readonly N[] {
+    const i = this.indexOf(id);
+    if (this.status[i] !== RUNNING) this.badTransition(i, 'done');
+    const released = this.complete(i, true);
+    return released === undefined ? NONE : released.map((s) => this.nodeAt(s));
   }
 
   /**
@@ -442,10 +454,10 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
     return this.stateCounts[READY]! - before;
   }
 
-  /** Marks running task `i` done and releases its dependents (their ids collected when asked). */
-  private complete(i: number, collect: boolean): string[] | undefined {
+  /** Marks running task `i` done and releases its dependents (their indices collected when asked). */
+  private complete(i: number, collect: boolean): number[] | undefined {
     this.setState(i, DONE);
-    let released: string[] | undefined;
+    let released: number[] | undefined;
     const { start, list, base, extra } = this.succ;
     if (i < base) {
       const { status, remaining } = this;
@@ -454,11 +466,11 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
         // release(s), written out for the hot path
         if (status[s] !== PENDING || --remaining[s]! !== 0) continue;
         this.makeReady(s);
-        if (collect) (released ??= []).push(this.idAt(s));
+        if (collect) (released ??= []).push(s);
       }
     }
     const more = extra[i];
-    if (more) for (const s of more) if (this.release(s) && collect) (released ??= []).push(this.idAt(s));
+    if (more) for (const s of more) if (this.release(s) && collect) (released ??= []).push(s);
     return released;
   }
 
@@ -851,6 +863,3 @@ function isQueueSource(value: unknown): value is ReadyQueueSource {
   return typeof (value as ReadyQueueSource).nodes === 'function';
 }
 
-function isValidEstimate(e: unknown): e is number {
-  return typeof e === 'number' && Number.isFinite(e) && e >= 0;
-}

@@ -56,7 +56,7 @@ codegen:
 
 agent:
   maxConcurrentAgents: 10   # 1-10 agent runs at once
-  taskTimeoutSeconds: 600   # give up on a task after this long (>= 60); Codegen has no cancel, the run finishes remotely
+  taskTimeoutSeconds: 600   # give up on a task after this long (>= 60); its agent run is stopped too (codegen.stopRunOnCancel)
   retryAttempts: 2          # retries for transient failures (network, 5xx, 429); a task timeout is not retried
   retryDelaySeconds: 10     # first retry delay; then exponential backoff with jitter
 
