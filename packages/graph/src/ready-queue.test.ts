@@ -304,6 +304,11 @@ describe('ReadyQueue.fromIndexed', () => {
       'task "a" has an invalid estimate -1 (expected a finite number ≥ 0)',
     ]);
     expect(invalid({ dependencies: [[7, 7, 1.5]] }).issues).toEqual(['task "0" depends on unknown task "7"', 'task "0" depends on unknown task "1.5"']);
+    // A task listing itself twice: one issue, as validate() and the node constructor say.
+    expect(invalid({ dependencies: [[0, 0]] }).issues).toEqual(['task "0" depends on itself']);
+    const selfTwice = [{ id: 'a', dependencies: ['a', 'a'] }];
+    expect(() => new ReadyQueue(selfTwice)).toThrowError(expect.objectContaining({ issues: [expect.objectContaining({ message: 'task "a" depends on itself' })] }));
+    expect(new DependencyGraph(selfTwice).validate().issues.map((i) => i.message)).toEqual(['task "a" depends on itself']);
     // eslint-disable-next-line no-sparse-arrays
     expect(invalid({ dependencies: [[], , []] as unknown as number[][] })).toEqual({ code: 'GRAPH_BAD_ARGUMENT', issues: [] });
     expect(invalid({ dependencies: [[], []], estimates: [1] })).toEqual({ code: 'GRAPH_BAD_ARGUMENT', issues: [] });

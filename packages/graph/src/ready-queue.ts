@@ -224,6 +224,7 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
       start[i] = m;
       const refs = nodes[i]!.dependencies;
       if (refs === undefined) continue;
+      let selfListed = false;
       for (let r = 0; r < refs.length; r++) {
         const ref = refs[r]!;
         const j = index.get(ref);
@@ -233,7 +234,9 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
           continue;
         }
         if (j === i) {
-          if (index.get(ref) === i) structural.push(selfDependencyIssue(ref));
+          // Once per task, however often it lists itself (as validate() reports it).
+          if (!selfListed) structural.push(selfDependencyIssue(ref));
+          selfListed = true;
           continue;
         }
         let seen = false;
@@ -288,6 +291,7 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
       start[i] = m;
       const first = m;
       const refs = dependencies[i]!;
+      let selfListed = false;
       for (let r = 0; r < refs.length; r++) {
         const j = refs[r]!;
         // (j >>> 0) === j: an integer in 0 .. 2^32 - 1 (false for NaN, fractions, negatives).
@@ -295,8 +299,10 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
           let repeated = false;
           for (let q = 0; q < r; q++) if (Object.is(refs[q], j)) repeated = true;
           if (!repeated) structural.push(unknownDependencyIssue(this.idAt(i), String(j)));
-        } else if (j === i) structural.push(selfDependencyIssue(this.idAt(i)));
-        else {
+        } else if (j === i) {
+          if (!selfListed) structural.push(selfDependencyIssue(this.idAt(i)));
+          selfListed = true;
+        } else {
           let seen = false;
           for (let k = first; k < m; k++) if (list[k] === j) seen = true;
           if (!seen) list[m++] = j;
