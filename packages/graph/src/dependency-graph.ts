@@ -20,7 +20,11 @@ export class DependencyGraph {
     if (nodes) this.add(nodes);
   }
 
-  /** Adds one node or many. Never throws on bad data: {@link validate} reports it. */
+  /**
+   * Adds one node or many. Never throws on bad data: {@link validate} reports it. The graph keeps
+   * the nodes as given: change a node by adding the graph anew, not by editing it in place (the
+   * priorities and exports are computed once per `add()`).
+   */
   add(nodes: GraphNode | Iterable<GraphNode>): this {
     const list = isNode(nodes) ? [nodes] : nodes;
     this.untouched = undefined;
