@@ -22,7 +22,7 @@ export class DependencyGraph {
 
   /**
    * Adds one node or many. Never throws on bad data: {@link validate} reports it. The graph keeps
-   * the nodes as given: change a node by adding the graph anew, not by editing it in place (the
+   * the nodes as given: to change a node, build a new graph rather than edit the node in place (the
    * priorities and exports are computed once per `add()`).
    */
   add(nodes: GraphNode | Iterable<GraphNode>): this {
