@@ -10,6 +10,7 @@ import {
   type JsonValue,
   type RunWatcherOptions,
 } from '@pco/codegen-client';
+import { CredentialsRejectedError } from '@pco/graph';
 import { RunStoppedError, TaskTimeoutError } from './errors.js';
 import type { ExecutionContext, Executor, ExecutorOutcome, Task, TaskResult } from './types.js';
 
@@ -285,6 +286,23 @@ export class CodegenExecutor implements Executor {
         status: 'failed',
         error: new Error(`Agent run ${String(ctx.previous.agentRunId)} recorded for this attempt was not found on Codegen`, { cause: error }),
         transient: true,
+      };
+    }
+    if (error instanceof CodegenApiError && (error.kind === 'unauthorized' || error.kind === 'forbidden')) {
+      // The token or the organisation is refused: every other task would get the same answer,
+      // so this is the run's problem, not this task's (the orchestrator stops dispatching).
+      return {
+        status: 'failed',
+        error: new CredentialsRejectedError('codegen', `Codegen refused the credentials (${error.status}): ${error.message}`, {
+          status: error.status,
+          operation: error.operation,
+          hint:
+            error.kind === 'unauthorized'
+              ? 'Check codegen.token (CODEGEN_TOKEN): Codegen does not accept it.'
+              : 'Check codegen.orgId (CODEGEN_ORG_ID): the token has no access to this organization.',
+          cause: error,
+        }),
+        transient: false,
       };
     }
     if (error instanceof CodegenApiError) {

@@ -1,4 +1,4 @@
-import { PcoError } from '@pco/graph';
+import { CredentialsRejectedError, PcoError } from '@pco/graph';
 
 /** Options passed to a github-source factory or class are invalid (names the field). */
 export class GitHubOptionsError extends PcoError {
@@ -57,12 +57,30 @@ interface OctokitLikeError {
   readonly name?: string;
   readonly message?: string;
   readonly status?: number;
+  readonly response?: { readonly headers?: Readonly<Record<string, string | number | undefined>> };
   readonly errors?: readonly { readonly type?: string; readonly message?: string }[];
 }
 
 /**
+ * Whether a 401/403 is GitHub refusing the token rather than a rate limit. A 403 is a rate
+ * limit when it says so or `x-ratelimit-remaining` is 0; otherwise ("Resource not accessible by
+ * personal access token / by integration", "Must have admin rights") it is a permission refusal:
+ * https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api
+ */
+function isCredentialRefusal(e: OctokitLikeError, types: readonly string[]): boolean {
+  if (e.status === 401) return true;
+  // GraphQL answers 200 with typed errors: https://docs.github.com/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api
+  if (types.some((t) => t === 'FORBIDDEN' || t === 'INSUFFICIENT_SCOPES')) return true;
+  if (e.status !== 403) return false;
+  if (/rate limit/i.test(String(e.message ?? ''))) return false;
+  const remaining = e.response?.headers?.['x-ratelimit-remaining'];
+  return remaining === undefined || String(remaining) !== '0';
+}
+
+/**
  * Wraps whatever Octokit threw into a {@link GitHubApiError} / {@link GitHubNotFoundError} /
- * {@link GitHubAbortError}, naming the operation. Pass through PcoErrors unchanged.
+ * {@link GitHubAbortError} / `CredentialsRejectedError` (401, or a 403 that is no rate limit),
+ * naming the operation. Pass through PcoErrors unchanged.
  */
 export function toGitHubError(error: unknown, operation: string, secrets: readonly string[] = []): PcoError {
   if (error instanceof PcoError) return error;
@@ -72,6 +90,17 @@ export function toGitHubError(error: unknown, operation: string, secrets: readon
   }
   const types = (e.errors ?? []).map((x) => x.type).filter((t): t is string => typeof t === 'string');
   const message = redactSecrets(String(e.message ?? error), secrets);
+  if (isCredentialRefusal(e, types)) {
+    return new CredentialsRejectedError('github', `${operation}: GitHub refused the token (${e.status}): ${message}`, {
+      ...(e.status === undefined ? {} : { status: e.status }),
+      operation,
+      hint:
+        e.status === 401
+          ? 'Check github.token (GITHUB_TOKEN): GitHub does not accept it (expired, revoked or mistyped).'
+          : 'Check github.token (GITHUB_TOKEN): it lacks a permission this write needs (fine-grained: Issues, Pull requests, Contents, Projects read/write; classic: repo, project).',
+      cause: error,
+    });
+  }
   if (e.status === 404 || (types.length > 0 && types.every((t) => t === 'NOT_FOUND'))) {
     return new GitHubNotFoundError(`${operation}: ${message}`, { operation, status: e.status, types }, error);
   }

@@ -162,6 +162,8 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
   readonly #background = new BackgroundLane();
   /** Per task, how to let its update waiting in the lane through at once. */
   readonly #promoteWaiting = new Map<string, () => void>();
+  /** Tasks that started (running or retrying) since this reporter was made. */
+  readonly #started = new Set<string>();
 
   constructor(options: GitHubReporterOptions) {
     super();
@@ -197,6 +199,8 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
     const ref = (update.task.source ?? {}) as TaskRef;
     if (ref.kind !== 'issue' && ref.kind !== 'draft') return Promise.resolve(); // not a GitHub task
     const id = update.task.id;
+    if (update.state === 'running' || update.state === 'retrying') this.#started.add(id);
+    if (this.#keepsEarlierDone(update)) return Promise.resolve();
     this.#latest.set(id, update);
     // An older update of this task waiting in the background lane goes now: it is either made
     // redundant by this one (skipped after the wait) or must not hold this one up.
@@ -232,6 +236,20 @@ export class GitHubReporter extends TypedEmitter<GitHubReporterEvents> {
     if (o.statusLabels !== false && this.#labelFor(update.state) !== undefined && this.#labelFor(newer.state) === undefined) return false;
     if (o.projectStatus !== false && this.#boardOptionFor(update.state) !== undefined && this.#boardOptionFor(newer.state) === undefined) return false;
     return true;
+  }
+
+  /**
+   * An issue an earlier run finished (it carries the `done` status label) keeps its result:
+   * a state that says less than done — pending, ready, skipped, interrupted — is not written
+   * over it unless the task really ran again in this run (then its new outcome is written,
+   * failed included).
+   */
+  #keepsEarlierDone(update: GitHubTaskUpdate): boolean {
+    if (update.state !== 'pending' && update.state !== 'ready' && update.state !== 'skipped' && update.state !== 'interrupted') return false;
+    if (this.#started.has(update.task.id)) return false;
+    // With status labels off, the label an earlier run with defaults wrote (`status:done`).
+    const done = this.#labelFor('done');
+    return done !== undefined && (update.task.labels ?? []).includes(done);
   }
 
   /** A later `report()` of the same task has come, and its update makes this one redundant. */
