@@ -161,6 +161,25 @@ describe('CodegenClient: errors', () => {
     expectNoToken(error, token);
   });
 
+  it('never alters parsed data: a short token inside a key or value stays intact; errors still hide it', async () => {
+    // The shortest token the redactor acts on (4 characters), found inside `organization_id`.
+    const token = 'tion';
+    const echo = rewritingFetch((body, url) =>
+      url.endsWith('/agent/run/424242') ? { ...body, message: `No run 424242 visible to token ${token} (description)` } : body,
+    );
+    const { fake, client } = await setup({ tokens: [token] }, { fetch: echo, retry: { retries: 0 } });
+    const run = await client.createRun({ prompt: 'Add a description section', metadata: { note: 'organization' } });
+    expect(run.organization_id).toBe(fake.orgId);
+    const read = await client.getRun(run.id);
+    expect(read).toMatchObject({ id: run.id, organization_id: fake.orgId, metadata: { note: 'organization' } });
+    expect((await client.listRuns()).items[0]).toMatchObject({ id: run.id, organization_id: fake.orgId });
+
+    const error = await caught(client.getRun(424242));
+    expect(error.message).toContain('visible to token [REDACTED]');
+    expect(error.body).toMatchObject({ status_code: 404, message: 'No run 424242 visible to token [REDACTED] (descrip[REDACTED])' });
+    expect(String(error)).not.toContain(token);
+  });
+
   it('reports 429 as rate-limited and transient, with Retry-After when sent', async () => {
     const { fake, client } = await setup(
       { retryAfterHeader: true, rateLimits: { limits: { getRun: { limit: 1, windowMs: 60_000_000 } } } },

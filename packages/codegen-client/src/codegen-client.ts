@@ -517,11 +517,26 @@ export class CodegenClient {
     return AbortSignal.any([signal, this.signal]);
   }
 
-  private redact<T>(value: T): T {
-    if (typeof value === 'string') return value.split(this.token).join('[REDACTED]') as T;
-    if (value === null || typeof value !== 'object') return value;
-    const text = JSON.stringify(value);
-    return text.includes(this.token) ? (JSON.parse(text.split(this.token).join('[REDACTED]')) as T) : value;
+  /**
+   * The token scrubbed out of text bound for an error (messages, error bodies). Like the CLI's
+   * redactor (`createRedactor` in @pco/core), values shorter than 4 characters are left alone:
+   * they cannot be real tokens and would mangle ordinary words.
+   */
+  private redactText(text: string): string {
+    return this.token.length >= 4 ? text.split(this.token).join('[REDACTED]') : text;
+  }
+
+  /**
+   * A copy of an error's body with the token scrubbed from its string values. Keys are left as
+   * they are: the body stays the shape the server sent, and a key is never a secret.
+   */
+  private redactBody(value: unknown): unknown {
+    if (typeof value === 'string') return this.redactText(value);
+    if (Array.isArray(value)) return value.map((item) => this.redactBody(item));
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.redactBody(item)]));
+    }
+    return value;
   }
 
   private async send<T>(call: Call<T>): Promise<T> {
@@ -561,7 +576,7 @@ export class CodegenClient {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.requestTimeoutMs);
     const fail = (kind: CodegenErrorKind, message: string, extra: Partial<ConstructorParameters<typeof CodegenApiError>[1]> = {}) =>
-      new CodegenApiError(this.redact(`Codegen ${call.operation} (${request}) failed: ${message}`), {
+      new CodegenApiError(this.redactText(`Codegen ${call.operation} (${request}) failed: ${message}`), {
         kind,
         status: 0,
         operation: call.operation,
@@ -608,25 +623,27 @@ export class CodegenClient {
         body = text;
       }
     }
-    body = this.redact(body);
-
+    // The parsed body is data: it is never rewritten. Only what goes into an error is scrubbed
+    // (a server may echo the token back in a message).
     if (!response.ok) {
       const kind = kindForStatus(response.status);
       const message = messageFromBody(body) ?? (response.statusText || `HTTP ${response.status}`);
-      throw new CodegenApiError(this.redact(`Codegen ${call.operation} (${request}) failed: ${response.status} ${message}`), {
+      throw new CodegenApiError(this.redactText(`Codegen ${call.operation} (${request}) failed: ${response.status} ${message}`), {
         kind,
         status: response.status,
         operation: call.operation,
         request,
-        body,
+        body: this.redactBody(body),
         retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.now()),
       });
     }
     const parsed = v.safeParse(call.schema, body);
     if (!parsed.success) {
       throw new CodegenApiError(
-        `Codegen ${call.operation} (${request}) returned an unexpected body: ${formatIssues(parsed.issues).slice(0, 5).join('; ')}`,
-        { kind: 'invalid-response', status: response.status, operation: call.operation, request, body },
+        this.redactText(
+          `Codegen ${call.operation} (${request}) returned an unexpected body: ${formatIssues(parsed.issues).slice(0, 5).join('; ')}`,
+        ),
+        { kind: 'invalid-response', status: response.status, operation: call.operation, request, body: this.redactBody(body) },
       );
     }
     return parsed.output;
