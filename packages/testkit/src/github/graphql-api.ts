@@ -5,6 +5,8 @@
  * abstract position carries `__typename` (the default type resolver reads it).
  */
 import { execute, GraphQLError, Kind, parse, validate, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { Principal, type RepoNeed } from './access.js';
+import { insufficientScopes, MUTATION_NEEDS, READ_ISSUES, READ_PULLS, refusalError } from './graphql-access.js';
 import { githubSchema } from './schema.js';
 import type { FakeStore, StoredField, StoredFieldValue, StoredIssue, StoredItem, StoredProject, StoredRepo } from './store.js';
 
@@ -79,12 +81,17 @@ export interface GraphQLResponseBody {
 }
 
 export class FakeGraphQL {
+  /** Who the running document acts as (execution is synchronous, so one at a time). */
+  #principal: Principal;
+
   constructor(
     private readonly store: FakeStore,
     private readonly baseUrl: () => string,
     /** The GraphQL budget as the `rateLimit` object reports it. */
     private readonly budget: () => { limit: number; used: number; resetAt: number } = () => ({ limit: 5000, used: 0, resetAt: Date.now() + 3_600_000 }),
-  ) {}
+  ) {
+    this.#principal = new Principal(undefined, store.viewer);
+  }
 
   /** Parses and validates; returns the document or GitHub-shaped errors. */
   prepare(query: unknown): { document: DocumentNode; operation: string } | { errors: unknown[] } {
@@ -101,8 +108,9 @@ export class FakeGraphQL {
     return { document, operation: operationKey(document) };
   }
 
-  run(document: DocumentNode, variables: Args | undefined, validateDocument: boolean): GraphQLResponseBody {
+  run(document: DocumentNode, variables: Args | undefined, validateDocument: boolean, principal?: Principal): GraphQLResponseBody {
     const schema = githubSchema();
+    this.#principal = principal ?? new Principal(undefined, this.store.viewer);
     if (validateDocument) {
       const errors = validateCached(document);
       if (errors.length > 0) {
@@ -116,6 +124,8 @@ export class FakeGraphQL {
         };
       }
     }
+    const scopeErrors = insufficientScopes(schema, document, this.#principal);
+    if (scopeErrors.length > 0) return { errors: scopeErrors };
     const mutationRoot = this.mutationRoot();
     const isMutation = document.definitions.some(
       (d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation',
@@ -149,7 +159,7 @@ export class FakeGraphQL {
     return {
       repository: (a: Args) => {
         const repo = s.repo(String(a.owner), String(a.name));
-        if (!repo) {
+        if (!repo || !this.#principal.canSee(repo)) {
           throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a Repository with the name '${String(a.owner)}/${String(a.name)}'.`);
         }
         return this.repoView(repo);
@@ -160,7 +170,7 @@ export class FakeGraphQL {
         const owner = s.owners.get(String(a.login).toLowerCase());
         return owner ? this.ownerView(owner.login, owner.type) : null;
       },
-      viewer: () => this.ownerView(s.viewer, 'User'),
+      viewer: () => this.ownerView(this.#principal.login, 'User'),
       node: (a: Args) => this.nodeView(String(a.id)),
       nodes: (a: Args) => (a.ids as string[]).map((id) => this.nodeView(id)),
       rateLimit: () => {
@@ -174,10 +184,23 @@ export class FakeGraphQL {
     const n = this.store.nodes.get(id);
     if (n === undefined) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${id}'`);
     const x = n as Record<string, unknown>;
-    if ('kind' in x && 'repo' in x) return this.issueView(n as StoredIssue);
-    if ('fullName' in x) return this.repoView(n as StoredRepo);
-    if ('items' in x && 'fields' in x) return this.projectView(n as StoredProject);
-    if ('project' in x && 'values' in x) return this.itemView(n as StoredItem);
+    const hidden = () => new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${id}'`);
+    if ('kind' in x && 'repo' in x) {
+      if (!this.#principal.canSee((n as StoredIssue).repo)) throw hidden();
+      return this.issueView(n as StoredIssue);
+    }
+    if ('fullName' in x) {
+      if (!this.#principal.canSee(n as StoredRepo)) throw hidden();
+      return this.repoView(n as StoredRepo);
+    }
+    if ('items' in x && 'fields' in x) {
+      this.#allowProject(n as StoredProject, 'read', 'node', hidden().message);
+      return this.projectView(n as StoredProject);
+    }
+    if ('project' in x && 'values' in x) {
+      this.#allowProject((n as StoredItem).project, 'read', 'node', hidden().message);
+      return this.itemView(n as StoredItem);
+    }
     throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${id}'`);
   }
 
@@ -197,9 +220,9 @@ export class FakeGraphQL {
       url: `https://github.com/${owner.login}`,
       projectV2: (a: Args) => {
         const project = this.store.projects.find((p) => p.owner.toLowerCase() === login.toLowerCase() && p.number === a.number);
-        if (!project) {
-          throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a ProjectV2 with the number ${String(a.number)}.`);
-        }
+        const notFound = `Could not resolve to a ProjectV2 with the number ${String(a.number)}.`;
+        if (!project) throw new TypedGraphQLError('NOT_FOUND', notFound);
+        this.#allowProject(project, 'read', 'projectV2', notFound);
         return this.projectView(project);
       },
     };
@@ -220,6 +243,11 @@ export class FakeGraphQL {
       url: `https://github.com/${repo.fullName}`,
       owner: () => this.ownerView(repo.owner, repo.ownerType),
       autoMergeAllowed: repo.autoMergeAllowed,
+      isPrivate: repo.visibility === 'private',
+      visibility: repo.visibility.toUpperCase(),
+      // The user's role, as GitHub reports it (not what the token may do).
+      viewerPermission: this.#principal.role(repo) === 'none' ? null : this.#principal.role(repo).toUpperCase(),
+      viewerCanAdminister: this.#principal.permissions(repo).admin,
       defaultBranchRef: {
         __typename: 'Ref',
         id: `REF_${repo.id}`,
@@ -228,6 +256,7 @@ export class FakeGraphQL {
         target: { __typename: 'Commit', oid: repo.refs.get(repo.defaultBranch) },
       },
       issue: (a: Args) => {
+        this.#allowRepo(repo, READ_ISSUES, 'issue');
         const issue = repo.issues.get(Number(a.number));
         if (!issue || issue.kind !== 'issue') {
           throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to an Issue with the number of ${String(a.number)}.`);
@@ -235,6 +264,7 @@ export class FakeGraphQL {
         return this.issueView(issue);
       },
       pullRequest: (a: Args) => {
+        this.#allowRepo(repo, READ_PULLS, 'pullRequest');
         const pull = repo.issues.get(Number(a.number));
         if (!pull || pull.kind !== 'pull') {
           throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a PullRequest with the number of ${String(a.number)}.`);
@@ -242,6 +272,7 @@ export class FakeGraphQL {
         return this.issueView(pull);
       },
       issueOrPullRequest: (a: Args) => {
+        this.#allowRepo(repo, { ...READ_ISSUES, anyOf: ['issues', 'pull_requests'] }, 'issueOrPullRequest');
         const issue = repo.issues.get(Number(a.number));
         if (!issue) {
           throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to an issue or pull request with the number of ${String(a.number)}.`);
@@ -249,6 +280,7 @@ export class FakeGraphQL {
         return this.issueView(issue);
       },
       issues: (a: Args) => {
+        this.#allowRepo(repo, READ_ISSUES, 'issues');
         const filterBy = (a.filterBy ?? {}) as Args;
         const states = (a.states ?? filterBy.states) as string[] | undefined;
         const labels = (a.labels ?? filterBy.labels) as string[] | undefined;
@@ -279,6 +311,7 @@ export class FakeGraphQL {
         return this.issueConnection(list, a, 'issues');
       },
       pullRequests: (a: Args) => {
+        this.#allowRepo(repo, READ_PULLS, 'pullRequests');
         const list = [...repo.issues.values()].filter((i) => i.kind === 'pull');
         return this.issueConnection(list, a, 'pullRequests');
       },
@@ -406,6 +439,7 @@ export class FakeGraphQL {
       number: project.number,
       title: project.title,
       closed: project.closed,
+      viewerCanUpdate: this.#principal.checkProject(project, 'write') === undefined,
       url: `https://github.com/${project.ownerType === 'user' ? 'users' : 'orgs'}/${project.owner}/projects/${project.number}`,
       owner: () => this.ownerView(project.owner, project.ownerType === 'user' ? 'User' : 'Organization'),
       field: (a: Args) => {
@@ -479,6 +513,30 @@ export class FakeGraphQL {
 
   // ------------------------------------------------------------------------------------ mutations
 
+  /** Throws GitHub's error when the principal may not do `need` on `repo`. */
+  #allowRepo(repo: StoredRepo, need: RepoNeed, operation: string, notFound = `Could not resolve to a Repository with the name '${repo.fullName}'.`): void {
+    const refusal = this.#principal.checkRepo(repo, need);
+    if (!refusal) return;
+    const e = refusalError(refusal, this.#principal, operation, notFound);
+    throw new TypedGraphQLError(e.type, e.message);
+  }
+
+  #allowProject(project: StoredProject, level: 'read' | 'write', operation: string, notFound: string): void {
+    const refusal = this.#principal.checkProject(project, level);
+    if (!refusal) return;
+    const e = refusalError(refusal, this.#principal, operation, notFound);
+    throw new TypedGraphQLError(e.type, e.message);
+  }
+
+  /** Checks a mutation's need on its subject before it changes anything. */
+  #allowMutation(operation: string, subject: StoredRepo | StoredProject, subjectId: unknown): void {
+    const need = MUTATION_NEEDS[operation];
+    if (!need) throw new Error(`fake GitHub: no permission rule for mutation ${operation}`);
+    const notFound = `Could not resolve to a node with the global id of '${String(subjectId)}'`;
+    if ('repo' in need) this.#allowRepo(subject as StoredRepo, need.repo, operation, notFound);
+    else this.#allowProject(subject as StoredProject, need.project, operation, notFound);
+  }
+
   private mutationRoot() {
     const s = this.store;
     const input = (a: Args) => a.input as Args;
@@ -505,6 +563,7 @@ export class FakeGraphQL {
       updateProjectV2ItemFieldValue: (a: Args) => {
         const i = input(a);
         const { project, item } = findItem(i.projectId, i.itemId);
+        this.#allowMutation('updateProjectV2ItemFieldValue', project, i.projectId);
         const field = project.fields.find((f) => f.id === i.fieldId);
         if (!field) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(i.fieldId)}'`);
         const value = (i.value ?? {}) as Args;
@@ -528,7 +587,8 @@ export class FakeGraphQL {
       },
       clearProjectV2ItemFieldValue: (a: Args) => {
         const i = input(a);
-        const { item } = findItem(i.projectId, i.itemId);
+        const { project, item } = findItem(i.projectId, i.itemId);
+        this.#allowMutation('clearProjectV2ItemFieldValue', project, i.projectId);
         item.values.delete(String(i.fieldId));
         return { clientMutationId: i.clientMutationId ?? null, projectV2Item: this.itemView(item) };
       },
@@ -537,6 +597,8 @@ export class FakeGraphQL {
         const project = s.nodes.get(String(i.projectId)) as StoredProject | undefined;
         if (!project || !('items' in project)) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(i.projectId)}'`);
         const content = findIssue(i.contentId);
+        this.#allowMutation('addProjectV2ItemById', project, i.projectId);
+        if (!this.#principal.canSee(content.repo)) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(i.contentId)}'`);
         // Idempotent: the existing item comes back when the content is already on the board.
         const item = project.items.find((x) => x.content === content) ?? s.addItem(project, content);
         return { clientMutationId: i.clientMutationId ?? null, item: this.itemView(item) };
@@ -544,13 +606,15 @@ export class FakeGraphQL {
       addComment: (a: Args) => {
         const i = input(a);
         const issue = findIssue(i.subjectId);
-        const c = s.addComment(issue, String(i.body), s.viewer, 'MEMBER');
+        this.#allowMutation('addComment', issue.repo, i.subjectId);
+        const c = s.addComment(issue, String(i.body), this.#principal.login, 'MEMBER');
         return { clientMutationId: i.clientMutationId ?? null, subject: this.issueView(issue), commentEdge: { cursor: encodeCursor(0), node: { __typename: 'IssueComment', id: c.nodeId, databaseId: c.id, body: c.body } } };
       },
       addBlockedBy: (a: Args) => {
         const i = input(a);
         const issue = findIssue(i.issueId);
         const blocker = findIssue(i.blockingIssueId);
+        this.#allowMutation('addBlockedBy', issue.repo, i.issueId);
         if (!issue.blockedBy.includes(blocker)) issue.blockedBy.push(blocker);
         return { clientMutationId: i.clientMutationId ?? null, issue: this.issueView(issue), blockingIssue: this.issueView(blocker) };
       },
@@ -558,12 +622,14 @@ export class FakeGraphQL {
         const i = input(a);
         const issue = findIssue(i.issueId);
         const blocker = findIssue(i.blockingIssueId);
+        this.#allowMutation('removeBlockedBy', issue.repo, i.issueId);
         issue.blockedBy = issue.blockedBy.filter((b) => b !== blocker);
         return { clientMutationId: i.clientMutationId ?? null, issue: this.issueView(issue), blockingIssue: this.issueView(blocker) };
       },
       enablePullRequestAutoMerge: (a: Args) => {
         const i = input(a);
         const { pull, p } = findPull(i.pullRequestId);
+        this.#allowMutation('enablePullRequestAutoMerge', pull.repo, i.pullRequestId);
         if (!pull.repo.autoMergeAllowed) throw new TypedGraphQLError('UNPROCESSABLE', 'Auto merge is not allowed for this repository');
         if (pull.state !== 'open' || p.merged || p.draft) {
           throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is not in the correct state to enable auto-merge');
@@ -573,18 +639,20 @@ export class FakeGraphQL {
         if (i.expectedHeadOid != null && i.expectedHeadOid !== p.headSha) {
           throw new TypedGraphQLError('UNPROCESSABLE', 'Head branch was modified. Review and try the merge again.');
         }
-        p.autoMerge = { mergeMethod: String(i.mergeMethod ?? 'MERGE'), enabledAt: s.iso(), enabledBy: s.viewer };
-        return { clientMutationId: i.clientMutationId ?? null, pullRequest: this.issueView(pull), actor: this.actor(s.viewer) };
+        p.autoMerge = { mergeMethod: String(i.mergeMethod ?? 'MERGE'), enabledAt: s.iso(), enabledBy: this.#principal.login };
+        return { clientMutationId: i.clientMutationId ?? null, pullRequest: this.issueView(pull), actor: this.actor(this.#principal.login) };
       },
       disablePullRequestAutoMerge: (a: Args) => {
         const i = input(a);
         const { pull, p } = findPull(i.pullRequestId);
+        this.#allowMutation('disablePullRequestAutoMerge', pull.repo, i.pullRequestId);
         p.autoMerge = null;
-        return { clientMutationId: i.clientMutationId ?? null, pullRequest: this.issueView(pull), actor: this.actor(s.viewer) };
+        return { clientMutationId: i.clientMutationId ?? null, pullRequest: this.issueView(pull), actor: this.actor(this.#principal.login) };
       },
       mergePullRequest: (a: Args) => {
         const i = input(a);
         const { pull, p } = findPull(i.pullRequestId);
+        this.#allowMutation('mergePullRequest', pull.repo, i.pullRequestId);
         if (p.merged) throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is already merged');
         if (pull.state !== 'open') throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is closed');
         if (i.expectedHeadOid != null && i.expectedHeadOid !== p.headSha) {
@@ -594,7 +662,7 @@ export class FakeGraphQL {
           throw new TypedGraphQLError('UNPROCESSABLE', 'Pull Request is not mergeable');
         }
         mergePull(s, pull);
-        return { clientMutationId: i.clientMutationId ?? null, pullRequest: this.issueView(pull), actor: this.actor(s.viewer) };
+        return { clientMutationId: i.clientMutationId ?? null, pullRequest: this.issueView(pull), actor: this.actor(this.#principal.login) };
       },
     };
   }

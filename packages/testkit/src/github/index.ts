@@ -3,7 +3,15 @@ export { sampleBacklogFixture, largeBacklogFixture, cyclicBacklogFixture, SAMPLE
 export { githubSchema, GITHUB_SCHEMA_PATCH } from './schema.js';
 export { FakeFixtureError } from './store.js';
 export type {
+  FakeAccessLevel,
   FakeAuthorAssociation,
+  FakeClassicToken,
+  FakeFineGrainedPermissions,
+  FakeFineGrainedToken,
+  FakeGitHubToken,
+  FakeProjectRole,
+  FakeRepoRole,
+  FakeTokenPrincipal,
   FakeCommentFixture,
   FakeGitHubFault,
   FakeGitHubFixture,

@@ -4,6 +4,7 @@
  */
 import { hexId, type FakeStore, type StoredComment, type StoredIssue, type StoredLabel, type StoredRepo } from './store.js';
 import { mergePull } from './graphql-api.js';
+import type { Principal, RepoNeed } from './access.js';
 
 export interface RestRequest {
   readonly method: string;
@@ -12,6 +13,8 @@ export interface RestRequest {
   readonly body: unknown;
   /** Absolute URL of this request (for `link` headers). */
   readonly url: URL;
+  /** Who the request acts as. */
+  readonly principal: Principal;
 }
 
 export interface RestResponse {
@@ -28,6 +31,8 @@ export interface Route {
   readonly regex: RegExp;
   readonly names: readonly string[];
   readonly handler: Handler;
+  /** What the route needs on `{owner}/{repo}`, checked before the handler runs (so a refusal changes nothing). */
+  readonly need?: RepoNeed;
 }
 
 const DOCS = 'https://docs.github.com/rest';
@@ -46,7 +51,51 @@ export function validationFailed(resource: string, field: string, code: string, 
   };
 }
 
+const ISSUES = ['issues', 'pull_requests'] as const;
+/** Needs of the routes, after "Permissions required for fine-grained personal access tokens" and the repository-role table. */
+const NEED = {
+  meta: { anyOf: ['metadata'], level: 'read', role: 'read' },
+  readIssues: { anyOf: ['issues'], level: 'read', role: 'read' },
+  readIssueOrPull: { anyOf: ISSUES, level: 'read', role: 'read' },
+  comment: { anyOf: ISSUES, level: 'write', role: 'read' },
+  label: { anyOf: ISSUES, level: 'write', role: 'triage' },
+  createLabel: { anyOf: ISSUES, level: 'write', role: 'write' },
+  link: { anyOf: ['issues'], level: 'write', role: 'triage' },
+  readPulls: { anyOf: ['pull_requests'], level: 'read', role: 'read' },
+  merge: { anyOf: ['contents'], level: 'write', role: 'write' },
+  readContents: { anyOf: ['contents'], level: 'read', role: 'read' },
+  writeContents: { anyOf: ['contents'], level: 'write', role: 'write' },
+} as const satisfies Record<string, RepoNeed>;
+
+/** What each repository route needs; routes without an entry (`/user`, `/rate_limit`) need nothing. */
+const ROUTE_NEEDS: Readonly<Record<string, RepoNeed>> = {
+  'GET /repos/{owner}/{repo}': NEED.meta,
+  'GET /repos/{owner}/{repo}/issues': NEED.readIssues,
+  'GET /repos/{owner}/{repo}/issues/{issue_number}': NEED.readIssueOrPull,
+  'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': NEED.readIssueOrPull,
+  'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': NEED.comment,
+  'GET /repos/{owner}/{repo}/issues/comments/{comment_id}': NEED.readIssueOrPull,
+  'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': NEED.comment,
+  'GET /repos/{owner}/{repo}/issues/{issue_number}/labels': NEED.readIssueOrPull,
+  'POST /repos/{owner}/{repo}/issues/{issue_number}/labels': NEED.label,
+  'PUT /repos/{owner}/{repo}/issues/{issue_number}/labels': NEED.label,
+  'DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels': NEED.label,
+  'DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}': NEED.label,
+  'GET /repos/{owner}/{repo}/labels': NEED.readIssueOrPull,
+  'POST /repos/{owner}/{repo}/labels': NEED.createLabel,
+  'GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by': NEED.readIssues,
+  'GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking': NEED.readIssues,
+  'POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by': NEED.link,
+  'GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues': NEED.readIssues,
+  'GET /repos/{owner}/{repo}/issues/{issue_number}/parent': NEED.readIssues,
+  'GET /repos/{owner}/{repo}/pulls/{pull_number}': NEED.readPulls,
+  'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge': NEED.merge,
+  'GET /repos/{owner}/{repo}/git/ref/{ref}': NEED.readContents,
+  'POST /repos/{owner}/{repo}/git/refs': NEED.writeContents,
+};
+
 function route(method: string, template: string, handler: Handler): Route {
+  const need = ROUTE_NEEDS[`${method} ${template}`];
   const names: string[] = [];
   const regex = new RegExp(
     `^${template.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -54,7 +103,7 @@ function route(method: string, template: string, handler: Handler): Route {
       return name === 'ref' ? '(.+)' : /_(number|id)$/.test(name) ? '(\\d+)' : '([^/]+)';
     })}$`,
   );
-  return { method, template, regex, names, handler };
+  return { method, template, regex, names, handler, ...(need ? { need } : {}) };
 }
 
 export class FakeRest {
@@ -212,6 +261,7 @@ export class FakeRest {
     };
     return [
       route('GET', '/rate_limit', () => ({ status: 200, body: { resources: {}, rate: {} } })),
+      route('GET', '/user', (req) => ({ status: 200, body: { ...this.user(req.principal.login), url: `${this.baseUrl()}/users/${req.principal.login}` } })),
       route('GET', '/repos/{owner}/{repo}', (req) => {
         const repo = this.repoOr404(req);
         if (!repo) return notFound();
@@ -224,9 +274,13 @@ export class FakeRest {
             full_name: repo.fullName,
             owner: { login: repo.owner, type: repo.ownerType },
             default_branch: repo.defaultBranch,
+            private: repo.visibility === 'private',
+            visibility: repo.visibility,
             allow_auto_merge: repo.autoMergeAllowed,
             html_url: `https://github.com/${repo.fullName}`,
             url: `${this.baseUrl()}/repos/${repo.fullName}`,
+            // The user's role (not the token's permissions), as GitHub reports it.
+            permissions: req.principal.permissions(repo),
           },
         };
       }),
@@ -262,7 +316,7 @@ export class FakeRest {
       route('POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', withIssue((i, req) => {
         const body = (req.body as { body?: unknown } | null)?.body;
         if (typeof body !== 'string' || body === '') return validationFailed('IssueComment', 'body', 'missing_field');
-        const c = s.addComment(i, body, s.viewer, 'MEMBER');
+        const c = s.addComment(i, body, req.principal.login, 'MEMBER');
         s.touch(i);
         return { status: 201, body: this.commentJson(c), headers: { location: this.commentJson(c).url } };
       })),
@@ -273,6 +327,10 @@ export class FakeRest {
       route('PATCH', '/repos/{owner}/{repo}/issues/comments/{comment_id}', (req) => {
         const c = s.comments.get(Number(req.params.comment_id));
         if (!c || c.issue.repo !== this.repoOr404(req)) return notFound();
+        // Editing someone else's comment takes write access (repository-role table).
+        if (c.author !== req.principal.login && !req.principal.permissions(c.issue.repo).push) {
+          return { status: 403, body: { message: 'Must have admin rights to Repository.', documentation_url: DOCS, status: '403' } };
+        }
         const body = (req.body as { body?: unknown } | null)?.body;
         if (typeof body !== 'string' || body === '') return validationFailed('IssueComment', 'body', 'missing_field');
         c.body = body;

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeAuth, refusalResponse, type RepoNeed } from './access.js';
 import { FakeGraphQL } from './graphql-api.js';
 import { FakeRest, notFound, type RestResponse } from './rest-api.js';
 import { FakeStore, type StoredIssue, type StoredItem, type StoredProject } from './store.js';
@@ -79,6 +80,7 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
 
   let url = '';
   const store = new FakeStore(fixture, now);
+  const auth = new FakeAuth(options, store.viewer, (login) => store.ensureUser(login));
   const rest = new FakeRest(store, () => url);
   const requests: RecordedRequest[] = [];
   const faults: PendingFault[] = [];
@@ -189,13 +191,13 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
     let routeKey = `${method} ${target.pathname}`;
     let operation: string | undefined;
     let respond: () => RestResponse;
+    let need: RepoNeed | undefined;
 
-    const auth = req.headers.authorization;
-    const authorized = options.token === undefined || auth === `token ${options.token}` || auth === `bearer ${options.token}` || auth === `Bearer ${options.token}`;
-    if (!authorized) {
+    const principal = auth.identify(req.headers.authorization);
+    if (!('login' in principal)) {
       const found = isGraphQL ? undefined : rest.routes.find((r) => r.method === method && r.regex.test(target.pathname));
       routeKey = isGraphQL ? 'POST /graphql' : found ? `${method} ${found.template}` : routeKey;
-      respond = () => ({ status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' } });
+      respond = () => principal;
     } else if (badJson) {
       respond = () => ({ status: 400, body: { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/rest', status: '400' } });
     } else if (isGraphQL) {
@@ -209,7 +211,7 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
           respond = () => ({ status: 200, body: { errors: prepared.errors } });
         } else {
           operation = `graphql ${prepared.operation}`;
-          respond = () => ({ status: 200, body: gql.run(prepared.document, b.variables, validateGraphQL) });
+          respond = () => ({ status: 200, body: gql.run(prepared.document, b.variables, validateGraphQL, principal) });
         }
       }
     } else {
@@ -223,7 +225,14 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
         found.r.names.forEach((n, i) => {
           params[n] = decodeURIComponent(found.m![i + 1] ?? '');
         });
-        respond = () => found.r.handler({ method, params, query: target.searchParams, body, url: target });
+        need = found.r.need;
+        const repo = need && params.owner !== undefined && params.repo !== undefined ? store.repo(params.owner, params.repo) : undefined;
+        // Access is checked before the handler (GitHub: 404 hidden, then 403 refused, then 404/422
+        // about the request itself), so a refused write changes nothing.
+        const refusal = repo && need ? principal.checkRepo(repo, need) : undefined;
+        respond = refusal
+          ? () => refusalResponse(refusal, principal)
+          : () => found.r.handler({ method, params, query: target.searchParams, body, url: target, principal });
       } else {
         respond = notFound;
       }
@@ -248,6 +257,7 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
       }
       out = { ...out, headers: { ...rateHeaders(resource), ...out.headers } };
     }
+    if ('login' in principal) out = { ...out, headers: { ...principal.headers(isGraphQL ? 'graphql' : need), ...out.headers } };
 
     const query: Record<string, string> = {};
     target.searchParams.forEach((v, k) => {

@@ -74,6 +74,7 @@ export interface StoredRepo {
   fullName: string;
   defaultBranch: string;
   autoMergeAllowed: boolean;
+  visibility: 'public' | 'private';
   labels: Map<string, StoredLabel>;
   issues: Map<number, StoredIssue>;
   refs: Map<string, string>;
@@ -165,6 +166,7 @@ export class FakeStore {
         fullName,
         defaultBranch: r.defaultBranch ?? 'main',
         autoMergeAllowed: r.autoMergeAllowed ?? true,
+        visibility: r.visibility ?? 'public',
         labels: new Map(),
         issues: new Map(),
         refs: new Map([[r.defaultBranch ?? 'main', hexId(id, 40)]]),
@@ -232,6 +234,11 @@ export class FakeStore {
 
   iso(ms = this.now()): string {
     return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  /** Registers a user (e.g. a token's login) so `viewer` and `user(login:)` resolve it. */
+  ensureUser(login: string): StoredOwner {
+    return this.addOwner(login, 'User');
   }
 
   private addOwner(login: string, type: 'Organization' | 'User'): StoredOwner {

@@ -102,6 +102,11 @@ export interface FakeRepoFixture {
   readonly defaultBranch?: string;
   /** `Repository.autoMergeAllowed`. @default true */
   readonly autoMergeAllowed?: boolean;
+  /**
+   * A private repository is invisible (404) to tokens that may not read it; a public one is
+   * readable by every token. @default 'public'
+   */
+  readonly visibility?: 'public' | 'private';
   /** Repository labels (issue labels are created on the fly too). */
   readonly labels?: readonly (string | FakeLabelFixture)[];
   readonly issues?: readonly FakeIssueFixture[];
@@ -170,9 +175,78 @@ export interface FaultMatch {
   readonly operation?: string;
 }
 
+/** A user's role on a repository ([repository roles](https://docs.github.com/en/organizations/managing-user-access-to-your-organizations-repositories/managing-repository-roles/repository-roles-for-an-organization)). */
+export type FakeRepoRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read';
+
+/** A user's role on a Projects v2 board. */
+export type FakeProjectRole = 'admin' | 'write' | 'read';
+
+/** Who a token acts as: the user and that user's own roles (a token never exceeds them). */
+export interface FakeTokenPrincipal {
+  /** Login of the user (`GET /user`, `viewer`, author of comments written with it). @default the fixture's viewer */
+  readonly login?: string;
+  /**
+   * The user's role per repository (`owner/name`), `'*'` for every other one; `'none'` means not
+   * a collaborator (a private repository is then 404, a public one readable). @default { '*': 'admin' }
+   */
+  readonly repoRoles?: Readonly<Record<string, FakeRepoRole | 'none'>>;
+  /** The user's role per board (`owner/number`), `'*'` for every other one. @default { '*': 'admin' } */
+  readonly projectRoles?: Readonly<Record<string, FakeProjectRole | 'none'>>;
+}
+
+/**
+ * A personal access token (classic): OAuth scopes, echoed in `X-OAuth-Scopes`. `repo` implies
+ * `public_repo`, `project` implies `read:project`. A write the scopes do not cover answers 404,
+ * as on GitHub.
+ */
+export interface FakeClassicToken extends FakeTokenPrincipal {
+  readonly type: 'classic';
+  /** e.g. `['repo', 'project']`, `['public_repo', 'read:project']`, `[]`. */
+  readonly scopes: readonly string[];
+}
+
+/** Access level of one fine-grained permission. */
+export type FakeAccessLevel = 'read' | 'write';
+
+/** The repository and organization permissions the fake checks (names as in `X-Accepted-GitHub-Permissions`). */
+export interface FakeFineGrainedPermissions {
+  readonly issues?: FakeAccessLevel;
+  readonly pull_requests?: FakeAccessLevel;
+  readonly contents?: FakeAccessLevel;
+  /** Always granted read by GitHub; listed for completeness. */
+  readonly metadata?: 'read';
+  /** Organization permission "Projects": boards owned by an organization. */
+  readonly organization_projects?: FakeAccessLevel | 'admin';
+}
+
+/**
+ * A fine-grained personal access token: per-repository permissions on selected repositories. A
+ * private repository it does not select is 404; a write it may not do answers 403 "Resource not
+ * accessible by personal access token" with `X-Accepted-GitHub-Permissions`. No `X-OAuth-Scopes`.
+ */
+export interface FakeFineGrainedToken extends FakeTokenPrincipal {
+  readonly type: 'fine-grained';
+  /** `owner/name` of the selected repositories, or every repository of the owner. @default 'all' */
+  readonly repositories?: 'all' | readonly string[];
+  /** @default {} (metadata: read only) */
+  readonly permissions?: FakeFineGrainedPermissions;
+}
+
+/** What one token may do. */
+export type FakeGitHubToken = FakeClassicToken | FakeFineGrainedToken;
+
 export interface StartFakeGitHubOptions {
-  /** When set, requests must carry this token (`token`, `bearer` or `Bearer`); else 401. */
+  /**
+   * When set, requests must carry this token (`token`, `bearer` or `Bearer`); else 401. It has
+   * full access: a classic token with `repo`, `project`, `read:org`, `workflow` of an admin.
+   */
   readonly token?: string;
+  /**
+   * Tokens by their secret value, each with its user and what it may do. With `token` and/or
+   * `tokens` set, any other credential is 401 "Bad credentials" and none is 401 "Requires
+   * authentication". Without either, every request is served with full access as the viewer.
+   */
+  readonly tokens?: Readonly<Record<string, FakeGitHubToken>>;
   /** Clock in epoch ms (timestamps, rate-limit windows). @default Date.now */
   readonly now?: () => number;
   /** Primary rate-limit budget per resource and window. @default 5000 */
