@@ -83,6 +83,12 @@ export interface OrchestratorOptions {
   readonly retainResults?: boolean;
   /** Emit `progress` this often while running (0 = never). @default 0 */
   readonly progressIntervalMs?: number;
+  /**
+   * How fast the executor can start attempts (e.g. Codegen's 10 agent-run creates a minute):
+   * the progress ETA is never less than the time the tasks not yet started need to start.
+   * @default undefined (no limit known)
+   */
+  readonly startRate?: { readonly limit: number; readonly windowMs: number };
   /** Crash-safety hook; see {@link RunJournal}. Without one nothing is persisted. */
   readonly journal?: RunJournal;
   /** Correlation id of the run. @default a random UUID (or the journal's on resume) */
@@ -131,6 +137,7 @@ export interface ResolvedOptions {
   readonly resultsFile: string | undefined;
   readonly retainResults: boolean;
   readonly progressIntervalMs: number;
+  readonly startRate: { readonly limit: number; readonly windowMs: number } | undefined;
   readonly journal: RunJournal | undefined;
   readonly runId: string | undefined;
   readonly secrets: readonly string[];
@@ -233,6 +240,10 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
     resultsFile: options.resultsFile,
     retainResults: options.retainResults ?? d.retainResults,
     progressIntervalMs: nonNegative('progressIntervalMs', options.progressIntervalMs ?? d.progressIntervalMs),
+    startRate:
+      options.startRate === undefined
+        ? undefined
+        : { limit: integer('startRate.limit', options.startRate.limit, 1), windowMs: nonNegative('startRate.windowMs', options.startRate.windowMs) },
     journal: options.journal,
     runId: options.runId,
     secrets: (options.secrets ?? []).filter((secret) => typeof secret === 'string' && secret.length > 0),

@@ -83,7 +83,7 @@ describe('credentials refused during a run', () => {
       source: { load: async () => BACKLOG },
       executor: executor(clock, 'none', 0, 100, started),
       reporters: [reporter],
-      reporterAttempts: 3,
+      reporterRetry: { attempts: 3 },
       concurrency: 1,
       clock,
       timers: clock,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { EventEmitter } from 'eventemitter3';
-import { ReadyQueue, type AddResult, type GraphNode, type SkippedTask } from '@pco/graph';
+import { findCredentialsRejected, ReadyQueue, type AddResult, type GraphNode, type SkippedTask } from '@pco/graph';
 import { AgentPool, type AgentLease, type ReleaseOutcome } from '@pco/pool';
 import { OrchestratorError, RunStoppedError, TaskTimeoutError, type StopMode } from './errors.js';
 import type { OrchestratorEventName, OrchestratorEvents } from './events.js';
@@ -58,6 +58,9 @@ class RecordExtras {
   pullRequests: readonly PullRequestRef[] | undefined = undefined;
   error: string | undefined = undefined;
   skippedBecause: string | undefined = undefined;
+  skipReason: string | undefined = undefined;
+  /** Held back by the source's policy (its own task.skip, or a dependency's): see TaskResult.policySkip. */
+  policySkip = false;
   /** From the journal on resume: the attempt to continue. */
   open: OpenAttempt | undefined = undefined;
   /** On resume: the dependencies the queue waits for (those the journal has done are met). */
@@ -114,6 +117,9 @@ class TaskRecord implements GraphNode {
 }
 
 type Phase = 'idle' | 'loading' | 'running' | 'finishing';
+
+/** Deliveries the flush ETA averages over. */
+const DELIVERY_RATE_WINDOW = 20;
 
 const TERMINAL: ReadonlySet<TaskState> = new Set<TaskState>(['done', 'failed', 'skipped', 'needs-input', 'interrupted']);
 const NO_TASKS: readonly never[] = Object.freeze([]);
@@ -177,6 +183,13 @@ export class Orchestrator {
   #reportAbortTimer: unknown;
   /** Updates the stop's grace period cut off, for any reporter (see #reportUnreported). */
   #unreported = new Set<TaskUpdate>();
+  /** Reporter updates queued or being delivered, and when the latest deliveries ended. */
+  #pendingUpdates = 0;
+  #deliveredAt: number[] = [];
+  /** Set when refused credentials stopped the run (see #halt). */
+  #halted: RunSummary['halted'];
+  /** Reporters whose credentials were refused: they get no more updates this run. */
+  #refusedReporters: Set<Reporter> | undefined;
   #finishedDurationMs = 0;
   #finishedEstimate = 0;
 
@@ -334,6 +347,15 @@ export class Orchestrator {
     }
     const msPerUnit = this.#finishedEstimate > 0 ? this.#finishedDurationMs / this.#finishedEstimate : undefined;
     const etaUnits = Math.max(remainingPath, remainingWork / this.#o.concurrency);
+    // What the ETA must also wait for: tasks that cannot start faster than the executor's start
+    // rate allows, and reporter updates still to be written.
+    let etaMs = msPerUnit === undefined ? undefined : Math.round(etaUnits * msPerUnit);
+    const rate = this.#o.startRate;
+    const unstarted = counts.pending + counts.ready;
+    if (rate !== undefined && unstarted > 0 && !this.#stopping) etaMs = Math.max(etaMs ?? 0, Math.round((unstarted / rate.limit) * rate.windowMs));
+    const flushMs = this.#flushEtaMs();
+    if (finished === counts.total) etaMs = flushMs;
+    else if (etaMs !== undefined && flushMs !== undefined) etaMs = Math.max(etaMs, flushMs);
     const stats = this.#pool?.stats();
     return {
       runId: this.#runId,
@@ -342,10 +364,11 @@ export class Orchestrator {
       counts,
       finished,
       throughputPerMinute: elapsedMs > 0 ? (finished * 60_000) / elapsedMs : 0,
-      ...(msPerUnit === undefined ? {} : { etaMs: Math.round(etaUnits * msPerUnit) }),
+      ...(etaMs === undefined ? {} : { etaMs }),
       utilisation: stats?.utilisation ?? 0,
       busyAgents: stats?.busy ?? 0,
       running,
+      pendingUpdates: this.#pendingUpdates,
     };
   }
 
@@ -380,6 +403,40 @@ export class Orchestrator {
     if (this.#reportController !== undefined) setMaxListeners(0, this.#reportController.signal);
     this.#reportAbortTimer = undefined;
     this.#unreported = new Set();
+    this.#halted = undefined;
+    this.#refusedReporters = undefined;
+    this.#pendingUpdates = 0;
+    this.#deliveredAt = [];
+  }
+
+  /** One update has been delivered to every reporter (or skipped): counts for the flush ETA. */
+  #updateSettled(): void {
+    this.#pendingUpdates--;
+    const at = this.#deliveredAt;
+    at.push(this.#o.clock.now());
+    if (at.length > DELIVERY_RATE_WINDOW) at.shift();
+  }
+
+  /** How long the updates not yet delivered need at the recent delivery rate (0 when none wait). */
+  #flushEtaMs(): number | undefined {
+    const at = this.#deliveredAt;
+    if (this.#pendingUpdates === 0) return 0;
+    if (at.length < 2) return undefined;
+    const msPerUpdate = (at[at.length - 1]! - at[0]!) / (at.length - 1);
+    return Math.round(this.#pendingUpdates * msPerUpdate);
+  }
+
+  /**
+   * An executor or reporter was refused its credentials: stop dispatching and detach the running
+   * tasks (their remote runs are left alone for a resume), as a `stop({ mode: 'detach' })` would.
+   * The first refusal is reported (`error` event) and recorded in the summary's `halted`.
+   */
+  #halt(error: unknown, source: 'executor' | 'reporter', taskId: string): void {
+    if (this.#halted !== undefined) return;
+    const refused = findCredentialsRejected(error)!;
+    this.#halted = { code: refused.code, service: refused.service, message: this.#message(refused), hint: refused.hint };
+    this.#reportError(source, refused, { taskId });
+    void this.stop({ mode: 'detach' });
   }
 
   async #run(options: RunOptions): Promise<RunSummary> {
@@ -814,6 +871,14 @@ export class Orchestrator {
       this.#release(att, 'neutral');
       r.x.error = this.#redact(`Needs input: ${outcome.reason}`);
       this.#finishFailed(r, 'needs-input', this.#redact(outcome.reason));
+    } else if (findCredentialsRejected(outcome.error) !== undefined) {
+      // Not this task's failure: the API refused the credentials, and would refuse every other
+      // task too. The run stops dispatching and detaches; this attempt stays open in the journal
+      // (a create may have gone through) and nothing is marked failed or skipped.
+      this.#release(att, 'neutral');
+      r.x.error = this.#message(outcome.error);
+      this.#finishInterrupted(r, 'detach', true);
+      this.#halt(outcome.error, 'executor', r.task.id);
     } else {
       this.#release(att, 'failure');
       const message = this.#message(outcome.error);
@@ -944,12 +1009,14 @@ export class Orchestrator {
       if (id === selfSkip && r.task.skip) {
         reason = r.task.skip.reason;
         r.x.error = this.#redact(r.task.skip.message);
+        r.x.policySkip = true;
       } else {
         const cause = this.#record(because);
         r.x.skippedBecause = because;
+        // The state already says "skipped": the message says why, without repeating it.
         if (cause === undefined) {
           reason = 'unknown-dependency';
-          r.x.error = `Skipped: depends on unknown task ${because}.`;
+          r.x.error = `Depends on unknown task ${because}.`;
         } else {
           reason =
             cause.state === 'failed'
@@ -958,9 +1025,12 @@ export class Orchestrator {
               ? 'dependency-needs-input'
               : 'dependency-skipped';
           const what = cause.state === 'failed' ? 'failed' : cause.state === 'needs-input' ? 'needs input' : 'was skipped';
-          r.x.error = `Skipped: dependency ${because} ${what}.`;
+          r.x.error = `Dependency ${because} ${what}.`;
+          // `because` is the root of the skip (ReadyQueue names it for every transitive dependent).
+          if (cause.state === 'skipped' && cause._x?.policySkip === true) r.x.policySkip = true;
         }
       }
+      r.x.skipReason = reason;
       r.endedAt = this.#o.clock.now();
       this.#setState(r, 'skipped');
       const result = this.#resultOf(r);
@@ -1066,8 +1136,6 @@ export class Orchestrator {
     const o = this.#o;
     if (this.#deadlineTimer !== undefined) o.timers.clearTimeout(this.#deadlineTimer);
     this.#deadlineTimer = undefined;
-    if (this.#progressTimer !== undefined) o.timers.clearTimeout(this.#progressTimer);
-    this.#progressTimer = undefined;
     const endedAt = o.clock.now();
     // Tasks that never started (stopped run): results without events, so exports list every task.
     const c = this.#counts;
@@ -1086,6 +1154,19 @@ export class Orchestrator {
     const records = o.retainResults ? this.#records : NO_TASKS;
     let results: readonly TaskResult[] | undefined;
     const resultOf = (r: TaskRecord): TaskResult => this.#resultOf(r);
+    const stopped = this.#stopping;
+    // Nothing is lost: reporters, journal and results file are flushed before run() resolves.
+    if (o.reporters.length > 0) {
+      await Promise.all(this.#records.map((r) => r._x?.reportTail).filter((p) => p !== undefined));
+      this.#reportUnreported();
+    }
+    await Promise.all(this.#journalWrites);
+    await this.#resultsFile?.close();
+    this.#pool!.close();
+    // Progress went on during the flush (what it waits for is in `pendingUpdates`).
+    if (this.#progressTimer !== undefined) o.timers.clearTimeout(this.#progressTimer);
+    this.#progressTimer = undefined;
+    // Built after the flush: a reporter refused its credentials while flushing halts the run too.
     const summary: RunSummary = {
       runId: this.#runId,
       startedAt: isoTimestamp(this.#startedAt),
@@ -1093,7 +1174,8 @@ export class Orchestrator {
       makespanMs,
       counts,
       ok: counts.done === counts.total,
-      ...(this.#stopping === undefined ? {} : { stopped: this.#stopping }),
+      ...(stopped === undefined ? {} : { stopped }),
+      ...(this.#halted === undefined ? {} : { halted: this.#halted }),
       concurrency: o.concurrency,
       attempts: this.#dispatchedAttempts,
       retries: this.#retries,
@@ -1103,14 +1185,6 @@ export class Orchestrator {
         return (results ??= records.map(resultOf));
       },
     };
-    // Nothing is lost: reporters, journal and results file are flushed before run() resolves.
-    if (o.reporters.length > 0) {
-      await Promise.all(this.#records.map((r) => r._x?.reportTail).filter((p) => p !== undefined));
-      this.#reportUnreported();
-    }
-    await Promise.all(this.#journalWrites);
-    await this.#resultsFile?.close();
-    this.#pool!.close();
     if (this.#wants('run:end')) this.#emit('run:end', { runId: this.#runId, at: o.clock.now(), summary });
     this.#resolveRun!(summary);
   }
@@ -1118,7 +1192,7 @@ export class Orchestrator {
   #armProgress(): void {
     this.#progressTimer = this.#o.timers.setTimeout(() => {
       this.#progressTimer = undefined;
-      if (this.#phase !== 'running') return;
+      if (this.#phase !== 'running' && this.#phase !== 'finishing') return;
       if (this.#wants('progress')) this.#emit('progress', this.progress());
       this.#armProgress();
     }, this.#o.progressIntervalMs);
@@ -1154,6 +1228,8 @@ export class Orchestrator {
       if (x.result !== undefined) result.result = x.result;
       if (x.error !== undefined) result.error = x.error;
       if (x.skippedBecause !== undefined) result.skippedBecause = x.skippedBecause;
+      if (x.skipReason !== undefined) result.skipReason = x.skipReason;
+      if (x.policySkip) result.policySkip = true;
     }
     if (r.firstStartedAt !== undefined) {
       result.startedAt = isoTimestamp(r.firstStartedAt);
@@ -1212,7 +1288,11 @@ export class Orchestrator {
     this.#unreported = new Set();
     const shown = list.slice(0, 5).map((u) => `${u.task.id} (${u.state})`);
     if (list.length > 5) shown.push(`${list.length - 5} more`);
-    const message = `${list.length} ${list.length === 1 ? 'update' : 'updates'} cut off by the stop (${this.#o.abortGraceMs} ms grace): ${shown.join(', ')}`;
+    const why =
+      this.#refusedReporters !== undefined && this.#halted !== undefined
+        ? `not written (${this.#halted.service} refused the credentials)`
+        : `cut off by the stop (${this.#o.abortGraceMs} ms grace)`;
+    const message = `${list.length} ${list.length === 1 ? 'update' : 'updates'} ${why}: ${shown.join(', ')}`;
     const taskIds = new Set(list.map((u) => u.task.id));
     const error = new Error(message, { cause: this.#reportController?.signal.reason });
     this.#reportError('reporter', error, taskIds.size === 1 ? { taskId: list[0]!.task.id } : {});
@@ -1282,11 +1362,12 @@ export class Orchestrator {
     // One already on its way is cut short (its signal aborts) where the reporter says the new
     // update makes it redundant.
     if (x.delivering !== undefined) for (const delivery of x.delivering) delivery.supersede(update);
+    this.#pendingUpdates++;
     x.reportTail = (x.reportTail ?? Promise.resolve()).then(() => {
       const newer = x.reportLatest!;
       return Promise.all(
         reporters.map((reporter) => (newer !== update && skippable(reporter, update, newer) ? undefined : this.#deliver(reporter, update, x)))
-      ).then(() => undefined);
+      ).then(() => this.#updateSettled());
     });
   }
 
@@ -1303,6 +1384,11 @@ export class Orchestrator {
     try {
       for (let attempt = 1; ; attempt++) {
         if (delivery?.superseded) return;
+        // Its credentials were refused: every further write would be refused too.
+        if (this.#refusedReporters?.has(reporter)) {
+          this.#unreported.add(update);
+          return;
+        }
         // Cut off by the stop's grace period: reported once for all at the end (#reportUnreported).
         if (runSignal?.aborted) {
           this.#unreported.add(update);
@@ -1319,7 +1405,14 @@ export class Orchestrator {
             this.#unreported.add(update);
             return;
           }
-          // Failures stay non-fatal; after the abort there is no point in another try.
+          // Refused credentials stop the run (nothing more can be written back, so nothing more
+          // should run); every other failure stays non-fatal.
+          if (findCredentialsRejected(error) !== undefined) {
+            (this.#refusedReporters ??= new Set()).add(reporter);
+            this.#halt(error, 'reporter', update.task.id);
+            return;
+          }
+          // After the abort there is no point in another try.
           if (attempt >= o.reporterAttempts || runSignal?.aborted) {
             this.#reportError('reporter', error, { taskId: update.task.id });
             return;

@@ -18,6 +18,19 @@ export interface RunSummary {
   readonly ok: boolean;
   /** Set when the run was stopped before finishing. */
   readonly stopped?: StopMode;
+  /**
+   * Set when the run stopped itself because an API refused the credentials of an executor or a
+   * reporter (a `CredentialsRejectedError`): dispatch stopped, running tasks were detached
+   * (`stopped: 'detach'`), nothing was marked failed. Never holds a secret.
+   */
+  readonly halted?: {
+    readonly code: string;
+    /** Whose credentials: `github`, `codegen`, ... */
+    readonly service: string;
+    readonly message: string;
+    /** What to fix. */
+    readonly hint: string;
+  };
   readonly concurrency: number;
   /** Attempts started in this run, over all tasks. */
   readonly attempts: number;
@@ -64,6 +77,12 @@ export interface ProgressSnapshot {
   readonly utilisation: number;
   readonly busyAgents: number;
   readonly running: readonly RunningTask[];
+  /**
+   * Reporter updates not yet delivered (queued or being written): what the run still waits for
+   * once every task has ended, e.g. GitHub writes spaced by its secondary rate limit. The ETA
+   * counts the time they need at the rate updates were delivered lately.
+   */
+  readonly pendingUpdates: number;
 }
 
 /** Columns of {@link toCSV}, in order. */
@@ -81,6 +100,9 @@ export const CSV_COLUMNS = [
   'startedAt',
   'endedAt',
   'durationMs',
+  // Added after the columns above, so readers that go by position keep working.
+  'skipReason',
+  'policySkip',
 ] as const;
 
 /** Options of {@link toCSV}. */
@@ -121,6 +143,14 @@ function csvField(value: string, formulaSafe: boolean): string {
 /** A summary (or a list of results) as pretty-printed JSON. */
 export function toJSON(value: RunSummary | readonly TaskResult[]): string {
   return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * Whether the source's policy held the task back (untrusted author, open external blocker, or a
+ * dependency so held back): a skip that is not unfinished work. See `TaskResult.policySkip`.
+ */
+export function isPolicySkip(result: TaskResult): boolean {
+  return result.state === 'skipped' && result.policySkip === true;
 }
 
 /** Counts with every state at 0. */

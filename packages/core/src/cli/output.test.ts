@@ -1,9 +1,12 @@
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import type { OrchestratorEvents } from '../events.js';
+import { Orchestrator } from '../orchestrator.js';
 import type { ProgressSnapshot, RunSummary } from '../results.js';
+import type { Executor, Task } from '../types.js';
 import { eventFields } from './event-log.js';
-import { formatDuration, renderProgress } from './live-view.js';
+import { visibleWidth } from './layout.js';
+import { eventLine, formatDuration, LiveView, renderProgress } from './live-view.js';
 import { renderSummary } from './summary.js';
 
 const plain = pc.createColors(false);
@@ -28,6 +31,7 @@ describe('live view rendering', () => {
       etaMs: 61_000,
       utilisation: 0.5,
       busyAgents: 3,
+      pendingUpdates: 0,
       running: [
         { taskId: 'acme/app#7', title: 'Second', agent: 'agent-2', attempt: 1, agentStatus: 'ACTIVE', state: 'running', startedAt: 95_000 },
         { taskId: 'acme/app#3', title: 'First', agent: 'agent-1', attempt: 2, agentStatus: 'EVALUATION', state: 'running', startedAt: 40_000 },
@@ -88,7 +92,7 @@ describe('summary', () => {
       agents: [],
       results: [
         { id: 'a#1', state: 'done', attempts: 2, agent: 'agent-1', durationMs: 30_000, pullRequests: [{ url: 'https://github.com/a/pull/5' }] },
-        { id: 'a#3', state: 'skipped', attempts: 0, pullRequests: [], error: 'Skipped: dependency a#2 failed.', skippedBecause: 'a#2' },
+        { id: 'a#3', state: 'skipped', attempts: 0, pullRequests: [], error: 'Dependency a#2 failed.', skippedBecause: 'a#2', skipReason: 'dependency-failed' },
         { id: 'a#2', state: 'failed', attempts: 1, agent: 'agent-2', durationMs: 5_000, pullRequests: [], error: 'Agent run 9 ended in an error (ERROR)' },
       ],
     };
@@ -99,8 +103,115 @@ describe('summary', () => {
     expect(rows).toEqual([
       'a#1 done 2 agent-1 0:30 https://github.com/a/pull/5',
       'a#2 failed 1 agent-2 0:05 Agent run 9 ended in an error (ERROR)',
-      'a#3 skipped 0 — — Skipped: dependency a#2 failed.',
+      'a#3 skipped 0 — — Dependency a#2 failed.',
     ]);
     expect(text).toContain('Results  /out/results.json\n         /out/results.csv');
+  });
+});
+
+const colored = pc.createColors(true);
+const wide: ProgressSnapshot = {
+  runId: 'r1',
+  at: 100_000,
+  elapsedMs: 754_000,
+  counts: counts({ total: 123, done: 40, failed: 3, skipped: 12, 'needs-input': 1, running: 10, retrying: 2, pending: 55 }),
+  finished: 56,
+  throughputPerMinute: 5,
+  etaMs: 1_261_000,
+  utilisation: 0.9,
+  busyAgents: 10,
+  running: [
+    { taskId: 'acme/storefront-monorepo#1234', title: 'Refactor the checkout flow so that payment providers are pluggable', agent: 'agent-10', attempt: 12, agentStatus: 'EVALUATION', state: 'running', startedAt: 40_000 },
+    { taskId: 'acme/app#9', title: 'Third', agent: 'agent-3', attempt: 1, state: 'retrying', startedAt: 99_000 },
+  ],
+};
+
+describe('live view width', () => {
+  it.each([80, 40])('never draws a line wider than %i columns, colors or not, and keeps the essentials', (columns) => {
+    for (const c of [plain, colored]) {
+      const lines = renderProgress(wide, c, columns, 'pco');
+      for (const line of lines) expect(visibleWidth(line), line).toBeLessThanOrEqual(columns);
+      const first = lines[0]!.replace(/\u001b\[[0-9;]*m/g, '');
+      expect(first).toMatch(/^pco .*56\/123/);
+      expect(first).toContain('21:01');
+      expect(lines[1]!.replace(/\u001b\[[0-9;]*m/g, '')).toContain('acme/storefront');
+    }
+    // At 80 columns the main counters keep their words; at 40 the short forms.
+    const first = renderProgress(wide, plain, columns, 'pco')[0]!;
+    expect(first).toContain(columns === 80 ? '✖ 3 failed' : '✖3');
+    expect(first).toContain(columns === 80 ? '▶ 10 running' : '▶10');
+  });
+
+  it('counts interrupted tasks after a stop, in the progress line and the summary', () => {
+    const stopped: ProgressSnapshot = { ...wide, counts: counts({ total: 10, done: 4, interrupted: 3, pending: 3 }), finished: 7, running: [] };
+    expect(renderProgress(stopped, plain, 160, 'pco')[0]).toContain('■ 3 interrupted');
+    expect(renderProgress(stopped, plain, 40, 'pco')[0]).toContain('■3');
+    const summary: RunSummary = {
+      runId: 'r1', startedAt: '', endedAt: '', makespanMs: 1, counts: stopped.counts, ok: false, stopped: 'detach',
+      concurrency: 2, attempts: 7, retries: 0, utilisation: 0.5, agents: [],
+      results: [{ id: 'a#1', state: 'interrupted', attempts: 1, pullRequests: [] }],
+    };
+    expect(renderSummary(summary, undefined, plain)).toContain('done 4 · failed 0 · skipped 0 · interrupted 3 · pending 3 · total 10');
+  });
+
+  it('a retry line keeps its cause (the 429) at 80 and 40 columns, shortening the rest first', () => {
+    const error = 'Codegen createAgentRun (POST /v1/organizations/12345/agent/run) failed: 429 Too Many Requests';
+    const messages = ['attempt 1 failed, retry in 4.0 s: ', 'retry in 4.0 s: ', 'in 4.0 s: '];
+    const at = (columns: number) => eventLine(columns, '  ↻ acme/shop#12', 'Add the Order model and repository', messages, error, plain);
+    expect(at(200)).toBe(`  ↻ acme/shop#12  Add the Order model and repository  attempt 1 failed, retry in 4.0 s: ${error}`);
+    expect(at(150)).toBe(`  ↻ acme/shop#12  attempt 1 failed, retry in 4.0 s: ${error}`);
+    expect(at(80)).toBe('  ↻ acme/shop#12  retry in 4.0 s: Codegen createAgentRun…: 429 Too Many Requests');
+    expect(at(40)).toBe('  ↻ acme/shop#12  in 4.0 s: …: 429 Too…');
+    for (const columns of [80, 40]) expect(visibleWidth(at(columns))).toBeLessThanOrEqual(columns);
+  });
+});
+
+/** A terminal of `columns` for log-update: collects what is written. */
+function fakeTerminal(columns: number) {
+  let text = '';
+  const stream = {
+    columns,
+    rows: 30,
+    isTTY: true,
+    write: (chunk: string) => ((text += String(chunk)), true),
+    on: () => stream,
+    once: () => stream,
+    off: () => stream,
+    removeListener: () => stream,
+  };
+  // Escape sequences out; every line as the terminal shows it.
+  const lines = () => text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').split('\n');
+  return { stream: stream as unknown as NodeJS.WritableStream & { columns: number }, lines };
+}
+
+describe('live view on a terminal', () => {
+  it.each([80, 40])('at %i columns: the retry line keeps the 429, a skip says "skipped" once, nothing wraps', async (columns) => {
+    const tasks: Task[] = [
+      { id: 'acme/shop#1', title: 'Set up the orders database schema with migrations for every table' },
+      { id: 'acme/shop#2', title: 'Broken' },
+      { id: 'acme/shop#3', title: 'Waits for the broken one', dependencies: ['acme/shop#2'] },
+    ];
+    let calls = 0;
+    const executor: Executor = {
+      execute: async (task) => {
+        if (task.id === 'acme/shop#2') return { status: 'failed', error: new Error('compile error') };
+        if (task.id === 'acme/shop#1' && calls++ === 0) {
+          return { status: 'failed', transient: true, error: new Error('Codegen createAgentRun (POST /v1/organizations/12345/agent/run) failed: 429 Too Many Requests') };
+        }
+        return { status: 'done' };
+      },
+    };
+    const orchestrator = new Orchestrator({ source: { load: async () => tasks }, executor, concurrency: 2, retry: { attempts: 2, baseDelayMs: 1, jitter: 0 } });
+    const terminal = fakeTerminal(columns);
+    const view = new LiveView(orchestrator, { stream: terminal.stream, colors: colored, redact: (t) => t, live: true, intervalMs: 5 });
+    view.start();
+    await orchestrator.run();
+    view.stop();
+    const lines = terminal.lines();
+    for (const line of lines) expect(visibleWidth(line), line).toBeLessThanOrEqual(columns);
+    expect(lines.find((line) => line.includes('↻ acme/shop#1'))).toMatch(/: 429/);
+    const skipped = lines.find((line) => line.includes('↷ acme/shop#3'));
+    expect(skipped).toContain(columns === 80 ? 'skipped: Dependency acme/shop#2 failed.' : 'skipped: Dependency');
+    expect(skipped).not.toMatch(/skipped: skipped/i);
   });
 });

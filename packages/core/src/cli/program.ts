@@ -3,7 +3,7 @@
  * throws: every failure becomes a message on stderr (secrets scrubbed) and an exit code.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { PcoError } from '@pco/graph';
+import { findCredentialsRejected, PcoError } from '@pco/graph';
 import { createRedactor } from '../config/index.js';
 import { CliUsageError, colorsFor, EXIT, processContext, type CliContext } from './context.js';
 import { demoCommand, type DemoFlags } from './demo-command.js';
@@ -14,13 +14,17 @@ import { planCommand } from './plan-command.js';
 import { PLAN_FORMATS, type PlanFormat } from './plan-render.js';
 import { createGitHubClientFor, createTaskSource } from './pipeline.js';
 import { runCommand, type RunFlags } from './run-pipeline-command.js';
+import type { OutputFlags } from './run-command.js';
+import { DEFAULT_FAIL_ON, FAIL_ON_STATES, parseFailOn } from './exit-code.js';
 import { secretValues } from '../config/index.js';
 import { pcoVersion } from './version.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0    every task done (plan: the plan can run)
-  1    some tasks failed, were skipped or need input
+  0    every task allowed to run is done (tasks held back by policy, i.e. an untrusted author
+       or an open external blocker, and their dependents do not count); plan: the plan can run
+  1    some tasks failed, need input, or were skipped because a dependency failed
+       (run --fail-on <states> picks which outcomes count)
   2    usage or configuration error; a backlog with dependency cycles (plan and run)
   130  interrupted (SIGINT / SIGTERM)`;
 
@@ -64,6 +68,11 @@ Docs: docs/cli.md, docs/configuration.md`,
     .option('--verbose', 'more detail: agent status changes and starts (live view), debug-level events (JSON)')
     .addOption(debugOption())
     .addOption(concurrencyOption())
+    .addOption(
+      new Option('--fail-on <states>', `task outcomes that make the run exit 1, comma-separated: ${FAIL_ON_STATES.join(', ')}`)
+        .argParser(parseFailOn)
+        .default(DEFAULT_FAIL_ON, DEFAULT_FAIL_ON.join(',')),
+    )
     .addHelpText(
       'after',
       `
@@ -73,7 +82,7 @@ resume where a crash or Ctrl-C left off without paying for the same agent run tw
 First Ctrl-C: stop dispatching, keep running agents alive for the next pco run. Second: exit now.
 ${EXIT_CODES_HELP}`,
     )
-    .action(async (flags: RunFlags) => setCode(await runCommand(ctx, flags, secrets)));
+    .action(async (flags: RunFlags & OutputFlags) => setCode(await runCommand(ctx, flags, secrets)));
 
   program
     .command('plan')
@@ -90,7 +99,7 @@ Only the github section is needed (no Codegen credentials). Estimates come from 
 Exit code 2 when the plan has dependency cycles (each printed as a path).`,
     )
     .action(async (flags: { config?: string; format: PlanFormat; concurrency?: string; debug?: boolean }) => {
-      const { config } = await loadCliConfig(ctx, flags);
+      const { config } = await loadCliConfig(ctx, flags, 'plan');
       for (const secret of secretValues(config)) secrets.add(secret);
       const source = createTaskSource(config, createGitHubClientFor(config));
       setCode(await planCommand(ctx, config, source, flags.format));
@@ -145,7 +154,8 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
     }
     const message = error instanceof Error ? error.message : String(error);
     const status = (error as { status?: unknown }).status;
-    const auth = status === 401 || (error instanceof PcoError && /\b401\b|Bad credentials/i.test(message));
+    const refused = findCredentialsRejected(error);
+    const auth = refused !== undefined || status === 401 || (error instanceof PcoError && /\b401\b|Bad credentials/i.test(message));
     // A journal written for another config, or held by another pco, is a usage problem: the
     // user picks another journal.path or waits; nothing ran.
     const journalRefused = error instanceof PcoError && (error.code === 'JOURNAL_CONFIG_MISMATCH' || error.code === 'JOURNAL_LOCKED');
@@ -153,7 +163,7 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
     // says with the same exit code; nothing was started.
     const graphInvalid = error instanceof PcoError && error.code === 'GRAPH_INVALID';
     ctx.stderr.write(`${c.red('✖')} ${redact(message)}\n`);
-    if (auth) ctx.stderr.write('  Check github.token / codegen.token: the API refused the credentials.\n');
+    if (auth) ctx.stderr.write(`  ${redact(refused?.hint ?? 'Check github.token / codegen.token: the API refused the credentials.')}\n`);
     if (graphInvalid) ctx.stderr.write('  Nothing was started. Fix the dependencies above (`pco plan` shows the whole plan) and run again.\n');
     if (debug && error instanceof Error && error.stack) ctx.stderr.write(`${c.dim(redact(error.stack))}\n`);
     return auth || journalRefused || graphInvalid ? EXIT.usage : EXIT.tasksFailed;

@@ -5,6 +5,7 @@ import { runRequirementIssues, secretValues } from '../config/index.js';
 import type { CliContext } from './context.js';
 import { ConfigInvalidError, loadCliConfig } from './load.js';
 import { planCommand } from './plan-command.js';
+import { preflight } from './preflight.js';
 import { createCodegenExecutor, createGitHubClientFor, createReporter, createTaskSource } from './pipeline.js';
 import { executeRun } from './run-command.js';
 import type { RunJournal } from '../types.js';
@@ -19,7 +20,7 @@ export interface RunFlags {
 }
 
 export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<string>): Promise<number> {
-  const { config, display } = await loadCliConfig(ctx, flags);
+  const { config, display } = await loadCliConfig(ctx, flags, flags.dryRun ? 'plan' : 'all');
   for (const secret of secretValues(config)) secrets.add(secret);
   const client = createGitHubClientFor(config);
   const source = createTaskSource(config, client);
@@ -27,7 +28,14 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
   const missing = runRequirementIssues(config);
   if (missing.length > 0) throw new ConfigInvalidError(missing, display);
 
-  const { executor } = createCodegenExecutor(config);
+  const { client: codegen, executor } = createCodegenExecutor(config);
+  // Reads only: a refused credential stops here (exit 2), before the first GitHub write.
+  try {
+    await preflight(config, { github: client, codegen });
+  } catch (error) {
+    executor.close();
+    throw error;
+  }
   const reporter = createReporter(config, client);
   const resume = await journalExists(config.journal.path);
   const journal = await FileJournal.open({
