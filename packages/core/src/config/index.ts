@@ -1,6 +1,9 @@
 export { PcoConfigSchema, LOG_LEVELS, AUTHOR_ASSOCIATIONS, PROMPT_PLACEHOLDERS } from './schema.js';
 export type { PcoConfig, PcoConfigInput, FieldInfo, SectionInfo } from './schema.js';
-export { loadConfig, parseConfig, parseConfigText, findConfigFile, runRequirementIssues, CONFIG_FILE_NAMES } from './load-config.js';
+export { loadConfig, parseConfig, parseConfigText, findConfigFile, CONFIG_FILE_NAMES } from './load-config.js';
+export { runRequirementIssues } from './rules.js';
+export { CONFIG_SECTIONS, PLAN_SECTIONS } from './sections.js';
+export type { ConfigSection } from './sections.js';
 export type { LoadConfigOptions } from './load-config.js';
 export { envNameToPath, pathToEnvName, envOverrides, ENV_PREFIX } from './env-overrides.js';
 export type { ConfigOverride } from './env-overrides.js';

@@ -28,6 +28,21 @@ describe('interpolate', () => {
     ]);
   });
 
+  it('reads only the variables of the environment, never its prototype', () => {
+    expect(interpolate('${constructor}', {}).problems.map((p) => p.variable)).toEqual(['constructor']);
+    expect(interpolate('${toString:-none}', {}).value).toBe('none');
+  });
+
+  it('keeps __proto__ an own key and leaves out values it is told not to resolve', () => {
+    const input = JSON.parse('{"__proto__": {"a": "${A}"}, "skip": {"b": "${B}", "c": ["${C}"], "d": "plain", "e": "${1X}"}}') as unknown;
+    const out = interpolate(input, { A: '1' }, { resolve: (path) => path[0] !== 'skip' });
+    expect(Object.keys(out.value as object)).toEqual(['__proto__', 'skip']);
+    expect(Object.getPrototypeOf(out.value)).toBe(Object.prototype);
+    expect((out.value as Record<string, unknown>)['skip']).toEqual({ d: 'plain' });
+    expect([...out.unresolved].sort()).toEqual(['skip.b', 'skip.c.0', 'skip.e']);
+    expect(out.problems.map((p) => p.path.join('.'))).toEqual(['skip.e']);
+  });
+
   it('reports malformed references', () => {
     expect(interpolate('${}', {}).problems[0]?.message).toBe('invalid variable reference ${}: expected ${NAME} or ${NAME:-fallback}');
     expect(interpolate('${A B}', {}).problems[0]?.message).toBe('invalid variable reference ${A B}: expected ${NAME} or ${NAME:-fallback}');

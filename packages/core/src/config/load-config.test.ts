@@ -4,8 +4,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigFileError } from './errors.js';
 import { formatConfigIssue, formatConfigIssues } from './issues.js';
-import { loadConfig, parseConfig, parseConfigText, runRequirementIssues } from './load-config.js';
+import { loadConfig, parseConfig, parseConfigText } from './load-config.js';
+import { runRequirementIssues } from './rules.js';
 import { BASE, MALFORMED } from './malformed-configs.fixture.js';
+import { CONFIG_SECTIONS, PLAN_SECTIONS } from './sections.js';
+import { renderStarterConfig } from './starter.js';
 
 function problems(text: string, env: Record<string, string> = {}, format?: 'yaml' | 'json'): string[] {
   const result = parseConfigText(text, { env, displayName: 'pco.yaml', ...(format ? { format } : {}) });
@@ -68,6 +71,69 @@ logging:
     const fromEnv = parseConfigText(BASE, { env: { PCO_CODEGEN__TOKEN: '', PCO_GITHUB__TOKEN: secret, PCO_AGENT__RETRY_ATTEMPTS: 'x' } });
     expect(fromEnv.ok).toBe(false);
     expect(JSON.stringify(fromEnv)).not.toContain(secret);
+  });
+});
+
+describe('hostile keys', () => {
+  it('no key of a file or an override reaches a prototype', () => {
+    const texts: [string, 'yaml' | 'json'][] = [
+      [`${BASE}__proto__: { polluted: yes }\nagent: { __proto__: { polluted: yes } }\n`, 'yaml'],
+      ['{"github": {"token": "x", "repos": ["octo/app"], "__proto__": {"polluted": "yes"}}, "__proto__": {"polluted": "yes"}}', 'json'],
+      [`${BASE}constructor: { prototype: { polluted: yes } }\n`, 'yaml'],
+    ];
+    for (const [text, format] of texts) expect(parseConfigText(text, { env: {}, format }).ok).toBe(false);
+    const viaOverride = parseConfigText(BASE, {
+      env: { PCO_CONSTRUCTOR__PROTOTYPE__POLLUTED: 'yes' },
+      overrides: [{ path: ['__proto__', 'polluted'], value: 'yes', origin: '--evil' }],
+    });
+    expect(viaOverride.ok ? [] : viaOverride.issues.map(formatConfigIssue)).toEqual([
+      'constructor: unknown key; the top level accepts github, source, codegen, agent, automation, journal, logging (PCO_CONSTRUCTOR__PROTOTYPE__POLLUTED)',
+      '__proto__: unknown key; the top level accepts github, source, codegen, agent, automation, journal, logging (--evil)',
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+});
+
+describe('sections a command reads', () => {
+  const starter = renderStarterConfig({ repos: ['octo/app'] });
+
+  it('CONFIG_SECTIONS lists every top-level key of the schema', () => {
+    expect(parseConfigText(BASE, { env: {} }).ok && Object.keys((parseConfigText(BASE, { env: {} }) as { config: object }).config)).toEqual([...CONFIG_SECTIONS]);
+  });
+
+  it('the starter config loads for pco plan without the Codegen variables', () => {
+    const plan = parseConfigText(starter, { env: { GITHUB_TOKEN: 'gh-token' }, sections: PLAN_SECTIONS });
+    expect(plan.ok ? [] : plan.issues.map(formatConfigIssue)).toEqual([]);
+    expect(plan.ok && plan.config.github.token).toBe('gh-token');
+    expect(plan.ok && plan.config.codegen).toEqual({ baseUrl: 'https://api.codegen.com', stopRunOnCancel: true });
+  });
+
+  it('an unset variable in a section the command reads is still an error, naming it and the path', () => {
+    const all = parseConfigText(starter, { env: { GITHUB_TOKEN: 'gh-token' }, displayName: 'pco.yaml' });
+    expect(all.ok ? [] : all.issues.map(formatConfigIssue)).toEqual([
+      'codegen.orgId: environment variable CODEGEN_ORG_ID is not set (referenced as ${CODEGEN_ORG_ID}) (pco.yaml:39:10)',
+      'codegen.token: environment variable CODEGEN_TOKEN is not set (referenced as ${CODEGEN_TOKEN}) (pco.yaml:40:10)',
+    ]);
+    const plan = parseConfigText(starter, { env: { CODEGEN_TOKEN: 'cg', CODEGEN_ORG_ID: '1' }, displayName: 'pco.yaml', sections: PLAN_SECTIONS });
+    expect(plan.ok ? [] : plan.issues.map(formatConfigIssue)).toEqual([
+      'github.token: environment variable GITHUB_TOKEN is not set (referenced as ${GITHUB_TOKEN}) (pco.yaml:11:10)',
+    ]);
+  });
+
+  it('overrides of a section not read are ignored; the file is still checked everywhere', () => {
+    const env = { GITHUB_TOKEN: 'gh', PCO_CODEGEN__ORG_ID: '', PCO_AUTOMATION__AUTO_MERGE: 'sometimes' };
+    expect(parseConfigText(starter, { env, sections: PLAN_SECTIONS }).ok).toBe(true);
+    const run = parseConfigText(starter, { env: { ...env, CODEGEN_TOKEN: 'cg', CODEGEN_ORG_ID: '1' }, displayName: 'pco.yaml' });
+    expect(run.ok ? [] : run.issues.map(formatConfigIssue)).toEqual([
+      'codegen.orgId: expected an organization id (integer ≥ 1), got an empty string (PCO_CODEGEN__ORG_ID)',
+      'automation.autoMerge: expected true or false, got "sometimes" (PCO_AUTOMATION__AUTO_MERGE)',
+    ]);
+    const typo = parseConfigText(`${BASE}codegen:\n  model: \${1MODEL}\n  orgId: two\n`, { env: {}, displayName: 'pco.yaml', sections: PLAN_SECTIONS });
+    expect(typo.ok ? [] : typo.issues.map(formatConfigIssue)).toEqual([
+      'codegen.model: invalid variable reference ${1MODEL}: expected ${NAME} or ${NAME:-fallback} (pco.yaml:5:10)',
+      'codegen.orgId: expected an organization id (integer ≥ 1), got "two" (pco.yaml:6:10)',
+    ]);
   });
 });
 

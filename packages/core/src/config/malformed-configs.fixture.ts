@@ -1,7 +1,9 @@
 /**
  * Malformed configurations and the exact lines pco prints for each (`path: message (origin)`),
  * shared by the loader's unit tests and the CLI tests (which check exit code 2 and stderr).
- * Every case is named with the file as `pco.yaml`.
+ * Every case is named with the file as `pco.yaml`. The CLI tests load each with `pco plan`, which
+ * resolves `${VAR}` and `PCO_*` only in github, source and agent: cases about the environment sit
+ * there (elsewhere plan would not resolve them, and would go on to call GitHub).
  */
 
 export const BASE = `github:
@@ -19,7 +21,54 @@ export const MALFORMED: readonly { name: string; text: string; env?: Record<stri
   {
     name: 'duplicate key',
     text: `${BASE}agent:\n  retryAttempts: 1\n  retryAttempts: 2\n`,
-    expected: ['pco.yaml:6:3: YAML syntax error: Map keys must be unique'],
+    expected: ['agent.retryAttempts: duplicate key "retryAttempts" (first at line 5) (pco.yaml:6:3)'],
+  },
+  {
+    name: 'duplicate key in a flow mapping',
+    text: 'github: { token: abcd, repos: [octo/app], token: efgh }\n',
+    expected: ['github.token: duplicate key "token" (first at line 1) (pco.yaml:1:43)'],
+  },
+  {
+    name: 'duplicate key in JSON',
+    text: '{"github": {"token": "x", "repos": ["octo/app"]},\n "github": {}}',
+    format: 'json',
+    expected: ['github: duplicate key "github" (first at line 1) (pco.yaml:2:2)'],
+  },
+  {
+    name: 'YAML alias bomb ("billion laughs")',
+    text: `${BASE}x:\n${['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((name, i, all) => `  ${name}: &${name} [${Array.from({ length: 9 }, () => (i === 0 ? 'lol' : `*${all[i - 1]!}`)).join(', ')}]`).join('\n')}\n`,
+    expected: [
+      'pco.yaml: YAML aliases expand too much (an anchor\'s aliases would be expanded more than 100 times, as in a "billion laughs" document); write the values out instead of nesting aliases',
+    ],
+  },
+  {
+    name: '__proto__ at the top level',
+    text: `${BASE}__proto__:\n  polluted: true\n`,
+    expected: ['__proto__: unknown key; the top level accepts github, source, codegen, agent, automation, journal, logging (pco.yaml:5:3)'],
+  },
+  {
+    name: '__proto__ in a section',
+    text: `${BASE}agent:\n  __proto__: { maxConcurrentAgents: 50 }\n`,
+    expected: [
+      'agent.__proto__: unknown key; "agent" accepts maxConcurrentAgents, taskTimeoutSeconds, retryAttempts, retryDelaySeconds (pco.yaml:5:14)',
+    ],
+  },
+  {
+    name: '__proto__ at the top level of JSON',
+    text: '{"github": {"token": "x", "repos": ["octo/app"]}, "__proto__": {"polluted": true}}',
+    format: 'json',
+    expected: ['__proto__: unknown key; the top level accepts github, source, codegen, agent, automation, journal, logging (pco.yaml:1:64)'],
+  },
+  {
+    name: '__proto__ in a JSON section',
+    text: '{"github": {"token": "x", "repos": ["octo/app"], "__proto__": {"token": 1}}}',
+    format: 'json',
+    expected: ['github.__proto__: unknown key; "github" accepts token, baseUrl, repos, project, filters (pco.yaml:1:63)'],
+  },
+  {
+    name: 'constructor and prototype keys',
+    text: `${BASE}source:\n  constructor:\n    prototype: { polluted: true }\n`,
+    expected: ['source.constructor: unknown key; "source" accepts type, statuses, dependencies, trust (pco.yaml:6:5)'],
   },
   {
     name: 'JSON syntax error',
@@ -263,8 +312,8 @@ export const MALFORMED: readonly { name: string; text: string; env?: Record<stri
   },
   {
     name: 'missing environment variable inside a longer value',
-    text: `${BASE}codegen:\n  baseUrl: https://\${CODEGEN_HOST}/api\n`,
-    expected: ['codegen.baseUrl: environment variable CODEGEN_HOST is not set (referenced as ${CODEGEN_HOST}) (pco.yaml:5:12)'],
+    text: `${BASE}  baseUrl: https://\${GHE_HOST}/api/v3\n`,
+    expected: ['github.baseUrl: environment variable GHE_HOST is not set (referenced as ${GHE_HOST}) (pco.yaml:4:12)'],
   },
   {
     name: 'invalid variable name',
@@ -303,8 +352,8 @@ export const MALFORMED: readonly { name: string; text: string; env?: Record<stri
   {
     name: 'environment override of a boolean',
     text: BASE,
-    env: { PCO_AUTOMATION__AUTO_MERGE: 'sometimes' },
-    expected: ['automation.autoMerge: expected true or false, got "sometimes" (PCO_AUTOMATION__AUTO_MERGE)'],
+    env: { PCO_SOURCE__DEPENDENCIES__PROSE: 'sometimes' },
+    expected: ['source.dependencies.prose: expected true or false, got "sometimes" (PCO_SOURCE__DEPENDENCIES__PROSE)'],
   },
 ];
 

@@ -1,6 +1,6 @@
 /**
  * The commented starter config `pco init` writes. It is valid as written once the referenced
- * environment variables are set (a test checks that).
+ * environment variables are set (a test checks that); `pco plan` reads only GITHUB_TOKEN.
  */
 
 export interface StarterConfigOptions {
@@ -16,7 +16,7 @@ export function renderStarterConfig(options: StarterConfigOptions = {}): string 
 # Any value may reference environment variables: \${NAME}, or \${NAME:-fallback}.
 # Any key may be overridden from the environment: PCO_<SECTION>__<KEY> in SNAKE_CASE,
 # e.g. PCO_AGENT__MAX_CONCURRENT_AGENTS=4 sets agent.maxConcurrentAgents.
-# Check it without running anything:  pco plan --config pco.yaml
+# Check it without running anything (needs only GITHUB_TOKEN):  pco plan --config pco.yaml
 
 github:
   # Fine-grained token: Issues and Pull requests read/write, Metadata read
