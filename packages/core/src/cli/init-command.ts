@@ -30,9 +30,10 @@ export async function initCommand(ctx: CliContext, file: string | undefined, fla
       '',
       'Next:',
       `  1. ${repos.length > 0 ? 'Check' : 'Set'} ${c.bold('github.repos')} in ${shown}`,
-      `  2. export GITHUB_TOKEN=…  CODEGEN_ORG_ID=…  CODEGEN_TOKEN=…`,
+      `  2. export GITHUB_TOKEN=…`,
       `  3. ${c.bold(`pco plan --config ${shown}`)}   (see what would run)`,
-      `  4. ${c.bold(`pco run --config ${shown}`)}`,
+      `  4. export CODEGEN_ORG_ID=…  CODEGEN_TOKEN=…   (codegen.com/token)`,
+      `  5. ${c.bold(`pco run --config ${shown}`)}`,
       '',
     ].join('\n'),
   );

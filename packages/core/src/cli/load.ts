@@ -1,13 +1,16 @@
 /** Config loading for commands: finds the file, applies flag overrides, prints problems. */
 import { stringify } from 'yaml';
 import {
+  CONFIG_SECTIONS,
   ConfigFileError,
   findConfigFile,
   formatConfigIssues,
   loadConfig,
+  PLAN_SECTIONS,
   redactConfig,
   type ConfigIssue,
   type ConfigOverride,
+  type ConfigSection,
   type PcoConfig,
 } from '../config/index.js';
 import { CliUsageError, colorsFor, type CliContext } from './context.js';
@@ -19,8 +22,23 @@ export interface ConfigFlags {
   readonly debug?: boolean;
 }
 
-/** Loads the config named by the flags; throws {@link CliUsageError} with every problem listed. */
-export async function loadCliConfig(ctx: CliContext, flags: ConfigFlags): Promise<{ config: PcoConfig; file: string; display: string }> {
+/**
+ * What a command reads of the config: `plan` (also `run --dry-run`) the sections of
+ * {@link PLAN_SECTIONS}, so `${CODEGEN_TOKEN}` need not be set for a plan; `all` every section.
+ */
+export type ConfigUse = 'plan' | 'all';
+
+const SECTIONS: Readonly<Record<ConfigUse, readonly ConfigSection[]>> = { plan: PLAN_SECTIONS, all: CONFIG_SECTIONS };
+
+/**
+ * Loads the config named by the flags, resolving `${VAR}` and `PCO_*` only in the sections `use`
+ * reads; throws {@link CliUsageError} with every problem listed.
+ */
+export async function loadCliConfig(
+  ctx: CliContext,
+  flags: ConfigFlags,
+  use: ConfigUse = 'all',
+): Promise<{ config: PcoConfig; file: string; display: string }> {
   const file = findConfigFile(flags.config, ctx.cwd, ctx.env);
   if (!file) {
     throw new CliUsageError(
@@ -35,7 +53,7 @@ export async function loadCliConfig(ctx: CliContext, flags: ConfigFlags): Promis
   const display = relative && !relative.startsWith('..') ? relative : file;
   let result;
   try {
-    result = await loadConfig({ path: file, env: ctx.env, overrides, displayName: display });
+    result = await loadConfig({ path: file, env: ctx.env, overrides, displayName: display, sections: SECTIONS[use] });
   } catch (error) {
     if (error instanceof ConfigFileError) throw new CliUsageError(error.message, { cause: error });
     throw error;
