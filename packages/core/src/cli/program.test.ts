@@ -198,7 +198,7 @@ describe('plan against the fake GitHub', () => {
   it('a token GitHub refuses exits 2 without printing it', async () => {
     const result = await pco(['plan'], { cwd: dir, env: { GH_TOKEN: 'ghp_wrongTokenValue0123456789abcdefgh' } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Check github.token / codegen.token: the API refused the credentials.');
+    expect(result.stderr).toContain('Check github.token (GITHUB_TOKEN): GitHub does not accept it');
     expect(result.stdout + result.stderr).not.toContain('ghp_wrongTokenValue0123456789abcdefgh');
   });
 

@@ -12,6 +12,7 @@ import type { RunSummary } from '../results.js';
 import type { Executor, Reporter, RunJournal, TaskSource } from '../types.js';
 import { colorsFor, EXIT, type CliContext } from './context.js';
 import { attachEventLog, createJsonLogger } from './event-log.js';
+import { exitCodeFor, type FailOnState } from './exit-code.js';
 import { LiveView } from './live-view.js';
 import { installShutdown } from './shutdown.js';
 import { renderSummary, writeResults, type ResultPaths } from './summary.js';
@@ -21,6 +22,8 @@ export type OutputMode = 'live' | 'lines' | 'json';
 export interface OutputFlags {
   readonly json?: boolean;
   readonly verbose?: boolean;
+  /** Task outcomes that make the run exit 1 (`--fail-on`). @default DEFAULT_FAIL_ON */
+  readonly failOn?: readonly FailOnState[];
 }
 
 /** `--json` or `logging.format: json` → JSON lines; `pretty` → the live view on a TTY; `auto` → live on a TTY, JSON otherwise. */
@@ -152,7 +155,7 @@ export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunP
   const paths = await writeResults(summary, config.journal.resultsDir, redact);
 
   const interrupted = summary.stopped !== undefined || shutdown.received() !== undefined;
-  const code = interrupted ? EXIT.interrupted : summary.ok ? EXIT.ok : EXIT.tasksFailed;
+  const code = exitCodeFor(summary, { interrupted, ...(flags.failOn ? { failOn: flags.failOn } : {}) });
   if (logger) {
     logger.info(
       { event: 'results', runId: summary.runId, json: paths.json, csv: paths.csv, counts: summary.counts, ok: summary.ok, ...(interrupted ? { interrupted: true } : {}) },
@@ -162,6 +165,15 @@ export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunP
   } else {
     ctx.stdout.write(redact(renderSummary(summary, paths, c)));
     if (config.journal.path && parts.journal) ctx.stdout.write(`${c.bold('Journal')}  ${path.resolve(config.journal.path)}\n`);
+  }
+  if (summary.halted !== undefined) {
+    // On stderr in every mode: the one thing to fix before the next run resumes this one.
+    const h = summary.halted;
+    ctx.stderr.write(
+      redact(
+        `${colorsFor(ctx.stderr, ctx.env).red('✖')} Stopped: ${h.message}\n  ${h.hint}\n  Nothing was marked failed or skipped; running agents were left running. Fix it and run again to resume.\n`,
+      ),
+    );
   }
   return { code, summary, paths };
 }

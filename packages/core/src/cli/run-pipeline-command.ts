@@ -29,13 +29,6 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
   if (missing.length > 0) throw new ConfigInvalidError(missing, display);
 
   const { client: codegen, executor } = createCodegenExecutor(config);
-  // Reads only: a refused credential stops here (exit 2), before the first GitHub write.
-  try {
-    await preflight(config, { github: client, codegen });
-  } catch (error) {
-    executor.close();
-    throw error;
-  }
   const reporter = createReporter(config, client);
   const resume = await journalExists(config.journal.path);
   const journal = await FileJournal.open({
@@ -57,6 +50,9 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
     close: () => journal.close(),
   };
   try {
+    // Reads only, after the journal (a local check) and before the first GitHub write: a refused
+    // credential stops here with exit 2.
+    await preflight(config, { github: client, codegen });
     const report = await executeRun(ctx, config, { source, executor, reporters: [reporter], journal: tracked, resume, secrets: [...secrets] }, flags);
     return report.code;
   } finally {

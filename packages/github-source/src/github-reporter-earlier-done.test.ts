@@ -1,0 +1,70 @@
+// An issue an earlier run finished (status:done with its result comment) keeps its result
+// unless the task really runs again in this run (issue 13, point 2). Over HTTP against the fake.
+import { startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GitHubReporter } from './github-reporter.js';
+import { GitHubIssuesSource } from './issues-source.js';
+import { createGitHubClient, testClientOptions } from './octokit.js';
+import type { GitHubTask, GitHubTaskState, GitHubTaskUpdate } from './types.js';
+
+let fake: FakeGitHub | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+async function setup() {
+  fake = await startFakeGitHub({
+    repos: [
+      {
+        owner: 'acme',
+        name: 'web',
+        issues: [
+          { number: 1, title: 'Finished last week', labels: ['status:done'], comments: [{ body: '<!-- pco:result -->\n✅ done last week' }] },
+          { number: 2, title: 'Never run', labels: [] },
+        ],
+      },
+    ],
+  });
+  const client = createGitHubClient(testClientOptions(fake.url));
+  const tasks = new Map((await new GitHubIssuesSource({ client, repos: ['acme/web'], trustEveryone: true }).load()).map((t) => [t.id, t]));
+  fake.resetRequests();
+  const reporter = new GitHubReporter({ client });
+  const report = (task: GitHubTask, state: GitHubTaskState) => {
+    const update: GitHubTaskUpdate = {
+      runId: 'r1',
+      task,
+      state,
+      attempt: 1,
+      at: Date.now(),
+      ...(state === 'skipped' || state === 'failed' || state === 'interrupted'
+        ? { result: { id: task.id, state, attempts: state === 'failed' ? 1 : 0, pullRequests: [], error: `${state} this time` } }
+        : {}),
+    };
+    return reporter.report(update);
+  };
+  return { fake, tasks, report };
+}
+
+describe('an issue an earlier run finished', () => {
+  it('is not written over by pending, ready, skipped or interrupted of a run in which it did not run', async () => {
+    const { fake, tasks, report } = await setup();
+    const done = tasks.get('acme/web#1')!;
+    for (const state of ['pending', 'ready', 'skipped', 'interrupted'] as const) await report(done, state);
+    expect(fake.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(fake.issue('acme/web#1').labels).toEqual(['status:done']);
+    expect(fake.issue('acme/web#1').comments.map((c) => c.body)).toEqual(['<!-- pco:result -->\n✅ done last week']);
+    // An issue without that label is written as usual.
+    await report(tasks.get('acme/web#2')!, 'skipped');
+    expect(fake.issue('acme/web#2').labels).toEqual(['status:skipped']);
+  });
+
+  it('is written when the task really ran again in this run, failure included', async () => {
+    const { fake, tasks, report } = await setup();
+    const done = tasks.get('acme/web#1')!;
+    await report(done, 'running');
+    await report(done, 'failed');
+    expect(fake.issue('acme/web#1').labels).toEqual(['status:failed']);
+    expect(fake.issue('acme/web#1').comments.at(-1)?.body).toContain('failed this time');
+  });
+});
