@@ -17,7 +17,7 @@ describe('examples/orchestrator/run-backlog', () => {
     });
     const out = lines.join('\n');
     expect(out).toMatch(/retry {3}flaky-test in \d+ ms: exit code 75: port busy/);
-    expect(out).toContain('skipped publish-docs: Skipped: dependency docs failed.');
+    expect(out).toContain('skipped publish-docs: Dependency docs failed.');
     expect(out).toContain('skipped untitled: untitled has no title');
     expect(out).toContain('done    release: v1.0.0');
     expect(out).toContain('id,state,attempts,agent,runId,webUrl,pullRequests,summary,error,skippedBecause,startedAt,endedAt,durationMs');

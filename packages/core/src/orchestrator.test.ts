@@ -204,12 +204,19 @@ describe('Orchestrator runs', () => {
     orc.on('task:skipped', (e) => void skipped.push(`${e.taskId}:${e.reason}:${e.because ?? '-'}`));
     const summary = await run();
     const byId = Object.fromEntries(summary.results.map((r) => [r.id, r]));
-    expect(byId['a']).toMatchObject({ state: 'skipped', skippedBecause: 'ghost', error: 'Skipped: depends on unknown task ghost.' });
+    expect(byId['a']).toMatchObject({ state: 'skipped', skippedBecause: 'ghost', error: 'Depends on unknown task ghost.' });
     expect(byId['b']).toMatchObject({ state: 'skipped', skippedBecause: 'a' });
     expect(byId['c']).toMatchObject({ state: 'skipped', error: 'c was written by an untrusted author' });
-    expect(byId['d']).toMatchObject({ state: 'skipped', skippedBecause: 'c', error: 'Skipped: dependency c was skipped.' });
+    expect(byId['d']).toMatchObject({ state: 'skipped', skippedBecause: 'c', error: 'Dependency c was skipped.' });
     expect(byId['e']!.state).toBe('done');
     expect(skipped.sort()).toEqual(['a:unknown-dependency:ghost', 'b:dependency-skipped:a', 'c:untrusted:-', 'd:dependency-skipped:c']);
+    // Only c (the source's policy) and d (held back behind c) are policy skips.
+    expect(['a', 'b', 'c', 'd'].map((id) => [id, byId[id]!.skipReason, byId[id]!.policySkip])).toEqual([
+      ['a', 'unknown-dependency', undefined],
+      ['b', 'dependency-skipped', undefined],
+      ['c', 'untrusted', true],
+      ['d', 'dependency-skipped', true],
+    ]);
     expect(summary.ok).toBe(false);
   });
 });
@@ -271,7 +278,9 @@ describe('failures, retries and timeouts', () => {
       ['grandchild', 'skipped', 0, 'bad'],
       ['independent', 'done', 1, ''],
     ]);
-    expect(summary.results[1]!.error).toBe('Skipped: dependency bad failed.');
+    expect(summary.results[1]!.error).toBe('Dependency bad failed.');
+    expect(summary.results[1]).toMatchObject({ skipReason: 'dependency-failed' });
+    expect(summary.results[1]!.policySkip).toBeUndefined();
   });
 
   it('classifies thrown errors: 5xx / network codes / transient:true retry, anything else fails', async () => {
@@ -371,7 +380,7 @@ describe('failures, retries and timeouts', () => {
     const summary = await run();
     expect(seen).toEqual(['Which API version?']);
     expect(summary.results[0]).toMatchObject({ state: 'needs-input', attempts: 1, error: 'Needs input: Which API version?' });
-    expect(summary.results[1]).toMatchObject({ state: 'skipped', skippedBecause: 'a', error: 'Skipped: dependency a needs input.' });
+    expect(summary.results[1]).toMatchObject({ state: 'skipped', skippedBecause: 'a', error: 'Dependency a needs input.' });
   });
 
   it('quarantines an agent that keeps failing and announces its recovery', async () => {

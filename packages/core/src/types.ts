@@ -88,6 +88,18 @@ export interface TaskResult {
   readonly error?: string;
   /** For `skipped`: id of the failed (or blocked) ancestor. */
   readonly skippedBecause?: string;
+  /**
+   * For `skipped`: why, as the `task:skipped` event's `reason`: the source's own `task.skip.reason`
+   * (`untrusted`, `external-blocker`, …), or `dependency-failed`, `dependency-needs-input`,
+   * `dependency-skipped`, `unknown-dependency`.
+   */
+  readonly skipReason?: string;
+  /**
+   * For `skipped`: true when the source's policy held the task back (its own `task.skip`, or a
+   * dependency so held back, named by `skippedBecause`). Such a task is not unfinished work: the
+   * CLI exits 0 when every other task is done. Absent for every other skip.
+   */
+  readonly policySkip?: boolean;
   /** ISO-8601 timestamps and duration of the task's run (first start to end). */
   readonly startedAt?: string;
   readonly endedAt?: string;

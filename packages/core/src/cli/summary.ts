@@ -2,7 +2,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Colors } from 'picocolors/types';
-import { toCSV, toJSON, type RunSummary } from '../results.js';
+import { isPolicySkip, toCSV, toJSON, type RunSummary } from '../results.js';
 import type { TaskResult } from '../types.js';
 import { formatDuration } from './live-view.js';
 import { truncate } from './plan-render.js';
@@ -40,6 +40,8 @@ function stateText(result: TaskResult, c: Colors): string {
       return c.yellow(text);
     case 'needs-input':
       return c.magenta(text);
+    case 'interrupted':
+      return c.yellow(text);
     default:
       return c.dim(text);
   }
@@ -49,11 +51,16 @@ function stateText(result: TaskResult, c: Colors): string {
 export function renderSummary(summary: RunSummary, paths: ResultPaths | undefined, c: Colors, maxRows = 60): string {
   const n = summary.counts;
   const out: string[] = [''];
+  const policySkips = summary.results.filter(isPolicySkip).length;
+  // Held back by policy (untrusted author, open external blocker) is not a problem of the run.
+  const allowedDone = n.done + policySkips === n.total && summary.results.every((r) => r.state === 'done' || isPolicySkip(r));
   const verdict = summary.stopped
     ? c.yellow(c.bold('Interrupted'))
     : summary.ok
       ? c.green(c.bold('All tasks done'))
-      : c.red(c.bold('Finished with problems'));
+      : allowedDone
+        ? c.green(c.bold(`All tasks allowed to run are done (${policySkips} held back by policy)`))
+        : c.red(c.bold('Finished with problems'));
   out.push(
     `${verdict}  ${c.dim('run')} ${summary.runId}  ${c.dim('makespan')} ${formatDuration(summary.makespanMs)}  ${c.dim('agents')} ${summary.concurrency}  ${c.dim(
       'utilisation',
@@ -62,7 +69,7 @@ export function renderSummary(summary: RunSummary, paths: ResultPaths | undefine
   out.push(
     '  ' +
       STATE_ORDER.filter((state) => n[state] > 0 || state === 'done' || state === 'failed' || state === 'skipped')
-        .map((state) => `${state} ${n[state]}`)
+        .map((state) => (state === 'skipped' && policySkips > 0 ? `skipped ${n.skipped} (${policySkips} by policy)` : `${state} ${n[state]}`))
         .join(' · ') +
       ` · total ${n.total}`,
   );
@@ -74,8 +81,8 @@ export function renderSummary(summary: RunSummary, paths: ResultPaths | undefine
       const detail =
         r.state === 'done'
           ? r.pullRequests.map((pr) => pr.url).join(' ') || c.dim(truncate(r.summary ?? '', 60))
-          : r.state === 'skipped' && r.skippedBecause
-            ? `${truncate(r.error ?? '', 70)}`
+          : isPolicySkip(r)
+            ? c.dim(`by policy: ${truncate(r.error ?? '', 70)}`)
             : truncate(r.error ?? '', 80);
       out.push(
         `  ${r.id.padEnd(idWidth)}  ${stateText(r, c)}  ${String(r.attempts).padStart(3)}  ${(r.agent ?? '—').padEnd(8)}  ${
