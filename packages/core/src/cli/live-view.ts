@@ -10,7 +10,7 @@ import type { Redactor } from '../config/index.js';
 import type { Orchestrator } from '../orchestrator.js';
 import type { ProgressSnapshot } from '../results.js';
 import type { CliStream } from './context.js';
-import { truncate } from './plan-render.js';
+import { firstFitting, fitText, shortenCause, visibleWidth } from './layout.js';
 
 export interface LiveViewOptions {
   readonly stream: CliStream & NodeJS.WritableStream;
@@ -35,52 +35,145 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`;
 }
 
-/** The overall bar and the running tasks, as lines (exported for tests). */
+/** The counters a very narrow progress line keeps (by their last word). */
+const MAIN_COUNTERS = new Set(['done', 'failed', 'input', 'interrupted', 'running']);
+
+/** One counter of the progress line: long (`✖ 1 failed`) and short (`✖1`) forms. */
+interface Counter {
+  readonly long: string;
+  readonly short: string;
+  /** Shown even at 0 in the widest layouts (dimmed). */
+  readonly always: boolean;
+  readonly count: number;
+  readonly style: (text: string) => string;
+}
+
+/**
+ * The overall bar and the running tasks, as lines no wider than `width` (exported for tests).
+ * When the terminal is narrow the less important parts go first: the bar, the elapsed time, the
+ * zero counters, the words of the counters, the titles of the running tasks.
+ */
 export function renderProgress(snapshot: ProgressSnapshot, c: Colors, width: number, title = 'pco', maxRows = 20): string[] {
   const n = snapshot.counts;
-  const finished = snapshot.finished;
+  const elapsed = `  ${c.dim('elapsed')} ${formatDuration(snapshot.elapsedMs)}`;
+  if (n.total === 0) return [firstFitting([[c.bold(title), ` ${c.dim('loading tasks…')}`, elapsed], [c.bold(title), ` ${c.dim('loading tasks…')}`]], width)];
+
+  const counters: Counter[] = [
+    { long: `✔ ${n.done} done`, short: `✔${n.done}`, always: true, count: n.done, style: c.green },
+    { long: `✖ ${n.failed} failed`, short: `✖${n.failed}`, always: true, count: n.failed, style: c.red },
+    { long: `↷ ${n.skipped} skipped`, short: `↷${n.skipped}`, always: true, count: n.skipped, style: c.yellow },
+    { long: `? ${n['needs-input']} needs input`, short: `?${n['needs-input']}`, always: false, count: n['needs-input'], style: c.magenta },
+    { long: `■ ${n.interrupted} interrupted`, short: `■${n.interrupted}`, always: false, count: n.interrupted, style: c.yellow },
+    { long: `▶ ${n.running} running`, short: `▶${n.running}`, always: true, count: n.running, style: c.cyan },
+    { long: `↻ ${n.retrying} retrying`, short: `↻${n.retrying}`, always: false, count: n.retrying, style: c.yellow },
+    { long: `◷ ${n.pending + n.ready} waiting`, short: `◷${n.pending + n.ready}`, always: true, count: n.pending + n.ready, style: c.dim },
+  ];
+  const paintCounter = (counter: Counter, text: string) => (counter.count > 0 || counter === counters[0] ? counter.style(text) : c.dim(text));
+  const everyCounter = counters.filter((k) => k.always || k.count > 0).map((k) => `  ${paintCounter(k, k.long)}`);
+  const nonZero = counters.filter((k) => k.count > 0 || k === counters[0]);
+  const isMain = (k: Counter) => MAIN_COUNTERS.has(k.long.split(' ').at(-1)!);
+  const head = `${c.bold(title)} `;
+  const fraction = `${snapshot.finished}/${n.total}`;
+  const eta = `  ${c.dim('ETA')} ${snapshot.etaMs !== undefined ? formatDuration(snapshot.etaMs) : '…'}`;
+  const shortEta = ` ${snapshot.etaMs !== undefined ? formatDuration(snapshot.etaMs) : '…'}`;
+
+  // The widest layout has a bar of 10 to 30 columns in the room the rest leaves.
+  const rest = visibleWidth([head, fraction, ...everyCounter, elapsed, eta].join('')) + 1;
+  const barWidth = Math.min(30, width - rest);
+  const layouts: string[][] = [];
+  if (barWidth >= 10) layouts.push([head, progressBar(n, c, barWidth), ' ', fraction, ...everyCounter, elapsed, eta]);
+  layouts.push(
+    [head, fraction, ...everyCounter, elapsed, eta],
+    [head, fraction, ...nonZero.map((k) => `  ${paintCounter(k, k.long)}`), eta],
+    [head, fraction, ...nonZero.map((k) => (k === counters[0] || k === counters[1] || k === counters[5] ? `  ${paintCounter(k, k.long)}` : ` ${paintCounter(k, k.short)}`)), eta],
+    [head, fraction, ...nonZero.map((k) => ` ${paintCounter(k, k.short)}`), eta],
+    [head, fraction, ...nonZero.map((k) => ` ${paintCounter(k, k.short)}`), shortEta],
+    [head, fraction, ...nonZero.filter(isMain).map((k) => ` ${paintCounter(k, k.short)}`), shortEta],
+    [head, fraction, shortEta],
+  );
+  const lines = [firstFitting(layouts, width)];
+
+  const running = [...snapshot.running].sort((a, b) => a.startedAt - b.startedAt);
+  const shown = running.slice(0, maxRows);
+  const idWidth = Math.min(24, Math.max(4, ...shown.map((task) => task.taskId.length)));
+  const attemptWidth = Math.max(0, ...shown.map((task) => `attempt ${task.attempt}`.length));
+  // Columns without the title: "  ▶ " id, agent (8), status (11), time (5), attempt, 2 between each.
+  const fixed = 4 + idWidth + 2 + 8 + 2 + 11 + 2 + 5 + 2 + attemptWidth;
+  const titleWidth = Math.min(40, width - fixed - 2);
+  for (const task of shown) {
+    const icon = task.state === 'retrying' ? c.yellow('↻') : c.cyan('▶');
+    const status = task.state === 'retrying' ? 'retrying' : (task.agentStatus ?? 'starting');
+    const id = fitText(task.taskId, idWidth).padEnd(idWidth);
+    const time = formatDuration(snapshot.at - task.startedAt).padStart(5);
+    const agent = (task.agent ?? '—').padEnd(8);
+    const attempt = c.dim(`attempt ${task.attempt}`);
+    const columns = (titled: boolean, withAttempt: boolean, withAgent: boolean) => [
+      `  ${icon} ${id}`,
+      ...(titled ? [fitText(task.title, titleWidth).padEnd(titleWidth)] : []),
+      ...(withAgent ? [agent] : []),
+      status.padEnd(11),
+      time,
+      ...(withAttempt ? [attempt] : []),
+    ];
+    lines.push(
+      firstFitting(
+        [...(titleWidth >= 8 ? [columns(true, true, true)] : []), columns(false, true, true), columns(false, false, true), columns(false, false, false)],
+        width,
+        '  ',
+      ),
+    );
+  }
+  if (running.length > maxRows) lines.push(firstFitting([[c.dim(`  … and ${running.length - maxRows} more running`)]], width));
+  return lines;
+}
+
+/** The bar: done, failed/needs-input/interrupted, skipped, running, waiting. */
+function progressBar(n: ProgressSnapshot['counts'], c: Colors, barWidth: number): string {
   const total = Math.max(n.total, 1);
-  const barWidth = Math.max(10, Math.min(30, width - 90));
   const seg = (count: number) => Math.round((count / total) * barWidth);
   const doneW = seg(n.done);
   const badW = Math.min(barWidth - doneW, seg(n.failed + n['needs-input'] + n.interrupted));
   const skipW = Math.min(barWidth - doneW - badW, seg(n.skipped));
   const runW = Math.min(barWidth - doneW - badW - skipW, seg(n.running + n.retrying));
-  const bar =
+  return (
     c.green('█'.repeat(doneW)) +
     c.red('█'.repeat(badW)) +
     c.yellow('█'.repeat(skipW)) +
     c.cyan('▒'.repeat(runW)) +
-    c.dim('░'.repeat(Math.max(0, barWidth - doneW - badW - skipW - runW)));
-  const waiting = n.pending + n.ready;
-  const parts = [
-    c.green(`✔ ${n.done} done`),
-    n.failed > 0 ? c.red(`✖ ${n.failed} failed`) : c.dim('✖ 0 failed'),
-    n.skipped > 0 ? c.yellow(`↷ ${n.skipped} skipped`) : c.dim('↷ 0 skipped'),
-    ...(n['needs-input'] > 0 ? [c.magenta(`? ${n['needs-input']} needs input`)] : []),
-    c.cyan(`▶ ${n.running} running`),
-    ...(n.retrying > 0 ? [c.yellow(`↻ ${n.retrying} retrying`)] : []),
-    c.dim(`◷ ${waiting} waiting`),
-  ];
-  const eta = snapshot.etaMs !== undefined ? formatDuration(snapshot.etaMs) : '…';
-  if (n.total === 0) return [`${c.bold(title)} ${c.dim('loading tasks…')}  ${c.dim('elapsed')} ${formatDuration(snapshot.elapsedMs)}`];
-  const lines = [
-    `${c.bold(title)} ${bar} ${finished}/${n.total}  ${parts.join('  ')}  ${c.dim('elapsed')} ${formatDuration(snapshot.elapsedMs)}  ${c.dim('ETA')} ${eta}`,
-  ];
-  const running = [...snapshot.running].sort((a, b) => a.startedAt - b.startedAt);
-  const idWidth = Math.min(24, Math.max(4, ...running.map((task) => task.taskId.length)));
-  const titleWidth = Math.max(10, Math.min(40, width - idWidth - 50));
-  for (const task of running.slice(0, maxRows)) {
-    const icon = task.state === 'retrying' ? c.yellow('↻') : c.cyan('▶');
-    const status = task.state === 'retrying' ? 'retrying' : (task.agentStatus ?? 'starting');
-    lines.push(
-      `  ${icon} ${task.taskId.padEnd(idWidth)}  ${truncate(task.title, titleWidth).padEnd(titleWidth)}  ${(task.agent ?? '—').padEnd(8)}  ${status.padEnd(11)}  ${formatDuration(
-        snapshot.at - task.startedAt,
-      ).padStart(5)}  ${c.dim(`attempt ${task.attempt}`)}`,
-    );
+    c.dim('░'.repeat(Math.max(0, barWidth - doneW - badW - skipW - runW)))
+  );
+}
+
+/**
+ * A line printed above the live area: `lead` (icon and task id), the title, the message. Narrow
+ * terminals lose the title first, then the message's wordier forms (`messages`, most complete
+ * first, each followed by `cause`), then the head of the cause (see {@link shortenCause}): the
+ * cause of a failure or retry (the 429) is the last thing to go. Exported for tests.
+ */
+export function eventLine(
+  width: number,
+  lead: string,
+  title: string,
+  messages: readonly string[],
+  cause: string | undefined,
+  c: { readonly dim: (text: string) => string },
+  style: (text: string) => string = (text) => text,
+): string {
+  const flatCause = cause?.replace(/\s+/g, ' ').trim() ?? '';
+  const layouts: string[][] = [];
+  for (const message of messages) {
+    const text = style(`${message}${flatCause}`);
+    const free = width - visibleWidth(lead) - visibleWidth(text) - 4;
+    if (title.trim() !== '' && free >= 10) layouts.push([lead, c.dim(fitText(title, Math.min(50, free))), text]);
+    layouts.push([lead, text]);
   }
-  if (running.length > maxRows) lines.push(c.dim(`  … and ${running.length - maxRows} more running`));
-  return lines;
+  if (cause !== undefined) {
+    // The wordiest form that still leaves room for the head of the cause, else the shortest.
+    const shortened = messages.map((message) => [message, shortenCause(flatCause, width - visibleWidth(lead) - 2 - visibleWidth(message))] as const);
+    const [message, text] = shortened.find(([, text]) => text.length >= 6 && !text.startsWith('…')) ?? shortened.at(-1) ?? ['', ''];
+    layouts.push([lead, style(`${message}${text}`)]);
+  }
+  return firstFitting(layouts, width, '  ');
 }
 
 /** Attaches the view to an orchestrator; call `stop()` when the run ends. */
@@ -101,50 +194,49 @@ export class LiveView {
   start(): void {
     const c = this.#o.colors;
     const on = this.#offs.push.bind(this.#offs);
-    const title = (task: { title: string }) => c.dim(truncate(task.title, 50));
+    const line = (icon: string, e: { taskId: string; task: { title: string } }, messages: readonly string[], cause?: string, style?: (text: string) => string) =>
+      eventLine(this.#width(), `  ${icon} ${e.taskId}`, e.task.title, messages, cause, c, style);
     on(
       this.#orc.on('run:start', (e) => {
-        this.#print(`${c.bold('▶ Run')} ${e.runId}: ${e.tasks} tasks on up to ${e.concurrency} agents${e.resumed ? ' (resumed)' : ''}`);
+        const resumed = e.resumed ? ' (resumed)' : '';
+        this.#print(
+          firstFitting(
+            [[`${c.bold('▶ Run')} ${e.runId}: ${e.tasks} tasks on up to ${e.concurrency} agents${resumed}`], [`${c.bold('▶ Run')}: ${e.tasks} tasks, ${e.concurrency} agents${resumed}`]],
+            this.#width(),
+          ),
+        );
       }),
     );
     on(
       this.#orc.on('task:done', (e) => {
         const prs = e.result.pullRequests.length;
-        this.#print(
-          `  ${c.green('✔')} ${e.taskId}  ${title(e.task)}  ${c.dim(formatDuration(e.durationMs))}${prs > 0 ? `  ${prs} PR${prs === 1 ? '' : 's'}` : ''}${
-            e.attempt > 1 ? c.dim(`  (attempt ${e.attempt})`) : ''
-          }`,
-        );
+        const detail = `${c.dim(formatDuration(e.durationMs))}${prs > 0 ? `  ${prs} PR${prs === 1 ? '' : 's'}` : ''}`;
+        this.#print(line(c.green('✔'), e, e.attempt > 1 ? [`${detail}${c.dim(`  (attempt ${e.attempt})`)}`, detail] : [detail]));
       }),
     );
-    on(this.#orc.on('task:failed', (e) => this.#print(`  ${c.red('✖')} ${e.taskId}  ${title(e.task)}  ${c.red(truncate(e.error, 100))}`)));
+    on(this.#orc.on('task:failed', (e) => this.#print(line(c.red('✖'), e, [''], e.error, c.red))));
+    on(this.#orc.on('task:skipped', (e) => this.#print(line(c.yellow('↷'), e, ['skipped: '], e.result.error ?? e.reason, c.yellow))));
+    on(this.#orc.on('task:needs-input', (e) => this.#print(line(c.magenta('?'), e, ['needs input: '], e.reason, c.magenta))));
+    on(this.#orc.on('task:interrupted', (e) => this.#print(line(c.yellow('■'), e, [`interrupted (${e.mode})`]))));
     on(
-      this.#orc.on('task:skipped', (e) =>
-        this.#print(`  ${c.yellow('↷')} ${e.taskId}  ${title(e.task)}  ${c.yellow(`skipped: ${truncate(e.result.error ?? e.reason, 100)}`)}`),
-      ),
-    );
-    on(
-      this.#orc.on('task:needs-input', (e) =>
-        this.#print(`  ${c.magenta('?')} ${e.taskId}  ${title(e.task)}  ${c.magenta(`needs input: ${truncate(e.reason, 100)}`)}`),
-      ),
-    );
-    on(this.#orc.on('task:interrupted', (e) => this.#print(`  ${c.yellow('■')} ${e.taskId}  ${title(e.task)}  interrupted (${e.mode})`)));
-    on(
-      this.#orc.on('task:retry', (e) =>
-        this.#print(
-          `  ${c.yellow('↻')} ${e.taskId}  ${title(e.task)}  attempt ${e.attempt} failed, retry in ${e.delayMs < 1000 ? `${Math.round(e.delayMs)} ms` : `${(e.delayMs / 1000).toFixed(1)} s`}: ${truncate(e.error, 90)}`,
-        ),
-      ),
+      this.#orc.on('task:retry', (e) => {
+        const delay = e.delayMs < 1000 ? `${Math.round(e.delayMs)} ms` : `${(e.delayMs / 1000).toFixed(1)} s`;
+        this.#print(line(c.yellow('↻'), e, [`attempt ${e.attempt} failed, retry in ${delay}: `, `retry in ${delay}: `, `in ${delay}: `], e.error));
+      }),
     );
     on(this.#orc.on('agent:failed', (e) => this.#print(`  ${c.yellow('!')} ${e.agent} quarantined after ${e.consecutiveFailures} failures`)));
-    on(this.#orc.on('tasks:rejected', (e) => this.#print(`  ${c.red('!')} tasks rejected: ${e.issues.map((i) => i.message).join('; ')}`)));
+    on(
+      this.#orc.on('tasks:rejected', (e) =>
+        this.#print(`  ${c.red('!')} tasks rejected: ${shortenCause(e.issues.map((i) => i.message).join('; '), this.#width() - 20)}`),
+      ),
+    );
     on(
       this.#orc.on('error', (e) => {
-        if (this.#o.verbose || e.source !== 'listener') this.#print(`  ${c.yellow('!')} ${e.source}: ${truncate(e.message, 120)}`);
+        if (this.#o.verbose || e.source !== 'listener') this.#print(`  ${c.yellow('!')} ${e.source}: ${shortenCause(e.message, this.#width() - e.source.length - 6)}`);
       }),
     );
     if (this.#o.verbose) {
-      on(this.#orc.on('task:start', (e) => this.#print(`  ${c.cyan('▶')} ${e.taskId}  ${title(e.task)}  ${c.dim(`${e.agent}, attempt ${e.attempt}`)}`)));
+      on(this.#orc.on('task:start', (e) => this.#print(line(c.cyan('▶'), e, [c.dim(`${e.agent}, attempt ${e.attempt}`)]))));
       on(this.#orc.on('task:status', (e) => this.#print(`  ${c.dim('·')} ${e.taskId}  ${c.dim(`${e.agent}: ${e.status}`)}`)));
     }
     if (this.#log) {
@@ -153,11 +245,21 @@ export class LiveView {
     }
   }
 
+  /**
+   * Columns for a line: the terminal's in the live view; without one (lines mode, a log file)
+   * a generous fixed width, so a long error still ends up on one line with its cause.
+   */
+  #width(): number {
+    return this.#log ? (this.#o.stream.columns ?? 100) : 200;
+  }
+
   /** Prints a line above the live area (or as is without one). */
   #print(line: string): void {
     if (this.#stopped) return;
-    const text = this.#o.redact(line);
+    let text = this.#o.redact(line);
     if (this.#log) {
+      // Lines are laid out for the width; whatever still exceeds it is cut rather than wrapped.
+      if (visibleWidth(text) > this.#width()) text = firstFitting([[text]], this.#width());
       this.#log.clear();
       this.#o.stream.write(`${text}\n`);
       this.#render();
@@ -168,7 +270,7 @@ export class LiveView {
 
   #render(): void {
     if (!this.#log || this.#stopped) return;
-    const width = this.#o.stream.columns ?? 100;
+    const width = this.#width();
     const rows = (this.#o.stream as { rows?: number }).rows ?? 30;
     const lines = renderProgress(this.#orc.progress(), this.#o.colors, width, this.#o.title ?? 'pco', Math.max(3, rows - 6));
     this.#log(this.#o.redact(lines.join('\n')));

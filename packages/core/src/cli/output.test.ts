@@ -5,7 +5,7 @@ import { Orchestrator } from '../orchestrator.js';
 import type { ProgressSnapshot, RunSummary } from '../results.js';
 import type { Executor, Task } from '../types.js';
 import { eventFields } from './event-log.js';
-import { visibleWidth } from './layout.js';
+import { stripStyles, visibleWidth } from './layout.js';
 import { eventLine, formatDuration, LiveView, renderProgress } from './live-view.js';
 import { renderSummary } from './summary.js';
 
@@ -120,6 +120,7 @@ const wide: ProgressSnapshot = {
   etaMs: 1_261_000,
   utilisation: 0.9,
   busyAgents: 10,
+  pendingUpdates: 0,
   running: [
     { taskId: 'acme/storefront-monorepo#1234', title: 'Refactor the checkout flow so that payment providers are pluggable', agent: 'agent-10', attempt: 12, agentStatus: 'EVALUATION', state: 'running', startedAt: 40_000 },
     { taskId: 'acme/app#9', title: 'Third', agent: 'agent-3', attempt: 1, state: 'retrying', startedAt: 99_000 },
@@ -131,10 +132,10 @@ describe('live view width', () => {
     for (const c of [plain, colored]) {
       const lines = renderProgress(wide, c, columns, 'pco');
       for (const line of lines) expect(visibleWidth(line), line).toBeLessThanOrEqual(columns);
-      const first = lines[0]!.replace(/\u001b\[[0-9;]*m/g, '');
+      const first = stripStyles(lines[0]!);
       expect(first).toMatch(/^pco .*56\/123/);
       expect(first).toContain('21:01');
-      expect(lines[1]!.replace(/\u001b\[[0-9;]*m/g, '')).toContain('acme/storefront');
+      expect(stripStyles(lines[1]!)).toContain('acme/storefront');
     }
     // At 80 columns the main counters keep their words; at 40 the short forms.
     const first = renderProgress(wide, plain, columns, 'pco')[0]!;
@@ -180,7 +181,7 @@ function fakeTerminal(columns: number) {
     removeListener: () => stream,
   };
   // Escape sequences out; every line as the terminal shows it.
-  const lines = () => text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').split('\n');
+  const lines = () => stripStyles(text).split('\n');
   return { stream: stream as unknown as NodeJS.WritableStream & { columns: number }, lines };
 }
 

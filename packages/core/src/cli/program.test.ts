@@ -6,6 +6,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { cyclicBacklogFixture, sampleBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../config/index.js';
@@ -45,6 +46,33 @@ describe('help', () => {
     const bad = await pco(['plan', '--format', 'svg']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("option '-f, --format <format>' argument 'svg' is invalid. Allowed choices are text, mermaid, dot, json.");
+  });
+});
+
+describe('a reader that goes away (EPIPE)', () => {
+  const epipe = () => Object.assign(new Error('write EPIPE'), { code: 'EPIPE', errno: -32, syscall: 'write' });
+
+  it('pco --help | head -1: the command ends with its own code, no stack trace', async () => {
+    // Like process.stdout on a pipe whose reader has exited: the write fails, and the stream
+    // reports it as an 'error' event after the write returned (an uncaught exception without a listener).
+    const stdout = new Writable({ write: (_chunk, _encoding, callback) => callback(epipe()) });
+    const err = capture();
+    const code = await main(['node', 'pco', '--help'], { stdout, stderr: err.stream, env: {}, cwd: tmpdir() });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(code).toBe(0);
+    expect(stdout.destroyed).toBe(true);
+    expect(err.text()).toBe('');
+    // Later writes (a run's live view, say) go nowhere, quietly; other stream errors still surface.
+    expect(() => stdout.emit('error', epipe())).not.toThrow();
+    expect(() => stdout.emit('error', Object.assign(new Error('EIO'), { code: 'EIO' }))).toThrow('EIO');
+  });
+
+  it('stderr too, for every command', async () => {
+    const stderr = new Writable({ write: (_chunk, _encoding, callback) => callback(epipe()) });
+    const code = await main(['node', 'pco', 'launch'], { stdout: capture().stream, stderr, env: {}, cwd: tmpdir() });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(code).toBe(2);
+    expect(() => stderr.emit('error', epipe())).not.toThrow();
   });
 });
 

@@ -18,6 +18,7 @@ import type { OutputFlags } from './run-command.js';
 import { DEFAULT_FAIL_ON, FAIL_ON_STATES, parseFailOn } from './exit-code.js';
 import { secretValues } from '../config/index.js';
 import { pcoVersion } from './version.js';
+import { quietClosedPipes } from './pipes.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -130,6 +131,8 @@ Exit code 2 when the plan has dependency cycles (each printed as a path).`,
 
 /** Runs `pco` with `argv` (as process.argv: node, script, args…); resolves with the exit code. */
 export async function main(argv: readonly string[], ctx: CliContext = processContext()): Promise<number> {
+  // `pco --help | head -1`: the reader leaving is no error (see pipes.ts).
+  quietClosedPipes(ctx);
   const secrets = new Set<string>();
   // Tokens in the environment are scrubbed from anything printed, even before a config is read.
   for (const [name, value] of Object.entries(ctx.env)) {
