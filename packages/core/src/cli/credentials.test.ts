@@ -133,7 +133,7 @@ describe('refused in the middle of a run', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Check github.token (GITHUB_TOKEN): it lacks a permission');
     expect(acceptedWrites(github)).toEqual([]);
-    const summary = JSON.parse(await readFile(path.join(result.dir, '.pco/results.json'), 'utf8')) as { counts: Record<string, number>; halted?: { service: string } };
+    const summary = JSON.parse(await readFile(path.join(result.dir, '.pco/results.json'), 'utf8')) as { counts: { failed: number; skipped: number }; halted?: { service: string } };
     expect(summary.halted?.service).toBe('github');
     expect(summary.counts.failed + summary.counts.skipped).toBe(0);
     // At most the agents already asked for before the refusal; never a dependent.
@@ -147,7 +147,7 @@ describe('refused in the middle of a run', () => {
     const result = await run({ GH, CG });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Check codegen.token (CODEGEN_TOKEN)');
-    const summary = JSON.parse(await readFile(path.join(result.dir, '.pco/results.json'), 'utf8')) as { counts: Record<string, number>; halted?: { service: string }; stopped?: string };
+    const summary = JSON.parse(await readFile(path.join(result.dir, '.pco/results.json'), 'utf8')) as { counts: { failed: number; skipped: number }; halted?: { service: string }; stopped?: string };
     expect(summary).toMatchObject({ halted: { service: 'codegen' }, stopped: 'detach' });
     expect(summary.counts.failed + summary.counts.skipped).toBe(0);
     for (const ref of ['acme/web#1', 'acme/web#2', 'acme/web#3']) {

@@ -7,7 +7,8 @@ import { DEMO_FAILURES, DEMO_REPO, DEMO_RETRY, DEMO_SKIPPED_BY_FAILURE, refuseNe
 import { FileJournal, journalFingerprint } from '../journal/index.js';
 import { CliUsageError, colorsFor, EXIT, type CliContext } from './context.js';
 import { createCodegenExecutor, createGitHubClientFor, createReporter, createTaskSource } from './pipeline.js';
-import { executeRun, outputMode } from './run-command.js';
+import { preflight } from './preflight.js';
+import { CODEGEN_CREATE_RATE, executeRun, outputMode } from './run-command.js';
 
 export interface DemoFlags {
   readonly json?: boolean;
@@ -53,9 +54,11 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
   });
   const source = createTaskSource(config, client);
   const reporter = createReporter(config, client);
-  const { executor } = createCodegenExecutor(config, { timeScale: 1 / speed });
+  const { client: codegen, executor } = createCodegenExecutor(config, { timeScale: 1 / speed });
   const journal = await FileJournal.open({ path: config.journal.path, fingerprint: journalFingerprint(config), mode: 'fresh', secrets });
   try {
+    // As `pco run` does: the credentials are checked, read-only, before anything is written.
+    await preflight(config, { github: client, codegen });
     const report = await executeRun(
       ctx,
       config,
@@ -73,6 +76,7 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
           retry: { attempts: config.agent.retryAttempts + 1, baseDelayMs: (config.agent.retryDelaySeconds * 1000) / speed },
           abortGraceMs: 30_000 / speed,
           pool: { coolDownMs: 60_000 / speed },
+          startRate: { ...CODEGEN_CREATE_RATE, windowMs: CODEGEN_CREATE_RATE.windowMs / speed },
         },
         onOrchestrator: (orchestrator, out) => {
           orchestrator.on('task:start', (e) => {

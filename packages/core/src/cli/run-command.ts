@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { DEFAULT_RATE_LIMITS } from '@pco/codegen-client';
 import { GraphError, PcoError } from '@pco/graph';
 import { createRedactor, type PcoConfig, type Redactor } from '../config/index.js';
 import { Orchestrator } from '../orchestrator.js';
@@ -68,13 +69,17 @@ export interface RunReport {
 }
 
 /** The Orchestrator options a config asks for. */
-export function orchestratorOptions(config: PcoConfig): Pick<OrchestratorOptions, 'concurrency' | 'retry' | 'timeoutMs'> {
+export function orchestratorOptions(config: PcoConfig): Pick<OrchestratorOptions, 'concurrency' | 'retry' | 'timeoutMs' | 'startRate'> {
   return {
     concurrency: config.agent.maxConcurrentAgents,
     retry: { attempts: config.agent.retryAttempts + 1, baseDelayMs: config.agent.retryDelaySeconds * 1000 },
     timeoutMs: config.agent.taskTimeoutSeconds * 1000,
+    startRate: CODEGEN_CREATE_RATE,
   };
 }
+
+/** Codegen's documented agent-run create limit: no run starts faster, so the ETA counts it. */
+export const CODEGEN_CREATE_RATE = { limit: DEFAULT_RATE_LIMITS.createRun!.limit, windowMs: DEFAULT_RATE_LIMITS.createRun!.windowMs };
 
 /** Runs to the end (or to SIGINT/SIGTERM) and prints the summary; resolves with the exit code. */
 export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunParts, flags: OutputFlags): Promise<RunReport> {
