@@ -179,3 +179,20 @@ export class CodegenInputError extends PcoError {
     this.issues = issues;
   }
 }
+
+/** A `FileBucketStore` could not read or write its file (permissions, disk full, ...). */
+export class BucketStoreIOError extends PcoError {
+  /** The budget file. */
+  readonly path: string;
+  readonly operation: 'read' | 'write';
+
+  constructor(path: string, operation: 'read' | 'write', cause: unknown) {
+    const reason = (cause as { code?: unknown } | undefined)?.code;
+    super('CODEGEN_BUCKET_STORE_IO', `Could not ${operation} the rate-limit budget file ${path}${typeof reason === 'string' ? ` (${reason})` : ''}.`, {
+      cause,
+      context: { path, operation },
+    });
+    this.path = path;
+    this.operation = operation;
+  }
+}

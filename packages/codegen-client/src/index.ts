@@ -11,6 +11,8 @@ export type {
 export { RunWatcher, waitForRuns } from './run-watcher.js';
 export type { RunWatcherOptions, RunWatcherEvents, WatchOptions, WaitForRunsOptions, RunWaitResult } from './run-watcher.js';
 export { RateLimiter, MemoryBucketStore, DEFAULT_RATE_LIMITS } from './rate-limiter.js';
+export { FileBucketStore } from './file-bucket-store.js';
+export type { FileBucketStoreOptions } from './file-bucket-store.js';
 export type {
   BucketStore,
   BucketTake,
@@ -21,7 +23,7 @@ export type {
   CodegenOperation,
   Sleep,
 } from './rate-limiter.js';
-export { CodegenApiError, CodegenInputError, RunWatchTimeoutError, isCodegenApiError } from './errors.js';
+export { BucketStoreIOError, CodegenApiError, CodegenInputError, RunWatchTimeoutError, isCodegenApiError } from './errors.js';
 export type { CodegenErrorKind, CodegenValidationIssue } from './errors.js';
 export {
   KNOWN_STATUSES,

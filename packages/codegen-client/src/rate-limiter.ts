@@ -9,6 +9,7 @@
  * from when it is taken until `windowMs` after its response arrived; the server counted the
  * request in between, so latency and jitter cannot push the server over its limit.
  */
+import { BucketLog } from './bucket-log.js';
 
 /** Endpoints of the client (each has its own bucket). */
 export type CodegenOperation =
@@ -77,16 +78,9 @@ export interface MemoryBucketStoreOptions {
   readonly staleAfterMs?: number;
 }
 
-interface MemorySlot {
-  readonly id: string;
-  readonly takenAt: number;
-  /** Release time; undefined while in flight. */
-  endedAt: number | undefined;
-}
-
 /** The default {@link BucketStore}: a sliding-window log per key in this process's memory. */
 export class MemoryBucketStore implements BucketStore {
-  private readonly buckets = new Map<string, { slots: MemorySlot[]; blockedUntil: number }>();
+  private readonly buckets = new Map<string, BucketLog>();
   private readonly staleAfterMs: number;
   private nextId = 1;
 
@@ -94,38 +88,27 @@ export class MemoryBucketStore implements BucketStore {
     this.staleAfterMs = options.staleAfterMs ?? 120_000;
   }
 
-  private bucket(key: string): { slots: MemorySlot[]; blockedUntil: number } {
+  private bucket(key: string): BucketLog {
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = { slots: [], blockedUntil: 0 };
+      bucket = new BucketLog(this.staleAfterMs);
       this.buckets.set(key, bucket);
     }
     return bucket;
   }
 
   take(key: string, limit: number, windowMs: number, now: number): BucketTake {
-    const bucket = this.bucket(key);
-    if (bucket.blockedUntil > now) return { waitMs: bucket.blockedUntil - now };
-    const end = (slot: MemorySlot) => slot.endedAt ?? slot.takenAt + this.staleAfterMs;
-    bucket.slots = bucket.slots.filter((slot) => end(slot) + windowMs > now);
-    if (bucket.slots.length >= limit) {
-      const frees = Math.min(...bucket.slots.map((slot) => (slot.endedAt === undefined ? Infinity : slot.endedAt + windowMs)));
-      // All in flight: ask again after a window at most (a release in this process wakes sooner).
-      return { waitMs: Number.isFinite(frees) ? Math.max(1, frees - now) : windowMs };
-    }
-    const slot: MemorySlot = { id: String(this.nextId++), takenAt: now, endedAt: undefined };
-    bucket.slots.push(slot);
-    return { slot: slot.id };
+    const taken = this.bucket(key).take(String(this.nextId), limit, windowMs, now);
+    if ('slot' in taken) this.nextId += 1;
+    return taken;
   }
 
   release(key: string, slot: string, at: number): void {
-    const found = this.buckets.get(key)?.slots.find((candidate) => candidate.id === slot);
-    if (found && found.endedAt === undefined) found.endedAt = at;
+    this.buckets.get(key)?.release(slot, at);
   }
 
   block(key: string, until: number): void {
-    const bucket = this.bucket(key);
-    bucket.blockedUntil = Math.max(bucket.blockedUntil, until);
+    this.bucket(key).block(until);
   }
 }
 
