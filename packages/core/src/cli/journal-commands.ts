@@ -62,7 +62,7 @@ export async function statusCommand(ctx: CliContext, flags: StatusFlags): Promis
     text
       .replace(/^Journal .*$/m, (line) => c.bold(line))
       .replace(/^Unfinished\..*$/m, (line) => c.yellow(line))
-      .replace(/^Every task is done\.$/m, (line) => c.green(line))
+      .replace(/^Every task (?:allowed to run )?is done[.;].*$/m, (line) => c.green(line))
       .replace(/^\d+ journal line\(s\) skipped:$/m, (line) => c.yellow(line)),
   );
   return EXIT.ok;
@@ -91,7 +91,9 @@ export function registerJournalCommands(program: Command, ctx: CliContext, setCo
   const journalOption = () => new Option('-j, --journal <file>', `journal file (default: journal.path of the config, else ${DEFAULT_JOURNAL})`);
   program
     .command('status')
-    .description("Print the run journal's state: tasks by state, what a resumed `pco run` would do, who holds the lock.")
+    .description(
+      "Print the run journal's state: tasks by state, what a resumed `pco run` would do, which tasks the source's policy held back (not unfinished work), who holds the lock.",
+    )
     .addOption(configOption())
     .addOption(journalOption())
     .option('--all', 'list every task, not only the unfinished ones')

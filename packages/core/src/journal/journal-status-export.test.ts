@@ -6,7 +6,7 @@ import type { JournalEntry } from '../types.js';
 import { FileJournal } from './file-journal.js';
 import { toCSV } from '../results.js';
 import { exportJournal } from './journal-export.js';
-import { formatJournalStatus, journalStatus } from './journal-status.js';
+import { formatJournalStatus, journalStatus, statusOfEntries } from './journal-status.js';
 
 let dir: string;
 let path: string;
@@ -63,7 +63,7 @@ describe('journalStatus', () => {
     const report = await journalStatus(path);
     expect(report).toMatchObject({ runId: 'r1', sessions: 1, total: 5, unfinished: true, lockedBy: undefined });
     expect(report.counts).toMatchObject({ done: 1, failed: 1, running: 2, retrying: 1 });
-    expect(report.resume).toEqual({ finished: 1, reattach: 1, lookup: 1, rerun: 2 });
+    expect(report.resume).toEqual({ finished: 1, reattach: 1, lookup: 1, rerun: 2, held: 0 });
     expect(report.warnings).toHaveLength(1);
     expect(report.tasks.find((task) => task.id === 'octo/app#3')).toMatchObject({ agentStatus: 'ACTIVE', agentRunId: 12, resume: 'reattach' });
     expect(report.tasks.find((task) => task.id === 'octo/app#2')).toMatchObject({ state: 'running', resume: 'lookup' });
@@ -95,6 +95,43 @@ describe('journalStatus', () => {
   });
 });
 
+describe('policy skips in pco status', () => {
+  const header = { journalId: 'j1', at: '2025-03-01T10:00:00.000Z', fingerprint: 'fp' } as Parameters<typeof statusOfEntries>[1];
+  const result = (id: string, extra: Record<string, unknown>): JournalEntry => ({
+    type: 'result',
+    runId: 'r1',
+    result: { id, state: 'skipped', attempts: 0, pullRequests: [], ...extra },
+    at: T0,
+  });
+  const done: JournalEntry = { type: 'result', runId: 'r1', result: { id: 'o/a#1', state: 'done', attempts: 1, pullRequests: [] }, at: T0 };
+  const held = [
+    result('o/a#2', { error: 'o/a#2 was opened by mallory (NONE), who is not trusted to give agents work', skipReason: 'untrusted', policySkip: true }),
+    result('o/a#3', { error: 'Dependency o/a#2 was skipped.', skippedBecause: 'o/a#2', skipReason: 'dependency-skipped', policySkip: true }),
+  ];
+
+  it('are not unfinished work: held, not rerun, and said so', () => {
+    const report = statusOfEntries('j.jsonl', header, [{ type: 'run', runId: 'r1', resumed: false, at: T0 }, done, ...held]);
+    expect(report.unfinished).toBe(false);
+    expect(report.resume).toEqual({ finished: 1, reattach: 0, lookup: 0, rerun: 0, held: 2 });
+    expect(report.tasks.find((task) => task.id === 'o/a#2')).toMatchObject({ state: 'skipped', resume: 'held', skipReason: 'untrusted' });
+    const text = formatJournalStatus(report);
+    expect(text).toContain('Every task allowed to run is done; 2 held back by policy (untrusted author or open external blocker): not unfinished work.');
+    expect(text).not.toContain('Unfinished');
+    expect(text).toMatch(/o\/a#2\s+skipped\s+held back by policy \(untrusted\)/);
+  });
+
+  it('a skip behind a failure is still unfinished, and the policy skips are told apart', () => {
+    const failed: JournalEntry = { type: 'result', runId: 'r1', result: { id: 'o/a#4', state: 'failed', attempts: 1, pullRequests: [], error: 'boom' }, at: T0 };
+    const blocked = result('o/a#5', { error: 'Dependency o/a#4 failed.', skippedBecause: 'o/a#4', skipReason: 'dependency-failed' });
+    const report = statusOfEntries('j.jsonl', header, [done, ...held, failed, blocked]);
+    expect(report.unfinished).toBe(true);
+    expect(report.resume).toMatchObject({ rerun: 2, held: 2 });
+    const text = formatJournalStatus(report);
+    expect(text).toContain('and runs 2 again.');
+    expect(text).toContain('Besides, 2 held back by policy');
+  });
+});
+
 describe('exportJournal', () => {
   it('writes every task as JSON, final results included', async () => {
     const output = join(dir, 'results.json');
@@ -116,7 +153,11 @@ describe('exportJournal', () => {
   it('writes CSV that a strict parser reads back, formulas neutralised', async () => {
     const { text } = await exportJournal(path, { format: 'csv' });
     const rows = parseCsv(text);
-    expect(rows[0]).toEqual(['id', 'state', 'attempts', 'agent', 'runId', 'webUrl', 'pullRequests', 'summary', 'error', 'skippedBecause', 'startedAt', 'endedAt', 'durationMs']);
+    expect(rows[0]).toEqual([
+      'id', 'state', 'attempts', 'agent', 'runId', 'webUrl', 'pullRequests', 'summary', 'error', 'skippedBecause', 'startedAt', 'endedAt', 'durationMs',
+      // Added last, so readers that go by position keep working.
+      'skipReason', 'policySkip',
+    ]);
     expect(rows).toHaveLength(6);
     expect(rows[1]!.slice(0, 5)).toEqual(['octo/app#1', 'done', '1', 'agent-1', '11']);
     expect(rows[1]![6]).toBe('https://github.com/octo/app/pull/5');
@@ -129,7 +170,7 @@ describe('exportJournal', () => {
     const nasty = ['a,b', '"q"', 'line\r\nbreak', '-1+1', '@x', 'plain', 'ünï©ødé 🚀', '\u0000\u0007'];
     const csv = toCSV(nasty.map((text, index) => ({ id: `t${index}`, state: 'failed', attempts: 1, pullRequests: [], error: text })));
     const rows = parseCsv(csv);
-    expect(rows.slice(1).map((row) => row.length)).toEqual(nasty.map(() => 13));
+    expect(rows.slice(1).map((row) => row.length)).toEqual(nasty.map(() => 15));
     expect(rows.slice(1).map((row) => row[8])).toEqual(nasty.map((text) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text)));
   });
 });

@@ -17,7 +17,13 @@ export type ResumeAction =
    * Nothing is running for it and it is not done (failed, skipped, needs input, or between a
    * failed attempt and its retry): a resume schedules its next attempt.
    */
-  | 'rerun';
+  | 'rerun'
+  /**
+   * Skipped by the source's policy (untrusted author, open external blocker, or waiting on such a
+   * task; `TaskResult.policySkip`): not unfinished work. A resume loads it again and runs it only
+   * if the policy now allows.
+   */
+  | 'held';
 
 /** One task in a {@link JournalStatusReport}. */
 export interface JournalTaskStatus {
@@ -32,6 +38,8 @@ export interface JournalTaskStatus {
   readonly webUrl: string | undefined;
   readonly pullRequests: readonly string[];
   readonly error: string | undefined;
+  /** For `skipped`: why (`TaskResult.skipReason`), when the journal recorded it. */
+  readonly skipReason: string | undefined;
   readonly resume: ResumeAction;
 }
 
@@ -62,7 +70,7 @@ export interface JournalStatusReport {
   readonly counts: Readonly<Record<TaskState, number>>;
   /** Tasks per resume action. */
   readonly resume: Readonly<Record<ResumeAction, number>>;
-  /** True when a resume has something to do. */
+  /** True when a resume has something to do; tasks held back by policy (`resume.held`) are not unfinished. */
   readonly unfinished: boolean;
   readonly tasks: readonly JournalTaskStatus[];
   /** Lines skipped while reading (corrupt or torn). */
@@ -91,7 +99,7 @@ export function statusOfEntries(
 ): JournalStatusReport {
   const replay = replayJournal(entries);
   const counts = Object.fromEntries(STATES.map((name) => [name, 0])) as Record<TaskState, number>;
-  const resume: Record<ResumeAction, number> = { finished: 0, reattach: 0, lookup: 0, rerun: 0 };
+  const resume: Record<ResumeAction, number> = { finished: 0, reattach: 0, lookup: 0, rerun: 0, held: 0 };
   const tasks: JournalTaskStatus[] = [];
   for (const task of replay.tasks.values()) {
     const status = taskStatus(task);
@@ -133,7 +141,9 @@ function taskStatus(task: ReplayedTask): JournalTaskStatus {
       : 'reattach'
     : result?.state === 'done'
       ? 'finished'
-      : 'rerun';
+      : result?.state === 'skipped' && result.policySkip === true
+        ? 'held'
+        : 'rerun';
   const state: TaskState = result && (!open || result.state === 'interrupted') ? result.state : open ? 'running' : 'retrying';
   return {
     id: task.taskId,
@@ -145,6 +155,7 @@ function taskStatus(task: ReplayedTask): JournalTaskStatus {
     webUrl: open?.webUrl ?? result?.webUrl,
     pullRequests: (result?.pullRequests ?? []).map((pr) => pr.url),
     error: result?.error,
+    skipReason: result?.skipReason,
     resume,
   };
 }
@@ -194,10 +205,15 @@ export function formatJournalStatus(report: JournalStatusReport, options: Format
   }
   const counts = STATES.filter((name) => report.counts[name] > 0).map((name) => `${name} ${report.counts[name]}`);
   lines.push(`Tasks: ${report.total}${counts.length ? ` (${counts.join(', ')})` : ''}`);
+  const held = report.resume.held;
+  const heldNote = `${held} held back by policy (untrusted author or open external blocker): not unfinished work.`;
   if (report.unfinished) {
     lines.push(
       `Unfinished. A resume (\`pco run\`) re-attaches ${report.resume.reattach} live run(s), looks up ${report.resume.lookup} by idempotency key before creating, and runs ${report.resume.rerun} again.`,
     );
+    if (held > 0) lines.push(`Besides, ${heldNote}`);
+  } else if (held > 0) {
+    lines.push(`Every task allowed to run is done; ${heldNote}`);
   } else if (report.total > 0) {
     lines.push('Every task is done.');
   }
@@ -210,6 +226,7 @@ export function formatJournalStatus(report: JournalStatusReport, options: Format
       const parts = [
         task.id.padEnd(idWidth),
         task.state.padEnd(11),
+        task.resume === 'held' ? `held back by policy (${task.skipReason ?? 'policy'})` : undefined,
         `attempt ${task.attempts}`,
         task.agentStatus ? `agent ${task.agentStatus}` : undefined,
         task.agentRunId === undefined ? undefined : `run ${task.agentRunId}`,
