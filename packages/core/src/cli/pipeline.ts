@@ -16,6 +16,7 @@ import {
 } from '@pco/github-source';
 import { CodegenClient } from '@pco/codegen-client';
 import { CodegenExecutor } from '../codegen-executor.js';
+import { runBudgetStore } from '../journal/run-budget.js';
 import type { PcoConfig } from '../config/index.js';
 import type { TaskSource } from '../types.js';
 import { CliUsageError } from './context.js';
@@ -127,10 +128,17 @@ export function createReporter(config: PcoConfig, client: GitHubClient, logger?:
   return new GitHubReporter({ ...reporterOptions(config, client), ...(logger ? { logger } : {}) });
 }
 
-/** Codegen knobs for tests and the demo. */
+/** Codegen knobs: the durable budget for `pco run`, the time scale for tests and the demo. */
 export interface CodegenTuning {
   /** The fake's time scale: rate-limit windows, backoff and poll intervals shrink with it. */
   readonly timeScale?: number;
+  /**
+   * Keep the rate-limit budget beside the journal (`<journal.path>.budget.json`, see
+   * `runBudgetStore`), so a resumed run starts from the budget the server still counts instead
+   * of sending into it (429s). `pco run` sets it; the demo, with a fresh fake each time, does not.
+   * @default false
+   */
+  readonly persistBudget?: boolean;
 }
 
 /** The Codegen client and executor for `config.codegen` (`orgId` and `token` must be set: see `runRequirementIssues`). */
@@ -145,6 +153,9 @@ export function createCodegenExecutor(config: PcoConfig, tuning: CodegenTuning =
     baseUrl: codegen.baseUrl,
     headers: { 'user-agent': 'pco' },
     ...(tuning.timeScale !== undefined ? { timeScale: tuning.timeScale } : {}),
+    ...(tuning.persistBudget
+      ? { limits: { store: runBudgetStore(config.journal.path, tuning.timeScale !== undefined ? { timeScale: tuning.timeScale } : {}) } }
+      : {}),
   });
   const executor = new CodegenExecutor({
     client,

@@ -28,7 +28,7 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
   const missing = runRequirementIssues(config);
   if (missing.length > 0) throw new ConfigInvalidError(missing, display);
 
-  const { client: codegen, executor } = createCodegenExecutor(config);
+  const { client: codegen, executor } = createCodegenExecutor(config, { persistBudget: true });
   const reporter = createReporter(config, client);
   const resume = await journalExists(config.journal.path);
   const journal = await FileJournal.open({

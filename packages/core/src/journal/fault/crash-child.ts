@@ -4,16 +4,18 @@
  * hook wired to SIGKILL this process at the N-th occurrence of a commit point.
  *
  * Environment: PCO_CRASH_FAKE_URL, PCO_CRASH_TOKEN, PCO_CRASH_ORG, PCO_CRASH_JOURNAL,
- * PCO_CRASH_TASKS (JSON file of tasks), PCO_CRASH_TIME_SCALE, PCO_CRASH_KILL_AT (`point:n`, or
+ * PCO_CRASH_TASKS (JSON file of tasks), PCO_CRASH_TIME_SCALE, PCO_CRASH_LIMITS (the rate limits of
+ * the fake, JSON), PCO_CRASH_KILL_AT (`point:n`, or
  * empty to run to the end). Prints one JSON summary line on stdout when the run ends.
  */
 import { readFileSync } from 'node:fs';
-import { CodegenClient, RunWatcher } from '@pco/codegen-client';
+import { CodegenClient, RunWatcher, type CodegenOperation, type RateLimit } from '@pco/codegen-client';
 import { CodegenExecutor } from '../../codegen-executor.js';
 import { Orchestrator } from '../../orchestrator.js';
 import type { Task } from '../../types.js';
 import { journalFingerprint } from '../config-fingerprint.js';
 import { FileJournal, type JournalFaultPoint } from '../file-journal.js';
+import { runBudgetStore } from '../run-budget.js';
 
 function env(name: string): string {
   const value = process.env[name];
@@ -29,9 +31,10 @@ const tasks = JSON.parse(readFileSync(env('PCO_CRASH_TASKS'), 'utf8')) as Task[]
 const [killPoint, killAtText] = (process.env.PCO_CRASH_KILL_AT ?? '').split(':');
 const killAt = Number(killAtText ?? 0);
 let seen = 0;
+const journalPath = env('PCO_CRASH_JOURNAL');
 
 const journal = await FileJournal.open({
-  path: env('PCO_CRASH_JOURNAL'),
+  path: journalPath,
   fingerprint: journalFingerprint({ github: { repos: ['acme/app'] }, codegen: { orgId, baseUrl: fakeUrl } }),
   secrets: [token],
   faultHook(point: JournalFaultPoint) {
@@ -39,7 +42,15 @@ const journal = await FileJournal.open({
   },
 });
 
-const client = new CodegenClient({ token, orgId, baseUrl: fakeUrl, timeScale, retry: { retries: 8 } });
+const client = new CodegenClient({
+  token,
+  orgId,
+  baseUrl: fakeUrl,
+  timeScale,
+  retry: { retries: 8 },
+  // The budget beside the journal, as `pco run` keeps it.
+  limits: { limits: JSON.parse(env('PCO_CRASH_LIMITS')) as Record<CodegenOperation, RateLimit>, store: runBudgetStore(journalPath, { timeScale }) },
+});
 const watcher = new RunWatcher(client, { timeScale, minIntervalMs: 2000, maxIntervalMs: 5000 });
 const orchestrator = new Orchestrator({
   source: { load: async () => tasks },

@@ -3,7 +3,8 @@
  * process that is SIGKILLed at 20 seeded points (commit-point hooks, including between intent and
  * create and between create and its journal record, plus a few at random times) and resumed each
  * time. The fake lives in this process, so it outlives every child and its creation log sees
- * every run any child created.
+ * every run any child created, and its request log every 429 any child met: the children keep
+ * the rate-limit budget beside the journal as `pco run` does, so none may meet one.
  *
  * Seeded (PCO_CRASH_SEED overrides) and bounded: about 20-40 s on two cores.
  */
@@ -23,6 +24,18 @@ const SEED = Number(process.env.PCO_CRASH_SEED ?? 20250301);
 const TASKS = 50;
 const KILLS = 20;
 const TIME_SCALE = 0.002; // a 1-4 minute agent run takes 120-480 ms
+/**
+ * The documented limits with windows 10 times longer, on both sides (fake and client). Scaled,
+ * the documented create window is 120 ms, about what a child takes to start: every restart would
+ * let the windows of the process before pass. Real windows (30-60 s) are 30-60 restarts long;
+ * stretched (creates: 10 per 1.2 s), a restart lands inside them as it does in real use.
+ */
+const LIMITS = {
+  createRun: { limit: 10, windowMs: 600_000 },
+  getRun: { limit: 60, windowMs: 300_000 },
+  listRuns: { limit: 60, windowMs: 300_000 },
+  getCurrentUser: { limit: 60, windowMs: 300_000 },
+};
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 
@@ -128,6 +141,7 @@ describe('crash suite: SIGKILL at 20 points, resume each time', () => {
     fake = await startFakeCodegen({
       timeScale: TIME_SCALE,
       seed: SEED,
+      rateLimits: { limits: LIMITS },
       script: () => ({ status: 'COMPLETE', durationMs: 60_000 + Math.floor(random() * 180_000) }),
     });
     dir = await mkdtemp(join(tmpdir(), 'pco-crash-'));
@@ -138,7 +152,7 @@ describe('crash suite: SIGKILL at 20 points, resume each time', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('completes every task exactly once, with zero duplicate runs and no lost result', async () => {
+  it('completes every task exactly once, with zero duplicate runs, no lost result and no 429', async () => {
     const started = Date.now();
     const random = seededRandom(SEED);
     const tasks = backlog(random);
@@ -153,10 +167,13 @@ describe('crash suite: SIGKILL at 20 points, resume each time', () => {
       PCO_CRASH_JOURNAL: journalPath,
       PCO_CRASH_TASKS: tasksPath,
       PCO_CRASH_TIME_SCALE: String(TIME_SCALE),
+      PCO_CRASH_LIMITS: JSON.stringify(LIMITS),
     };
 
     const lives: Life[] = [];
+    const starts: number[] = [];
     for (const kill of schedule) {
+      starts.push(Date.now());
       const life = await runChild(command, env, kill);
       lives.push(life);
       if (life.signal !== 'SIGKILL') {
@@ -164,6 +181,7 @@ describe('crash suite: SIGKILL at 20 points, resume each time', () => {
         throw new Error(`life ${lives.length} (${JSON.stringify(kill)}) exited ${life.code}:\n${life.stderr}\n${life.stdout}`);
       }
     }
+    starts.push(Date.now());
     const last = await runChild(command, env, undefined);
     lives.push(last);
     expect(last.stderr).toBe('');
@@ -201,6 +219,11 @@ describe('crash suite: SIGKILL at 20 points, resume each time', () => {
       if (entry.type === 'created' && (createdAt.get(Number(entry.agentRunId)) ?? Infinity) < processStart) recoveredByKey += 1;
     }
     const stats = fake.stats();
+    // Restarts that began while the server still counted creates of the process before: each one
+    // would have been refused without the budget file.
+    const createWindow = LIMITS.createRun.windowMs * TIME_SCALE;
+    const creates = fake.requests.filter((request) => request.operation === 'createRun').map((request) => request.at);
+    const restartsInWindow = starts.slice(1).filter((start) => creates.some((at) => at < start && at > start - createWindow)).length;
     const tornTails = (await readdir(dir)).filter((name) => name.startsWith('journal.jsonl.corrupt-')).length;
     const byPoint: Record<string, number> = {};
     for (const life of lives) if (life.kill) byPoint[life.kill.kind === 'hook' ? life.kill.point : 'timer'] = (byPoint[life.kill.kind === 'hook' ? life.kill.point : 'timer'] ?? 0) + 1;
@@ -210,10 +233,15 @@ describe('crash suite: SIGKILL at 20 points, resume each time', () => {
         `${recoveredByKey} runs recovered by idempotency key (list calls, watcher polls included: ${stats.byOperation.listRuns ?? 0}), ` +
         `duplicate runs ${duplicates}, lost results ${lost.length}, ` +
         `tasks completed more than once ${[...doneRuns.values()].filter((runs) => runs.size > 1).length}, ` +
-        `journal lines skipped ${warnings.length}, torn tails repaired ${tornTails}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `${restartsInWindow} restarts inside the create window of the process before, ` +
+        `429s ${stats.rateLimited} ${JSON.stringify(stats.rateLimitedByOperation)}, journal lines skipped ${warnings.length}, torn tails repaired ${tornTails}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
 
     expect(kills).toBe(KILLS);
+    // The budget survived every restart: no request the server refused, and the test did restart
+    // into windows the server still counted.
+    expect(stats.rateLimited).toBe(0);
+    expect(restartsInWindow).toBeGreaterThanOrEqual(5);
     // Every kill in the middle of a write left a torn line, which the next process saved aside
     // and cut off. (With the fault hook on, each batch is written in two halves, so a kill at
     // another point often tears a concurrent batch too.)
