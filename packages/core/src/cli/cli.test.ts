@@ -114,7 +114,7 @@ describe('pco (subprocess)', () => {
     const result = await runCli(['demo', '--speed', '800', '--out', out]);
     expect(result.stderr).toContain('✔ As scripted: acme/shop#13 and acme/shop#20 failed (so acme/shop#12 was skipped), acme/shop#23 succeeded on its retry');
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('done 17 · failed 2 · skipped 4 · total 23');
+    expect(result.stderr).toContain('done 17 · failed 2 · skipped 4 (3 by policy) · total 23');
     expect(result.stderr).toContain(`Results  ${path.join(out, 'results.json')}`);
     expect(result.stderr).toMatch(/Codegen {2}19 agent runs created, 0 duplicates/);
 
@@ -147,7 +147,7 @@ describe('pco (subprocess)', () => {
     expect(summary.counts).toMatchObject({ total: 23, done: 17, failed: 2, skipped: 4, interrupted: 0 });
     expect(summary.results.find((r) => r.id === 'acme/shop#23')).toMatchObject({ state: 'done', attempts: 2 });
     const csv = await readFile(path.join(out, 'results.csv'), 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('id,state,attempts,agent,runId,webUrl,pullRequests,summary,error,skippedBecause,startedAt,endedAt,durationMs');
+    expect(csv.split('\r\n')[0]).toBe('id,state,attempts,agent,runId,webUrl,pullRequests,summary,error,skippedBecause,startedAt,endedAt,durationMs,skipReason,policySkip');
     expect(csv.trimEnd().split('\r\n')).toHaveLength(24);
     const journal = await readFile(path.join(out, 'journal.jsonl'), 'utf8');
     expect(journal.length).toBeGreaterThan(0);
