@@ -166,6 +166,7 @@ interface Call<T> {
   /** `reads`: retry every transient failure; `safe`: only those that prove nothing happened. */
   readonly retry: 'reads' | 'safe';
   readonly signal: AbortSignal | undefined;
+  readonly onWait?: ((waitMs: number) => void) | undefined;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -284,6 +285,7 @@ export class CodegenClient {
       schema: agentRunSchema as v.GenericSchema<unknown, AgentRun>,
       retry: 'safe',
       signal: options.signal,
+      onWait: options.onRateLimitWait,
     });
   }
 
@@ -326,7 +328,7 @@ export class CodegenClient {
         if (existing) return { run: existing, recovered: true, creates };
       }
       creates += 1;
-      const outcome = await this.tryCreateRun(request, { signal: options.signal });
+      const outcome = await this.tryCreateRun(request, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onRateLimitWait ? { onRateLimitWait: options.onRateLimitWait } : {}) });
       if (outcome.outcome === 'created') return { run: outcome.run, recovered: false, creates };
       if (outcome.outcome === 'not-created') throw outcome.error;
       lastError = outcome.error;
@@ -548,7 +550,7 @@ export class CodegenClient {
     const request = `${call.method} ${call.path}`;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
-      const release = await this.limiter?.acquire(call.operation, signal);
+      const release = await this.limiter?.acquire(call.operation, signal, call.onWait);
       let error: CodegenApiError;
       try {
         return await this.attempt(call, url, request, signal);

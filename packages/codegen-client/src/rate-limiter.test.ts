@@ -29,6 +29,20 @@ describe('RateLimiter', () => {
     expect((grantedAt as number) - releasedAt).toBeGreaterThanOrEqual(29);
   });
 
+  it('tells each waiter how long it will wait for budget, counting its place in the queue', async () => {
+    const clock = createVirtualClock();
+    const limiter = new RateLimiter({ limits: { createRun: { limit: 2, windowMs: 1_000 } }, marginMs: 0, ...clock });
+    // Two creates take the window; three more wait.
+    (await limiter.acquire('createRun'))();
+    (await limiter.acquire('createRun'))();
+    const heard: number[][] = [[], [], []];
+    const waiting = heard.map((list) => limiter.acquire('createRun', undefined, (ms) => list.push(ms)));
+    const releases = await Promise.all(waiting);
+    for (const release of releases) release();
+    // First notice: the head and the next one wait for the window (1 s), the third one more window.
+    expect(heard.map((list) => list[0])).toEqual([1_000, 1_000, 2_000]);
+  });
+
   it('lets a waiter leave the queue on abort without losing anyone else', async () => {
     const clock = createVirtualClock();
     const limiter = new RateLimiter({ limits: { listRuns: { limit: 1, windowMs: 100 } }, marginMs: 0, ...clock });

@@ -170,6 +170,7 @@ interface Waiter {
   readonly reject: (reason: unknown) => void;
   readonly signal: AbortSignal | undefined;
   readonly onAbort: () => void;
+  readonly onWait: ((waitMs: number) => void) | undefined;
 }
 
 /**
@@ -215,9 +216,10 @@ export class RateLimiter {
 
   /**
    * Resolves when one request to `operation` may be sent, with the function to call when its
-   * response (or failure) arrived; rejects when `signal` aborts.
+   * response (or failure) arrived; rejects when `signal` aborts. `onWait` hears the expected
+   * wait each time the queue has to sleep for budget (its place in the queue counted).
    */
-  acquire(operation: CodegenOperation, signal?: AbortSignal): Promise<ReleaseSlot> {
+  acquire(operation: CodegenOperation, signal?: AbortSignal, onWait?: (waitMs: number) => void): Promise<ReleaseSlot> {
     if (!this.limits[operation]) return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve(() => {});
     const key = this.keyPrefix + operation;
     return new Promise<ReleaseSlot>((resolve, reject) => {
@@ -234,6 +236,7 @@ export class RateLimiter {
         },
         reject,
         signal,
+        onWait,
         onAbort: () => {
           const index = queue.indexOf(waiter);
           if (index >= 0) queue.splice(index, 1);
@@ -288,6 +291,14 @@ export class RateLimiter {
             if (waiter) waiter.resolve(release);
             else release();
             continue;
+          }
+          // The i-th waiter gets a slot once the head's frees and i more have come after it.
+          for (let i = 0; i < queue.length; i++) {
+            try {
+              queue[i]!.onWait?.(taken.waitMs + Math.floor(i / window.limit) * window.windowMs);
+            } catch {
+              // A listener's failure is not the limiter's.
+            }
           }
           const waker = new AbortController();
           this.wakers.set(key, waker);

@@ -180,6 +180,12 @@ export interface RunLogsQuery extends PageQuery {
 export interface RequestOptions {
   /** Cancels the call (also while it waits for rate-limit budget or a retry). */
   readonly signal?: AbortSignal;
+  /**
+   * Called while the call waits for its endpoint's rate-limit budget, with the expected wait in
+   * milliseconds (again when the wait is renewed), so a caller can say why nothing happens.
+   * A listener that throws is ignored.
+   */
+  readonly onRateLimitWait?: (waitMs: number) => void;
 }
 
 /** A PR of a run in the shape of pco's `PullRequestRef` (number and repo parsed from the URL). */

@@ -24,6 +24,8 @@ export interface LiveViewOptions {
   readonly intervalMs?: number;
   /** Title shown at the left of the bar. @default 'pco' */
   readonly title?: string;
+  /** Where the reporters write, for the line shown while their updates flush. @default 'the reporters' */
+  readonly updatesTo?: string;
 }
 
 /** `1:05`, `12:00`, `1:02:03`. */
@@ -53,7 +55,7 @@ interface Counter {
  * When the terminal is narrow the less important parts go first: the bar, the elapsed time, the
  * zero counters, the words of the counters, the titles of the running tasks.
  */
-export function renderProgress(snapshot: ProgressSnapshot, c: Colors, width: number, title = 'pco', maxRows = 20): string[] {
+export function renderProgress(snapshot: ProgressSnapshot, c: Colors, width: number, title = 'pco', maxRows = 20, updatesTo = 'the reporters'): string[] {
   const n = snapshot.counts;
   const elapsed = `  ${c.dim('elapsed')} ${formatDuration(snapshot.elapsedMs)}`;
   if (n.total === 0) return [firstFitting([[c.bold(title), ` ${c.dim('loading tasks…')}`, elapsed], [c.bold(title), ` ${c.dim('loading tasks…')}`]], width)];
@@ -124,6 +126,12 @@ export function renderProgress(snapshot: ProgressSnapshot, c: Colors, width: num
     );
   }
   if (running.length > maxRows) lines.push(firstFitting([[c.dim(`  … and ${running.length - maxRows} more running`)]], width));
+  // Nothing runs, yet the run goes on: say what it waits for (GitHub's write spacing can take a while).
+  const pending = snapshot.pendingUpdates;
+  if (pending > 0 && running.length === 0) {
+    const what = `${pending} update${pending === 1 ? '' : 's'}`;
+    lines.push(firstFitting([[`  ${c.cyan('✎')} writing ${what} to ${updatesTo}…`], [`  ${c.cyan('✎')} writing ${what}…`]], width));
+  }
   return lines;
 }
 
@@ -272,7 +280,7 @@ export class LiveView {
     if (!this.#log || this.#stopped) return;
     const width = this.#width();
     const rows = (this.#o.stream as { rows?: number }).rows ?? 30;
-    const lines = renderProgress(this.#orc.progress(), this.#o.colors, width, this.#o.title ?? 'pco', Math.max(3, rows - 6));
+    const lines = renderProgress(this.#orc.progress(), this.#o.colors, width, this.#o.title ?? 'pco', Math.max(3, rows - 6), this.#o.updatesTo);
     this.#log(this.#o.redact(lines.join('\n')));
   }
 

@@ -47,6 +47,29 @@ describe('live view rendering', () => {
     ]);
     expect(renderProgress({ ...snapshot, running: snapshot.running }, plain, 160, 'pco', 1).at(-1)).toBe('  … and 2 more running');
   });
+
+  it('says what the run waits for once nothing runs: the updates still to be written, with their ETA', () => {
+    const flushing: ProgressSnapshot = {
+      runId: 'r1',
+      at: 100_000,
+      elapsedMs: 90_000,
+      counts: counts({ total: 23, done: 23 }),
+      finished: 23,
+      throughputPerMinute: 15,
+      etaMs: 14_000,
+      utilisation: 0.5,
+      busyAgents: 0,
+      pendingUpdates: 14,
+      running: [],
+    };
+    const lines = renderProgress(flushing, plain, 100, 'pco', 20, 'GitHub');
+    expect(lines[0]).toContain('23/23');
+    expect(lines[0]).toContain('ETA 0:14');
+    expect(lines.at(-1)).toBe('  ✎ writing 14 updates to GitHub…');
+    expect(renderProgress(flushing, plain, 26, 'pco', 20, 'GitHub').at(-1)).toBe('  ✎ writing 14 updates…');
+    // While tasks run, their lines say what happens; and with nothing left to write, no line.
+    expect(renderProgress({ ...flushing, pendingUpdates: 0 }, plain, 100, 'pco', 20, 'GitHub')).toHaveLength(1);
+  });
 });
 
 describe('JSON event fields', () => {

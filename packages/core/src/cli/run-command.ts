@@ -110,6 +110,7 @@ export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunP
       live: mode === 'live',
       verbose: !!flags.verbose || config.logging.level === 'debug' || config.logging.level === 'trace',
       ...(parts.title ? { title: parts.title } : {}),
+      ...((parts.reporters ?? []).length > 0 ? { updatesTo: 'GitHub' } : {}),
     });
     view.start();
   }
