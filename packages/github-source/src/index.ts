@@ -6,11 +6,20 @@ export {
   parseDependencyLabels,
   stripIgnoredMarkdown,
   DEFAULT_DEPENDENCY_LABEL_PATTERNS,
+  MAX_ISSUE_NUMBER,
+  isIssueNumber,
   type ParseDependenciesOptions,
   type ParseDependencyLabelsOptions,
 } from './parse-dependencies.js';
-export { resolveDependencies, refKey, type ReferenceState, type ReferenceStateLookup, type ResolveDependenciesOptions } from './resolve-dependencies.js';
-export { lookupReferenceStates } from './issue-query.js';
+export {
+  resolveDependencies,
+  refKey,
+  type ReferenceLookupFailure,
+  type ReferenceState,
+  type ReferenceStateLookup,
+  type ResolveDependenciesOptions,
+} from './resolve-dependencies.js';
+export { lookupReferenceStates, DEFAULT_LOOKUP_BATCH_SIZE, type LookupReferenceStatesOptions } from './reference-lookup.js';
 export { isTrustedAuthor, DEFAULT_TRUSTED_ASSOCIATIONS, type TrustOptions } from './trust.js';
 export {
   GitHubReporter,

@@ -1,12 +1,14 @@
 /**
  * The GraphQL selections shared by both sources, the mapping of an issue node to a record, the
- * follow-up for truncated nested connections, and the batched state lookup of references.
+ * follow-up for truncated nested connections. The batched state lookup of references lives in
+ * reference-lookup.ts (re-exported here).
  */
 import type { GitHubClient } from './octokit.js';
 import { GitHubOptionsError, toGitHubError } from './errors.js';
-import { refKey, type ReferenceState } from './resolve-dependencies.js';
 import { IssueConnectionPageSchema, parseResponse, type IssueNode, type LinkNode } from './response-schemas.js';
 import type { GitHubIssueRecord, GitHubTaskSourceRef, IssueLink } from './types.js';
+
+export { lookupReferenceStates, type LookupReferenceStatesOptions } from './reference-lookup.js';
 
 /** Nested connections are read in one page; research §1.7: at most 50 blockers per issue. */
 export const NESTED_PAGE = 50;
@@ -91,51 +93,6 @@ export function splitRepo(fullName: string, field = 'repo'): [string, string] {
   if (!NAME_RE.test(fullName)) throw new GitHubOptionsError(`${field}: expected "owner/repo", got ${JSON.stringify(fullName)}`, { field });
   const [owner, name] = fullName.split('/') as [string, string];
   return [owner, name];
-}
-
-/**
- * States of issues / pull requests by reference, 100 per GraphQL call (aliases). References that
- * do not resolve (NOT_FOUND) come back as `MISSING`.
- */
-export async function lookupReferenceStates(client: GitHubClient, refs: readonly IssueLink[], signal?: AbortSignal): Promise<Map<string, ReferenceState>> {
-  const out = new Map<string, ReferenceState>();
-  const valid = refs.filter((r) => {
-    if (NAME_RE.test(r.repo)) return true;
-    out.set(refKey(r.repo, r.number), 'MISSING');
-    return false;
-  });
-  for (let i = 0; i < valid.length; i += 100) {
-    const chunk = valid.slice(i, i + 100);
-    const byRepo = new Map<string, IssueLink[]>();
-    for (const r of chunk) byRepo.set(r.repo.toLowerCase(), [...(byRepo.get(r.repo.toLowerCase()) ?? []), r]);
-    const repos = [...byRepo.values()];
-    const query = `query PcoReferenceStates {\n${repos
-      .map((list, ri) => {
-        const [owner, name] = list[0]!.repo.split('/') as [string, string];
-        const issues = list
-          .map((r) => `i${r.number}: issueOrPullRequest(number: ${r.number}) { __typename ... on Issue { issueState: state } ... on PullRequest { prState: state } }`)
-          .join('\n    ');
-        return `  r${ri}: repository(owner: "${owner}", name: "${name}") {\n    ${issues}\n  }`;
-      })
-      .join('\n')}\n}`;
-    let data: Record<string, Record<string, { issueState?: string; prState?: string } | null> | null>;
-    try {
-      data = await client.graphql(query, { request: { signal } });
-    } catch (error) {
-      const e = error as { name?: string; data?: typeof data; errors?: { type?: string }[] };
-      // Partial data: unresolvable references come back as NOT_FOUND errors with null data.
-      if (e.name === 'GraphqlResponseError' && e.data && (e.errors ?? []).every((x) => x.type === 'NOT_FOUND')) data = e.data;
-      else throw toGitHubError(error, 'looking up dependency states');
-    }
-    repos.forEach((list, ri) => {
-      for (const r of list) {
-        const node = data[`r${ri}`]?.[`i${r.number}`];
-        const state = node?.issueState ?? node?.prState;
-        out.set(refKey(r.repo, r.number), state === 'OPEN' || state === 'CLOSED' || state === 'MERGED' ? state : 'MISSING');
-      }
-    });
-  }
-  return out;
 }
 
 /** Rejects with an AbortError-like error when `signal` is aborted. */

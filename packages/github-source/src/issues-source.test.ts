@@ -212,3 +212,98 @@ describe('GitHubIssuesSource at scale', () => {
     expect(tasks.every((t) => !t.skip && !t.warnings)).toBe(true);
   });
 });
+
+describe('GitHubIssuesSource against hostile numbers and failing lookups (issue 13 §3)', () => {
+  const nines = '9'.repeat(400);
+  const hostile: FakeGitHubFixture = {
+    repos: [
+      {
+        owner: 'o',
+        name: 'r',
+        issues: [
+          { number: 1, title: 'int overflow', body: 'Depends on #2147483648' },
+          { number: 2, title: 'huge', body: 'Blocked by #99999999999999999999999999 and x/y#7' },
+          { number: 3, title: 'label', labels: [`depends:issue-${nines}`] },
+          { number: 4, title: 'stranger', author: 'eve', authorAssociation: 'NONE', body: `Depends on #${nines}, evil/repo#1 and #2147483648` },
+          { number: 5, title: 'fine', body: 'Depends on #1 and x/y#8' },
+        ],
+      },
+      { owner: 'x', name: 'y', issues: [{ number: 7, title: 'open blocker' }, { number: 8, title: 'closed', state: 'closed' }] },
+    ],
+  };
+
+  it('turns out-of-range numbers into warnings naming the text, and still loads every task', async () => {
+    const f = await fakeWith(hostile);
+    const tasks = byId(await load(f, { repos: 'o/r' }));
+    expect(tasks.size).toBe(5);
+    expect(tasks.get('o/r#1')!.warnings).toEqual(['#2147483648 is not an issue number (1 to 2147483647); ignored: "Depends on #2147483648"']);
+    expect(tasks.get('o/r#2')!.warnings).toEqual([
+      '#99999999999999999999… (26 digits) is not an issue number (1 to 2147483647); ignored: "Blocked by #99999999999999999999999999 and x/y#7"',
+    ]);
+    expect(tasks.get('o/r#2')!.skip?.message).toBe('o/r#2 is blocked by x/y#7, open and outside the task set');
+    expect(tasks.get('o/r#3')!.warnings).toEqual([expect.stringMatching(/^dependency label "depends:issue-9+…" is not an issue number \(1 to 2147483647\); ignored$/)]);
+    expect(tasks.get('o/r#5')).toMatchObject({ dependencies: ['o/r#1'] });
+    expect(tasks.get('o/r#5')!.skip).toBeUndefined(); // x/y#8 is closed
+    // The untrusted issue is skipped, and nothing it names is ever looked up.
+    expect(tasks.get('o/r#4')!.skip?.reason).toBe('untrusted');
+    const lookups = f.requests.filter((r) => r.operation === 'graphql query PcoReferenceStates');
+    expect(lookups).toHaveLength(1);
+    const query = (lookups[0]!.body as { query: string }).query;
+    expect(query).not.toContain('evil');
+    expect(query).toContain('issueOrPullRequest(number: 7)');
+  });
+
+  it('lets an untrusted author with a huge number block nothing', async () => {
+    const f = await fakeWith({
+      repos: [{ owner: 'o', name: 'r', issues: [
+        { number: 1, title: 'stranger', author: 'eve', authorAssociation: 'NONE', body: `Depends on #99999999999999999999999999 and other/repo#${nines}`, labels: [`depends:issue-${nines}`] },
+        { number: 2, title: 'work', body: 'Depends on ext/lib#3' },
+      ] }, { owner: 'ext', name: 'lib', issues: [{ number: 3, title: 'done', state: 'closed' }] }],
+    });
+    const tasks = byId(await load(f, { repos: 'o/r' }));
+    expect(tasks.get('o/r#2')).toMatchObject({ dependencies: [] });
+    expect(tasks.get('o/r#2')!.skip).toBeUndefined();
+    expect(tasks.get('o/r#1')!.skip?.reason).toBe('untrusted');
+  });
+
+  it('turns a lookup batch that fails into warnings naming the issue and the reference, not a failed load', async () => {
+    const f = await fakeWith(hostile);
+    // Every attempt of the lookup (the first and plugin-retry's three) answers 502.
+    f.failNext({ kind: 'server-error', status: 502 }, { times: 4, match: { operation: 'graphql query PcoReferenceStates' } });
+    const tasks = byId(await load(f, { repos: 'o/r' }));
+    expect(tasks.get('o/r#5')!.warnings).toEqual([
+      expect.stringMatching(/^dependency x\/y#8 \("Depends on #1 and x\/y#8"\) could not be looked up \(looking up dependency states failed: .*\); the task waits as for an open blocker$/),
+    ]);
+    expect(tasks.get('o/r#5')!.skip).toEqual({ reason: 'external-blocker', message: 'o/r#5 waits for x/y#8, whose state could not be looked up' });
+    expect(tasks.get('o/r#2')!.warnings).toContainEqual(expect.stringContaining('dependency x/y#7 ("Blocked by #99999999999999999999999999 and x/y#7") could not be looked up'));
+    expect(tasks.get('o/r#1')!.skip).toBeUndefined();
+    expect(f.count({ operation: 'graphql query PcoReferenceStates' })).toBe(4);
+  });
+
+  it('still fails the load on bad credentials during the lookup', async () => {
+    const f = await fakeWith(hostile);
+    const refusing = (status: number): typeof fetch => async (input, init) =>
+      String(init?.body).includes('PcoReferenceStates')
+        ? new Response(JSON.stringify({ message: status === 401 ? 'Bad credentials' : 'Resource not accessible by integration' }), { status, headers: { 'content-type': 'application/json' } })
+        : fetch(input, init);
+    for (const status of [401, 403]) {
+      const source = new GitHubIssuesSource({ client: createGitHubClient(testClientOptions(f.url, { fetch: refusing(status) })), repos: 'o/r' });
+      await expect(source.load()).rejects.toMatchObject({ code: 'CREDENTIALS_REJECTED', status });
+    }
+  });
+
+  it('looks 10,000 references of one issue up in a handful of batched queries', async () => {
+    const refs = Array.from({ length: 10_000 }, (_, i) => `#${i + 100}`);
+    const f = await fakeWith({
+      repos: [{ owner: 'o', name: 'r', issues: [
+        { number: 1, title: 'many', body: `Depends on ${refs.join(', ')}, ${refs.slice(0, 500).join(' ')}` },
+        { number: 2, title: 'same refs', body: `Depends on ${refs.slice(0, 1000).join(', ')}` },
+      ] }],
+    });
+    const tasks = byId(await load(f, { repos: 'o/r' }));
+    // One page of issues and 4 lookups of 2,500 references (was 100 lookups of 100); duplicates asked once.
+    expect(f.counts()).toEqual({ 'graphql query PcoIssues': 1, 'graphql query PcoReferenceStates': 4 });
+    expect(tasks.get('o/r#1')!.warnings).toHaveLength(10_000); // none of them exists in the fake
+    expect(tasks.get('o/r#1')!.warnings![0]).toMatch(/^dependency o\/r#100 \("Depends on #100, #101, [^"]{100,150}…"\) does not exist or is not accessible; ignored$/);
+  });
+});

@@ -95,3 +95,21 @@ describe('GitHubProjectSource', () => {
     expect(() => new GitHubProjectSource({ client, owner: 'a b', number: 1 })).toThrow(/owner/);
   });
 });
+
+describe('GitHubProjectSource against hostile numbers (issue 13 §3)', () => {
+  it('loads a board whose draft names a number no issue can have, with a warning', async () => {
+    const f = await startFakeGitHub({
+      ...sampleBacklogFixture(),
+      projects: [{ owner: 'acme', number: 3, title: 'Hostile', items: [{ draft: { title: 'D', body: 'Depends on #2147483648 and acme/shop#19' } }] }],
+    });
+    try {
+      const client = createGitHubClient(testClientOptions(f.url));
+      const [draft] = await new GitHubProjectSource({ client, owner: 'acme', number: 3, draftRepo: 'acme/shop' }).load();
+      expect(draft!.warnings).toEqual(['#2147483648 is not an issue number (1 to 2147483647); ignored: "Depends on #2147483648 and acme/shop#19"']);
+      expect(draft!.skip).toBeUndefined(); // acme/shop#19 is closed
+      expect(f.count({ operation: 'graphql query PcoReferenceStates' })).toBe(1);
+    } finally {
+      await f.close();
+    }
+  });
+});

@@ -79,6 +79,27 @@ describe('resolveDependencies', () => {
     expect(tasks[0]!.warnings).toEqual(['dependency phrase without a resolvable reference: "Depends on the thing"']);
   });
 
+  it('never looks up what an untrusted issue names', async () => {
+    const { lookup, asked } = table({ 'x/y#1': 'OPEN' });
+    const tasks = await resolveDependencies(
+      [record('o/r', 1, { author: 'eve', authorAssociation: 'NONE', body: 'Depends on evil/repo#5', blockedBy: [{ repo: 'x/y', number: 9 }] }), record('o/r', 2, { body: 'Depends on x/y#1' })],
+      lookup,
+    );
+    expect(asked.flat().map((r) => `${r.repo}#${r.number}`)).toEqual(['x/y#1']);
+    expect(tasks[0]!.skip?.reason).toBe('untrusted');
+    expect(tasks[0]!.warnings).toBeUndefined();
+  });
+
+  it('blocks on a reference whose state could not be looked up, with a warning (or drops it with ignoreExternalBlockers)', async () => {
+    const failing = async (refs: readonly IssueLink[]) => new Map(refs.map((r) => [refKey(r.repo, r.number), { state: 'UNKNOWN' as const, reason: 'GitHub answered 502' }]));
+    const [blocked] = await resolveDependencies([record('o/r', 1, { body: 'Blocked by x/y#3' })], failing);
+    expect(blocked!.skip).toEqual({ reason: 'external-blocker', message: 'o/r#1 waits for x/y#3, whose state could not be looked up' });
+    expect(blocked!.warnings).toEqual(['dependency x/y#3 ("Blocked by x/y#3") could not be looked up (GitHub answered 502); the task waits as for an open blocker']);
+    const [dropped] = await resolveDependencies([record('o/r', 1, { body: 'Blocked by x/y#3' })], failing, { ignoreExternalBlockers: true });
+    expect(dropped!.skip).toBeUndefined();
+    expect(dropped!.warnings).toEqual(['dependency x/y#3 ("Blocked by x/y#3") could not be looked up (GitHub answered 502); ignored (ignoreExternalBlockers)']);
+  });
+
   it('passes the abort signal to the lookup', async () => {
     const controller = new AbortController();
     let seen: AbortSignal | undefined;

@@ -7,7 +7,11 @@
  * - an open dependency outside the set blocks: the task gets `skip: external-blocker` (or, with
  *   `ignoreExternalBlockers`, the dependency is dropped with a warning);
  * - a reference that does not resolve (missing, inaccessible) is dropped with a warning;
- * - untrusted authors get `skip: untrusted`.
+ * - a reference whose state could not be looked up (the query failed) blocks like an open one,
+ *   with a warning naming it and why: running the task could start work its blocker is not done
+ *   with;
+ * - untrusted authors get `skip: untrusted`, and their references are never looked up (a
+ *   stranger's issue text must not cost API calls, nor be able to break the load of the rest).
  */
 import { parseDependencies, parseDependencyLabels } from './parse-dependencies.js';
 import { isTrustedAuthor, type TrustOptions } from './trust.js';
@@ -16,8 +20,21 @@ import type { GitHubIssueRecord, GitHubTask, IssueLink } from './types.js';
 /** State of an issue or pull request looked up by reference; `MISSING` when it does not resolve. */
 export type ReferenceState = 'OPEN' | 'CLOSED' | 'MERGED' | 'MISSING';
 
-/** Looks up the states of references outside the task set (one batched call in the sources). */
-export type ReferenceStateLookup = (refs: readonly IssueLink[], signal?: AbortSignal) => Promise<ReadonlyMap<string, ReferenceState>>;
+/** A reference whose state could not be learnt: the lookup failed for it (`reason` says how). */
+export interface ReferenceLookupFailure {
+  readonly state: 'UNKNOWN';
+  readonly reason: string;
+}
+
+/**
+ * Looks up the states of references outside the task set (batched calls in the sources), keyed
+ * by {@link refKey}. A failure about some references is returned as their
+ * {@link ReferenceLookupFailure}; a throw fails the load (keep it for aborts and credentials).
+ */
+export type ReferenceStateLookup = (
+  refs: readonly IssueLink[],
+  signal?: AbortSignal,
+) => Promise<ReadonlyMap<string, ReferenceState | ReferenceLookupFailure>>;
 
 export interface ResolveDependenciesOptions extends TrustOptions {
   /** Read dependencies from issue bodies. @default true */
@@ -69,23 +86,27 @@ export async function resolveDependencies(
     if (options.nativeBlockedBy ?? true) for (const b of r.blockedBy) candidates.push({ link: b, why: 'blocked-by link' });
     if (options.subIssues ?? true) for (const c of r.subIssues) candidates.push({ link: c, why: 'sub-issue' });
     for (const c of candidates) if (c.link.state !== undefined) known.set(refKey(c.link.repo, c.link.number), c.link.state);
-    return { r, warnings, candidates };
+    const trusted = r.source.kind === 'draft' || isTrustedAuthor(r.author, r.authorAssociation, options);
+    return { r, warnings, candidates, trusted };
   });
 
-  // One batched lookup for references outside the task set whose state is unknown.
+  // One batched lookup for references outside the task set whose state is unknown. An untrusted
+  // issue is skipped whatever its dependencies are: its references are never looked up.
   const unknown = new Map<string, IssueLink>();
-  for (const { r, candidates } of perRecord) {
+  for (const { r, candidates, trusted } of perRecord) {
+    if (!trusted) continue;
     for (const c of candidates) {
       const key = refKey(c.link.repo, c.link.number);
       if (byKey.has(key) || known.has(key) || key === recordKey(r)) continue;
       unknown.set(key, { repo: c.link.repo, number: c.link.number });
     }
   }
-  const looked = unknown.size > 0 ? await lookup([...unknown.values()], signal) : new Map<string, ReferenceState>();
+  const looked = unknown.size > 0 ? await lookup([...unknown.values()], signal) : new Map<string, ReferenceState | ReferenceLookupFailure>();
 
-  return perRecord.map(({ r, warnings, candidates }) => {
+  return perRecord.map(({ r, warnings, candidates, trusted }) => {
     const deps: string[] = [];
     const blockers: string[] = [];
+    const unknownBlockers: string[] = [];
     const self = recordKey(r);
     for (const c of candidates) {
       const key = refKey(c.link.repo, c.link.number);
@@ -99,11 +120,21 @@ export async function resolveDependencies(
         if (!deps.includes(inSet.id)) deps.push(inSet.id);
         continue;
       }
-      const state = known.get(key) ?? looked.get(key) ?? 'MISSING';
+      if (!trusted) continue; // skipped anyway; never looked up
+      const found = known.get(key) ?? looked.get(key) ?? 'MISSING';
       const label = `${c.link.repo}#${c.link.number}`;
-      if (state === 'CLOSED' || state === 'MERGED') continue;
-      if (state === 'MISSING') {
+      if (found === 'CLOSED' || found === 'MERGED') continue;
+      if (found === 'MISSING') {
         warnings.push(`dependency ${label} (${c.why}) does not exist or is not accessible; ignored`);
+        continue;
+      }
+      if (typeof found === 'object') {
+        if (options.ignoreExternalBlockers) {
+          warnings.push(`dependency ${label} (${c.why}) could not be looked up (${found.reason}); ignored (ignoreExternalBlockers)`);
+          continue;
+        }
+        warnings.push(`dependency ${label} (${c.why}) could not be looked up (${found.reason}); the task waits as for an open blocker`);
+        if (!unknownBlockers.includes(label)) unknownBlockers.push(label);
         continue;
       }
       if (options.ignoreExternalBlockers) {
@@ -112,16 +143,18 @@ export async function resolveDependencies(
         blockers.push(label);
       }
     }
-    const trusted = r.source.kind === 'draft' || isTrustedAuthor(r.author, r.authorAssociation, options);
     const skip = !trusted
       ? {
           reason: 'untrusted' as const,
           message: `${r.id} was opened by ${r.author ?? 'an unknown author'} (${r.authorAssociation ?? 'NONE'}), who is not trusted to give agents work`,
         }
-      : blockers.length > 0
+      : blockers.length + unknownBlockers.length > 0
         ? {
             reason: 'external-blocker' as const,
-            message: `${r.id} is blocked by ${blockers.join(', ')}, open and outside the task set`,
+            message: [
+              ...(blockers.length > 0 ? [`${r.id} is blocked by ${blockers.join(', ')}, open and outside the task set`] : []),
+              ...(unknownBlockers.length > 0 ? [`${r.id} waits for ${unknownBlockers.join(', ')}, whose state could not be looked up`] : []),
+            ].join('; '),
           }
         : undefined;
     const task: GitHubTask = {
