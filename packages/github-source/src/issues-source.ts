@@ -2,7 +2,7 @@
  * `GitHubIssuesSource`: the issues of one or more repositories as tasks. One GraphQL query per
  * page of 100 issues brings each issue with its labels, author association, native blocked-by
  * links and sub-issues (research §2.2); references outside the loaded set are looked up in one
- * batched query per 100. Repository.issues never returns pull requests.
+ * batched query per 2,500 (reference-lookup.ts). Repository.issues never returns pull requests.
  */
 import { GitHubOptionsError, toGitHubError } from './errors.js';
 import { completeIssueNode, ISSUE_FIELDS, issueRecord, lookupReferenceStates, splitRepo, throwIfAborted } from './issue-query.js';

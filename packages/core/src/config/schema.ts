@@ -196,7 +196,8 @@ const dependencies = section(
   {
     prose: v.optional(
       flag({
-        description: 'Read dependencies written in issue bodies ("Depends on #12", "Blocked by owner/repo#3", URLs, a "## Dependencies" list).',
+        description:
+          'Read dependencies written in issue bodies ("Depends on #12", "Blocked by owner/repo#3", "Blocked by GH-45", "needs #9 first", "waiting on #10", nested phrases, URLs, a "## Dependencies" list or task list). "Related to", "See", "Fixes", negated phrases, code and quotes are not dependencies; a number no issue can have (over 2147483647) is a warning, never sent to GitHub.',
         expected: 'true or false',
       }),
       true,
