@@ -1009,7 +1009,7 @@ export class Orchestrator {
       if (id === selfSkip && r.task.skip) {
         reason = r.task.skip.reason;
         r.x.error = this.#redact(r.task.skip.message);
-        r.x.policySkip = true;
+        r.x.policySkip = r.task.skip.policy !== false;
       } else {
         const cause = this.#record(because);
         r.x.skippedBecause = because;

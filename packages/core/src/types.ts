@@ -9,6 +9,13 @@ export interface TaskSkip {
   readonly reason: 'untrusted' | 'external-blocker' | (string & {});
   /** One sentence for humans, naming the task and what blocks it. */
   readonly message: string;
+  /**
+   * Whether the source's rules decided this (an untrusted author, an open blocker): such a skip
+   * is not unfinished work, and by default does not fail the CLI's run. False when nothing was
+   * decided (e.g. a blocker's state could not be looked up): the task still has to run.
+   * @default true
+   */
+  readonly policy?: boolean;
 }
 
 /** One unit of work, as a task source hands it to the orchestrator. */

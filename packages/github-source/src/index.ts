@@ -48,3 +48,4 @@ export type {
   IssueLink,
   ParsedDependencies,
 } from './types.js';
+export { checkGitHubAccess, type GitHubAccessNeeds, type GitHubAccessProblem, type GitHubAccessReport } from './access-check.js';

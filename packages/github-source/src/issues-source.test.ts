@@ -274,7 +274,7 @@ describe('GitHubIssuesSource against hostile numbers and failing lookups (issue 
     expect(tasks.get('o/r#5')!.warnings).toEqual([
       expect.stringMatching(/^dependency x\/y#8 \("Depends on #1 and x\/y#8"\) could not be looked up \(looking up dependency states failed: .*\); the task waits as for an open blocker$/),
     ]);
-    expect(tasks.get('o/r#5')!.skip).toEqual({ reason: 'external-blocker', message: 'o/r#5 waits for x/y#8, whose state could not be looked up' });
+    expect(tasks.get('o/r#5')!.skip).toEqual({ reason: 'lookup-failed', policy: false, message: 'o/r#5 waits for x/y#8, whose state could not be looked up' });
     expect(tasks.get('o/r#2')!.warnings).toContainEqual(expect.stringContaining('dependency x/y#7 ("Blocked by #99999999999999999999999999 and x/y#7") could not be looked up'));
     expect(tasks.get('o/r#1')!.skip).toBeUndefined();
     expect(f.count({ operation: 'graphql query PcoReferenceStates' })).toBe(4);

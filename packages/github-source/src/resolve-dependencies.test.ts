@@ -93,7 +93,7 @@ describe('resolveDependencies', () => {
   it('blocks on a reference whose state could not be looked up, with a warning (or drops it with ignoreExternalBlockers)', async () => {
     const failing = async (refs: readonly IssueLink[]) => new Map(refs.map((r) => [refKey(r.repo, r.number), { state: 'UNKNOWN' as const, reason: 'GitHub answered 502' }]));
     const [blocked] = await resolveDependencies([record('o/r', 1, { body: 'Blocked by x/y#3' })], failing);
-    expect(blocked!.skip).toEqual({ reason: 'external-blocker', message: 'o/r#1 waits for x/y#3, whose state could not be looked up' });
+    expect(blocked!.skip).toEqual({ reason: 'lookup-failed', policy: false, message: 'o/r#1 waits for x/y#3, whose state could not be looked up' });
     expect(blocked!.warnings).toEqual(['dependency x/y#3 ("Blocked by x/y#3") could not be looked up (GitHub answered 502); the task waits as for an open blocker']);
     const [dropped] = await resolveDependencies([record('o/r', 1, { body: 'Blocked by x/y#3' })], failing, { ignoreExternalBlockers: true });
     expect(dropped!.skip).toBeUndefined();

@@ -150,7 +150,10 @@ export async function resolveDependencies(
         }
       : blockers.length + unknownBlockers.length > 0
         ? {
-            reason: 'external-blocker' as const,
+            // An open blocker is the policy's decision; a failed lookup decided nothing, so such a
+            // skip is unfinished work (a scheduled run must not go green on a GitHub outage).
+            reason: blockers.length > 0 ? ('external-blocker' as const) : ('lookup-failed' as const),
+            ...(blockers.length > 0 ? {} : { policy: false }),
             message: [
               ...(blockers.length > 0 ? [`${r.id} is blocked by ${blockers.join(', ')}, open and outside the task set`] : []),
               ...(unknownBlockers.length > 0 ? [`${r.id} waits for ${unknownBlockers.join(', ')}, whose state could not be looked up`] : []),

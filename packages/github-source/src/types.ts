@@ -5,8 +5,10 @@
 
 /** Why a task must not run (mirrors core's `TaskSkip`). */
 export interface GitHubTaskSkip {
-  readonly reason: 'untrusted' | 'external-blocker' | (string & {});
+  readonly reason: 'untrusted' | 'external-blocker' | 'lookup-failed' | (string & {});
   readonly message: string;
+  /** False when nothing was decided (`lookup-failed`): unfinished work, not a policy skip. @default true */
+  readonly policy?: boolean;
 }
 
 /**

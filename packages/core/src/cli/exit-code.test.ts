@@ -149,4 +149,17 @@ describe('executeRun: a backlog whose only unfinished tasks are policy skips', (
     const { report } = await run({ failOn: parseFailOn('failed,policy-skipped') });
     expect(report.code).toBe(1);
   });
+
+  it('a skip the source could not decide (a blocker whose state was not looked up) is unfinished work: exit 1', async () => {
+    tasks.push({ id: 'acme/app#5', title: 'Blocker unknown', skip: { reason: 'lookup-failed', policy: false, message: 'acme/app#5 waits for acme/lib#3, whose state could not be looked up' } });
+    try {
+      const { report, json } = await run();
+      expect(report.code).toBe(1);
+      const result = json.results.find((r) => r.id === 'acme/app#5');
+      expect(result).toMatchObject({ state: 'skipped', skipReason: 'lookup-failed' });
+      expect(result?.policySkip).toBeUndefined();
+    } finally {
+      tasks.pop();
+    }
+  });
 });
