@@ -123,8 +123,43 @@ describe('fake GitHub GraphQL', () => {
     expect(ok.body.data.repository.issue).toEqual({ blockedBy: { nodes: [{ number: 2 }] }, issueDependenciesSummary: { blockedBy: 1, totalBlockedBy: 1 }, parent: null });
     const bad = await gql(f, `query { repository(owner: "acme", name: "shop") { issue(number: 8) { nope } } }`);
     expect(bad.status).toBe(200);
-    expect(bad.body.errors?.[0].message).toMatch(/Cannot query field "nope" on type "Issue"/);
+    expect(bad.body.errors).toEqual([
+      {
+        path: ['query', 'repository', 'issue', 'nope'],
+        extensions: { code: 'undefinedField', typeName: 'Issue', fieldName: 'nope' },
+        locations: [{ line: 1, column: 70 }],
+        message: "Field 'nope' doesn't exist on type 'Issue'",
+      },
+    ]);
     expect(bad.body.data).toBeUndefined();
+  });
+
+  it('answers an unknown mutation with GitHub validation errors, not data: { x: null }', async () => {
+    const f = await start();
+    const r = await gql(f, `mutation { x }`);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      errors: [{ path: ['mutation', 'x'], extensions: { code: 'undefinedField', typeName: 'Mutation', fieldName: 'x' }, locations: [{ line: 1, column: 12 }], message: "Field 'x' doesn't exist on type 'Mutation'" }],
+    });
+    const named = await gql(f, `mutation Named($id: ID!) { addComment(input: { subjectId: $id, body: "x", nope: 1 }) { clientMutationId } }`, { id: 'I_1' });
+    expect(named.body.data).toBeUndefined();
+    expect(named.body.errors?.[0]).toMatchObject({
+      path: ['mutation Named', 'addComment', 'input', 'nope'],
+      extensions: { code: 'argumentNotAccepted', typeName: 'InputObject', name: 'AddCommentInput', argumentName: 'nope' },
+      message: "InputObject 'AddCommentInput' doesn't accept argument 'nope'",
+    });
+    const missing = await gql(f, `query { repository(owner: "acme") { id } }`);
+    expect(missing.body.errors?.[0]).toMatchObject({ message: "Field 'repository' is missing required arguments: name", extensions: { code: 'missingRequiredArguments' } });
+  });
+
+  it('fails loudly on schema-valid fields the fake does not implement instead of answering null', async () => {
+    const f = await start();
+    const m = await gql(f, `mutation { addLabelsToLabelable(input: { labelableId: "I_1", labelIds: ["L_1"] }) { clientMutationId } }`);
+    expect(m.body.data).toBeUndefined();
+    expect(m.body.errors).toEqual([expect.objectContaining({ type: 'FAKE_NOT_IMPLEMENTED', path: ['mutation', 'addLabelsToLabelable'] })]);
+    expect(m.body.errors?.[0].message).toContain('Mutation.addLabelsToLabelable');
+    const q = await gql(f, `query { search(query: "x", type: ISSUE, first: 1) { issueCount } }`);
+    expect(q.body.errors?.[0]).toMatchObject({ type: 'FAKE_NOT_IMPLEMENTED', message: expect.stringContaining('Query.search') });
   });
 
   it('returns NOT_FOUND with partial data and enforces pagination boundaries', async () => {
@@ -237,6 +272,29 @@ describe('fake GitHub scripting', () => {
     expect((await fetch(`${f.url}/repos/acme/shop`)).status).toBe(200);
     f.failNext({ kind: 'graphql-internal' });
     expect((await gql(f, `{ viewer { login } }`)).body.errors?.[0].message).toMatch(/Something went wrong while executing your query/);
+  });
+
+  it('answers GET /rate_limit in the documented shape, with the budgets its headers report, without spending them', async () => {
+    let now = 1_800_000_000_000;
+    fake = await startFakeGitHub(sampleBacklogFixture(), { rateLimit: 3, rateLimitWindowMs: 60_000, now: () => now });
+    await fetch(`${fake.url}/repos/acme/shop`);
+    const last = await fetch(`${fake.url}/repos/acme/shop`);
+    await gql(fake, `{ viewer { login } }`);
+    now += 1_000;
+    const res = await fetch(`${fake.url}/rate_limit`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { resources: Record<string, unknown>; rate: unknown };
+    const reset = Number(last.headers.get('x-ratelimit-reset'));
+    expect(body.resources.core).toEqual({ limit: 3, used: 2, remaining: 1, reset });
+    expect(body.resources.graphql).toEqual({ limit: 3, used: 1, remaining: 2, reset });
+    expect(body.resources.search).toEqual({ limit: 30, used: 0, remaining: 30, reset: 1_800_000_061 });
+    expect(body.rate).toEqual(body.resources.core);
+    expect(res.headers.get('x-ratelimit-remaining')).toBe('1');
+    // Spending the last request leaves /rate_limit answering, and reporting 0.
+    expect((await fetch(`${fake.url}/repos/acme/shop`)).headers.get('x-ratelimit-remaining')).toBe('0');
+    const spent = await fetch(`${fake.url}/rate_limit`);
+    expect(spent.status).toBe(200);
+    expect(((await spent.json()) as { resources: { core: unknown } }).resources.core).toEqual({ limit: 3, used: 3, remaining: 0, reset });
   });
 
   it('enforces the primary budget until the window resets (injected clock)', async () => {

@@ -4,8 +4,9 @@
  * take the field arguments (graphql-js's default resolver calls them), and every object in an
  * abstract position carries `__typename` (the default type resolver reads it).
  */
-import { execute, GraphQLError, Kind, parse, validate, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { execute, GraphQLError, Kind, parse, validate, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
 import { Principal, type RepoNeed } from './access.js';
+import { pathOf, validationErrors } from './graphql-errors.js';
 import { insufficientScopes, MUTATION_NEEDS, READ_ISSUES, READ_PULLS, refusalError } from './graphql-access.js';
 import { githubSchema } from './schema.js';
 import type { FakeStore, StoredField, StoredFieldValue, StoredIssue, StoredItem, StoredProject, StoredRepo } from './store.js';
@@ -113,27 +114,31 @@ export class FakeGraphQL {
     this.#principal = principal ?? new Principal(undefined, this.store.viewer);
     if (validateDocument) {
       const errors = validateCached(document);
-      if (errors.length > 0) {
-        return {
-          errors: errors.map((e) => ({
-            path: ['query'],
-            extensions: { code: 'graphqlValidation' },
-            locations: e.locations,
-            message: e.message,
-          })),
-        };
-      }
+      if (errors.length > 0) return { errors: validationErrors(document, errors) };
     }
     const scopeErrors = insufficientScopes(schema, document, this.#principal);
     if (scopeErrors.length > 0) return { errors: scopeErrors };
-    const mutationRoot = this.mutationRoot();
     const isMutation = document.definitions.some(
       (d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation',
     );
+    const root: Record<string, unknown> = isMutation ? this.mutationRoot() : this.queryRoot();
+    // A field GitHub has but the fake lacks would resolve to a silent null; say so instead, so a
+    // change that starts using it fails loudly rather than testing against nothing.
+    const missing = rootFields(document).filter((f) => f.name.value !== '__typename' && !(f.name.value in root));
+    if (missing.length > 0) {
+      return {
+        errors: missing.map((f) => ({
+          type: 'FAKE_NOT_IMPLEMENTED',
+          path: pathOf(document, f),
+          locations: f.loc ? [{ line: f.loc.startToken.line, column: f.loc.startToken.column }] : [],
+          message: `fake GitHub: ${isMutation ? 'Mutation' : 'Query'}.${f.name.value} is in GitHub's schema but the fake does not implement it (packages/testkit/src/github/graphql-api.ts)`,
+        })),
+      };
+    }
     const result = execute({
       schema,
       document,
-      rootValue: isMutation ? mutationRoot : this.queryRoot(),
+      rootValue: root,
       variableValues: variables ?? {},
     }) as { data?: unknown; errors?: readonly GraphQLError[] };
     if (result instanceof Promise) throw new Error('async resolvers are not used by the fake');
@@ -700,6 +705,26 @@ export function mergePull(s: FakeStore, pull: StoredIssue): void {
   pull.state = 'closed';
   pull.closedAt = pull.pull.mergedAt;
   pull.updatedAt = pull.pull.mergedAt;
+}
+
+/** The top-level fields of every operation, through fragments. */
+function rootFields(document: DocumentNode): FieldNode[] {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const out: FieldNode[] = [];
+  const seen = new Set<string>();
+  const walk = (selections: readonly SelectionNode[]) => {
+    for (const sel of selections) {
+      if (sel.kind === Kind.FIELD) out.push(sel);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) walk(sel.selectionSet.selections);
+      else if (!seen.has(sel.name.value)) {
+        seen.add(sel.name.value);
+        const f = fragments.get(sel.name.value);
+        if (f) walk(f.selectionSet.selections);
+      }
+    }
+  };
+  for (const d of document.definitions) if (d.kind === Kind.OPERATION_DEFINITION) walk(d.selectionSet.selections);
+  return out;
 }
 
 /** `query Name` for named operations, else `query firstField` / `mutation firstField`. */

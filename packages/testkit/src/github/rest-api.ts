@@ -112,6 +112,9 @@ export class FakeRest {
   constructor(
     private readonly s: FakeStore,
     private readonly baseUrl: () => string,
+    /** The server's budget of a resource (`core`, `graphql`), for `GET /rate_limit`. */
+    private readonly budget: (resource: 'core' | 'graphql') => { limit: number; used: number; resetAt: number } = () => ({ limit: 5000, used: 0, resetAt: Date.now() + 3_600_000 }),
+    private readonly now: () => number = Date.now,
   ) {
     this.routes = this.build();
   }
@@ -228,6 +231,29 @@ export class FakeRest {
     };
   }
 
+  /**
+   * `GET /rate_limit` in the documented shape
+   * (https://docs.github.com/en/rest/rate-limit/rate-limit#get-rate-limit-status-for-the-authenticated-user):
+   * `core` and `graphql` are the budgets the fake enforces (the same numbers as its
+   * `x-ratelimit-*` headers); the search resources, which the fake does not serve, are full.
+   * `rate` repeats `core` (deprecated there, still sent).
+   */
+  private rateLimit(): RestResponse {
+    const window = (r: 'core' | 'graphql') => {
+      const b = this.budget(r);
+      return { limit: b.limit, used: Math.min(b.limit, b.used), remaining: Math.max(0, b.limit - b.used), reset: Math.ceil(b.resetAt / 1000) };
+    };
+    const full = (limit: number, seconds: number) => ({ limit, used: 0, remaining: limit, reset: Math.ceil(this.now() / 1000) + seconds });
+    const core = window('core');
+    return {
+      status: 200,
+      body: {
+        resources: { core, search: full(30, 60), code_search: full(10, 60), graphql: window('graphql'), integration_manifest: full(5000, 3600) },
+        rate: core,
+      },
+    };
+  }
+
   /** Page of `items` with GitHub's absolute `link` header. */
   private paged<T>(req: RestRequest, items: readonly T[]): RestResponse {
     const perPage = Math.min(100, Math.max(1, Number(req.query.get('per_page') ?? 30) || 30));
@@ -260,7 +286,7 @@ export class FakeRest {
       return names.every((n): n is string => typeof n === 'string' && n.length > 0) ? names : undefined;
     };
     return [
-      route('GET', '/rate_limit', () => ({ status: 200, body: { resources: {}, rate: {} } })),
+      route('GET', '/rate_limit', () => this.rateLimit()),
       route('GET', '/user', (req) => ({ status: 200, body: { ...this.user(req.principal.login), url: `${this.baseUrl()}/users/${req.principal.login}` } })),
       route('GET', '/repos/{owner}/{repo}', (req) => {
         const repo = this.repoOr404(req);

@@ -81,7 +81,7 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
   let url = '';
   const store = new FakeStore(fixture, now);
   const auth = new FakeAuth(options, store.viewer, (login) => store.ensureUser(login));
-  const rest = new FakeRest(store, () => url);
+  const rest = new FakeRest(store, () => url, (r) => ({ limit, ...budget(r) }), now);
   const requests: RecordedRequest[] = [];
   const faults: PendingFault[] = [];
   const budgets = new Map<string, { used: number; resetAt: number }>();
@@ -241,15 +241,17 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
     let out: RestResponse;
     const fault = takeFault(method, routeKey, operation);
     const b = budget(resource);
+    // GET /rate_limit does not count against the budget and answers even when it is spent (docs above).
+    const free = routeKey === 'GET /rate_limit';
     if (fault) {
       out = faultResponse(fault, isGraphQL, resource);
-    } else if (b.used >= limit) {
+    } else if (b.used >= limit && !free) {
       out = faultResponse({ kind: 'primary' }, isGraphQL, resource);
       out = { ...out, headers: { ...out.headers, 'x-ratelimit-reset': String(Math.ceil(b.resetAt / 1000)) } };
     } else if (serverErrorRate > 0 && random() < serverErrorRate) {
       out = faultResponse({ kind: 'server-error' }, isGraphQL, resource);
     } else {
-      b.used += 1;
+      if (!free) b.used += 1;
       try {
         out = respond();
       } catch (error) {
