@@ -199,7 +199,7 @@ function checkInput<T>(operation: string, schema: v.GenericSchema<unknown, T>, i
 
 /**
  * Typed client of the Codegen REST API (https://api.codegen.com, spec
- * shared/specs/codegen-openapi3.json).
+ * vendor/codegen-api/openapi3.json).
  *
  * - Every call waits for its endpoint's share of one rate-limit budget (documented limits,
  *   shared by every caller of this client).

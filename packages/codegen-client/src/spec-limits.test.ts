@@ -1,7 +1,7 @@
 /**
  * The client's default limits and the fake's limits are the spec's: both tables are compared
  * with the "Rate limit: N requests per M seconds/minute" sentences of the operation
- * descriptions in shared/specs/codegen-openapi3.json.
+ * descriptions in the vendored spec, vendor/codegen-api/openapi3.json (provenance in its README).
  */
 import { readFileSync } from 'node:fs';
 import { CODEGEN_RATE_LIMITS } from '@pco/testkit/codegen';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMITS, type CodegenOperation } from './rate-limiter.js';
 
 const spec = JSON.parse(
-  readFileSync(new URL('../../../../shared/specs/codegen-openapi3.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../vendor/codegen-api/openapi3.json', import.meta.url), 'utf8'),
 ) as { paths: Record<string, Record<string, { description?: string }>> };
 
 // The spec operation behind each client endpoint.

@@ -1,5 +1,5 @@
 /**
- * Wire types of the Codegen API (shared/specs/codegen-openapi3.json). Field names stay as the
+ * Wire types of the Codegen API (vendor/codegen-api/openapi3.json). Field names stay as the
  * API spells them (snake_case), so a response can be logged or stored as is. Responses are
  * checked leniently (see schemas.ts): fields this package does not know are kept on the object
  * at runtime, and a missing nullable field reads as `null`.

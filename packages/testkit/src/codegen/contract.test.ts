@@ -1,6 +1,6 @@
 /**
  * Contract test: every response body the fake sends is validated against the schema the spec
- * (shared/specs/codegen-openapi3.json) declares for that path, method and status. The schemas
+ * (vendor/codegen-api/openapi3.json, provenance in its README) declares for that path, method and status. The schemas
  * are read from the spec with ajv's JSON Schema 2020-12 validator (OpenAPI 3.1), never copied.
  */
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { startFakeCodegen, type FakeResponseRecord } from './index.js';
 
-const specUrl = new URL('../../../../../shared/specs/codegen-openapi3.json', import.meta.url);
+const specUrl = new URL('../../../../vendor/codegen-api/openapi3.json', import.meta.url);
 const spec = JSON.parse(readFileSync(specUrl, 'utf8')) as {
   paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
 };

@@ -1,6 +1,6 @@
 /**
  * A fake Codegen REST API: a real HTTP server on 127.0.0.1 that follows the contract in
- * shared/specs/codegen-openapi3.json (paths, shapes, status codes, FastAPI-style 422s) and the
+ * vendor/codegen-api/openapi3.json (paths, shapes, status codes, FastAPI-style 422s) and the
  * facts in shared/research/codegen-api.md (auth, 403 for other orgs, per-token rate limits).
  * Runs progress on their own: their status is computed from the clock on every read, scaled by
  * `timeScale`, so a ten-minute run takes 600 ms at 0.001 and no timers are left behind.

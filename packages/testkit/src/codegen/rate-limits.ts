@@ -1,6 +1,6 @@
 /**
  * The documented Codegen rate limits, per API token and endpoint. Numbers come from each
- * operation's description in shared/specs/codegen-openapi3.json ("Rate limit: N requests per M
+ * operation's description in vendor/codegen-api/openapi3.json ("Rate limit: N requests per M
  * seconds") and the overview docs; see shared/research/codegen-api.md §6. The client in
  * @pco/codegen-client carries the same numbers (a test compares both with the spec).
  */
