@@ -7,6 +7,7 @@
 import { execute, GraphQLError, Kind, parse, validate, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
 import { Principal, type RepoNeed } from './access.js';
 import { pathOf, validationErrors } from './graphql-errors.js';
+import { mutationRoot } from './graphql-mutations.js';
 import { insufficientScopes, MUTATION_NEEDS, READ_ISSUES, READ_PULLS, refusalError } from './graphql-access.js';
 import { githubSchema } from './schema.js';
 import type { FakeStore, StoredField, StoredFieldValue, StoredIssue, StoredItem, StoredProject, StoredRepo } from './store.js';
@@ -29,7 +30,7 @@ interface ConnectionArgs {
   before?: string | null;
 }
 
-const encodeCursor = (index: number): string => Buffer.from(`cursor:v2:${index}`).toString('base64');
+export const encodeCursor = (index: number): string => Buffer.from(`cursor:v2:${index}`).toString('base64');
 function decodeCursor(cursor: string): number {
   const m = /^cursor:v2:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
   if (!m) throw new TypedGraphQLError('INVALID_CURSOR_ARGUMENTS', `\`${cursor}\` does not appear to be a valid cursor.`);
@@ -543,133 +544,14 @@ export class FakeGraphQL {
   }
 
   private mutationRoot() {
-    const s = this.store;
-    const input = (a: Args) => a.input as Args;
-    const findItem = (projectId: unknown, itemId: unknown) => {
-      const project = s.nodes.get(String(projectId)) as StoredProject | undefined;
-      if (!project || !('items' in project)) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(projectId)}'`);
-      const item = project.items.find((i) => i.id === itemId);
-      if (!item) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(itemId)}'`);
-      return { project, item };
-    };
-    const findPull = (id: unknown) => {
-      const pull = s.nodes.get(String(id)) as StoredIssue | undefined;
-      if (!pull || !('kind' in pull) || pull.kind !== 'pull' || !pull.pull) {
-        throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(id)}'`);
-      }
-      return { pull, p: pull.pull };
-    };
-    const findIssue = (id: unknown) => {
-      const issue = s.nodes.get(String(id)) as StoredIssue | undefined;
-      if (!issue || !('kind' in issue)) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(id)}'`);
-      return issue;
-    };
-    return {
-      updateProjectV2ItemFieldValue: (a: Args) => {
-        const i = input(a);
-        const { project, item } = findItem(i.projectId, i.itemId);
-        this.#allowMutation('updateProjectV2ItemFieldValue', project, i.projectId);
-        const field = project.fields.find((f) => f.id === i.fieldId);
-        if (!field) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(i.fieldId)}'`);
-        const value = (i.value ?? {}) as Args;
-        const slots = Object.entries(value).filter(([, v]) => v !== undefined && v !== null);
-        if (slots.length !== 1) {
-          throw new TypedGraphQLError('UNPROCESSABLE', 'Exactly one of text, number, date, singleSelectOptionId or iterationId must be provided.');
-        }
-        const [slot, v] = slots[0] as [string, unknown];
-        const expected = { SINGLE_SELECT: 'singleSelectOptionId', NUMBER: 'number', TEXT: 'text', DATE: 'date' }[field.dataType];
-        if (slot !== expected) throw new TypedGraphQLError('UNPROCESSABLE', `The field ${field.name} does not accept a ${slot} value.`);
-        if (slot === 'singleSelectOptionId') {
-          if (!field.options.some((o) => o.id === v)) {
-            throw new TypedGraphQLError('UNPROCESSABLE', `The single select option Id does not belong to the field`);
-          }
-          item.values.set(field.id, { optionId: String(v) });
-        } else if (slot === 'number') item.values.set(field.id, { number: Number(v) });
-        else if (slot === 'date') item.values.set(field.id, { date: String(v) });
-        else item.values.set(field.id, { text: String(v) });
-        item.updatedAt = s.iso();
-        return { clientMutationId: i.clientMutationId ?? null, projectV2Item: this.itemView(item) };
-      },
-      clearProjectV2ItemFieldValue: (a: Args) => {
-        const i = input(a);
-        const { project, item } = findItem(i.projectId, i.itemId);
-        this.#allowMutation('clearProjectV2ItemFieldValue', project, i.projectId);
-        item.values.delete(String(i.fieldId));
-        return { clientMutationId: i.clientMutationId ?? null, projectV2Item: this.itemView(item) };
-      },
-      addProjectV2ItemById: (a: Args) => {
-        const i = input(a);
-        const project = s.nodes.get(String(i.projectId)) as StoredProject | undefined;
-        if (!project || !('items' in project)) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(i.projectId)}'`);
-        const content = findIssue(i.contentId);
-        this.#allowMutation('addProjectV2ItemById', project, i.projectId);
-        if (!this.#principal.canSee(content.repo)) throw new TypedGraphQLError('NOT_FOUND', `Could not resolve to a node with the global id of '${String(i.contentId)}'`);
-        // Idempotent: the existing item comes back when the content is already on the board.
-        const item = project.items.find((x) => x.content === content) ?? s.addItem(project, content);
-        return { clientMutationId: i.clientMutationId ?? null, item: this.itemView(item) };
-      },
-      addComment: (a: Args) => {
-        const i = input(a);
-        const issue = findIssue(i.subjectId);
-        this.#allowMutation('addComment', issue.repo, i.subjectId);
-        const c = s.addComment(issue, String(i.body), this.#principal.login, 'MEMBER');
-        return { clientMutationId: i.clientMutationId ?? null, subject: this.issueView(issue), commentEdge: { cursor: encodeCursor(0), node: { __typename: 'IssueComment', id: c.nodeId, databaseId: c.id, body: c.body } } };
-      },
-      addBlockedBy: (a: Args) => {
-        const i = input(a);
-        const issue = findIssue(i.issueId);
-        const blocker = findIssue(i.blockingIssueId);
-        this.#allowMutation('addBlockedBy', issue.repo, i.issueId);
-        if (!issue.blockedBy.includes(blocker)) issue.blockedBy.push(blocker);
-        return { clientMutationId: i.clientMutationId ?? null, issue: this.issueView(issue), blockingIssue: this.issueView(blocker) };
-      },
-      removeBlockedBy: (a: Args) => {
-        const i = input(a);
-        const issue = findIssue(i.issueId);
-        const blocker = findIssue(i.blockingIssueId);
-        this.#allowMutation('removeBlockedBy', issue.repo, i.issueId);
-        issue.blockedBy = issue.blockedBy.filter((b) => b !== blocker);
-        return { clientMutationId: i.clientMutationId ?? null, issue: this.issueView(issue), blockingIssue: this.issueView(blocker) };
-      },
-      enablePullRequestAutoMerge: (a: Args) => {
-        const i = input(a);
-        const { pull, p } = findPull(i.pullRequestId);
-        this.#allowMutation('enablePullRequestAutoMerge', pull.repo, i.pullRequestId);
-        if (!pull.repo.autoMergeAllowed) throw new TypedGraphQLError('UNPROCESSABLE', 'Auto merge is not allowed for this repository');
-        if (pull.state !== 'open' || p.merged || p.draft) {
-          throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is not in the correct state to enable auto-merge');
-        }
-        if (p.mergeStateStatus === 'CLEAN') throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is in clean status');
-        if (p.mergeStateStatus === 'UNSTABLE') throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is in unstable status');
-        if (i.expectedHeadOid != null && i.expectedHeadOid !== p.headSha) {
-          throw new TypedGraphQLError('UNPROCESSABLE', 'Head branch was modified. Review and try the merge again.');
-        }
-        p.autoMerge = { mergeMethod: String(i.mergeMethod ?? 'MERGE'), enabledAt: s.iso(), enabledBy: this.#principal.login };
-        return { clientMutationId: i.clientMutationId ?? null, pullRequest: this.issueView(pull), actor: this.actor(this.#principal.login) };
-      },
-      disablePullRequestAutoMerge: (a: Args) => {
-        const i = input(a);
-        const { pull, p } = findPull(i.pullRequestId);
-        this.#allowMutation('disablePullRequestAutoMerge', pull.repo, i.pullRequestId);
-        p.autoMerge = null;
-        return { clientMutationId: i.clientMutationId ?? null, pullRequest: this.issueView(pull), actor: this.actor(this.#principal.login) };
-      },
-      mergePullRequest: (a: Args) => {
-        const i = input(a);
-        const { pull, p } = findPull(i.pullRequestId);
-        this.#allowMutation('mergePullRequest', pull.repo, i.pullRequestId);
-        if (p.merged) throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is already merged');
-        if (pull.state !== 'open') throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is closed');
-        if (i.expectedHeadOid != null && i.expectedHeadOid !== p.headSha) {
-          throw new TypedGraphQLError('UNPROCESSABLE', 'Head branch was modified. Review and try the merge again.');
-        }
-        if (!['CLEAN', 'UNSTABLE', 'HAS_HOOKS'].includes(p.mergeStateStatus)) {
-          throw new TypedGraphQLError('UNPROCESSABLE', 'Pull Request is not mergeable');
-        }
-        mergePull(s, pull);
-        return { clientMutationId: i.clientMutationId ?? null, pullRequest: this.issueView(pull), actor: this.actor(this.#principal.login) };
-      },
-    };
+    return mutationRoot({
+      store: this.store,
+      principal: this.#principal,
+      allow: (operation, subject, subjectId) => this.#allowMutation(operation, subject, subjectId),
+      issueView: (issue) => this.issueView(issue),
+      itemView: (item) => this.itemView(item),
+      actor: (login) => this.actor(login),
+    });
   }
 }
 
