@@ -165,7 +165,7 @@ describe('pco (subprocess)', () => {
     let codegen: FakeCodegen;
     let dir: string;
     /** Sees every request to the fake GitHub as it arrives; the answer waits for what it returns. */
-    let onGitHubRequest: (() => void | Promise<void>) | undefined;
+    let onGitHubRequest: ((request: { readonly method: string; readonly path: string }) => void | Promise<void>) | undefined;
 
     beforeAll(async () => {
       github = await startFakeGitHub(
@@ -182,7 +182,7 @@ describe('pco (subprocess)', () => {
             },
           ],
         },
-        { token: GH_TOKEN, onRequest: () => onGitHubRequest?.() },
+        { token: GH_TOKEN, onRequest: (request) => onGitHubRequest?.(request) },
       );
       // Real time scale: every run takes minutes, so the run is surely mid-flight when interrupted.
       codegen = await startFakeCodegen({ tokens: [CG_TOKEN], orgId: 7, repos: [{ id: 3, fullName: 'acme/api' }] });
@@ -218,12 +218,14 @@ describe('pco (subprocess)', () => {
       let kill: ((signal: NodeJS.Signals) => void) | undefined;
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
-      // The first request to the fake GitHub means the CLI is loading (handlers installed).
+      // The first GraphQL request to the fake GitHub means the CLI is loading (handlers installed;
+      // the preflight before it reads with REST).
       // Signal then, and hold that request until the CLI has taken the signal (its `shutdown`
       // line) or has exited, so the loading cannot finish before the signal lands however busy
       // the machine. (Polling the request log raced: under load the tasks could be loaded and
       // started before the signal arrived.) 20 s bound: a CLI that never reacts still ends.
-      onGitHubRequest = () => {
+      onGitHubRequest = (request) => {
+        if (request.path !== '/graphql') return;
         onGitHubRequest = undefined;
         kill?.('SIGINT');
         let timer: NodeJS.Timeout | undefined;

@@ -47,6 +47,8 @@ describe('config → parts', () => {
       concurrency: 4,
       retry: { attempts: 1, baseDelayMs: 5000 },
       timeoutMs: 120_000,
+      // Codegen's create limit, for the ETA.
+      startRate: { limit: 10, windowMs: 60_000 },
     });
   });
 

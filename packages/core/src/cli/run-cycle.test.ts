@@ -5,6 +5,7 @@
 import { access, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startFakeCodegen, type FakeCodegen } from '@pco/testkit/codegen';
 import { cyclicBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliContext } from './context.js';
@@ -34,10 +35,12 @@ const exists = (file: string) =>
 
 describe('pco run on a cyclic backlog', () => {
   let github: FakeGitHub;
+  let codegen: FakeCodegen;
   let dir: string;
 
   beforeAll(async () => {
     github = await startFakeGitHub(cyclicBacklogFixture(), { token: GH_TOKEN });
+    codegen = await startFakeCodegen({ tokens: [CG_TOKEN], orgId: 1 });
     dir = await mkdtemp(path.join(tmpdir(), 'pco-run-cycle-'));
     await writeFile(
       path.join(dir, 'pco.yaml'),
@@ -49,8 +52,8 @@ describe('pco run on a cyclic backlog', () => {
         'codegen:',
         '  orgId: 1',
         '  token: ${CG_TOKEN}',
-        // Nothing may reach Codegen: a closed port makes any call fail loudly.
-        '  baseUrl: http://127.0.0.1:9',
+        // The preflight reads the account; no agent run may be created (checked below).
+        `  baseUrl: ${codegen.url}`,
         'journal:',
         `  path: ${path.join(dir, 'state', 'journal.jsonl')}`,
         `  resultsDir: ${path.join(dir, 'state')}`,
@@ -58,7 +61,7 @@ describe('pco run on a cyclic backlog', () => {
       ].join('\n'),
     );
   });
-  afterAll(() => github.close());
+  afterAll(() => Promise.all([github.close(), codegen.close()]));
 
   it('exits 2 naming the cycle and leaves no journal', async () => {
     const result = await pco(['run', '--config', 'pco.yaml'], dir);
@@ -69,6 +72,7 @@ describe('pco run on a cyclic backlog', () => {
     expect(result.stderr).not.toMatch(/acme\/loop#[45]/);
     expect(result.stderr).not.toContain(GH_TOKEN);
     expect(await exists(path.join(dir, 'state', 'journal.jsonl'))).toBe(false);
+    expect(codegen.created).toHaveLength(0);
   });
 
   it('with --json the error is a JSON line on stdout carrying the cycle path', async () => {
