@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const packages = ['graph', 'pool', 'codegen-client', 'github-source', 'testkit', 'core'];
-const cli = path.join(root, 'packages/core/dist/cli.js');
+const packages = ['contract', 'graph', 'pool', 'codegen-client', 'github-source', 'testkit', 'core', 'cli'];
+const cli = path.join(root, 'packages/cli/dist/cli.js');
 const missing = packages.filter((name) => !existsSync(path.join(root, 'packages', name, 'dist/index.js')));
 if (missing.length > 0 || !existsSync(cli)) {
-  console.error(`Building the packages first (missing: ${missing.length > 0 ? missing.join(', ') : 'core/dist/cli.js'})…`);
+  console.error(`Building the packages first (missing: ${missing.length > 0 ? missing.join(', ') : 'cli/dist/cli.js'})…`);
   const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }

@@ -4,7 +4,7 @@
  * orchestrator retries it with back-off. The signal (timeout or stop) kills the process.
  */
 import { execFile } from 'node:child_process';
-import type { ExecutionContext, Executor, ExecutorOutcome, Task } from '@pco/core';
+import type { ExecutionContext, Executor, ExecutorOutcome, Task } from '@pco/contract';
 
 export class CommandExecutor implements Executor {
   execute(task: Task, ctx: ExecutionContext): Promise<ExecutorOutcome> {

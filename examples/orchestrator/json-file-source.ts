@@ -3,7 +3,7 @@
  * bad data becomes warnings or `skip` on tasks (here: an empty title), I/O failures reject.
  */
 import { readFile } from 'node:fs/promises';
-import type { Task, TaskSource } from '@pco/core';
+import type { Task, TaskSource } from '@pco/contract';
 
 export class JsonFileSource implements TaskSource {
   constructor(private readonly path: string) {}

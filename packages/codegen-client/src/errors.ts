@@ -1,4 +1,4 @@
-import { PcoError } from '@pco/graph';
+import { PcoError } from '@pco/contract';
 
 /**
  * What went wrong, as far as the caller needs to decide what to do next.

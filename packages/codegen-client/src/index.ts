@@ -8,6 +8,8 @@ export type {
   CreateRunOnceResult,
   FindRunOptions,
 } from './codegen-client.js';
+export { CodegenExecutor, DEFAULT_PROMPT_TEMPLATE, renderPrompt } from './codegen-executor.js';
+export type { CodegenExecutorOptions, PromptContext } from './codegen-executor.js';
 export { RunWatcher, waitForRuns } from './run-watcher.js';
 export type { RunWatcherOptions, RunWatcherEvents, WatchOptions, WaitForRunsOptions, RunWaitResult } from './run-watcher.js';
 export { RateLimiter, MemoryBucketStore, DEFAULT_RATE_LIMITS } from './rate-limiter.js';

@@ -1,4 +1,5 @@
-import type { AgentRun, GithubPullRequest, PullRequestRef } from './types.js';
+import type { PullRequestRef } from '@pco/contract';
+import type { AgentRun, GithubPullRequest } from './types.js';
 
 const PR_URL = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/pull\/(\d+)/;
 

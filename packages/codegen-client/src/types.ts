@@ -187,13 +187,3 @@ export interface RequestOptions {
    */
   readonly onRateLimitWait?: (waitMs: number) => void;
 }
-
-/** A PR of a run in the shape of pco's `PullRequestRef` (number and repo parsed from the URL). */
-export interface PullRequestRef {
-  readonly url: string;
-  readonly number?: number;
-  readonly title?: string;
-  /** `owner/repo`. */
-  readonly repo?: string;
-  readonly headBranch?: string;
-}

@@ -1,7 +1,7 @@
 import type { GraphIssue } from '@pco/graph';
-import type { StopMode } from './errors.js';
+import type { StopMode } from '@pco/contract';
 import type { ProgressSnapshot, RunSummary } from './results.js';
-import type { Task, TaskResult } from './types.js';
+import type { Task, TaskResult } from '@pco/contract';
 
 /** Fields of every event. */
 export interface RunEventBase {

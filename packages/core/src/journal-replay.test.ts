@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { replayJournal } from './journal-replay.js';
-import type { JournalEntry, TaskResult } from './types.js';
+import type { JournalEntry, TaskResult } from '@pco/contract';
 
 const done: TaskResult = { id: 'a', state: 'done', attempts: 1, pullRequests: [] };
 const intent = (taskId: string, attempt: number, runId = 'r1'): JournalEntry => ({

@@ -1,4 +1,4 @@
-import type { JournalEntry, TaskResult } from './types.js';
+import type { JournalEntry, TaskResult } from '@pco/contract';
 
 /** An attempt that was dispatched and has no outcome yet (crash, or a detached stop). */
 export interface OpenAttempt {

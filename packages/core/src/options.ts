@@ -1,7 +1,7 @@
-import type { Clock, Timers } from '@pco/pool';
+import type { Clock, Timers } from '@pco/contract';
 import { OrchestratorError } from './errors.js';
-import type { StopMode } from './errors.js';
-import type { Executor, Reporter, RunJournal, TaskSource } from './types.js';
+import type { StopMode } from '@pco/contract';
+import type { Executor, Reporter, RunJournal, TaskSource } from '@pco/contract';
 
 /** Retries of transient failures (exponential back-off with jitter). */
 export interface RetryOptions {

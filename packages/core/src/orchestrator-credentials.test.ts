@@ -1,11 +1,11 @@
 // Refused credentials are the run's problem, not a task's (issue 13, point 2): the first
 // CredentialsRejectedError from an executor or a reporter stops dispatching and detaches the
 // running tasks; nothing is failed or skipped, and the summary says why.
-import { CredentialsRejectedError } from '@pco/graph';
+import { CredentialsRejectedError } from '@pco/contract';
 import { ManualClock } from '@pco/testkit/clock';
 import { describe, expect, it } from 'vitest';
 import { Orchestrator } from './orchestrator.js';
-import type { Executor, Reporter, Task, TaskUpdate } from './types.js';
+import type { Executor, Reporter, Task, TaskUpdate } from '@pco/contract';
 
 const T0 = 1_700_000_000_000;
 

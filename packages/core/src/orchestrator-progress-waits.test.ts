@@ -5,7 +5,7 @@ import { ManualClock } from '@pco/testkit/clock';
 import { describe, expect, it } from 'vitest';
 import { Orchestrator } from './orchestrator.js';
 import type { ProgressSnapshot } from './results.js';
-import type { Executor, Reporter, Task } from './types.js';
+import type { Executor, Reporter, Task } from '@pco/contract';
 
 const T0 = 1_700_000_000_000;
 

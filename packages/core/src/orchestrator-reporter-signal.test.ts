@@ -3,9 +3,9 @@
 // hold the stop forever; reporter failures stay non-fatal.
 import { ManualClock } from '@pco/testkit/clock';
 import { describe, expect, it } from 'vitest';
-import { RunStoppedError } from './errors.js';
+import { RunStoppedError } from '@pco/contract';
 import { Orchestrator } from './orchestrator.js';
-import type { Executor, Reporter, TaskUpdate } from './types.js';
+import type { Executor, Reporter, TaskUpdate } from '@pco/contract';
 
 const T0 = 1_700_000_000_000;
 

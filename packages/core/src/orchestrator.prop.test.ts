@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { ManualClock } from '@pco/testkit/clock';
 import { expect } from 'vitest';
 import { Orchestrator } from './orchestrator.js';
-import type { ExecutorOutcome, Task, TaskState } from './types.js';
+import type { ExecutorOutcome, Task, TaskState } from '@pco/contract';
 
 /** What one attempt of a task does. */
 type Behaviour = 'success' | 'permanent' | 'transient' | 'throw-transient' | 'timeout' | 'slow' | 'needs-input';

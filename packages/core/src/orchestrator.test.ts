@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { GraphError } from '@pco/graph';
 import { ManualClock } from '@pco/testkit/clock';
 import { describe, expect, it } from 'vitest';
-import { OrchestratorError, RunStoppedError, TaskTimeoutError } from './errors.js';
+import { OrchestratorError } from './errors.js';
+import { RunStoppedError, TaskTimeoutError } from '@pco/contract';
 import type { OrchestratorEventName, OrchestratorEvents } from './events.js';
 import { Orchestrator } from './orchestrator.js';
 import type { OrchestratorOptions } from './options.js';
-import type { ExecutionContext, Executor, ExecutorOutcome, JournalEntry, RunJournal, Task, TaskUpdate } from './types.js';
+import type { ExecutionContext, Executor, ExecutorOutcome, JournalEntry, RunJournal, Task, TaskUpdate } from '@pco/contract';
 
 const T0 = 1_700_000_000_000;
 

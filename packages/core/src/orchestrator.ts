@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { EventEmitter } from 'eventemitter3';
-import { findCredentialsRejected, ReadyQueue, type AddResult, type GraphNode, type SkippedTask } from '@pco/graph';
+import { ReadyQueue, type AddResult, type GraphNode, type SkippedTask } from '@pco/graph';
+import { backoffDelay, findCredentialsRejected } from '@pco/contract';
 import { AgentPool, type AgentLease, type ReleaseOutcome } from '@pco/pool';
-import { OrchestratorError, RunStoppedError, TaskTimeoutError, type StopMode } from './errors.js';
+import { OrchestratorError } from './errors.js';
+import { RunStoppedError, TaskTimeoutError, type StopMode } from '@pco/contract';
 import type { OrchestratorEventName, OrchestratorEvents } from './events.js';
 import { replayJournal, type OpenAttempt } from './journal-replay.js';
 import { resolveOptions, type OrchestratorOptions, type ResolvedOptions, type RunOptions } from './options.js';
@@ -11,21 +13,8 @@ import { emptyCounts, type ProgressSnapshot, type RunningTask, type RunSummary, 
 import { causedBy, Delivery, skippable } from './report-delivery.js';
 import { ResultsFile } from './results-file.js';
 import { isoTimestamp } from './iso-timestamp.js';
-import { backoffDelay, isTransientError } from './retry-policy.js';
-import type {
-  ExecutionContext,
-  ExecutorOutcome,
-  JournalEntry,
-  PreviousAttempt,
-  PullRequestRef,
-  Reporter,
-  RunCheckpoint,
-  RunJournal,
-  Task,
-  TaskResult,
-  TaskState,
-  TaskUpdate,
-} from './types.js';
+import { isTransientError } from './retry-policy.js';
+import type { ExecutionContext, ExecutorOutcome, JournalEntry, PreviousAttempt, PullRequestRef, Reporter, RunCheckpoint, RunJournal, Task, TaskResult, TaskState, TaskUpdate } from '@pco/contract';
 
 /** One attempt of one task. */
 interface Attempt {

@@ -1,7 +1,7 @@
 // How one update reaches one reporter: skipped or cut short when a newer update of the same task
 // makes it redundant (the reporter's `canSkip`). Used by the Orchestrator; not public API.
-import { UpdateSupersededError } from './errors.js';
-import type { Reporter, TaskUpdate } from './types.js';
+import { UpdateSupersededError } from '@pco/contract';
+import type { Reporter, TaskUpdate } from '@pco/contract';
 
 /** A reporter's `canSkip`, where a throwing one means no. */
 export function skippable(reporter: Reporter, update: TaskUpdate, newer: TaskUpdate): boolean {

@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { TaskResult } from './types.js';
+import type { TaskResult } from '@pco/contract';
 
 /**
  * Streams results to a JSONL file (one `TaskResult` per line, written as each task ends), so a

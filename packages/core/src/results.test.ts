@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, isPolicySkip, toCSV, toJSON } from './results.js';
-import type { TaskResult } from './types.js';
+import type { TaskResult } from '@pco/contract';
 
 const result = (overrides: Partial<TaskResult>): TaskResult => ({ id: 'o/r#1', state: 'done', attempts: 1, pullRequests: [], ...overrides });
 

@@ -1,6 +1,6 @@
 import type { AgentStats } from '@pco/pool';
-import type { StopMode } from './errors.js';
-import type { TaskResult, TaskState } from './types.js';
+import type { StopMode } from '@pco/contract';
+import type { TaskResult, TaskState } from '@pco/contract';
 
 /** Number of tasks in each state. */
 export type StateCounts = { readonly [S in TaskState]: number } & { readonly total: number };

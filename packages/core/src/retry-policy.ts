@@ -1,20 +1,3 @@
-import type { RetryOptions } from './options.js';
-
-/**
- * Back-off before attempt `failedAttempt + 1`: baseDelayMs × 2^(failedAttempt − 1), capped at
- * maxDelayMs, with `jitter` of it random; at least `retryAfterMs` when given.
- */
-export function backoffDelay(
-  failedAttempt: number,
-  retry: Required<RetryOptions>,
-  random: () => number,
-  retryAfterMs?: number,
-): number {
-  const exponential = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** Math.max(0, failedAttempt - 1));
-  const delay = exponential * (1 - retry.jitter * random());
-  return Math.max(Math.round(delay), retryAfterMs !== undefined && retryAfterMs > 0 ? Math.round(retryAfterMs) : 0);
-}
-
 // Error codes of Node's net/dns/undici layers that mean "the network hiccuped, try again".
 const TRANSIENT_CODES = new Set([
   'ECONNRESET',

@@ -1,4 +1,4 @@
-import { CredentialsRejectedError, PcoError } from '@pco/graph';
+import { CredentialsRejectedError, PcoError } from '@pco/contract';
 
 /** Options passed to a github-source factory or class are invalid (names the field). */
 export class GitHubOptionsError extends PcoError {

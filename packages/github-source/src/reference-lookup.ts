@@ -6,7 +6,7 @@
  * failed load. Only what concerns the whole load is thrown: bad credentials (401), a refusal (403),
  * an exhausted rate limit, an abort.
  */
-import { PcoError } from '@pco/graph';
+import { PcoError } from '@pco/contract';
 import { GitHubAbortError, GitHubApiError, toGitHubError } from './errors.js';
 import type { GitHubClient } from './octokit.js';
 import { isIssueNumber, MAX_ISSUE_NUMBER } from './parse-dependencies.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DependencyGraph, GraphError, PcoError } from './index.js';
+import { PcoError } from '@pco/contract';
+import { DependencyGraph, GraphError } from './index.js';
 
 describe('DependencyGraph.validate', () => {
   it('accepts a valid graph', () => {

@@ -1,4 +1,4 @@
-import { PcoError } from './pco-error.js';
+import { PcoError } from '@pco/contract';
 import type { GraphIssue, ValidationReport } from './types.js';
 
 /** Stable codes of {@link GraphError}. */

@@ -2,8 +2,6 @@ export { DependencyGraph } from './dependency-graph.js';
 export { ReadyQueue, type IndexedTasks, type ReadyQueueSource } from './ready-queue.js';
 export type { GraphExportOptions } from './export-graph.js';
 export { GraphError, type GraphErrorCode } from './errors.js';
-export { PcoError, isPcoError } from './pco-error.js';
-export { CredentialsRejectedError, findCredentialsRejected, type CredentialService } from './credentials-error.js';
 export type {
   AddResult,
   GraphIssue,

@@ -6,11 +6,10 @@ import type {
   AgentPoolOptions,
   AgentState,
   AgentStats,
-  Clock,
   PoolStats,
   ReleaseOutcome,
-  Timers,
 } from './types.js';
+import type { Clock, Timers } from '@pco/contract';
 
 const DEFAULTS = {
   capacity: 10,

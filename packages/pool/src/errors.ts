@@ -1,4 +1,4 @@
-import { PcoError } from '@pco/graph';
+import { PcoError } from '@pco/contract';
 
 /** Codes of {@link PoolError}. */
 export type PoolErrorCode = 'POOL_INVALID_OPTIONS' | 'POOL_CLOSED' | 'POOL_LEASE_RELEASED';

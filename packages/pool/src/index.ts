@@ -8,8 +8,6 @@ export type {
   AgentPoolOptions,
   AgentState,
   AgentStats,
-  Clock,
   PoolStats,
   ReleaseOutcome,
-  Timers,
 } from './types.js';

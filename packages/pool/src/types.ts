@@ -1,14 +1,4 @@
-/** Reads the current time. Injected so tests and simulations control time. */
-export interface Clock {
-  /** Milliseconds since the epoch (or any fixed origin, as long as it never goes backwards). */
-  now(): number;
-}
-
-/** The two timer functions pco needs. Injected so tests never patch globals. */
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import type { Clock, Timers } from '@pco/contract';
 
 /** State of one agent slot. */
 export type AgentState = 'IDLE' | 'BUSY' | 'FAILED';

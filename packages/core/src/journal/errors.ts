@@ -1,4 +1,4 @@
-import { PcoError } from '@pco/graph';
+import { PcoError } from '@pco/contract';
 
 /**
  * The journal at `path` was written for another configuration (different repositories, org,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import type { JournalEntry } from '../types.js';
+import type { JournalEntry } from '@pco/contract';
 import { FileJournal, readJournal } from './file-journal.js';
 import { parseJournal } from './journal-reader.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { JournalEntry, RunJournal } from '../types.js';
+import type { JournalEntry, RunJournal } from '@pco/contract';
 import { JournalConfigMismatchError, JournalCorruptError, JournalEntryError, JournalIOError } from './errors.js';
 import { acquireJournalLock, type JournalLock } from './journal-lock.js';
 import { parseJournal, type ParsedJournal } from './journal-reader.js';

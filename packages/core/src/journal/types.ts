@@ -40,7 +40,7 @@ export const headerRecordSchema = v.object({
 });
 
 /*
- * The other records are the orchestrator's JournalEntry values (packages/core/src/types.ts), one
+ * The other records are the orchestrator's JournalEntry values (@pco/contract's types.ts), one
  * per line: `type` becomes `t`, the epoch-ms `at` an ISO time, and `seq` numbers the line.
  */
 

@@ -1,0 +1,378 @@
+import { CodegenClient } from './codegen-client.js';
+import { CodegenApiError } from './errors.js';
+import { pullRequestsOf } from './pull-requests.js';
+import { RunWatcher, type RunWatcherOptions } from './run-watcher.js';
+import { isSuccess, needsInput } from './statuses.js';
+import type { AgentRun, CreateRunInput, JsonValue } from './types.js';
+import { CredentialsRejectedError, RunStoppedError, TaskTimeoutError } from '@pco/contract';
+import type { ExecutionContext, Executor, ExecutorOutcome, Task, TaskResult } from '@pco/contract';
+
+/** What a prompt template can use. */
+export interface PromptContext {
+  readonly task: Task;
+  readonly attempt: number;
+  /** Results of the task's direct dependencies (all done), by id. */
+  readonly dependencyResults: ReadonlyMap<string, TaskResult>;
+}
+
+/** Options of {@link CodegenExecutor}. */
+export interface CodegenExecutorOptions {
+  /** The API client (its rate limiter keeps every call inside Codegen's limits). */
+  readonly client: CodegenClient;
+  /**
+   * The watcher that polls runs. Share one across executors so all runs are polled together
+   * (one list call per tick instead of one GET per run).
+   * @default a RunWatcher of `client`, created on first use, closed by {@link CodegenExecutor.close}
+   */
+  readonly watcher?: RunWatcher;
+  /** Options of the default watcher (ignored with `watcher`). Pass the fake's `timeScale` here in tests. */
+  readonly watcherOptions?: RunWatcherOptions;
+  /** Repository the agent works in (`repo_id`); the org default when omitted. */
+  readonly repoId?: number;
+  /** Model; the org default when omitted. */
+  readonly model?: string;
+  readonly agentType?: 'codegen' | 'claude_code';
+  /**
+   * The prompt. A string template with `{{id}}`, `{{title}}`, `{{body}}`, `{{url}}`,
+   * `{{labels}}`, `{{attempt}}` and `{{dependencies}}` (a Markdown list of the dependencies'
+   * results), or a function.
+   * @default DEFAULT_PROMPT_TEMPLATE
+   */
+  readonly promptTemplate?: string | ((context: PromptContext) => string);
+  /**
+   * Metadata key of the idempotency key; a lost create is found by it instead of repeated.
+   * @default 'pco_idempotency_key'
+   */
+  readonly idempotencyMetadataKey?: string;
+  /** More metadata on every run (JSON values). */
+  readonly metadata?: Readonly<Record<string, JsonValue>>;
+  /**
+   * The clock (epoch ms) for time-based decisions, such as where a resumed attempt's run lookup
+   * starts. Pass the same clock as the client's and the watcher's `now`.
+   * @default `watcherOptions.now`, else `Date.now`
+   */
+  readonly now?: () => number;
+  /**
+   * How far back (from `now()`) a resumed attempt looks for its run in the run list.
+   * @default 86_400_000 (a day)
+   */
+  readonly resumeLookupWindowMs?: number;
+  /**
+   * Characters of each dependency's result quoted in the prompt.
+   * @default 2_000
+   */
+  readonly maxDependencyResultChars?: number;
+  /**
+   * On a task timeout or a `stop({ mode: 'cancel' })`, stop the agent run too, with
+   * `client.removeFromPr` — the API's only documented stop. It is PR-scoped: it also flags the
+   * run's pull request so Codegen ignores its CI check-suite events, and stops any other agent on
+   * that PR. The outcome is reported as the task's agent status `STOP_REQUESTED` or
+   * `STOP_FAILED` (`task:status`). `false` leaves the run to finish on its own (its id is in the
+   * result). A `detach` stop never stops the run (a resume re-attaches to it). An abort that
+   * lands while the run is being created (its id not known yet) looks the run up by its
+   * idempotency key and stops what it finds; a create the server handles only after that lookup
+   * is missed and left to finish. Whether `remove-from-pr` stops a run that has not opened its PR
+   * yet is not documented; `STOP_REQUESTED` means Codegen accepted the call.
+   * @default true
+   */
+  readonly stopRunOnCancel?: boolean;
+  /**
+   * How long stopping a run may take (real ms), including the lookup of a run whose create was
+   * cut short. Keep it below the orchestrator's `abortGraceMs`, or the attempt is settled
+   * without the executor.
+   * @default 10_000
+   */
+  readonly stopTimeoutMs?: number;
+}
+
+/** The default prompt: the task, its link, and what its dependencies produced. */
+export const DEFAULT_PROMPT_TEMPLATE = `{{title}}
+
+{{body}}
+
+Task: {{id}} {{url}}
+
+## Results of the tasks this one depends on
+{{dependencies}}`;
+
+/** Codegen statuses that end a run without success (research §5). */
+const FAILURE_TEXT: Readonly<Record<string, string>> = {
+  ERROR: 'ended in an error',
+  FAILED: 'failed',
+  CANCELLED: 'was cancelled',
+  STOPPED: 'was stopped',
+  TIMEOUT: 'hit its time limit',
+  MAX_ITERATIONS_REACHED: 'reached its step limit',
+  OUT_OF_TOKENS: 'ran out of tokens',
+};
+
+/**
+ * Runs each task as a Codegen agent run.
+ *
+ * - Builds the prompt from the task (template with title, body, URL, labels, dependency results).
+ * - Creates the run with metadata naming the task, the attempt, the orchestrator run and the
+ *   idempotency key, via `client.createRunOnce`: a create whose outcome is unknown (dropped
+ *   connection, 5xx, timeout) is looked up by that key before anything is sent again — never a
+ *   blind retry. The run id is checkpointed (journal) right after the create.
+ * - On resume, re-attaches to the recorded run (`context.previous.agentRunId`) or looks the run
+ *   up by its key before creating one. A recorded run that Codegen answers 404 for fails the
+ *   attempt as transient, so a new attempt (with a new key and run) follows if attempts remain.
+ * - Waits through the shared {@link RunWatcher}; agent-side status changes become `task:status`.
+ * - Maps the end: COMPLETE → done (result, summary, PRs); ERROR / FAILED / TIMEOUT /
+ *   MAX_ITERATIONS_REACHED / OUT_OF_TOKENS / CANCELLED / STOPPED → failed (permanent, with the
+ *   reason); PAUSED → needs-input (not retried). API failures are transient or permanent as the
+ *   client's error kinds say (429, 5xx, network: transient; 401/402/403/404/422: permanent).
+ *
+ * On a timeout or `stop({ mode: 'cancel' })` the executor stops waiting and stops the run with
+ * `remove-from-pr` (see `stopRunOnCancel`: the public API has no run-scoped cancel, and this one
+ * is PR-scoped). A `detach` stop leaves the run working for a resume to re-attach to.
+ */
+export class CodegenExecutor implements Executor {
+  readonly #options: CodegenExecutorOptions;
+  #watcher: RunWatcher | undefined;
+  readonly #ownWatcher: boolean;
+  /** Attempt contexts by remote run id, for status events. */
+  readonly #watched = new Map<number, ExecutionContext>();
+  #offStatus: (() => void) | undefined;
+  readonly #now: () => number;
+  readonly #idempotencyKey: string;
+  readonly #stopTimeoutMs: number;
+
+  constructor(options: CodegenExecutorOptions) {
+    this.#options = options;
+    this.#now = options.now ?? options.watcherOptions?.now ?? Date.now;
+    this.#idempotencyKey = options.idempotencyMetadataKey ?? 'pco_idempotency_key';
+    this.#stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+    this.#watcher = options.watcher;
+    this.#ownWatcher = options.watcher === undefined;
+  }
+
+  /** Closes the watcher this executor created (not a shared one passed in). */
+  close(): void {
+    this.#offStatus?.();
+    this.#offStatus = undefined;
+    if (this.#ownWatcher) this.#watcher?.close();
+    this.#watcher = undefined;
+  }
+
+  /** The prompt for a task (exposed for `pco plan` and tests). */
+  prompt(context: PromptContext): string {
+    const template = this.#options.promptTemplate ?? DEFAULT_PROMPT_TEMPLATE;
+    if (typeof template === 'function') return template(context);
+    return renderPrompt(template, context, this.#options.maxDependencyResultChars ?? 2_000);
+  }
+
+  async execute(task: Task, ctx: ExecutionContext): Promise<ExecutorOutcome> {
+    const { client } = this.#options;
+    // Where a lookup for this attempt's run starts: a resumed attempt's run may be a day old
+    // (made by an earlier process); a new one is this attempt's, give or take a minute of skew.
+    const since = this.#now() - (ctx.previous === undefined ? 60_000 : (this.#options.resumeLookupWindowMs ?? 86_400_000));
+    let run: AgentRun;
+    try {
+      run = await this.#createOrAttach(task, ctx, since);
+    } catch (error) {
+      if (this.#stopsRuns(ctx) && ctx.previous?.agentRunId === undefined) await this.#stopLostCreate(ctx, since);
+      return this.#failure(error, ctx, 'create');
+    }
+    const base = { agentRunId: run.id, ...(run.web_url ? { webUrl: run.web_url } : {}) };
+    const watcher = this.#ensureWatcher(client);
+    this.#watched.set(run.id, ctx);
+    try {
+      if (run.status) ctx.report(run.status, { agentRunId: run.id });
+      const settled = isSettledRun(run) ? run : await watcher.watch(run.id, { signal: ctx.signal });
+      return { ...base, ...mapRun(settled), ...(settled.web_url ? { webUrl: settled.web_url } : {}) };
+    } catch (error) {
+      if (this.#stopsRuns(ctx)) await this.#stopRun(run.id, ctx);
+      const outcome = this.#failure(error, ctx, 'watch');
+      return { ...base, ...outcome } as ExecutorOutcome;
+    } finally {
+      if (this.#watched.get(run.id) === ctx) this.#watched.delete(run.id);
+    }
+  }
+
+  async #createOrAttach(task: Task, ctx: ExecutionContext, since: number): Promise<AgentRun> {
+    const { client } = this.#options;
+    const previous = ctx.previous;
+    if (previous?.agentRunId !== undefined) {
+      // The journal holds this attempt's run: re-attach, never create a second one.
+      return client.getRun(Number(previous.agentRunId), { signal: ctx.signal });
+    }
+    const input: CreateRunInput = {
+      prompt: this.prompt({ task, attempt: ctx.attempt, dependencyResults: ctx.dependencyResults }),
+      metadata: {
+        ...this.#options.metadata,
+        pco_task_id: task.id,
+        pco_attempt: ctx.attempt,
+        pco_run_id: ctx.runId,
+        ...(task.url === undefined ? {} : { pco_task_url: task.url }),
+      },
+      ...(this.#options.repoId === undefined ? {} : { repo_id: this.#options.repoId }),
+      ...(this.#options.model === undefined ? {} : { model: this.#options.model }),
+      ...(this.#options.agentType === undefined ? {} : { agent_type: this.#options.agentType }),
+    };
+    const { run } = await client.createRunOnce(input, {
+      key: this.#idempotencyKey,
+      value: ctx.idempotencyKey,
+      // An intent without a recorded run (crash between create and checkpoint): look first.
+      lookupFirst: previous !== undefined,
+      ...(previous === undefined ? {} : { since }),
+      signal: ctx.signal,
+      // Say why nothing starts: Codegen allows 10 creates a minute.
+      onRateLimitWait: (waitMs) => ctx.report(`waiting for the Codegen create budget: next start in ${Math.max(1, Math.ceil(waitMs / 1000))} s`, { waitMs }),
+    });
+    try {
+      await ctx.checkpoint({ agentRunId: run.id, ...(run.web_url ? { webUrl: run.web_url } : {}) });
+    } catch {
+      // The journal could not record it (already reported by the orchestrator); the run exists,
+      // so keep going rather than abandon a paid run.
+    }
+    return run;
+  }
+
+  /** The attempt was cut short by a timeout or a cancel stop, and runs are to be stopped then. */
+  #stopsRuns(ctx: ExecutionContext): boolean {
+    return ctx.signal.aborted && cancels(ctx.signal.reason) && this.#options.stopRunOnCancel !== false;
+  }
+
+  /**
+   * The abort landed during the create: the request may have reached Codegen and made a run
+   * nobody watches. Find it by the attempt's idempotency key and stop it, like any other
+   * cancelled run. The lookup and the stop share one `stopTimeoutMs`.
+   */
+  async #stopLostCreate(ctx: ExecutionContext, since: number): Promise<void> {
+    const { client } = this.#options;
+    const signal = AbortSignal.timeout(this.#stopTimeoutMs);
+    let run: AgentRun | undefined;
+    try {
+      // Runs list newest first: the lookup ends at the first run older than `since`.
+      run = await client.findRunByMetadata(this.#idempotencyKey, ctx.idempotencyKey, { since, signal });
+    } catch (error) {
+      ctx.report('STOP_FAILED', { error: `could not look up the run being created: ${error instanceof Error ? error.message : String(error)}` });
+      return;
+    }
+    if (run !== undefined && !isSettledRun(run)) await this.#stopRun(run.id, ctx, signal);
+  }
+
+  /** Best effort: the attempt is over either way; the result says whether the stop went through. */
+  async #stopRun(runId: number, ctx: ExecutionContext, signal = AbortSignal.timeout(this.#stopTimeoutMs)): Promise<void> {
+    try {
+      await this.#options.client.removeFromPr(runId, { signal });
+      ctx.report('STOP_REQUESTED', { agentRunId: runId });
+    } catch (error) {
+      ctx.report('STOP_FAILED', { agentRunId: runId, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  #ensureWatcher(client: CodegenClient): RunWatcher {
+    this.#watcher ??= new RunWatcher(client, this.#options.watcherOptions);
+    this.#offStatus ??= this.#watcher.on('status', (event) => {
+      if (event.status) this.#watched.get(event.runId)?.report(event.status, { agentRunId: event.runId, previous: event.previous });
+    });
+    return this.#watcher;
+  }
+
+  #failure(error: unknown, ctx: ExecutionContext, stage: 'create' | 'watch'): ExecutorOutcome {
+    // Timeouts and stops: hand the signal's reason back; the orchestrator knows what it means.
+    if (ctx.signal.aborted && (error === ctx.signal.reason || isAbort(error))) throw ctx.signal.reason;
+    if (error instanceof CodegenApiError && error.kind === 'not-found' && ctx.previous?.agentRunId !== undefined) {
+      // The journal's run is gone on Codegen's side: nothing to re-attach to, so this attempt
+      // fails in a way that lets the orchestrator start a new one (a new run) if attempts remain.
+      return {
+        status: 'failed',
+        error: new Error(`Agent run ${String(ctx.previous.agentRunId)} recorded for this attempt was not found on Codegen`, { cause: error }),
+        transient: true,
+      };
+    }
+    if (error instanceof CodegenApiError && (error.kind === 'unauthorized' || error.kind === 'forbidden')) {
+      // The token or the organisation is refused: every other task would get the same answer,
+      // so this is the run's problem, not this task's (the orchestrator stops dispatching).
+      return {
+        status: 'failed',
+        error: new CredentialsRejectedError('codegen', `Codegen refused the credentials (${error.status}): ${error.message}`, {
+          status: error.status,
+          operation: error.operation,
+          hint:
+            error.kind === 'unauthorized'
+              ? 'Check codegen.token (CODEGEN_TOKEN): Codegen does not accept it.'
+              : 'Check codegen.orgId (CODEGEN_ORG_ID): the token has no access to this organization.',
+          cause: error,
+        }),
+        transient: false,
+      };
+    }
+    if (error instanceof CodegenApiError) {
+      const what = stage === 'create' ? 'Could not create the agent run' : 'Could not follow the agent run';
+      return {
+        status: 'failed',
+        error: new Error(`${what}: ${error.message}`, { cause: error }),
+        transient: error.transient,
+        ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+      };
+    }
+    return { status: 'failed', error, transient: false };
+  }
+}
+
+function isSettledRun(run: AgentRun): boolean {
+  return isSuccess(run.status) || needsInput(run.status) || (run.status !== null && run.status in FAILURE_TEXT);
+}
+
+/** Maps a settled run to an outcome. */
+function mapRun(run: AgentRun): ExecutorOutcome {
+  const summary = run.summary ?? undefined;
+  const result = run.result ?? undefined;
+  const common = {
+    agentRunId: run.id,
+    ...(summary === undefined ? {} : { summary }),
+  };
+  if (isSuccess(run.status)) {
+    return { status: 'done', ...common, ...(result === undefined ? {} : { result }), pullRequests: pullRequestsOf(run) };
+  }
+  if (needsInput(run.status)) {
+    return { status: 'needs-input', ...common, reason: `Agent run ${run.id} is paused and waits for input${result ? `: ${result}` : ''}.` };
+  }
+  const status = run.status ?? 'UNKNOWN';
+  const what = FAILURE_TEXT[status] ?? `ended with status ${status}`;
+  return {
+    status: 'failed',
+    ...common,
+    ...(result === undefined ? {} : { result }),
+    error: new Error(`Agent run ${run.id} ${what} (${status})${result ? `: ${result}` : ''}`),
+    transient: false,
+  };
+}
+
+/** A timeout or a cancel stop: the remote work should stop too (a detach stop leaves it running). */
+function cancels(reason: unknown): boolean {
+  return reason instanceof TaskTimeoutError || (reason instanceof RunStoppedError && reason.mode === 'cancel');
+}
+
+function isAbort(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+}
+
+/** Fills `{{name}}` placeholders; unknown names are left as they are. */
+export function renderPrompt(template: string, context: PromptContext, maxDependencyChars = 2_000): string {
+  const { task } = context;
+  const dependencies =
+    context.dependencyResults.size === 0
+      ? '(none)'
+      : [...context.dependencyResults.values()]
+          .map((result) => {
+            const text = (result.summary ?? result.result ?? '').trim();
+            const clipped = text.length > maxDependencyChars ? `${text.slice(0, maxDependencyChars)}…` : text;
+            const prs = result.pullRequests.map((pr) => pr.url).join(', ');
+            return `- ${result.id} (${result.state})${prs ? ` — PRs: ${prs}` : ''}${clipped ? `\n  ${clipped.replace(/\n/g, '\n  ')}` : ''}`;
+          })
+          .join('\n');
+  const values: Readonly<Record<string, string>> = {
+    id: task.id,
+    title: task.title,
+    body: task.body ?? '',
+    url: task.url ?? '',
+    labels: (task.labels ?? []).join(', '),
+    attempt: String(context.attempt),
+    dependencies,
+  };
+  return template.replace(/\{\{\s*([a-z]+)\s*\}\}/g, (match, name: string) => values[name] ?? match).trim();
+}
