@@ -9,7 +9,8 @@ import type {
   PoolStats,
   ReleaseOutcome,
 } from './types.js';
-import type { Clock, Timers } from '@pco/contract';
+import { systemClock, systemTimers, type Timers } from '@pco/contract';
+import { PoolEvents } from './events.js';
 
 const DEFAULTS = {
   capacity: 10,
@@ -18,17 +19,14 @@ const DEFAULTS = {
   coolDownMs: 60_000,
 } as const;
 
-const systemClock: Clock = { now: () => Date.now() };
-const systemTimers: Timers = {
+/** The system timers, unref'd: a cool-down must not keep a finished process alive. */
+const unrefTimers: Timers = {
   setTimeout(callback, ms) {
-    const handle = setTimeout(callback, ms);
-    // A cool-down must not keep a finished process alive.
-    (handle as { unref?: () => void }).unref?.();
+    const handle = systemTimers.setTimeout(callback, ms);
+    (handle as { unref?: () => void } | undefined)?.unref?.();
     return handle;
   },
-  clearTimeout(handle) {
-    clearTimeout(handle as ReturnType<typeof setTimeout>);
-  },
+  clearTimeout: (handle) => systemTimers.clearTimeout(handle),
 };
 
 interface Slot {
@@ -77,8 +75,6 @@ class Lease implements AgentLease {
   }
 }
 
-type Listener<E extends keyof AgentPoolEvents> = (event: AgentPoolEvents[E]) => void;
-
 // Module-private access to the pool's internals for Lease (keeps the class surface small).
 let releaseSlot: (pool: AgentPool, slot: Slot, outcome: ReleaseOutcome) => void;
 
@@ -105,16 +101,12 @@ export class AgentPool {
   readonly #idle: Slot[] = [];
   /** Insertion-ordered: O(1) removal when a waiter aborts. */
   readonly #waiters = new Set<Waiter>();
-  readonly #listeners: { [E in keyof AgentPoolEvents]: Set<Listener<E>> } = {
-    'agent:failed': new Set(),
-    'agent:recovered': new Set(),
-  };
+  readonly #events: PoolEvents;
   readonly #quarantineAfter: number;
   readonly #coolDownMs: number;
   readonly #clock: Clock;
   readonly #timers: Timers;
   readonly #createdAt: number;
-  readonly #onListenerError: (error: unknown, event: keyof AgentPoolEvents) => void;
   #busy = 0;
   #closed = false;
   #idleWaiters: (() => void)[] = [];
@@ -146,9 +138,10 @@ export class AgentPool {
     this.#quarantineAfter = quarantineAfter;
     this.#coolDownMs = coolDownMs;
     this.#clock = options.clock ?? systemClock;
-    this.#timers = options.timers ?? systemTimers;
-    this.#onListenerError =
-      options.onListenerError ?? ((error, event) => console.error(`@pco/pool: a listener of '${event}' threw`, error));
+    this.#timers = options.timers ?? unrefTimers;
+    this.#events = new PoolEvents(
+      options.onListenerError ?? ((error, event) => console.error(`@pco/pool: a listener of '${event}' threw`, error)),
+    );
     this.#createdAt = this.#clock.now();
     this.#slots = ids.map((id, index) => ({
       index,
@@ -237,11 +230,7 @@ export class AgentPool {
    * through `onListenerError` and does not affect the pool.
    */
   on<E extends keyof AgentPoolEvents>(event: E, listener: (event: AgentPoolEvents[E]) => void): () => void {
-    const set = this.#listeners[event] as Set<Listener<E>>;
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-    };
+    return this.#events.on(event, listener);
   }
 
   /** A snapshot of the statistics. */
@@ -358,7 +347,7 @@ export class AgentPool {
     if (!this.#closed) {
       slot.timer = this.#timers.setTimeout(() => this.#recover(slot), this.#coolDownMs);
     }
-    this.#emit('agent:failed', { agent: slot.id, at: now, consecutiveFailures: slot.consecutiveFailures, until });
+    this.#events.emit('agent:failed', { agent: slot.id, at: now, consecutiveFailures: slot.consecutiveFailures, until });
   }
 
   #recover(slot: Slot): void {
@@ -368,21 +357,7 @@ export class AgentPool {
     // Half-open: one more failure quarantines the slot again.
     slot.consecutiveFailures = Math.max(0, this.#quarantineAfter - 1);
     this.#makeAvailable(slot);
-    this.#emit('agent:recovered', { agent: slot.id, at: this.#clock.now() });
-  }
-
-  #emit<E extends keyof AgentPoolEvents>(event: E, payload: AgentPoolEvents[E]): void {
-    for (const listener of this.#listeners[event] as Set<Listener<E>>) {
-      try {
-        listener(payload);
-      } catch (error) {
-        try {
-          this.#onListenerError(error, event);
-        } catch {
-          // The error reporter itself failed: nothing left to tell.
-        }
-      }
-    }
+    this.#events.emit('agent:recovered', { agent: slot.id, at: this.#clock.now() });
   }
 }
 

@@ -1,0 +1,43 @@
+/**
+ * The pool's events, on eventemitter3. Listeners are wrapped: one that throws is reported to
+ * `onListenerError` and cannot break an acquire, a release or a recovery.
+ */
+import { EventEmitter } from 'eventemitter3';
+import type { AgentPoolEvents } from './types.js';
+
+type Listeners = { [K in keyof AgentPoolEvents]: (payload: AgentPoolEvents[K]) => void };
+
+/** Called with what a listener threw, and the event it was listening to. */
+export type ListenerErrorHandler = (error: unknown, event: keyof AgentPoolEvents) => void;
+
+/** The pool's emitter: `on()` returns the unsubscribe; `emit` never throws. */
+export class PoolEvents {
+  readonly #ee = new EventEmitter<Listeners>();
+  readonly #onListenerError: ListenerErrorHandler;
+
+  constructor(onListenerError: ListenerErrorHandler) {
+    this.#onListenerError = onListenerError;
+  }
+
+  on<K extends keyof AgentPoolEvents>(event: K, listener: (payload: AgentPoolEvents[K]) => void): () => void {
+    const safe = ((payload: AgentPoolEvents[K]): void => {
+      try {
+        listener(payload);
+      } catch (error) {
+        try {
+          this.#onListenerError(error, event);
+        } catch {
+          // The error reporter itself failed: nothing left to tell.
+        }
+      }
+    }) as Listeners[K];
+    this.#ee.on(event, safe);
+    return () => {
+      this.#ee.off(event, safe);
+    };
+  }
+
+  emit<K extends keyof AgentPoolEvents>(event: K, payload: AgentPoolEvents[K]): void {
+    (this.#ee.emit as (event: keyof AgentPoolEvents, payload: unknown) => boolean)(event, payload);
+  }
+}
