@@ -9,7 +9,7 @@ import type {
   PoolStats,
   ReleaseOutcome,
 } from './types.js';
-import { systemClock, systemTimers, type Timers } from '@pco/contract';
+import { systemClock, systemTimers, type Clock, type Timers } from '@pco/contract';
 import { PoolEvents } from './events.js';
 
 const DEFAULTS = {

@@ -5,14 +5,13 @@
 import { EventEmitter } from 'eventemitter3';
 import type { AgentPoolEvents } from './types.js';
 
-type Listeners = { [K in keyof AgentPoolEvents]: (payload: AgentPoolEvents[K]) => void };
-
 /** Called with what a listener threw, and the event it was listening to. */
 export type ListenerErrorHandler = (error: unknown, event: keyof AgentPoolEvents) => void;
 
 /** The pool's emitter: `on()` returns the unsubscribe; `emit` never throws. */
 export class PoolEvents {
-  readonly #ee = new EventEmitter<Listeners>();
+  // Typed at the edges (`on`, `emit`); inside, the names are enough.
+  readonly #ee = new EventEmitter<keyof AgentPoolEvents>();
   readonly #onListenerError: ListenerErrorHandler;
 
   constructor(onListenerError: ListenerErrorHandler) {
@@ -20,7 +19,7 @@ export class PoolEvents {
   }
 
   on<K extends keyof AgentPoolEvents>(event: K, listener: (payload: AgentPoolEvents[K]) => void): () => void {
-    const safe = ((payload: AgentPoolEvents[K]): void => {
+    const safe = (payload: AgentPoolEvents[K]): void => {
       try {
         listener(payload);
       } catch (error) {
@@ -30,7 +29,7 @@ export class PoolEvents {
           // The error reporter itself failed: nothing left to tell.
         }
       }
-    }) as Listeners[K];
+    };
     this.#ee.on(event, safe);
     return () => {
       this.#ee.off(event, safe);
@@ -38,6 +37,6 @@ export class PoolEvents {
   }
 
   emit<K extends keyof AgentPoolEvents>(event: K, payload: AgentPoolEvents[K]): void {
-    (this.#ee.emit as (event: keyof AgentPoolEvents, payload: unknown) => boolean)(event, payload);
+    this.#ee.emit(event, payload);
   }
 }
