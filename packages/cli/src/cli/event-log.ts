@@ -4,9 +4,8 @@
  * event's own details. Every line passes through the redactor before it is written.
  */
 import pino, { type Logger, type Level } from 'pino';
-import type { Orchestrator } from '@pco/core';
-import type { OrchestratorEventName, OrchestratorEvents } from '@pco/core';
-import type { Redactor } from '../config/index.js';
+import type { Orchestrator, OrchestratorEventName, OrchestratorEvents } from '@pco/core';
+import type { Redactor } from '@pco/contract';
 import type { CliStream } from './context.js';
 
 /** Every orchestrator event, for subscribing to all of them. */

@@ -6,9 +6,8 @@
  */
 import { createLogUpdate } from 'log-update';
 import type { Colors } from 'picocolors/types';
-import type { Redactor } from '../config/index.js';
-import type { Orchestrator } from '@pco/core';
-import type { ProgressSnapshot } from '@pco/core';
+import type { Redactor } from '@pco/contract';
+import type { Orchestrator, ProgressSnapshot } from '@pco/core';
 import type { CliStream } from './context.js';
 import { firstFitting, fitText, shortenCause, visibleWidth } from './layout.js';
 

@@ -8,23 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sampleBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliContext } from './context.js';
-import { main } from './program.js';
+import { runPcoInProcess } from './in-process-cli.js';
 
 const GH_TOKEN = 'ghp_sectionsTestToken0123456789abcdefgh';
 
-async function pco(args: string[], cwd: string, env: Record<string, string>) {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CliContext = {
-    stdout: { write: (chunk: string) => ((stdout += chunk), true), isTTY: false },
-    stderr: { write: (chunk: string) => ((stderr += chunk), true), isTTY: false },
-    env,
-    cwd,
-  };
-  const code = await main(['node', 'pco', ...args], ctx);
-  return { code, stdout, stderr };
-}
+const pco = (args: string[], cwd: string, env: Record<string, string>) => runPcoInProcess(args, { cwd, env });
 
 describe('the starter config without CODEGEN_ORG_ID / CODEGEN_TOKEN', () => {
   let github: FakeGitHub;

@@ -1,9 +1,8 @@
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import type { OrchestratorEvents } from '@pco/core';
+import type { OrchestratorEvents, ProgressSnapshot, RunSummary } from '@pco/core';
 import { Orchestrator } from '@pco/core';
-import type { ProgressSnapshot, RunSummary } from '@pco/core';
-import type { Executor, Task } from '@pco/contract';
+import { createRedactor, type Executor, type Task } from '@pco/contract';
 import { eventFields } from './event-log.js';
 import { stripStyles, visibleWidth } from './layout.js';
 import { eventLine, formatDuration, LiveView, renderProgress } from './live-view.js';
@@ -227,7 +226,7 @@ describe('live view on a terminal', () => {
     };
     const orchestrator = new Orchestrator({ source: { load: async () => tasks }, executor, concurrency: 2, retry: { attempts: 2, baseDelayMs: 1, jitter: 0 } });
     const terminal = fakeTerminal(columns);
-    const view = new LiveView(orchestrator, { stream: terminal.stream, colors: colored, redact: (t) => t, live: true, intervalMs: 5 });
+    const view = new LiveView(orchestrator, { stream: terminal.stream, colors: colored, redact: createRedactor(), live: true, intervalMs: 5 });
     view.start();
     await orchestrator.run();
     view.stop();

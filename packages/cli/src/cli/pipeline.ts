@@ -12,13 +12,11 @@ import {
   type GitHubClientOptions,
   type GitHubLogger,
   type GitHubReporterOptions,
-  type GitHubTaskState,
 } from '@pco/github-source';
-import { CodegenClient } from '@pco/codegen-client';
-import { CodegenExecutor } from '@pco/codegen-client';
+import { CodegenClient, CodegenExecutor } from '@pco/codegen-client';
 import { runBudgetStore } from '../journal/run-budget.js';
 import type { PcoConfig } from '../config/index.js';
-import type { TaskSource } from '@pco/contract';
+import type { TaskSource, TaskState as GitHubTaskState } from '@pco/contract';
 import { CliUsageError } from './context.js';
 
 /** Knobs for tests and the demo (fakes, sped-up time). Real runs use none of them. */

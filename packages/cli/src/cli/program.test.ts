@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../config/index.js';
 import { FileJournal } from '@pco/core';
 import { MALFORMED } from '../config/malformed-configs.fixture.js';
-import type { CliContext } from './context.js';
+import { runPcoInProcess } from './in-process-cli.js';
 import { main } from './program.js';
 
 const GH_TOKEN = 'ghp_inProcessTestToken0123456789abcdef';
@@ -22,13 +22,7 @@ function capture() {
   return { stream: { write: (chunk: string) => ((text += chunk), true), isTTY: false }, text: () => text };
 }
 
-async function pco(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
-  const out = capture();
-  const err = capture();
-  const ctx: CliContext = { stdout: out.stream, stderr: err.stream, env: options.env ?? {}, cwd: options.cwd ?? tmpdir() };
-  const code = await main(['node', 'pco', ...args], ctx);
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const pco = runPcoInProcess;
 
 async function tempDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'pco-cli-'));
@@ -218,7 +212,7 @@ describe('plan against the fake GitHub', () => {
     const result = await pco(['plan', '--debug'], { cwd: dir, env });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('# effective configuration (pco.yaml), secrets redacted');
-    expect(result.stderr).toContain('token: "[redacted]"');
+    expect(result.stderr).toContain('token: "[REDACTED]"');
     expect(result.stderr).toContain('maxConcurrentAgents: 3');
     expect(result.stdout + result.stderr).not.toContain(GH_TOKEN);
   });

@@ -3,8 +3,7 @@
  * throws: every failure becomes a message on stderr (secrets scrubbed) and an exit code.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { findCredentialsRejected, PcoError } from '@pco/contract';
-import { createRedactor } from '../config/index.js';
+import { findCredentialsRejected, PcoError, createRedactor } from '@pco/contract';
 import { CliUsageError, colorsFor, EXIT, processContext, type CliContext } from './context.js';
 import { demoCommand, type DemoFlags } from './demo-command.js';
 import { initCommand, type InitFlags } from './init-command.js';

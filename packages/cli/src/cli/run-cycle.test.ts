@@ -8,24 +8,12 @@ import path from 'node:path';
 import { startFakeCodegen, type FakeCodegen } from '@pco/testkit/codegen';
 import { cyclicBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliContext } from './context.js';
-import { main } from './program.js';
+import { runPcoInProcess } from './in-process-cli.js';
 
 const GH_TOKEN = 'ghp_cycleTestToken0123456789abcdefgh';
 const CG_TOKEN = 'cg-cycle-token-0123456789';
 
-async function pco(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CliContext = {
-    stdout: { write: (chunk: string) => ((stdout += chunk), true), isTTY: false },
-    stderr: { write: (chunk: string) => ((stderr += chunk), true), isTTY: false },
-    env: { GH_TOKEN, CG_TOKEN },
-    cwd,
-  };
-  const code = await main(['node', 'pco', ...args], ctx);
-  return { code, stdout, stderr };
-}
+const pco = (args: string[], cwd: string) => runPcoInProcess(args, { cwd, env: { GH_TOKEN, CG_TOKEN } });
 
 const exists = (file: string) =>
   access(file).then(

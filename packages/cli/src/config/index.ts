@@ -9,8 +9,7 @@ export { envNameToPath, pathToEnvName, envOverrides, ENV_PREFIX } from './env-ov
 export type { ConfigOverride } from './env-overrides.js';
 export { formatConfigIssue, formatConfigIssues } from './issues.js';
 export type { ConfigIssue, ConfigResult } from './issues.js';
-export { createRedactor, redactConfig, secretValues, secretPaths, REDACTED } from './redact.js';
-export type { Redactor } from './redact.js';
+export { redactConfig, secretValues, secretPaths } from './redact.js';
 export { ConfigFileError } from './errors.js';
 export { renderStarterConfig } from './starter.js';
 export type { StarterConfigOptions } from './starter.js';

@@ -1,14 +1,11 @@
 /**
- * Secret redaction. Tokens never appear in output: the config's secret fields are replaced in
- * anything printed (`--debug`), and a redactor scrubs their values (and anything shaped like a
- * GitHub token or a bearer credential) out of free text such as error messages and log lines.
+ * The config's secrets: which fields they are (from the schema), their values (what the one
+ * redactor of @pco/contract must scrub), and a copy of a config with them replaced (`--debug`).
  */
+import { REDACTED } from '@pco/contract';
 import type { GenericSchema } from 'valibot';
 import { PcoConfigSchema, type FieldInfo } from './schema.js';
 import { entriesOf, unwrap } from './schema-walk.js';
-
-/** What replaces a secret. */
-export const REDACTED = '[redacted]';
 
 /** Paths of the secret fields, e.g. `['github', 'token']`, read from the schema. */
 export function secretPaths(root: GenericSchema = PcoConfigSchema): string[][] {
@@ -55,39 +52,4 @@ export function redactConfig<T>(config: T): T {
     }
   }
   return copy as T;
-}
-
-// Token shapes worth scrubbing even when pco did not load them itself.
-// https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/
-const TOKEN_SHAPES = [
-  /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
-  /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
-  /(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
-];
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** A function that removes the given secrets (and token-shaped strings) from text. */
-export type Redactor = (text: string) => string;
-
-/**
- * Builds a {@link Redactor} for `secrets`. Secrets shorter than 4 characters are ignored: they
- * would mangle ordinary text and cannot be real tokens.
- */
-export function createRedactor(secrets: Iterable<string>): Redactor {
-  const literal = [...new Set([...secrets].filter((secret) => secret.length >= 4))]
-    .sort((a, b) => b.length - a.length)
-    .map(escapeRegExp);
-  const pattern = literal.length > 0 ? new RegExp(literal.join('|'), 'g') : undefined;
-  return (text) => {
-    let out = pattern ? text.replace(pattern, REDACTED) : text;
-    for (const shape of TOKEN_SHAPES) {
-      out = out.replace(shape, (match, prefix?: string) =>
-        typeof prefix === 'string' && /^Bearer/i.test(prefix) ? `${prefix}${REDACTED}` : REDACTED,
-      );
-    }
-    return out;
-  };
 }

@@ -1,6 +1,7 @@
 // The field descriptions are the user's documentation (docs/configuration.md is generated from
 // them): each claim here is checked against what the code does.
-import { createGitHubClient, type GitHubTaskState } from '@pco/github-source';
+import type { TaskState as GitHubTaskState } from '@pco/contract';
+import { createGitHubClient } from '@pco/github-source';
 import { describe, expect, it } from 'vitest';
 import type { CliContext } from '../cli/context.js';
 import { reporterOptions } from '../cli/pipeline.js';

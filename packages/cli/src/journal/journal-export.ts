@@ -1,10 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { replayJournal } from '@pco/core';
-import { toCSV } from '@pco/core';
+import { replayJournal, toCSV, JournalIOError, readJournal } from '@pco/core';
 import type { JournalEntry, TaskResult } from '@pco/contract';
-import { JournalIOError } from '@pco/core';
-import { readJournal } from '@pco/core';
 
 /** Formats of {@link exportJournal}. */
 export type JournalExportFormat = 'json' | 'csv';

@@ -3,8 +3,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '@pco/contract';
-import { FileJournal } from '@pco/core';
-import { toCSV } from '@pco/core';
+import { FileJournal, toCSV } from '@pco/core';
 import { exportJournal } from './journal-export.js';
 import { formatJournalStatus, journalStatus, statusOfEntries } from './journal-status.js';
 

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { replayJournal, type ReplayedTask } from '@pco/core';
+import { replayJournal, type ReplayedTask, readJournal } from '@pco/core';
 import type { JournalEntry, TaskState } from '@pco/contract';
-import { readJournal } from '@pco/core';
 import type { JournalWarning } from '@pco/core';
 
 /** A journal's header, as `readJournal()` returns it. */

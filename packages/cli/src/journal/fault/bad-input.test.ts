@@ -11,11 +11,10 @@ import { startFakeCodegen, startFakeGitHub, type FakeCodegen, type FakeGitHub } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodegenExecutor, createGitHubClientFor, createTaskSource } from '../../cli/pipeline.js';
 import { parseConfig } from '../../config/index.js';
-import { Orchestrator } from '@pco/core';
+import { Orchestrator, FileJournal, readJournal } from '@pco/core';
 import type { RunSummary } from '@pco/core';
 import type { Task } from '@pco/contract';
 import { exportJournal, journalFingerprint, journalStatus } from '../index.js';
-import { FileJournal, readJournal } from '@pco/core';
 
 const SPEED = 1000;
 const GITHUB_TOKEN = 'ghp_BadInputToken0123456789abcdefghij';

@@ -9,12 +9,10 @@
  * empty to run to the end). Prints one JSON summary line on stdout when the run ends.
  */
 import { readFileSync } from 'node:fs';
-import { CodegenClient, RunWatcher, type CodegenOperation, type RateLimit } from '@pco/codegen-client';
-import { CodegenExecutor } from '@pco/codegen-client';
-import { Orchestrator } from '@pco/core';
+import { CodegenClient, RunWatcher, type CodegenOperation, type RateLimit, CodegenExecutor } from '@pco/codegen-client';
+import { Orchestrator, FileJournal, type JournalFaultPoint } from '@pco/core';
 import type { Task } from '@pco/contract';
 import { journalFingerprint } from '../config-fingerprint.js';
-import { FileJournal, type JournalFaultPoint } from '@pco/core';
 import { runBudgetStore } from '../run-budget.js';
 
 function env(name: string): string {

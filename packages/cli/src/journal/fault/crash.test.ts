@@ -15,9 +15,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seededRandom, startFakeCodegen, type FakeCodegen } from '@pco/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replayJournal } from '@pco/core';
+import { replayJournal, readJournal } from '@pco/core';
 import type { JournalEntry, Task, TaskResult } from '@pco/contract';
-import { readJournal } from '@pco/core';
 import type { JournalFaultPoint } from '@pco/core';
 
 const SEED = Number(process.env.PCO_CRASH_SEED ?? 20250301);

@@ -11,13 +11,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CodegenClient } from '@pco/codegen-client';
+import { CodegenClient, CodegenExecutor } from '@pco/codegen-client';
 import { startFakeCodegen, type FakeCodegen } from '@pco/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CodegenExecutor } from '@pco/codegen-client';
-import { Orchestrator } from '@pco/core';
+import { Orchestrator, FileJournal } from '@pco/core';
 import type { Task } from '@pco/contract';
-import { FileJournal } from '@pco/core';
 
 const SPEED = 1000;
 const tasks: Task[] = [{ id: 'acme/app#1', title: 'Only task' }];

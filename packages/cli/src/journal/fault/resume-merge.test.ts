@@ -14,10 +14,9 @@ import { startFakeCodegen, startFakeGitHub, type FakeCodegen, type FakeGitHub } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodegenExecutor, createGitHubClientFor, createReporter, createTaskSource } from '../../cli/pipeline.js';
 import { parseConfig, type PcoConfig } from '../../config/index.js';
-import { Orchestrator } from '@pco/core';
+import { Orchestrator, FileJournal, readJournal } from '@pco/core';
 import type { RunSummary } from '@pco/core';
 import type { JournalEntry, Task } from '@pco/contract';
-import { FileJournal, readJournal } from '@pco/core';
 import { journalFingerprint } from '../index.js';
 
 const SPEED = 1000;
