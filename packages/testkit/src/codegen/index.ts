@@ -12,7 +12,7 @@ export type {
   FakeArrivedRequest,
   FakeRunRequest,
   FakeCodegenInjectedFault,
-} from './fake-codegen.js';
+} from './types.js';
 export { CODEGEN_RATE_LIMITS } from './rate-limits.js';
 export type { FakeCodegenOperation, CodegenRateLimit } from './rate-limits.js';
 export { parseFakeRunMarker } from './run-script.js';

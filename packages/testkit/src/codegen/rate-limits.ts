@@ -83,3 +83,43 @@ export class SlidingWindow {
     return over;
   }
 }
+
+/**
+ * The fake's rate limiting: one sliding window per (user, endpoint), in API milliseconds scaled
+ * by `timeScale`. Enforcing answers 429; measuring (`enforce: false`) admits everything and only
+ * counts what would have been over.
+ */
+export class RateLimiter {
+  readonly windows = new Map<string, SlidingWindow>();
+
+  constructor(
+    private readonly limits: Partial<Record<FakeCodegenOperation, CodegenRateLimit | null>>,
+    private readonly enforce: boolean,
+    private readonly timeScale: number,
+  ) {}
+
+  /**
+   * Admits (or, when enforcing, refuses) a request of `userId` to `operation` at `now`.
+   * `overLimit`: the request was over its limit; `retryAfterMs` is set when it was refused.
+   */
+  admit(userId: number, operation: FakeCodegenOperation, now: number): { readonly overLimit: boolean; readonly retryAfterMs?: number } {
+    const limit = this.limits[operation];
+    if (!limit) return { overLimit: false };
+    const key = `${userId}:${operation}`;
+    let window = this.windows.get(key);
+    if (!window) {
+      window = new SlidingWindow(limit.limit, limit.windowMs * this.timeScale);
+      this.windows.set(key, window);
+    }
+    if (!this.enforce) return { overLimit: window.record(now) };
+    const taken = window.take(now);
+    return taken.ok ? { overLimit: false } : { overLimit: true, retryAfterMs: taken.retryAfterMs };
+  }
+
+  /** Largest number of admitted requests in one window, per bucket (`userId:operation`). */
+  maxInWindow(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [key, window] of this.windows) out[key] = window.maxInWindow;
+    return out;
+  }
+}
