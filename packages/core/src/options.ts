@@ -1,4 +1,4 @@
-import type { Clock, Timers } from '@pco/contract';
+import { createRedactor, systemClock, systemTimers, type Clock, type Redactor, type Timers } from '@pco/contract';
 import { OrchestratorError } from './errors.js';
 import type { StopMode } from '@pco/contract';
 import type { Executor, Reporter, RunJournal, TaskSource } from '@pco/contract';
@@ -93,7 +93,7 @@ export interface OrchestratorOptions {
   readonly journal?: RunJournal;
   /** Correlation id of the run. @default a random UUID (or the journal's on resume) */
   readonly runId?: string;
-  /** Strings redacted (`***`) from every error message the orchestrator records or emits, e.g. tokens. */
+  /** Strings redacted (`[REDACTED]`) from every error message the orchestrator records or emits, e.g. tokens. */
   readonly secrets?: readonly string[];
   /**
    * Tells whether an error thrown by the executor is transient.
@@ -141,6 +141,8 @@ export interface ResolvedOptions {
   readonly journal: RunJournal | undefined;
   readonly runId: string | undefined;
   readonly secrets: readonly string[];
+  /** The redactor of `secrets` (@pco/contract's: known values and credential-shaped text). */
+  readonly redact: Redactor;
   readonly isTransient: ((error: unknown) => boolean) | undefined;
   readonly reporterAttempts: number;
   readonly reporterBaseDelayMs: number;
@@ -162,12 +164,6 @@ export const ORCHESTRATOR_DEFAULTS = {
   progressIntervalMs: 0,
   reporterRetry: { attempts: 3, baseDelayMs: 500 },
 } as const;
-
-const systemClock: Clock = { now: () => Date.now() };
-const systemTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 function invalid(field: string, message: string, got: unknown): OrchestratorError {
   return new OrchestratorError('ORCHESTRATOR_INVALID_OPTIONS', `Orchestrator option ${field}: ${message}, got ${describe(got)}.`, {
@@ -205,6 +201,7 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
     if (typeof reporter?.report !== 'function') throw invalid(`reporters[${i}]`, 'expected a Reporter with report(update)', reporter);
   });
   const d = ORCHESTRATOR_DEFAULTS;
+  const secrets = (options.secrets ?? []).filter((secret) => typeof secret === 'string' && secret.length > 0);
   const maxConcurrency = integer('pool.maxConcurrency', options.pool?.maxConcurrency ?? d.maxConcurrency, 1);
   const concurrency = integer('concurrency', options.concurrency ?? Math.min(d.concurrency, maxConcurrency), 1, maxConcurrency);
   const retry = {
@@ -246,7 +243,8 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
         : { limit: integer('startRate.limit', options.startRate.limit, 1), windowMs: nonNegative('startRate.windowMs', options.startRate.windowMs) },
     journal: options.journal,
     runId: options.runId,
-    secrets: (options.secrets ?? []).filter((secret) => typeof secret === 'string' && secret.length > 0),
+    secrets,
+    redact: createRedactor(secrets),
     isTransient: options.isTransient,
     reporterAttempts: integer('reporterRetry.attempts', options.reporterRetry?.attempts ?? d.reporterRetry.attempts, 1),
     reporterBaseDelayMs: nonNegative('reporterRetry.baseDelayMs', options.reporterRetry?.baseDelayMs ?? d.reporterRetry.baseDelayMs),

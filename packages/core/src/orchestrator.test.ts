@@ -537,10 +537,10 @@ describe('listeners and reporters cannot break the run', () => {
       throw new Error('listener saw sk-live-123');
     });
     const summary = await run();
-    expect(summary.results[0]!.error).toBe('401 for token ***');
+    expect(summary.results[0]!.error).toBe('401 for token [REDACTED]');
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.message).toBe('listener saw ***');
-    expect(String((errors[0]!.error as Error).message)).toBe('listener saw ***');
+    expect(errors[0]!.message).toBe('listener saw [REDACTED]');
+    expect(String((errors[0]!.error as Error).message)).toBe('listener saw [REDACTED]');
     expect(JSON.stringify(summary)).not.toContain('sk-live-123');
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JournalEntry, TaskResult } from '@pco/contract';
 import { JournalConfigMismatchError, JournalCorruptError, JournalLockedError } from './errors.js';
+import { FileJournalWithFaultHook } from './fault-injection.js';
 import { FileJournal, readJournal } from './file-journal.js';
 import { parseJournal } from './journal-reader.js';
 
@@ -244,7 +245,7 @@ describe('FileJournal', () => {
 
   it('calls the fault hook around the commit points', async () => {
     const points: string[] = [];
-    const journal = await FileJournal.open({ path, fingerprint, faultHook: (point, entry) => points.push(`${point}:${entry?.type}`) });
+    const journal = await FileJournalWithFaultHook.open({ path, fingerprint, faultHook: (point, entry) => points.push(`${point}:${entry?.type}`) });
     for (const entry of [run(), intent('a'), created('a', 1), result(done('a', 1))]) await journal.append(entry);
     await journal.close();
     expect(points).toEqual([

@@ -2,32 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { JournalEntry, RunJournal } from '@pco/contract';
+import { createRedactor, type JournalEntry, type Redactor, type RunJournal } from '@pco/contract';
 import { JournalConfigMismatchError, JournalCorruptError, JournalEntryError, JournalIOError } from './errors.js';
+import { faultHookOf, type JournalFaultHook, type JournalFaultPoint } from './fault-hook.js';
 import { acquireJournalLock, type JournalLock } from './journal-lock.js';
 import { parseJournal, type ParsedJournal } from './journal-reader.js';
 import { JournalWriter } from './journal-writer.js';
 import { encodeRecord, recordProblem } from './record-codec.js';
-import { redactSecrets } from './redact-secrets.js';
 import { JOURNAL_FORMAT, JOURNAL_VERSION, type HeaderRecord, type JournalRecord, type JournalWarning } from './types.js';
-
-/**
- * Named moments around the journal's commit points, for fault injection: the crash suite kills
- * the process at one of them. `after-intent` is the window between the intent being durable and
- * the create call; `before-created` the window between the create call returning and its run id
- * being durable.
- */
-export type JournalFaultPoint =
-  /** Half of a batch of lines is written, the rest not yet: a kill here tears the last line. */
-  | 'mid-write'
-  | 'after-run'
-  | 'after-intent'
-  | 'before-created'
-  | 'after-created'
-  | 'after-status'
-  | 'after-attempt-failed'
-  | 'before-result'
-  | 'after-result';
 
 export interface FileJournalOptions {
   /** Path of the JSONL journal file; created (with its header) when missing. */
@@ -60,8 +42,6 @@ export interface FileJournalOptions {
    * @default Date.now
    */
   readonly now?: () => number;
-  /** Called at each {@link JournalFaultPoint}; the fault-injection suite kills the process here. */
-  readonly faultHook?: (point: JournalFaultPoint, entry: JournalEntry | undefined) => void;
 }
 
 /** What opening found and did, for logs. */
@@ -93,8 +73,8 @@ export class FileJournal implements RunJournal {
   readonly #writer: JournalWriter;
   readonly #lock: JournalLock | undefined;
   readonly #now: () => number;
-  readonly #secrets: readonly string[];
-  readonly #faultHook: FileJournalOptions['faultHook'];
+  readonly #redact: Redactor;
+  readonly #faultHook: JournalFaultHook | undefined;
   #recovered: readonly JournalRecord[];
   #seq: number;
   #closed = false;
@@ -116,8 +96,8 @@ export class FileJournal implements RunJournal {
     this.#seq = init.records.at(-1)?.seq ?? init.header.seq;
     this.openReport = init.report;
     this.#now = init.options.now ?? Date.now;
-    this.#secrets = init.options.secrets ?? [];
-    this.#faultHook = init.options.faultHook;
+    this.#redact = createRedactor(init.options.secrets);
+    this.#faultHook = faultHookOf(init.options);
   }
 
   /**
@@ -163,7 +143,7 @@ export class FileJournal implements RunJournal {
       tornTailSavedTo = await saveBytes(`${path}.corrupt-${fileStamp(now())}-${process.pid}`, bytes, sync);
       parsed = undefined;
     }
-    const hook = options.faultHook;
+    const hook = faultHookOf(options);
     const writerOptions = { sync, ...(hook ? { midWrite: () => hook('mid-write', undefined) } : {}) };
     if (bytes === undefined || !parsed) {
       const header: HeaderRecord = {
@@ -249,7 +229,7 @@ export class FileJournal implements RunJournal {
   async append(entry: JournalEntry): Promise<void> {
     if (entry.type === 'created') this.#fault('before-created', entry);
     if (entry.type === 'result') this.#fault('before-result', entry);
-    const record = redactSecrets(entryToRecord(entry, this.#seq + 1, this.#now), this.#secrets);
+    const record = this.#redact.value(entryToRecord(entry, this.#seq + 1, this.#now));
     const problem = recordProblem(record);
     if (problem !== undefined) throw new JournalEntryError(this.path, record.t, problem);
     this.#seq += 1;

@@ -1,3 +1,3 @@
 export { JournalConfigMismatchError, JournalCorruptError, JournalEntryError, JournalIOError, JournalLockedError } from './errors.js';
-export { FileJournal, journalExists, readJournal, type FileJournalOptions, type JournalFaultPoint, type JournalOpenReport } from './file-journal.js';
+export { FileJournal, journalExists, readJournal, type FileJournalOptions, type JournalOpenReport } from './file-journal.js';
 export { JOURNAL_FORMAT, JOURNAL_VERSION, type JournalWarning } from './types.js';

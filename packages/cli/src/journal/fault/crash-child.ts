@@ -10,7 +10,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { CodegenClient, RunWatcher, type CodegenOperation, type RateLimit, CodegenExecutor } from '@pco/codegen-client';
-import { Orchestrator, FileJournal, type JournalFaultPoint } from '@pco/core';
+import { Orchestrator } from '@pco/core';
+// The journal's fault hook is test-only: not in @pco/core's public types, imported by path.
+import { FileJournalWithFaultHook as FileJournal, type JournalFaultPoint } from '../../../../core/src/journal/fault-injection.js';
 import type { Task } from '@pco/contract';
 import { journalFingerprint } from '../config-fingerprint.js';
 import { runBudgetStore } from '../run-budget.js';

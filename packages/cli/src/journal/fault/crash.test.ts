@@ -17,7 +17,7 @@ import { seededRandom, startFakeCodegen, type FakeCodegen } from '@pco/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayJournal, readJournal } from '@pco/core';
 import type { JournalEntry, Task, TaskResult } from '@pco/contract';
-import type { JournalFaultPoint } from '@pco/core';
+import type { JournalFaultPoint } from '../../../../core/src/journal/fault-injection.js';
 
 const SEED = Number(process.env.PCO_CRASH_SEED ?? 20250301);
 const TASKS = 50;
