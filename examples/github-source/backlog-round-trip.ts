@@ -9,16 +9,16 @@
  * Against real GitHub: drop the fake, pass `{ token: process.env.GITHUB_TOKEN }` to
  * createGitHubClient and your own repository to the source.
  */
-import { createGitHubClient, GitHubIssuesSource, GitHubReporter, testClientOptions } from '@pco/github-source';
-import { sampleBacklogFixture, startFakeGitHub } from '@pco/testkit/github';
+import { createGitHubClient, GitHubIssuesSource, GitHubReporter } from '@pco/github-source';
+import { githubClientOptionsForFake, sampleBacklogFixture, startFakeGitHub } from '@pco/testkit/github';
 
 /** Runs the round trip and returns what it printed. */
 export async function backlogRoundTrip(): Promise<string> {
   const fake = await startFakeGitHub(sampleBacklogFixture());
   const lines: string[] = [];
   try {
-    // testClientOptions: no write spacing and millisecond backoffs. Use createGitHubClient({ token }) for real.
-    const client = createGitHubClient(testClientOptions(fake.url));
+    // githubClientOptionsForFake: no write spacing and millisecond backoffs. Use createGitHubClient({ token }) for real.
+    const client = createGitHubClient(githubClientOptionsForFake(fake.url));
     const tasks = await new GitHubIssuesSource({ client, repos: 'acme/shop', labels: ['agent'] }).load();
 
     lines.push(`${tasks.length} tasks loaded in ${fake.requests.length} API calls`);

@@ -3,8 +3,7 @@
 // wait in the reporter's background lane and the orchestrator cuts stale ones short; every issue
 // ends with its final label and one result comment, and nothing is reported as an error.
 import { createGitHubClient, GitHubIssuesSource, GitHubReporter } from '@pco/github-source';
-import { githubClientOptionsForFake as testClientOptions } from '@pco/testkit/github';
-import { startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
+import { githubClientOptionsForFake as testClientOptions, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Orchestrator } from '@pco/core';
 

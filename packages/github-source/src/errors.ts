@@ -1,4 +1,4 @@
-import { CredentialsRejectedError, PcoError } from '@pco/contract';
+import { createRedactor, CredentialsRejectedError, PcoError } from '@pco/contract';
 
 /** Options passed to a github-source factory or class are invalid (names the field). */
 export class GitHubOptionsError extends PcoError {
@@ -44,14 +44,12 @@ export class GitHubAbortError extends PcoError {
   }
 }
 
-const TOKEN_PATTERN = /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g;
-
-/** Removes anything that looks like a GitHub token from a message. */
-export function redactSecrets(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(TOKEN_PATTERN, '[REDACTED]');
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[REDACTED]');
-  return out;
-}
+/**
+ * Scrubs anything shaped like a token from text GitHub or an agent wrote (API error messages,
+ * a task's error and summary in the result comment): pco's one redactor, with no known secrets
+ * because this package never holds the token outside the Octokit client.
+ */
+export const redactTokens = createRedactor();
 
 interface OctokitLikeError {
   readonly name?: string;
@@ -82,14 +80,14 @@ function isCredentialRefusal(e: OctokitLikeError, types: readonly string[]): boo
  * {@link GitHubAbortError} / `CredentialsRejectedError` (401, or a 403 that is no rate limit),
  * naming the operation. Pass through PcoErrors unchanged.
  */
-export function toGitHubError(error: unknown, operation: string, secrets: readonly string[] = []): PcoError {
+export function toGitHubError(error: unknown, operation: string): PcoError {
   if (error instanceof PcoError) return error;
   const e = (error ?? {}) as OctokitLikeError;
   if (e.name === 'AbortError' || (error instanceof DOMException && error.name === 'AbortError')) {
     return new GitHubAbortError(`${operation} was aborted`, error);
   }
   const types = (e.errors ?? []).map((x) => x.type).filter((t): t is string => typeof t === 'string');
-  const message = redactSecrets(String(e.message ?? error), secrets);
+  const message = redactTokens(String(e.message ?? error));
   if (isCredentialRefusal(e, types)) {
     return new CredentialsRejectedError('github', `${operation}: GitHub refused the token (${e.status}): ${message}`, {
       ...(e.status === undefined ? {} : { status: e.status }),

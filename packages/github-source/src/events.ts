@@ -1,24 +1,45 @@
-/** A minimal typed event emitter: `on()` returns an unsubscribe; a throwing listener is ignored. */
-export class TypedEmitter<Events extends object> {
-  readonly #listeners = new Map<keyof Events, Set<(payload: never) => void>>();
+/**
+ * The reporter's events, on eventemitter3. Listeners are wrapped so that one that throws (or
+ * rejects) cannot break a report: the write-back goes on and the error is dropped.
+ */
+import type { PullRequestRef } from '@pco/contract';
+import { EventEmitter } from 'eventemitter3';
+import type { MergeOutcome } from './types.js';
 
-  /** Subscribes; returns the unsubscribe function. */
-  on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): () => void {
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, (set = new Set()));
-    set.add(listener as (payload: never) => void);
-    return () => {
-      set.delete(listener as (payload: never) => void);
-    };
-  }
+/** What `GitHubReporter` emits, by event name. */
+export interface GitHubReporterEvents {
+  /** A pull request was merged, queued for auto-merge, or could not be. */
+  merge: { readonly taskId: string; readonly pullRequest: PullRequestRef; readonly outcome: MergeOutcome };
+  /** A task branch was created (or already existed). */
+  branch: { readonly taskId: string; readonly repo: string; readonly branch: string; readonly created: boolean };
+  /** Something could not be written, but the report went on (e.g. unmapped board status). */
+  warning: { readonly taskId: string; readonly message: string };
+}
 
-  protected emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    for (const listener of this.#listeners.get(event) ?? []) {
+/** How the reporter's parts emit. */
+export type EmitReporterEvent = <K extends keyof GitHubReporterEvents>(event: K, payload: GitHubReporterEvents[K]) => void;
+
+/** The reporter's emitter: `on()` returns the unsubscribe; `emit` never throws. */
+export class ReporterEvents {
+  // Keyed by name only: on() and emit below carry the payload types.
+  readonly #ee = new EventEmitter<keyof GitHubReporterEvents>();
+
+  on<K extends keyof GitHubReporterEvents>(event: K, listener: (payload: GitHubReporterEvents[K]) => unknown): () => void {
+    const safe = (payload: GitHubReporterEvents[K]): void => {
       try {
-        (listener as (p: Events[K]) => void)(payload);
+        const returned = listener(payload);
+        if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') (returned as PromiseLike<unknown>).then(undefined, () => {});
       } catch {
         // A listener cannot break the reporter.
       }
-    }
+    };
+    this.#ee.on(event, safe);
+    return () => {
+      this.#ee.off(event, safe);
+    };
   }
+
+  readonly emit: EmitReporterEvent = (event, payload) => {
+    this.#ee.emit(event, payload);
+  };
 }

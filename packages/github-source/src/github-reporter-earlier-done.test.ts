@@ -1,11 +1,12 @@
 // An issue an earlier run finished (status:done with its result comment) keeps its result
 // unless the task really runs again in this run (issue 13, point 2). Over HTTP against the fake.
-import { startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
+import { githubClientOptionsForFake, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitHubReporter } from './github-reporter.js';
 import { GitHubIssuesSource } from './issues-source.js';
-import { createGitHubClient, testClientOptions } from './octokit.js';
-import type { GitHubTask, GitHubTaskState, GitHubTaskUpdate } from './types.js';
+import type { TaskState, TaskUpdate } from '@pco/contract';
+import { createGitHubClient } from './octokit.js';
+import type { GitHubTask } from './types.js';
 
 let fake: FakeGitHub | undefined;
 afterEach(async () => {
@@ -26,12 +27,12 @@ async function setup() {
       },
     ],
   });
-  const client = createGitHubClient(testClientOptions(fake.url));
+  const client = createGitHubClient(githubClientOptionsForFake(fake.url));
   const tasks = new Map((await new GitHubIssuesSource({ client, repos: ['acme/web'], trustEveryone: true }).load()).map((t) => [t.id, t]));
   fake.resetRequests();
   const reporter = new GitHubReporter({ client });
-  const report = (task: GitHubTask, state: GitHubTaskState) => {
-    const update: GitHubTaskUpdate = {
+  const report = (task: GitHubTask, state: TaskState) => {
+    const update: TaskUpdate<GitHubTask> = {
       runId: 'r1',
       task,
       state,

@@ -1,11 +1,15 @@
-import { sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit/github';
+import { githubClientOptionsForFake, sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit/github';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitHubAbortError, GitHubApiError } from './errors.js';
-import { GitHubReporter, resultCommentMarker, type GitHubReporterEvents, type GitHubReporterOptions } from './github-reporter.js';
+import type { TaskResult, TaskState, TaskUpdate } from '@pco/contract';
+import type { GitHubReporterEvents } from './events.js';
+import { GitHubReporter } from './github-reporter.js';
+import type { GitHubReporterOptions } from './reporter-options.js';
+import { resultCommentMarker } from './result-comment.js';
 import { GitHubIssuesSource } from './issues-source.js';
-import { createGitHubClient, testClientOptions, type GitHubClientOptions } from './octokit.js';
+import { createGitHubClient, type GitHubClientOptions } from './octokit.js';
 import { GitHubProjectSource } from './project-source.js';
-import type { GitHubTask, GitHubTaskResult, GitHubTaskState, GitHubTaskUpdate } from './types.js';
+import type { GitHubTask, GitHubTaskSourceRef } from './types.js';
 
 const fakes: FakeGitHub[] = [];
 afterEach(async () => {
@@ -35,7 +39,7 @@ function fixture(): FakeGitHubFixture {
 async function setup(reporterOptions: Omit<GitHubReporterOptions, 'client'> = {}, clientOptions: Partial<GitHubClientOptions> = {}) {
   const fake = await startFakeGitHub(fixture());
   fakes.push(fake);
-  const client = createGitHubClient(testClientOptions(fake.url, clientOptions));
+  const client = createGitHubClient(githubClientOptionsForFake(fake.url, clientOptions));
   const reporter = new GitHubReporter({ client, ...reporterOptions });
   const events: { [K in keyof GitHubReporterEvents]: GitHubReporterEvents[K][] } = { merge: [], branch: [], warning: [] };
   reporter.on('merge', (e) => events.merge.push(e));
@@ -59,7 +63,7 @@ function loadTasks(client: ReturnType<typeof createGitHubClient>) {
   return loaded;
 }
 
-function update(task: GitHubTask, state: GitHubTaskState, result: Partial<GitHubTaskResult> = {}, attempt = 1): GitHubTaskUpdate {
+function update(task: GitHubTask, state: TaskState, result: Partial<TaskResult> = {}, attempt = 1): TaskUpdate<GitHubTask> {
   const terminal = ['done', 'failed', 'skipped', 'needs-input', 'interrupted'].includes(state);
   return {
     runId: 'run-1',
@@ -112,7 +116,7 @@ describe('GitHubReporter: status labels', () => {
     };
     const fake = await startFakeGitHub(fixture());
     fakes.push(fake);
-    const reporter = new GitHubReporter({ client: createGitHubClient(testClientOptions(fake.url, { fetch: flakyFetch })), commentStates: [], projectStatus: false });
+    const reporter = new GitHubReporter({ client: createGitHubClient(githubClientOptionsForFake(fake.url, { fetch: flakyFetch })), commentStates: [], projectStatus: false });
     const task = { id: 'acme/shop#4', title: 'x', source: { kind: 'issue', repo: 'acme/shop', number: 4 } } as const;
     await expect(reporter.report({ runId: 'r', task, state: 'running', attempt: 1, at: 0 })).rejects.toThrowError(GitHubApiError);
     await reporter.report({ runId: 'r', task, state: 'running', attempt: 1, at: 0 });
@@ -145,7 +149,7 @@ describe('GitHubReporter: status labels', () => {
     fakes.push(fake);
     fakeUrl = fake.url;
     await fetch(`${fake.url}/repos/acme/shop/issues/3/labels`, { method: 'POST', body: JSON.stringify({ labels: ['status:queued'] }) });
-    const reporter = new GitHubReporter({ client: createGitHubClient(testClientOptions(fake.url, { fetch: racingFetch })), commentStates: [], projectStatus: false });
+    const reporter = new GitHubReporter({ client: createGitHubClient(githubClientOptionsForFake(fake.url, { fetch: racingFetch })), commentStates: [], projectStatus: false });
     const task = { id: 'acme/shop#3', title: 'x', source: { kind: 'issue', repo: 'acme/shop', number: 3 } } as const;
     await expect(reporter.report({ runId: 'r', task, state: 'running', attempt: 1, at: 0 })).resolves.toBeUndefined();
     expect(raced).toBe(true);
@@ -283,9 +287,9 @@ describe('GitHubReporter: project Status', () => {
 
   it('updates only the board for draft tasks', async () => {
     const { fake, reporter, board } = await setup();
-    const draft = [...board.values()].find((t) => t.source.kind === 'draft')!;
+    const draft = [...board.values()].find((t) => t.source?.kind === 'draft')!;
     await reporter.report(update(draft, 'done', { summary: 'Posted.' }));
-    expect(fake.projectItemFields('acme', 1, draft.source.projectItemId!).Status).toBe('Done');
+    expect(fake.projectItemFields('acme', 1, draft.source!.projectItemId!).Status).toBe('Done');
     expect(fake.requests.map((r) => r.operation ?? r.route)).toEqual(['graphql mutation PcoSetStatus']);
   });
 
@@ -428,7 +432,8 @@ describe('GitHubReporter: branches and failures', () => {
 
   it('ignores tasks that did not come from GitHub', async () => {
     const { fake, reporter } = await setup();
-    await reporter.report({ runId: 'r', task: { id: 'x', title: 'x', source: { kind: 'jira' } }, state: 'done', attempt: 1, at: 0 });
+    // The orchestrator hands every reporter every task: a source the types do not describe too.
+    await reporter.report({ runId: 'r', task: { id: 'x', title: 'x', source: { kind: 'jira' } as unknown as GitHubTaskSourceRef }, state: 'done', attempt: 1, at: 0 });
     await reporter.report({ runId: 'r', task: { id: 'y', title: 'y' }, state: 'done', attempt: 1, at: 0 });
     expect(fake.requests).toHaveLength(0);
   });

@@ -1,8 +1,8 @@
-import { largeBacklogFixture, SAMPLE_BACKLOG_EXPECTED_DEPENDENCIES, sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit/github';
+import { githubClientOptionsForFake, largeBacklogFixture, SAMPLE_BACKLOG_EXPECTED_DEPENDENCIES, sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit/github';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubAbortError, GitHubNotFoundError, GitHubOptionsError, GitHubResponseError } from './errors.js';
 import { GitHubIssuesSource, type GitHubIssuesSourceOptions } from './issues-source.js';
-import { createGitHubClient, testClientOptions } from './octokit.js';
+import { createGitHubClient } from './octokit.js';
 import type { GitHubTask } from './types.js';
 
 let sample: FakeGitHub;
@@ -24,7 +24,7 @@ async function fakeWith(fixture: FakeGitHubFixture) {
 }
 
 function load(fake: FakeGitHub, options: Omit<GitHubIssuesSourceOptions, 'client'>, signal?: AbortSignal) {
-  return new GitHubIssuesSource({ client: createGitHubClient(testClientOptions(fake.url)), ...options }).load(signal);
+  return new GitHubIssuesSource({ client: createGitHubClient(githubClientOptionsForFake(fake.url)), ...options }).load(signal);
 }
 
 const byId = (tasks: readonly GitHubTask[]) => new Map(tasks.map((t) => [t.id, t]));
@@ -114,7 +114,7 @@ describe('GitHubIssuesSource on the sample backlog', () => {
       return new Response(JSON.stringify(json), { status: res.status, headers: { 'content-type': 'application/json' } });
     };
     const source = (fetchImpl: typeof fetch) =>
-      new GitHubIssuesSource({ client: createGitHubClient(testClientOptions(sample.url, { fetch: fetchImpl })), repos: 'acme/shop' });
+      new GitHubIssuesSource({ client: createGitHubClient(githubClientOptionsForFake(sample.url, { fetch: fetchImpl })), repos: 'acme/shop' });
     const error = await source(altering((d) => void (d.repository.issues.nodes[1]!.title = 42))).load().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitHubResponseError);
     expect(error).toMatchObject({
@@ -139,7 +139,7 @@ describe('GitHubIssuesSource on the sample backlog', () => {
   });
 
   it('validates its options', () => {
-    const client = createGitHubClient(testClientOptions(sample.url));
+    const client = createGitHubClient(githubClientOptionsForFake(sample.url));
     expect(() => new GitHubIssuesSource({ client, repos: [] })).toThrow(GitHubOptionsError);
     expect(() => new GitHubIssuesSource({ client, repos: ['not-a-repo'] })).toThrow(/repos\[0\]: expected "owner\/repo"/);
     expect(() => new GitHubIssuesSource({ client, repos: 'a/b', since: 'yesterday' })).toThrow(/since/);
@@ -287,7 +287,7 @@ describe('GitHubIssuesSource against hostile numbers and failing lookups (issue 
         ? new Response(JSON.stringify({ message: status === 401 ? 'Bad credentials' : 'Resource not accessible by integration' }), { status, headers: { 'content-type': 'application/json' } })
         : fetch(input, init);
     for (const status of [401, 403]) {
-      const source = new GitHubIssuesSource({ client: createGitHubClient(testClientOptions(f.url, { fetch: refusing(status) })), repos: 'o/r' });
+      const source = new GitHubIssuesSource({ client: createGitHubClient(githubClientOptionsForFake(f.url, { fetch: refusing(status) })), repos: 'o/r' });
       await expect(source.load()).rejects.toMatchObject({ code: 'CREDENTIALS_REJECTED', status });
     }
   });

@@ -4,6 +4,7 @@
  * links and sub-issues (research §2.2); references outside the loaded set are looked up in one
  * batched query per 2,500 (reference-lookup.ts). Repository.issues never returns pull requests.
  */
+import type { TaskSource } from '@pco/contract';
 import { GitHubOptionsError, toGitHubError } from './errors.js';
 import { completeIssueNode, ISSUE_FIELDS, issueRecord, lookupReferenceStates, splitRepo, throwIfAborted } from './issue-query.js';
 import { IssuesPageSchema, parseResponse, type IssueNode } from './response-schemas.js';
@@ -49,8 +50,8 @@ const ISSUES_QUERY = /* GraphQL */ `
 
 const DEFAULT_ESTIMATE_LABEL = /^(?:estimate|points?|size):\s*(\d+(?:\.\d+)?)$/i;
 
-/** Tasks from repository issues (implements core's `TaskSource`). */
-export class GitHubIssuesSource {
+/** Tasks from repository issues (implements the contract's `TaskSource`). */
+export class GitHubIssuesSource implements TaskSource<GitHubTask> {
   readonly #o: GitHubIssuesSourceOptions;
   readonly #repos: readonly string[];
   readonly #since: string | undefined;

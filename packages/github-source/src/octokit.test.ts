@@ -1,7 +1,7 @@
-import { sampleBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
+import { githubClientOptionsForFake, sampleBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubApiError, GitHubOptionsError, toGitHubError } from './errors.js';
-import { createGitHubClient, testClientOptions } from './octokit.js';
+import { createGitHubClient } from './octokit.js';
 import type { GitHubLogger } from './types.js';
 
 let fake: FakeGitHub;
@@ -27,7 +27,7 @@ function recordingLogger() {
   return { logger, lines };
 }
 
-const client = (overrides = {}) => createGitHubClient(testClientOptions(fake.url, { token: TOKEN, ...overrides }));
+const client = (overrides = {}) => createGitHubClient(githubClientOptionsForFake(fake.url, { token: TOKEN, ...overrides }));
 const getRepo = (c: ReturnType<typeof client>) => c.request('GET /repos/{owner}/{repo}', { owner: 'acme', repo: 'shop' });
 const REPO_ROUTE = { route: 'GET /repos/{owner}/{repo}' };
 
@@ -132,7 +132,7 @@ describe('createGitHubClient', () => {
   });
 
   it('does not retry permission errors', async () => {
-    const bad = createGitHubClient(testClientOptions(fake.url, { token: 'wrong-token' }));
+    const bad = createGitHubClient(githubClientOptionsForFake(fake.url, { token: 'wrong-token' }));
     await expect(getRepo(bad)).rejects.toMatchObject({ status: 401 });
     expect(fake.count(REPO_ROUTE)).toBe(1);
   });

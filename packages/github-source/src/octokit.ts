@@ -8,7 +8,8 @@
  *   back off 1/4/9 s and ignore them).
  * - The throttling callbacks retry a bounded number of times, log, and give up when the wait
  *   would exceed a budget (a primary reset can be an hour away).
- * - All waits are multiplied by `timeScale` (ms per second), so tests run in milliseconds.
+ * - All waits are multiplied by `timeScale` (ms per second), so the demo and tests against the
+ *   fake run them in milliseconds.
  */
 import { Octokit } from '@octokit/core';
 import { paginateGraphQL } from '@octokit/plugin-paginate-graphql';
@@ -83,7 +84,14 @@ export interface GitHubClientOptions {
   readonly maxRateLimitWaitSeconds?: number;
   /** Retries after 5xx, network errors and GraphQL "Something went wrong" (backoff 1, 4, 9 s). @default 3 */
   readonly retries?: number;
-  /** Milliseconds per second of every retry wait (1000 = real time; tests use 1). @default 1000 */
+  /**
+   * Milliseconds per second of every retry and rate-limit wait: passed to plugin-retry and
+   * plugin-throttling as `retryAfterBaseValue`, the only hook they give for time (they wait on
+   * real timers, so an injected clock could not reach them). 1000 is real time; the demo and
+   * tests against the fake GitHub speed the waits up with a smaller value (1: milliseconds).
+   * Real runs leave it alone.
+   * @default 1000
+   */
   readonly timeScale?: number;
   /**
    * Minimum gap between writes (every non-GET and every GraphQL call), per GitHub's guidance.
@@ -114,22 +122,6 @@ const DEFAULTS = {
 } as const;
 
 const silent: GitHubLogger = { debug() {}, info() {}, warn() {}, error() {} };
-
-/**
- * Options that keep a test fast: waits scaled down 1000×, no write spacing, and a unique throttle
- * scope so parallel tests do not share queues.
- */
-export function testClientOptions(baseUrl: string, overrides: Partial<GitHubClientOptions> = {}): GitHubClientOptions {
-  return {
-    baseUrl,
-    token: 'test-token',
-    timeScale: 1,
-    writeSpacingMs: 0,
-    notificationSpacingMs: 0,
-    throttleId: `test-${Math.random().toString(36).slice(2)}`,
-    ...overrides,
-  };
-}
 
 /** Creates an Octokit client with pagination, retries and throttling configured. */
 export function createGitHubClient(options: GitHubClientOptions = {}): GitHubClient {

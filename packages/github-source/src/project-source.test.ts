@@ -1,7 +1,7 @@
-import { sampleBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
+import { githubClientOptionsForFake, sampleBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubNotFoundError, GitHubOptionsError } from './errors.js';
-import { createGitHubClient, testClientOptions } from './octokit.js';
+import { createGitHubClient } from './octokit.js';
 import { GitHubProjectSource, type GitHubProjectSourceOptions } from './project-source.js';
 
 let fake: FakeGitHub;
@@ -25,7 +25,7 @@ afterAll(() => fake.close());
 beforeEach(() => fake.resetRequests());
 
 const load = (options: Omit<GitHubProjectSourceOptions, 'client'>) =>
-  new GitHubProjectSource({ client: createGitHubClient(testClientOptions(fake.url)), ...options }).load();
+  new GitHubProjectSource({ client: createGitHubClient(githubClientOptionsForFake(fake.url)), ...options }).load();
 
 describe('GitHubProjectSource', () => {
   it('turns issues and drafts into tasks, filtered by Status, with estimates and board references', async () => {
@@ -36,7 +36,7 @@ describe('GitHubProjectSource', () => {
     expect(m.get('acme/shop#3')!.estimate).toBe(3); // Size M
     expect(m.get('acme/shop#10')!.estimate).toBe(1); // Size XS
     expect(m.get('acme/shop#11')!.estimate).toBeUndefined();
-    const s = m.get('acme/shop#2')!.source;
+    const s = m.get('acme/shop#2')!.source!;
     expect(s).toMatchObject({ kind: 'issue', repo: 'acme/shop', number: 2, status: 'Ready', fields: { Status: 'Ready', Estimate: 3 } });
     expect(s.projectId).toMatch(/^PVT_/);
     expect(s.projectItemId).toMatch(/^PVTI_/);
@@ -48,13 +48,13 @@ describe('GitHubProjectSource', () => {
     const draft = tasks.at(-1)!;
     expect(draft).toMatchObject({ title: 'Write the launch blog post', estimate: 1, dependencies: ['acme/shop#6'], source: { kind: 'draft' } });
     expect(draft.skip).toBeUndefined(); // drafts are written by board members
-    expect(draft.id).toBe(`draft:${draft.source.projectItemId}`);
+    expect(draft.id).toBe(`draft:${draft.source!.projectItemId}`);
   });
 
   it('gives drafts the same id on every load', async () => {
     const a = await load({ owner: 'acme', number: 1 });
     const b = await load({ owner: 'acme', number: 1, ownerType: 'organization' });
-    expect(a.filter((t) => t.source.kind === 'draft').map((t) => t.id)).toEqual(b.filter((t) => t.source.kind === 'draft').map((t) => t.id));
+    expect(a.filter((t) => t.source?.kind === 'draft').map((t) => t.id)).toEqual(b.filter((t) => t.source?.kind === 'draft').map((t) => t.id));
   });
 
   it('skips pull requests, closed issues and archived items unless asked', async () => {
@@ -74,7 +74,7 @@ describe('GitHubProjectSource', () => {
       projects: [{ owner: 'acme', number: 2, title: 'Drafts', items: [{ draft: { title: 'D', body: 'Depends on #1' } }] }],
     });
     try {
-      const client = createGitHubClient(testClientOptions(f.url));
+      const client = createGitHubClient(githubClientOptionsForFake(f.url));
       const [plain] = await new GitHubProjectSource({ client, owner: 'acme', number: 2 }).load();
       expect(plain!.warnings).toEqual([expect.stringContaining('#1 cannot be resolved without a repository')]);
       const [scoped] = await new GitHubProjectSource({ client, owner: 'acme', number: 2, draftRepo: 'acme/shop' }).load();
@@ -90,7 +90,7 @@ describe('GitHubProjectSource', () => {
   });
 
   it('validates its options', () => {
-    const client = createGitHubClient(testClientOptions(fake.url));
+    const client = createGitHubClient(githubClientOptionsForFake(fake.url));
     expect(() => new GitHubProjectSource({ client, owner: 'acme', number: 0 })).toThrow(GitHubOptionsError);
     expect(() => new GitHubProjectSource({ client, owner: 'a b', number: 1 })).toThrow(/owner/);
   });
@@ -103,7 +103,7 @@ describe('GitHubProjectSource against hostile numbers (issue 13 §3)', () => {
       projects: [{ owner: 'acme', number: 3, title: 'Hostile', items: [{ draft: { title: 'D', body: 'Depends on #2147483648 and acme/shop#19' } }] }],
     });
     try {
-      const client = createGitHubClient(testClientOptions(f.url));
+      const client = createGitHubClient(githubClientOptionsForFake(f.url));
       const [draft] = await new GitHubProjectSource({ client, owner: 'acme', number: 3, draftRepo: 'acme/shop' }).load();
       expect(draft!.warnings).toEqual(['#2147483648 is not an issue number (1 to 2147483647); ignored: "Depends on #2147483648 and acme/shop#19"']);
       expect(draft!.skip).toBeUndefined(); // acme/shop#19 is closed

@@ -5,6 +5,7 @@
  * kept in `source.fields`; a number field (Estimate) or a single-select size field gives the
  * estimate.
  */
+import type { TaskSource } from '@pco/contract';
 import { GitHubNotFoundError, GitHubOptionsError, toGitHubError } from './errors.js';
 import { completeIssueNode, ISSUE_FIELDS, issueRecord, lookupReferenceStates, throwIfAborted } from './issue-query.js';
 import type { GitHubClient } from './octokit.js';
@@ -77,8 +78,8 @@ const query = (ownerType: 'organization' | 'user' | 'auto') => {
   return `query PcoProjectItems($login: String!, $number: Int!, $cursor: String) { owner: ${root} }\n${ISSUE_FIELDS}`;
 };
 
-/** Tasks from a Projects v2 board (implements core's `TaskSource`). */
-export class GitHubProjectSource {
+/** Tasks from a Projects v2 board (implements the contract's `TaskSource`). */
+export class GitHubProjectSource implements TaskSource<GitHubTask> {
   readonly #o: GitHubProjectSourceOptions;
 
   constructor(options: GitHubProjectSourceOptions) {

@@ -1,6 +1,6 @@
-import { startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
+import { githubClientOptionsForFake, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGitHubClient, testClientOptions } from './octokit.js';
+import { createGitHubClient } from './octokit.js';
 import { lookupReferenceStates } from './reference-lookup.js';
 
 const open: FakeGitHub[] = [];
@@ -20,7 +20,7 @@ const refs = (from: number, to: number) => Array.from({ length: to - from + 1 },
 describe('lookupReferenceStates', () => {
   it('asks once per reference, in batches, and answers MISSING for what does not exist', async () => {
     const f = await fake(10);
-    const client = createGitHubClient(testClientOptions(f.url));
+    const client = createGitHubClient(githubClientOptionsForFake(f.url));
     const states = await lookupReferenceStates(client, [...refs(1, 12), ...refs(1, 12)], undefined, { batchSize: 5 });
     expect(f.count({ operation: 'graphql query PcoReferenceStates' })).toBe(3);
     expect(states.get('o/r#1')).toBe('OPEN');
@@ -30,7 +30,7 @@ describe('lookupReferenceStates', () => {
 
   it('never sends a number GitHub cannot hold: it is UNKNOWN, and the rest is looked up', async () => {
     const f = await fake(3);
-    const client = createGitHubClient(testClientOptions(f.url));
+    const client = createGitHubClient(githubClientOptionsForFake(f.url));
     const states = await lookupReferenceStates(client, [{ repo: 'o/r', number: 2 ** 31 }, { repo: 'o/r', number: 1 }]);
     expect(states.get('o/r#2147483648')).toEqual({ state: 'UNKNOWN', reason: '2147483648 is not an issue number (1 to 2147483647)' });
     expect(states.get('o/r#1')).toBe('OPEN');
@@ -40,7 +40,7 @@ describe('lookupReferenceStates', () => {
   it('splits a big batch that times out instead of failing it', async () => {
     const f = await fake(600);
     f.failNext({ kind: 'graphql-internal' }, { times: 1, match: { operation: 'graphql query PcoReferenceStates' } });
-    const client = createGitHubClient(testClientOptions(f.url));
+    const client = createGitHubClient(githubClientOptionsForFake(f.url));
     const states = await lookupReferenceStates(client, refs(1, 600), undefined, { batchSize: 600 });
     expect(f.count({ operation: 'graphql query PcoReferenceStates' })).toBe(3); // the failed one, then two halves
     expect([...states.values()].filter((s) => s === 'OPEN')).toHaveLength(300);
@@ -50,7 +50,7 @@ describe('lookupReferenceStates', () => {
   it('makes the references of a batch that keeps failing UNKNOWN, naming the failure', async () => {
     const f = await fake(3);
     f.failNext({ kind: 'server-error', status: 503 }, { times: 4, match: { operation: 'graphql query PcoReferenceStates' } });
-    const client = createGitHubClient(testClientOptions(f.url));
+    const client = createGitHubClient(githubClientOptionsForFake(f.url));
     const states = await lookupReferenceStates(client, refs(1, 2));
     expect(states.get('o/r#1')).toEqual({ state: 'UNKNOWN', reason: expect.stringMatching(/^looking up dependency states failed: /) });
   });
@@ -66,7 +66,7 @@ describe('lookupReferenceStates', () => {
         inFlight -= 1;
       },
     });
-    const client = createGitHubClient(testClientOptions(f.url));
+    const client = createGitHubClient(githubClientOptionsForFake(f.url));
     await lookupReferenceStates(client, refs(1, 40), undefined, { batchSize: 4, concurrency: 2 });
     expect(f.count({ operation: 'graphql query PcoReferenceStates' })).toBe(10);
     expect(most).toBeLessThanOrEqual(2);

@@ -1,19 +1,12 @@
 /**
- * Types of @pco/github-source. They mirror @pco/core's contracts (Task, Reporter, TaskUpdate)
- * structurally: this package must not import @pco/core (core depends on it).
+ * Types of @pco/github-source. Tasks, updates and results are @pco/contract's, typed with the
+ * GitHub reference the reporter writes back through ({@link GitHubTaskSourceRef}).
  */
-
-/** Why a task must not run (mirrors core's `TaskSkip`). */
-export interface GitHubTaskSkip {
-  readonly reason: 'untrusted' | 'external-blocker' | 'lookup-failed' | (string & {});
-  readonly message: string;
-  /** False when nothing was decided (`lookup-failed`): unfinished work, not a policy skip. @default true */
-  readonly policy?: boolean;
-}
+import type { Task } from '@pco/contract';
 
 /**
  * What the reporter needs to write back. A type alias (not an interface) so it stays assignable
- * to core's `Readonly<Record<string, unknown>>`.
+ * to the contract's `TaskSourceRef` (`Readonly<Record<string, unknown>>`).
  */
 export type GitHubTaskSourceRef = {
   /** `issue` for repository issues, `draft` for draft issues that live only on a board. */
@@ -37,22 +30,12 @@ export type GitHubTaskSourceRef = {
   readonly fields?: Readonly<Record<string, string | number>>;
 };
 
-/** A task loaded from GitHub (structurally a core `Task`). */
-export interface GitHubTask {
-  /** `owner/repo#N`, or `draft:<project item node id>` for draft issues. */
-  readonly id: string;
-  readonly title: string;
-  readonly body?: string;
-  readonly url?: string;
-  readonly labels?: readonly string[];
-  /** Ids of open tasks in the same task set that must be done first. */
-  readonly dependencies?: readonly string[];
-  readonly estimate?: number;
-  readonly author?: string;
-  readonly warnings?: readonly string[];
-  readonly skip?: GitHubTaskSkip;
-  readonly source: GitHubTaskSourceRef;
-}
+/**
+ * A task of this package. `id` is `owner/repo#N`, or `draft:<project item node id>` for draft
+ * issues. The sources always set `source`; the reporter leaves tasks without one alone (tasks
+ * that came from elsewhere, e.g. added by an executor).
+ */
+export type GitHubTask = Task<GitHubTaskSourceRef>;
 
 /** A GitHub issue reference (`owner/repo#N`) with its state when known. */
 export interface IssueLink {
@@ -113,65 +96,10 @@ export interface GitHubLogger {
   error(message: string, details?: Record<string, unknown>): void;
 }
 
-// ------------------------------------------------------------------------------------------------
-// Mirrors of @pco/core's reporting contract.
-
-/** Mirror of core's `TaskState`. */
-export type GitHubTaskState =
-  | 'pending'
-  | 'ready'
-  | 'running'
-  | 'retrying'
-  | 'done'
-  | 'failed'
-  | 'skipped'
-  | 'needs-input'
-  | 'interrupted';
-
-/** Mirror of core's `PullRequestRef`. */
-export interface GitHubPullRequestRef {
-  readonly url: string;
-  readonly number?: number;
-  readonly title?: string;
-  readonly state?: string;
-  readonly repo?: string;
-  readonly headBranch?: string;
-}
-
-/** Mirror of core's `TaskResult` (the fields the reporter reads). */
-export interface GitHubTaskResult {
-  readonly id: string;
-  readonly state: GitHubTaskState;
-  readonly attempts: number;
-  readonly agent?: string;
-  readonly runId?: number | string;
-  readonly webUrl?: string;
-  readonly pullRequests: readonly GitHubPullRequestRef[];
-  readonly summary?: string;
-  readonly result?: string;
-  readonly error?: string;
-  readonly skippedBecause?: string;
-  readonly startedAt?: string;
-  readonly endedAt?: string;
-  readonly durationMs?: number;
-}
-
-/** The task as the reporter receives it (core's `Task`). */
-export interface GitHubReportedTask {
-  readonly id: string;
-  readonly title: string;
-  readonly url?: string;
-  readonly labels?: readonly string[];
-  readonly source?: Readonly<Record<string, unknown>>;
-}
-
-/** Mirror of core's `TaskUpdate`. */
-export interface GitHubTaskUpdate {
-  readonly runId: string;
-  readonly task: GitHubReportedTask;
-  readonly state: GitHubTaskState;
-  readonly attempt: number;
-  readonly agent?: string;
-  readonly result?: GitHubTaskResult;
-  readonly at: number;
-}
+/** How a pull request of a finished task was (not) merged. */
+export type MergeOutcome =
+  | { readonly status: 'merged' }
+  | { readonly status: 'auto-merge-enabled' }
+  | { readonly status: 'already-merged' }
+  | { readonly status: 'auto-merge-already-enabled' }
+  | { readonly status: 'not-merged'; readonly reason: string };

@@ -2,6 +2,7 @@ export { startFakeGitHub, type FakeGitHub, type FakeIssueSnapshot } from './serv
 export { sampleBacklogFixture, largeBacklogFixture, cyclicBacklogFixture, SAMPLE_BACKLOG_EXPECTED_DEPENDENCIES, type LargeBacklogOptions } from './sample-fixture.js';
 export { githubSchema, GITHUB_SCHEMA_PATCH } from './schema.js';
 export { FakeFixtureError } from './store.js';
+export { githubClientOptionsForFake, type GitHubClientOptionsForFake } from './client-options.js';
 export type {
   FakeAccessLevel,
   FakeAuthorAssociation,
