@@ -93,7 +93,10 @@ export interface OrchestratorOptions {
   readonly journal?: RunJournal;
   /** Correlation id of the run. @default a random UUID (or the journal's on resume) */
   readonly runId?: string;
-  /** Strings redacted (`[REDACTED]`) from every error message the orchestrator records or emits, e.g. tokens. */
+  /**
+   * Strings redacted (`[REDACTED]`) from every error message the orchestrator records or emits,
+   * e.g. tokens; credential-shaped text (GitHub tokens, `Bearer …`) is redacted too.
+   */
   readonly secrets?: readonly string[];
   /**
    * Tells whether an error thrown by the executor is transient.
@@ -140,7 +143,6 @@ export interface ResolvedOptions {
   readonly startRate: { readonly limit: number; readonly windowMs: number } | undefined;
   readonly journal: RunJournal | undefined;
   readonly runId: string | undefined;
-  readonly secrets: readonly string[];
   /** The redactor of `secrets` (@pco/contract's: known values and credential-shaped text). */
   readonly redact: Redactor;
   readonly isTransient: ((error: unknown) => boolean) | undefined;
@@ -201,7 +203,6 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
     if (typeof reporter?.report !== 'function') throw invalid(`reporters[${i}]`, 'expected a Reporter with report(update)', reporter);
   });
   const d = ORCHESTRATOR_DEFAULTS;
-  const secrets = (options.secrets ?? []).filter((secret) => typeof secret === 'string' && secret.length > 0);
   const maxConcurrency = integer('pool.maxConcurrency', options.pool?.maxConcurrency ?? d.maxConcurrency, 1);
   const concurrency = integer('concurrency', options.concurrency ?? Math.min(d.concurrency, maxConcurrency), 1, maxConcurrency);
   const retry = {
@@ -243,8 +244,7 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
         : { limit: integer('startRate.limit', options.startRate.limit, 1), windowMs: nonNegative('startRate.windowMs', options.startRate.windowMs) },
     journal: options.journal,
     runId: options.runId,
-    secrets,
-    redact: createRedactor(secrets),
+    redact: createRedactor((options.secrets ?? []).filter((secret) => typeof secret === 'string' && secret.length > 0)),
     isTransient: options.isTransient,
     reporterAttempts: integer('reporterRetry.attempts', options.reporterRetry?.attempts ?? d.reporterRetry.attempts, 1),
     reporterBaseDelayMs: nonNegative('reporterRetry.baseDelayMs', options.reporterRetry?.baseDelayMs ?? d.reporterRetry.baseDelayMs),
