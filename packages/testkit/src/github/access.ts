@@ -14,7 +14,7 @@
  * Either way the token never exceeds its user's own role on the repository or board.
  */
 import type { RestResponse } from './rest-api.js';
-import type { StoredProject, StoredRepo } from './store.js';
+import type { StoredProject, StoredRepo } from './store-types.js';
 import type { FakeAccessLevel, FakeFineGrainedPermissions, FakeGitHubToken, FakeProjectRole, FakeRepoRole, StartFakeGitHubOptions } from './types.js';
 
 /** A fine-grained repository permission. */

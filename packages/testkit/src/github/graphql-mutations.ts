@@ -4,8 +4,9 @@
  * by `FakeGraphQL.run` as not implemented.
  */
 import type { Principal } from './access.js';
-import { encodeCursor, mergePull, TypedGraphQLError } from './graphql-api.js';
-import type { FakeStore, StoredIssue, StoredItem, StoredProject, StoredRepo } from './store.js';
+import { encodeCursor, TypedGraphQLError } from './graphql-connection.js';
+import type { FakeStore } from './store.js';
+import type { StoredIssue, StoredItem, StoredProject, StoredRepo } from './store-types.js';
 
 type Args = Record<string, unknown>;
 
@@ -145,7 +146,7 @@ export function mutationRoot(ctx: MutationContext): Record<string, (a: Args) => 
       if (!['CLEAN', 'UNSTABLE', 'HAS_HOOKS'].includes(p.mergeStateStatus)) {
         throw new TypedGraphQLError('UNPROCESSABLE', 'Pull Request is not mergeable');
       }
-      mergePull(s, pull);
+      s.mergePull(pull);
       return { clientMutationId: i.clientMutationId ?? null, pullRequest: ctx.issueView(pull), actor: ctx.actor(ctx.principal.login) };
     },
   };

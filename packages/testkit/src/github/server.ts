@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { FakeAuth, refusalResponse, type RepoNeed } from './access.js';
 import { FakeGraphQL } from './graphql-api.js';
 import { FakeRest, notFound, type RestResponse } from './rest-api.js';
-import { FakeStore, type StoredIssue, type StoredItem, type StoredProject } from './store.js';
+import { FakeStore } from './store.js';
+import { loadFixture } from './store-fixture.js';
+import type { StoredIssue, StoredItem, StoredProject } from './store-types.js';
 import type { FakeGitHubFault, FakeGitHubFixture, FaultMatch, RecordedRequest, StartFakeGitHubOptions } from './types.js';
 
 const DOCS = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api';
@@ -79,7 +81,8 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
   };
 
   let url = '';
-  const store = new FakeStore(fixture, now);
+  const store = new FakeStore(fixture.viewer ?? 'pco-bot', now);
+  loadFixture(store, fixture);
   const auth = new FakeAuth(options, store.viewer, (login) => store.ensureUser(login));
   const rest = new FakeRest(store, () => url, (r) => ({ limit, ...budget(r) }), now);
   const requests: RecordedRequest[] = [];
