@@ -8,6 +8,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { CodegenClient, pullRequestsOf, waitForRuns } from '@pco/codegen-client';
+import { createAcceleratedTime } from '@pco/testkit/clock';
 import { startFakeCodegen } from '@pco/testkit/codegen';
 
 export interface WatchRunsSummary {
@@ -18,11 +19,12 @@ export interface WatchRunsSummary {
 }
 
 export async function main(log: (line: string) => void = console.log): Promise<WatchRunsSummary> {
-  // 1000x faster than the real service: a 5-minute run takes 300 ms.
-  const timeScale = 0.001;
-  const fake = await startFakeCodegen({ timeScale, seed: 7 });
+  // 1000x faster than the real service: a 5-minute run takes 300 ms. The fake, the client and
+  // the watcher share one sped-up clock.
+  const time = createAcceleratedTime({ speed: 1000 });
+  const fake = await startFakeCodegen({ now: time.clock.now, seed: 7 });
   try {
-    const client = new CodegenClient({ token: fake.token, orgId: fake.orgId, baseUrl: fake.url, timeScale });
+    const client = new CodegenClient({ token: fake.token, orgId: fake.orgId, baseUrl: fake.url, clock: time.clock, timers: time.timers });
     const prompts = [
       'Add a --json flag to the export command [[fake:duration=5m prs=1]]',
       'Fix the flaky retry test [[fake:duration=3m prs=1]]',
@@ -44,8 +46,9 @@ export async function main(log: (line: string) => void = console.log): Promise<W
       client,
       runs.map((r) => r.id),
       {
-        timeScale,
-        timeoutMs: 30_000,
+        clock: time.clock,
+        timers: time.timers,
+        timeoutMs: 30_000 * time.speed, // 30 s of real time
         onStatus: ({ runId, previous, status }) => {
           statusChanges += 1;
           log(`run ${runId}: ${previous ?? '(new)'} -> ${status}`);

@@ -1,10 +1,13 @@
+import { systemTimers } from '@pco/contract';
+import { createAcceleratedTime } from '@pco/testkit/clock';
 import { startFakeCodegen, type FakeCodegen, type FakeCodegenOptions } from '@pco/testkit/codegen';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CodegenClient, type CodegenClientOptions } from './codegen-client.js';
+import type { CodegenClientOptions } from './client-options.js';
+import { CodegenClient } from './codegen-client.js';
 import { CodegenApiError, CodegenInputError, messageFromBody } from './errors.js';
-import { defaultSleep } from './rate-limiter.js';
 
-const SCALE = 0.001;
+/** API time runs this many times faster than real time (fake and client share the clock). */
+const SPEED = 1000;
 const fakes: FakeCodegen[] = [];
 afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
@@ -13,14 +16,17 @@ afterEach(async () => {
 async function setup(
   fakeOptions: FakeCodegenOptions = {},
   clientOptions: Partial<CodegenClientOptions> = {},
+  speed = SPEED,
 ): Promise<{ fake: FakeCodegen; client: CodegenClient }> {
-  const fake = await startFakeCodegen({ timeScale: SCALE, tokens: ['secret-token-123'], ...fakeOptions });
+  const time = createAcceleratedTime({ speed });
+  const fake = await startFakeCodegen({ now: time.clock.now, tokens: ['secret-token-123'], ...fakeOptions });
   fakes.push(fake);
   const client = new CodegenClient({
     token: fake.token,
     orgId: fake.orgId,
     baseUrl: fake.url,
-    timeScale: SCALE,
+    clock: time.clock,
+    timers: time.timers,
     ...clientOptions,
   });
   return { fake, client };
@@ -344,16 +350,19 @@ describe('CodegenClient: retries and creates', () => {
   it('retries a create refused with 429 (nothing was created), honouring Retry-After', async () => {
     const waits: number[] = [];
     const { fake, client } = await setup(
-      { timeScale: 1, retryAfterHeader: true, rateLimits: { limits: { createRun: { limit: 1, windowMs: 500 } } } },
+      { retryAfterHeader: true, rateLimits: { limits: { createRun: { limit: 1, windowMs: 500 } } } },
       {
-        timeScale: 1,
         limits: false,
         retry: { retries: 1, minDelayMs: 1, maxDelayMs: 1 },
-        sleep: (ms, signal) => {
-          waits.push(ms);
-          return defaultSleep(ms, signal);
+        timers: {
+          setTimeout: (callback, ms) => {
+            waits.push(ms);
+            return systemTimers.setTimeout(callback, ms);
+          },
+          clearTimeout: systemTimers.clearTimeout,
         },
       },
+      1,
     );
     await client.createRun({ prompt: 'a' });
     const second = await client.createRun({ prompt: 'b' });

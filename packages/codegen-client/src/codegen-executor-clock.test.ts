@@ -3,12 +3,16 @@
 // was sent but never recorded.
 import { CodegenClient } from '@pco/codegen-client';
 import { startFakeCodegen, type FakeCodegen } from '@pco/testkit';
+import { createAcceleratedTime } from '@pco/testkit/clock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CodegenExecutor } from './codegen-executor.js';
 import { Orchestrator } from '@pco/core';
-import type { JournalEntry, RunJournal } from '@pco/contract';
+import type { Clock, JournalEntry, RunJournal } from '@pco/contract';
 
 const SCALE = 0.0015;
+// The fake and the client share one clock that runs 1 / SCALE times faster than real time.
+const time = createAcceleratedTime({ speed: 1 / SCALE });
+const onTime = { clock: time.clock, timers: time.timers };
 const TOKEN = 'cg-secret-token-clock-77';
 const DAY = 86_400_000;
 
@@ -19,13 +23,13 @@ afterEach(async () => {
 });
 
 /** Resumes an attempt whose create reached Codegen but not the journal; `created`: runs created by the resume plus the lost one. */
-async function resumeLostCreate(clock: { now?: () => number; watcherNow?: () => number }) {
-  fake = await startFakeCodegen({ timeScale: SCALE, tokens: [TOKEN], seed: 7 });
-  const client = new CodegenClient({ token: TOKEN, orgId: fake.orgId, baseUrl: fake.url, timeScale: SCALE });
+async function resumeLostCreate(clock: { executor?: Clock; watcher?: Clock }) {
+  fake = await startFakeCodegen({ now: time.clock.now, tokens: [TOKEN], seed: 7 });
+  const client = new CodegenClient({ token: TOKEN, orgId: fake.orgId, baseUrl: fake.url, ...onTime });
   const executor = new CodegenExecutor({
     client,
-    ...(clock.now ? { now: clock.now } : {}),
-    watcherOptions: { timeScale: SCALE, ...(clock.watcherNow ? { now: clock.watcherNow } : {}) },
+    ...(clock.executor ? { clock: clock.executor } : {}),
+    watcherOptions: { ...onTime, ...(clock.watcher ? { clock: clock.watcher } : {}) },
   });
   const lost = await client.createRun({ prompt: 'Task B [[fake:status=COMPLETE duration=2m]]', metadata: { pco_idempotency_key: 'run-1:b:1' } });
   // Someone else's run, newer: the lookup scans runs newest first and stops at the first one
@@ -50,14 +54,14 @@ describe('CodegenExecutor clock', () => {
   });
 
   it('the lookup window is measured on the injected clock: two days ahead, the run is outside it', async () => {
-    const { summary, lost, created } = await resumeLostCreate({ now: () => Date.now() + 2 * DAY });
+    const { summary, lost, created } = await resumeLostCreate({ executor: { now: () => time.clock.now() + 2 * DAY } });
     expect(summary.results[0]!.state).toBe('done');
     expect(summary.results[0]!.runId).not.toBe(lost.id);
     expect(created).toBe(2);
   });
 
   it('without its own clock it uses the watcher’s', async () => {
-    const { created } = await resumeLostCreate({ watcherNow: () => Date.now() + 2 * DAY });
+    const { created } = await resumeLostCreate({ watcher: { now: () => time.clock.now() + 2 * DAY } });
     expect(created).toBe(2);
   });
 });

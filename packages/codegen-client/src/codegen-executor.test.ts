@@ -1,13 +1,18 @@
 import { CodegenClient } from '@pco/codegen-client';
 import { startFakeCodegen, type FakeCodegen, type FakeCodegenOptions } from '@pco/testkit';
+import { createAcceleratedTime } from '@pco/testkit/clock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CodegenExecutor, renderPrompt } from './codegen-executor.js';
+import { CodegenExecutor } from './codegen-executor.js';
+import { renderPrompt } from './prompt.js';
 import type { OrchestratorEventName } from '@pco/core';
 import { Orchestrator } from '@pco/core';
 import type { JournalEntry, RunJournal, Task } from '@pco/contract';
 
 // 1 API minute = 1.5 real ms: a 12-minute run takes 18 ms, the create limit is 10 per 90 ms.
 const SCALE = 0.0015;
+// The fake and the client share one clock that runs 1 / SCALE times faster than real time.
+const time = createAcceleratedTime({ speed: 1 / SCALE });
+const onTime = { clock: time.clock, timers: time.timers };
 const TOKEN = 'cg-secret-token-4b1d';
 
 let fake: FakeCodegen | undefined;
@@ -17,16 +22,16 @@ afterEach(async () => {
 });
 
 async function setup(options: FakeCodegenOptions = {}) {
-  fake = await startFakeCodegen({ timeScale: SCALE, tokens: [TOKEN], seed: 7, ...options });
+  fake = await startFakeCodegen({ now: time.clock.now, tokens: [TOKEN], seed: 7, ...options });
   const client = new CodegenClient({
     token: TOKEN,
     orgId: fake.orgId,
     baseUrl: fake.url,
-    timeScale: SCALE,
+    ...onTime,
     retry: { retries: 4, minDelayMs: 1_000, maxDelayMs: 30_000 },
     requestTimeoutMs: 5_000,
   });
-  const executor = new CodegenExecutor({ client, repoId: 1, watcherOptions: { timeScale: SCALE } });
+  const executor = new CodegenExecutor({ client, repoId: 1, watcherOptions: onTime });
   return { fake, client, executor };
 }
 
@@ -202,8 +207,8 @@ describe('CodegenExecutor over HTTP with the fake Codegen', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const client = new CodegenClient({ token: TOKEN, orgId: 1, baseUrl: `http://127.0.0.1:${port}`, timeScale: SCALE, retry: { retries: 1 } });
-    const executor = new CodegenExecutor({ client, watcherOptions: { timeScale: SCALE } });
+    const client = new CodegenClient({ token: TOKEN, orgId: 1, baseUrl: `http://127.0.0.1:${port}`, ...onTime, retry: { retries: 1 } });
+    const executor = new CodegenExecutor({ client, watcherOptions: onTime });
     const orc = new Orchestrator({
       source: { load: async () => [{ id: 'a', title: 'A' }, { id: 'b', title: 'B', dependencies: ['a'] }] },
       executor,
@@ -260,7 +265,7 @@ describe('CodegenExecutor over HTTP with the fake Codegen', () => {
     const tasks: Task[] = ['a', 'b'].map((id) => ({ id, title: id, body: '[[fake:duration=600m]]' }));
     const outcome = async (mode: 'cancel' | 'detach', stopRunOnCancel?: boolean) => {
       const { fake, client } = await setup();
-      const executor = new CodegenExecutor({ client, repoId: 1, watcherOptions: { timeScale: SCALE }, ...(stopRunOnCancel === undefined ? {} : { stopRunOnCancel }) });
+      const executor = new CodegenExecutor({ client, repoId: 1, watcherOptions: onTime, ...(stopRunOnCancel === undefined ? {} : { stopRunOnCancel }) });
       const orc = new Orchestrator({ source: { load: async () => tasks }, executor });
       let started = 0;
       orc.on('task:status', () => {

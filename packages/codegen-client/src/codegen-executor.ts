@@ -1,19 +1,9 @@
-import { CodegenClient } from './codegen-client.js';
-import { CodegenApiError } from './errors.js';
-import { pullRequestsOf } from './pull-requests.js';
+import { systemClock, type Clock, type ExecutionContext, type Executor, type ExecutorOutcome, type Task } from '@pco/contract';
+import type { CodegenClient } from './codegen-client.js';
+import { DEFAULT_PROMPT_TEMPLATE, renderPrompt, type PromptContext } from './prompt.js';
 import { RunWatcher, type RunWatcherOptions } from './run-watcher.js';
-import { isSuccess, needsInput } from './statuses.js';
+import { cancels, failureOutcome, isSettledRun, mapRun } from './run-outcome.js';
 import type { AgentRun, CreateRunInput, JsonValue } from './types.js';
-import { CredentialsRejectedError, RunStoppedError, TaskTimeoutError } from '@pco/contract';
-import type { ExecutionContext, Executor, ExecutorOutcome, Task, TaskResult } from '@pco/contract';
-
-/** What a prompt template can use. */
-export interface PromptContext {
-  readonly task: Task;
-  readonly attempt: number;
-  /** Results of the task's direct dependencies (all done), by id. */
-  readonly dependencyResults: ReadonlyMap<string, TaskResult>;
-}
 
 /** Options of {@link CodegenExecutor}. */
 export interface CodegenExecutorOptions {
@@ -25,7 +15,7 @@ export interface CodegenExecutorOptions {
    * @default a RunWatcher of `client`, created on first use, closed by {@link CodegenExecutor.close}
    */
   readonly watcher?: RunWatcher;
-  /** Options of the default watcher (ignored with `watcher`). Pass the fake's `timeScale` here in tests. */
+  /** Options of the default watcher (ignored with `watcher`), e.g. the same `clock` and `timers` as the client's. */
   readonly watcherOptions?: RunWatcherOptions;
   /** Repository the agent works in (`repo_id`); the org default when omitted. */
   readonly repoId?: number;
@@ -47,13 +37,13 @@ export interface CodegenExecutorOptions {
   /** More metadata on every run (JSON values). */
   readonly metadata?: Readonly<Record<string, JsonValue>>;
   /**
-   * The clock (epoch ms) for time-based decisions, such as where a resumed attempt's run lookup
-   * starts. Pass the same clock as the client's and the watcher's `now`.
-   * @default `watcherOptions.now`, else `Date.now`
+   * The clock for time-based decisions, such as where a resumed attempt's run lookup starts.
+   * Pass the same clock as the client's and the watcher's.
+   * @default `watcherOptions.clock`, else systemClock
    */
-  readonly now?: () => number;
+  readonly clock?: Clock;
   /**
-   * How far back (from `now()`) a resumed attempt looks for its run in the run list.
+   * How far back (from the clock's now) a resumed attempt looks for its run in the run list.
    * @default 86_400_000 (a day)
    */
   readonly resumeLookupWindowMs?: number;
@@ -85,27 +75,6 @@ export interface CodegenExecutorOptions {
   readonly stopTimeoutMs?: number;
 }
 
-/** The default prompt: the task, its link, and what its dependencies produced. */
-export const DEFAULT_PROMPT_TEMPLATE = `{{title}}
-
-{{body}}
-
-Task: {{id}} {{url}}
-
-## Results of the tasks this one depends on
-{{dependencies}}`;
-
-/** Codegen statuses that end a run without success (research §5). */
-const FAILURE_TEXT: Readonly<Record<string, string>> = {
-  ERROR: 'ended in an error',
-  FAILED: 'failed',
-  CANCELLED: 'was cancelled',
-  STOPPED: 'was stopped',
-  TIMEOUT: 'hit its time limit',
-  MAX_ITERATIONS_REACHED: 'reached its step limit',
-  OUT_OF_TOKENS: 'ran out of tokens',
-};
-
 /**
  * Runs each task as a Codegen agent run.
  *
@@ -134,13 +103,13 @@ export class CodegenExecutor implements Executor {
   /** Attempt contexts by remote run id, for status events. */
   readonly #watched = new Map<number, ExecutionContext>();
   #offStatus: (() => void) | undefined;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   readonly #idempotencyKey: string;
   readonly #stopTimeoutMs: number;
 
   constructor(options: CodegenExecutorOptions) {
     this.#options = options;
-    this.#now = options.now ?? options.watcherOptions?.now ?? Date.now;
+    this.#clock = options.clock ?? options.watcherOptions?.clock ?? systemClock;
     this.#idempotencyKey = options.idempotencyMetadataKey ?? 'pco_idempotency_key';
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
     this.#watcher = options.watcher;
@@ -166,13 +135,13 @@ export class CodegenExecutor implements Executor {
     const { client } = this.#options;
     // Where a lookup for this attempt's run starts: a resumed attempt's run may be a day old
     // (made by an earlier process); a new one is this attempt's, give or take a minute of skew.
-    const since = this.#now() - (ctx.previous === undefined ? 60_000 : (this.#options.resumeLookupWindowMs ?? 86_400_000));
+    const since = this.#clock.now() - (ctx.previous === undefined ? 60_000 : (this.#options.resumeLookupWindowMs ?? 86_400_000));
     let run: AgentRun;
     try {
       run = await this.#createOrAttach(task, ctx, since);
     } catch (error) {
       if (this.#stopsRuns(ctx) && ctx.previous?.agentRunId === undefined) await this.#stopLostCreate(ctx, since);
-      return this.#failure(error, ctx, 'create');
+      return failureOutcome(error, ctx, 'create');
     }
     const base = { agentRunId: run.id, ...(run.web_url ? { webUrl: run.web_url } : {}) };
     const watcher = this.#ensureWatcher(client);
@@ -183,7 +152,7 @@ export class CodegenExecutor implements Executor {
       return { ...base, ...mapRun(settled), ...(settled.web_url ? { webUrl: settled.web_url } : {}) };
     } catch (error) {
       if (this.#stopsRuns(ctx)) await this.#stopRun(run.id, ctx);
-      const outcome = this.#failure(error, ctx, 'watch');
+      const outcome = failureOutcome(error, ctx, 'watch');
       return { ...base, ...outcome } as ExecutorOutcome;
     } finally {
       if (this.#watched.get(run.id) === ctx) this.#watched.delete(run.id);
@@ -270,109 +239,4 @@ export class CodegenExecutor implements Executor {
     });
     return this.#watcher;
   }
-
-  #failure(error: unknown, ctx: ExecutionContext, stage: 'create' | 'watch'): ExecutorOutcome {
-    // Timeouts and stops: hand the signal's reason back; the orchestrator knows what it means.
-    if (ctx.signal.aborted && (error === ctx.signal.reason || isAbort(error))) throw ctx.signal.reason;
-    if (error instanceof CodegenApiError && error.kind === 'not-found' && ctx.previous?.agentRunId !== undefined) {
-      // The journal's run is gone on Codegen's side: nothing to re-attach to, so this attempt
-      // fails in a way that lets the orchestrator start a new one (a new run) if attempts remain.
-      return {
-        status: 'failed',
-        error: new Error(`Agent run ${String(ctx.previous.agentRunId)} recorded for this attempt was not found on Codegen`, { cause: error }),
-        transient: true,
-      };
-    }
-    if (error instanceof CodegenApiError && (error.kind === 'unauthorized' || error.kind === 'forbidden')) {
-      // The token or the organisation is refused: every other task would get the same answer,
-      // so this is the run's problem, not this task's (the orchestrator stops dispatching).
-      return {
-        status: 'failed',
-        error: new CredentialsRejectedError('codegen', `Codegen refused the credentials (${error.status}): ${error.message}`, {
-          status: error.status,
-          operation: error.operation,
-          hint:
-            error.kind === 'unauthorized'
-              ? 'Check codegen.token (CODEGEN_TOKEN): Codegen does not accept it.'
-              : 'Check codegen.orgId (CODEGEN_ORG_ID): the token has no access to this organization.',
-          cause: error,
-        }),
-        transient: false,
-      };
-    }
-    if (error instanceof CodegenApiError) {
-      const what = stage === 'create' ? 'Could not create the agent run' : 'Could not follow the agent run';
-      return {
-        status: 'failed',
-        error: new Error(`${what}: ${error.message}`, { cause: error }),
-        transient: error.transient,
-        ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-      };
-    }
-    return { status: 'failed', error, transient: false };
-  }
-}
-
-function isSettledRun(run: AgentRun): boolean {
-  return isSuccess(run.status) || needsInput(run.status) || (run.status !== null && run.status in FAILURE_TEXT);
-}
-
-/** Maps a settled run to an outcome. */
-function mapRun(run: AgentRun): ExecutorOutcome {
-  const summary = run.summary ?? undefined;
-  const result = run.result ?? undefined;
-  const common = {
-    agentRunId: run.id,
-    ...(summary === undefined ? {} : { summary }),
-  };
-  if (isSuccess(run.status)) {
-    return { status: 'done', ...common, ...(result === undefined ? {} : { result }), pullRequests: pullRequestsOf(run) };
-  }
-  if (needsInput(run.status)) {
-    return { status: 'needs-input', ...common, reason: `Agent run ${run.id} is paused and waits for input${result ? `: ${result}` : ''}.` };
-  }
-  const status = run.status ?? 'UNKNOWN';
-  const what = FAILURE_TEXT[status] ?? `ended with status ${status}`;
-  return {
-    status: 'failed',
-    ...common,
-    ...(result === undefined ? {} : { result }),
-    error: new Error(`Agent run ${run.id} ${what} (${status})${result ? `: ${result}` : ''}`),
-    transient: false,
-  };
-}
-
-/** A timeout or a cancel stop: the remote work should stop too (a detach stop leaves it running). */
-function cancels(reason: unknown): boolean {
-  return reason instanceof TaskTimeoutError || (reason instanceof RunStoppedError && reason.mode === 'cancel');
-}
-
-function isAbort(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
-}
-
-/** Fills `{{name}}` placeholders; unknown names are left as they are. */
-export function renderPrompt(template: string, context: PromptContext, maxDependencyChars = 2_000): string {
-  const { task } = context;
-  const dependencies =
-    context.dependencyResults.size === 0
-      ? '(none)'
-      : [...context.dependencyResults.values()]
-          .map((result) => {
-            const text = (result.summary ?? result.result ?? '').trim();
-            const clipped = text.length > maxDependencyChars ? `${text.slice(0, maxDependencyChars)}…` : text;
-            const prs = result.pullRequests.map((pr) => pr.url).join(', ');
-            return `- ${result.id} (${result.state})${prs ? ` — PRs: ${prs}` : ''}${clipped ? `\n  ${clipped.replace(/\n/g, '\n  ')}` : ''}`;
-          })
-          .join('\n');
-  const values: Readonly<Record<string, string>> = {
-    id: task.id,
-    title: task.title,
-    body: task.body ?? '',
-    url: task.url ?? '',
-    labels: (task.labels ?? []).join(', '),
-    attempt: String(context.attempt),
-    dependencies,
-  };
-  return template.replace(/\{\{\s*([a-z]+)\s*\}\}/g, (match, name: string) => values[name] ?? match).trim();
 }

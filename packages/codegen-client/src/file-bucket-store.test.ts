@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAcceleratedTime } from '@pco/testkit/clock';
 import { startFakeCodegen, type FakeCodegen } from '@pco/testkit/codegen';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CodegenClient } from './codegen-client.js';
@@ -84,10 +85,11 @@ describe('FileBucketStore', () => {
 
   it('lets a client that restarts on the same file send no request the server refuses', async () => {
     const token = 'budget-secret-token-42';
-    const fake = await startFakeCodegen({ timeScale: 0.01, tokens: [token] });
+    const time = createAcceleratedTime({ speed: 100 });
+    const fake = await startFakeCodegen({ now: time.clock.now, tokens: [token] });
     fakes.push(fake);
     const client = () =>
-      new CodegenClient({ token, orgId: fake.orgId, baseUrl: fake.url, timeScale: 0.01, limits: { store: new FileBucketStore({ path: file }) } });
+      new CodegenClient({ token, orgId: fake.orgId, baseUrl: fake.url, clock: time.clock, timers: time.timers, limits: { store: new FileBucketStore({ path: file }) } });
     // The first "process" uses the whole create budget (10 per 600 ms here), then is gone.
     const first = client();
     await Promise.all(Array.from({ length: 10 }, (_, i) => first.createRun({ prompt: `task ${i}` })));

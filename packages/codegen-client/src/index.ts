@@ -1,17 +1,13 @@
 export { CodegenClient } from './codegen-client.js';
-export type {
-  CodegenClientOptions,
-  ClientLimitsOptions,
-  RetryOptions,
-  CreateRunOutcome,
-  CreateRunOnceOptions,
-  CreateRunOnceResult,
-  FindRunOptions,
-} from './codegen-client.js';
-export { CodegenExecutor, DEFAULT_PROMPT_TEMPLATE, renderPrompt } from './codegen-executor.js';
-export type { CodegenExecutorOptions, PromptContext } from './codegen-executor.js';
-export { RunWatcher, waitForRuns } from './run-watcher.js';
-export type { RunWatcherOptions, RunWatcherEvents, WatchOptions, WaitForRunsOptions, RunWaitResult } from './run-watcher.js';
+export type { CodegenClientOptions, ClientLimitsOptions, RetryOptions } from './client-options.js';
+export type { CreateRunOutcome, CreateRunOnceOptions, CreateRunOnceResult, FindRunOptions } from './create-once.js';
+export { CodegenExecutor } from './codegen-executor.js';
+export type { CodegenExecutorOptions } from './codegen-executor.js';
+export { DEFAULT_PROMPT_TEMPLATE, renderPrompt, type PromptContext } from './prompt.js';
+export { RunWatcher } from './run-watcher.js';
+export type { RunWatcherOptions, WatchOptions } from './run-watcher.js';
+export type { RunWatcherEvents } from './watcher-events.js';
+export { waitForRuns, type WaitForRunsOptions, type RunWaitResult } from './wait-for-runs.js';
 export { RateLimiter, MemoryBucketStore, DEFAULT_RATE_LIMITS } from './rate-limiter.js';
 export { FileBucketStore } from './file-bucket-store.js';
 export type { FileBucketStoreOptions } from './file-bucket-store.js';
@@ -23,7 +19,6 @@ export type {
   RateLimiterOptions,
   ReleaseSlot,
   CodegenOperation,
-  Sleep,
 } from './rate-limiter.js';
 export { BucketStoreIOError, CodegenApiError, CodegenInputError, RunWatchTimeoutError, isCodegenApiError } from './errors.js';
 export type { CodegenErrorKind, CodegenValidationIssue } from './errors.js';

@@ -1,10 +1,10 @@
-import { createVirtualClock } from '@pco/testkit/codegen';
+import { ManualClock } from '@pco/testkit/clock';
 import { describe, expect, it } from 'vitest';
 import { MemoryBucketStore, RateLimiter } from './rate-limiter.js';
 
 describe('RateLimiter', () => {
-  it('scales windows and adds a safety margin', () => {
-    const limiter = new RateLimiter({ timeScale: 0.01 });
+  it('adds a safety margin to each window', () => {
+    const limiter = new RateLimiter({ limits: { createRun: { limit: 10, windowMs: 600 }, getRun: { limit: 60, windowMs: 300 } } });
     expect(limiter.windowOf('createRun')).toEqual({ limit: 10, windowMs: 600 + 30 });
     expect(limiter.windowOf('getRun')).toEqual({ limit: 60, windowMs: 300 + 15 });
     expect(new RateLimiter().windowOf('getRunLogs')).toEqual({ limit: 60, windowMs: 60_500 });
@@ -30,27 +30,27 @@ describe('RateLimiter', () => {
   });
 
   it('tells each waiter how long it will wait for budget, counting its place in the queue', async () => {
-    const clock = createVirtualClock();
-    const limiter = new RateLimiter({ limits: { createRun: { limit: 2, windowMs: 1_000 } }, marginMs: 0, ...clock });
+    const clock = new ManualClock(1_000_000);
+    const limiter = new RateLimiter({ limits: { createRun: { limit: 2, windowMs: 1_000 } }, marginMs: 0, clock, timers: clock });
     // Two creates take the window; three more wait.
     (await limiter.acquire('createRun'))();
     (await limiter.acquire('createRun'))();
     const heard: number[][] = [[], [], []];
     const waiting = heard.map((list) => limiter.acquire('createRun', undefined, (ms) => list.push(ms)));
-    const releases = await Promise.all(waiting);
+    const releases = await clock.runUntilSettled(Promise.all(waiting));
     for (const release of releases) release();
     // First notice: the head and the next one wait for the window (1 s), the third one more window.
     expect(heard.map((list) => list[0])).toEqual([1_000, 1_000, 2_000]);
   });
 
   it('lets a waiter leave the queue on abort without losing anyone else', async () => {
-    const clock = createVirtualClock();
-    const limiter = new RateLimiter({ limits: { listRuns: { limit: 1, windowMs: 100 } }, marginMs: 0, ...clock });
+    const clock = new ManualClock(1_000_000);
+    const limiter = new RateLimiter({ limits: { listRuns: { limit: 1, windowMs: 100 } }, marginMs: 0, clock, timers: clock });
     (await limiter.acquire('listRuns'))();
     const controller = new AbortController();
     controller.abort(new Error('gone'));
     await expect(limiter.acquire('listRuns', controller.signal)).rejects.toThrow('gone');
-    await expect(limiter.acquire('listRuns')).resolves.toBeTypeOf('function');
+    await expect(clock.runUntilSettled(limiter.acquire('listRuns'))).resolves.toBeTypeOf('function');
   });
 
   it('rejects a queued waiter when its signal aborts while it waits', async () => {
@@ -63,26 +63,26 @@ describe('RateLimiter', () => {
   });
 
   it('holds a bucket after penalize (e.g. a 429) and passes unlimited endpoints through', async () => {
-    const clock = createVirtualClock();
-    const limiter = new RateLimiter(clock);
+    const clock = new ManualClock(1_000_000);
+    const limiter = new RateLimiter({ clock, timers: clock });
     await limiter.penalize('getRun', 5000);
     const start = clock.now();
-    (await limiter.acquire('getRun'))();
+    (await clock.runUntilSettled(limiter.acquire('getRun')))();
     expect(clock.now() - start).toBe(5000);
     (await limiter.acquire('resumeRun'))();
     expect(clock.now() - start).toBe(5000);
   });
 
   it('shares one budget between limiters on one store', async () => {
-    const clock = createVirtualClock();
+    const clock = new ManualClock(1_000_000);
     const store = new MemoryBucketStore();
-    const options = { store, keyPrefix: 'same-token:', limits: { createRun: { limit: 2, windowMs: 1000 } }, marginMs: 0, ...clock };
+    const options = { store, keyPrefix: 'same-token:', limits: { createRun: { limit: 2, windowMs: 1000 } }, marginMs: 0, clock, timers: clock };
     const a = new RateLimiter(options);
     const b = new RateLimiter(options);
     (await a.acquire('createRun'))();
     (await b.acquire('createRun'))();
     const start = clock.now();
-    (await a.acquire('createRun'))();
+    (await clock.runUntilSettled(a.acquire('createRun')))();
     expect(clock.now() - start).toBe(1000);
   });
 

@@ -9,7 +9,9 @@
  * from when it is taken until `windowMs` after its response arrived; the server counted the
  * request in between, so latency and jitter cannot push the server over its limit.
  */
+import { systemClock, systemTimers, type Clock, type Timers } from '@pco/contract';
 import { BucketLog } from './bucket-log.js';
+import { sleepOn, type Sleep } from './sleep.js';
 
 /** Endpoints of the client (each has its own bucket). */
 export type CodegenOperation =
@@ -115,27 +117,6 @@ export class MemoryBucketStore implements BucketStore {
 /** Ends a request that held a rate-limit slot; call it once the response (or failure) arrived. */
 export type ReleaseSlot = () => void;
 
-/** Waits `ms`, or rejects with the signal's reason when it aborts. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-/** The default {@link Sleep}: `setTimeout`, cancelled by the signal. */
-export const defaultSleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
 /** Options of {@link RateLimiter}. */
 export interface RateLimiterOptions {
   /**
@@ -145,24 +126,19 @@ export interface RateLimiterOptions {
    */
   readonly limits?: Partial<Record<CodegenOperation, RateLimit | null>>;
   /**
-   * Multiplies every window (use the fake's `timeScale` in tests and demos).
-   * @default 1
-   */
-  readonly timeScale?: number;
-  /**
-   * Milliseconds added to each (scaled) window, a safety margin on top of counting each slot
-   * until its response arrived.
-   * @default 5% of the scaled window, at most 500
+   * Milliseconds added to each window, a safety margin on top of counting each slot until its
+   * response arrived.
+   * @default 5% of the window, at most 500
    */
   readonly marginMs?: number;
   /** @default a new MemoryBucketStore */
   readonly store?: BucketStore;
   /** Prefix of every bucket key (the client uses a hash of the token, never the token). @default '' */
   readonly keyPrefix?: string;
-  /** @default Date.now */
-  readonly now?: () => number;
-  /** @default setTimeout-based */
-  readonly sleep?: Sleep;
+  /** What windows are measured on. @default systemClock */
+  readonly clock?: Clock;
+  /** What waits for budget run on. @default systemTimers */
+  readonly timers?: Timers;
 }
 
 interface Waiter {
@@ -179,11 +155,10 @@ interface Waiter {
  */
 export class RateLimiter {
   private readonly limits: Partial<Record<CodegenOperation, RateLimit>>;
-  private readonly timeScale: number;
   private readonly marginMs: number | undefined;
   private readonly store: BucketStore;
   private readonly keyPrefix: string;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly sleep: Sleep;
   private readonly queues = new Map<string, Waiter[]>();
   private readonly pumps = new Map<string, AbortController>();
@@ -196,22 +171,19 @@ export class RateLimiter {
       if (limit) merged[operation as CodegenOperation] = limit;
     }
     this.limits = merged;
-    this.timeScale = options.timeScale ?? 1;
-    if (!(this.timeScale > 0)) throw new RangeError(`RateLimiter: timeScale must be > 0, got ${this.timeScale}`);
     this.marginMs = options.marginMs;
     this.store = options.store ?? new MemoryBucketStore();
     this.keyPrefix = options.keyPrefix ?? '';
-    this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.clock = options.clock ?? systemClock;
+    this.sleep = sleepOn(options.timers ?? systemTimers);
   }
 
-  /** The effective window of an endpoint (scaled, with margin), or undefined when unlimited. */
+  /** The effective window of an endpoint (with margin), or undefined when unlimited. */
   windowOf(operation: CodegenOperation): { readonly limit: number; readonly windowMs: number } | undefined {
     const limit = this.limits[operation];
     if (!limit) return undefined;
-    const scaled = limit.windowMs * this.timeScale;
-    const margin = this.marginMs ?? Math.min(500, scaled * 0.05);
-    return { limit: limit.limit, windowMs: scaled + margin };
+    const margin = this.marginMs ?? Math.min(500, limit.windowMs * 0.05);
+    return { limit: limit.limit, windowMs: limit.windowMs + margin };
   }
 
   /**
@@ -250,15 +222,15 @@ export class RateLimiter {
     });
   }
 
-  /** Blocks an endpoint for `ms` (scaled already by the caller), e.g. after a 429. */
+  /** Blocks an endpoint for `ms`, e.g. after a 429. */
   async penalize(operation: CodegenOperation, ms: number): Promise<void> {
     if (!this.limits[operation]) return;
-    await this.store.block(this.keyPrefix + operation, this.now() + ms);
+    await this.store.block(this.keyPrefix + operation, this.clock.now() + ms);
   }
 
   private release(key: string, slot: string): void {
     let done = false;
-    const released = this.store.release(key, slot, this.now());
+    const released = this.store.release(key, slot, this.clock.now());
     const wake = () => {
       if (done) return;
       done = true;
@@ -278,7 +250,7 @@ export class RateLimiter {
     void (async () => {
       try {
         while (queue.length > 0) {
-          const taken = await this.store.take(key, window.limit, window.windowMs, this.now());
+          const taken = await this.store.take(key, window.limit, window.windowMs, this.clock.now());
           if ('slot' in taken) {
             const waiter = queue.shift();
             let released = false;

@@ -1,4 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
+import { createAcceleratedTime } from '@pco/testkit/clock';
 import { startFakeCodegen, type FakeCodegen } from '@pco/testkit/codegen';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { CodegenClient } from './codegen-client.js';
@@ -6,11 +7,14 @@ import { RunWatcher } from './run-watcher.js';
 
 // At this scale a run of 1 API minute lasts 6 ms and the watcher's 2 s minimum interval 0.2 ms.
 const SCALE = 0.0001;
+// The fake, the client and the watcher share one clock that runs 1 / SCALE times faster.
+const time = createAcceleratedTime({ speed: 1 / SCALE });
+const onTime = { clock: time.clock, timers: time.timers };
 const FINALS = ['COMPLETE', 'ERROR', 'FAILED', 'CANCELLED', 'TIMEOUT', 'MAX_ITERATIONS_REACHED', 'OUT_OF_TOKENS', 'PAUSED'] as const;
 
 let fake: FakeCodegen;
 beforeAll(async () => {
-  fake = await startFakeCodegen({ timeScale: SCALE });
+  fake = await startFakeCodegen({ now: time.clock.now });
 });
 afterAll(() => fake.close());
 
@@ -39,13 +43,13 @@ test.prop([scenario, fc.scheduler()], { numRuns: 40, timeout: 20_000 })(
       token: fake.token,
       orgId: fake.orgId,
       baseUrl: fake.url,
-      timeScale: SCALE,
+      ...onTime,
       fetch: s.scheduleFunction((input: string | URL | Request, init?: RequestInit) => fetch(input, init)),
     });
     const created = await s.waitFor(
       Promise.all(runs.map((r, i) => client.createRun({ prompt: `w${i} [[fake:status=${r.final} duration=${r.minutes}m]]` }))),
     );
-    const watcher = new RunWatcher(client, { timeScale: SCALE, listThreshold });
+    const watcher = new RunWatcher(client, { ...onTime, listThreshold });
     const settledEvents = new Map<number, number>();
     const pollErrors: unknown[] = [];
     watcher.on('settled', ({ runId }) => settledEvents.set(runId, (settledEvents.get(runId) ?? 0) + 1));

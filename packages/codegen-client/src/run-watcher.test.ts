@@ -1,8 +1,12 @@
-import { createVirtualClock, startFakeCodegen, type FakeCodegen, type FakeCodegenOptions } from '@pco/testkit/codegen';
+import { createAcceleratedTime, ManualClock } from '@pco/testkit/clock';
+import { startFakeCodegen, type FakeCodegen, type FakeCodegenOptions } from '@pco/testkit/codegen';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CodegenClient, type CodegenClientOptions } from './codegen-client.js';
+import type { CodegenClientOptions } from './client-options.js';
+import { CodegenClient } from './codegen-client.js';
 import { CodegenApiError, RunWatchTimeoutError } from './errors.js';
-import { RunWatcher, waitForRuns, type RunWatcherEvents } from './run-watcher.js';
+import { RunWatcher } from './run-watcher.js';
+import { waitForRuns } from './wait-for-runs.js';
+import type { RunWatcherEvents } from './watcher-events.js';
 import { isTerminal } from './statuses.js';
 
 const fakes: FakeCodegen[] = [];
@@ -10,18 +14,21 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
+/** A fake and a client on one clock running `1 / scale` times faster than real time; `on`: that clock and its timers. */
 async function setup(scale: number, fakeOptions: FakeCodegenOptions = {}, clientOptions: Partial<CodegenClientOptions> = {}) {
-  const fake = await startFakeCodegen({ timeScale: scale, ...fakeOptions });
+  const time = createAcceleratedTime({ speed: 1 / scale });
+  const on = { clock: time.clock, timers: time.timers };
+  const fake = await startFakeCodegen({ now: time.clock.now, ...fakeOptions });
   fakes.push(fake);
-  const client = new CodegenClient({ token: fake.token, orgId: fake.orgId, baseUrl: fake.url, timeScale: scale, ...clientOptions });
-  return { fake, client };
+  const client = new CodegenClient({ token: fake.token, orgId: fake.orgId, baseUrl: fake.url, ...on, ...clientOptions });
+  return { fake, client, on };
 }
 
 describe('RunWatcher: budget', () => {
   it('30 concurrent creates and 10 concurrent waits: zero 429s, nothing over a limit, every run seen to its end', async () => {
     // At 0.01: creates 10 per 600 ms, reads 60 per 300 ms; each run lasts 1 API minute (600 ms).
     const scale = 0.01;
-    const { fake, client } = await setup(scale);
+    const { fake, client, on } = await setup(scale);
     const finals = ['COMPLETE', 'ERROR', 'COMPLETE', 'TIMEOUT', 'COMPLETE', 'CANCELLED'];
     const runs = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
@@ -36,8 +43,8 @@ describe('RunWatcher: budget', () => {
         client,
         runs.slice(w * 3, w * 3 + 3).map((r) => r.id),
         {
-          timeScale: scale,
-          timeoutMs: 20_000,
+          ...on,
+          timeoutMs: 20_000 / scale,
           onStatus: ({ runId, status }) => seen.set(runId, [...(seen.get(runId) ?? []), String(status)]),
         },
       ),
@@ -63,11 +70,11 @@ describe('RunWatcher: budget', () => {
 
   it('polls 10 live runs with at most one list call per tick, and one run with GET', async () => {
     const scale = 0.001;
-    const { fake, client } = await setup(scale);
+    const { fake, client, on } = await setup(scale);
     const runs = await Promise.all(
       Array.from({ length: 10 }, (_, i) => client.createRun({ prompt: `r${i} [[fake:duration=${5 + i}m]]` })),
     );
-    const watcher = new RunWatcher(client, { timeScale: scale, minIntervalMs: 20_000 });
+    const watcher = new RunWatcher(client, { ...on, minIntervalMs: 20_000 });
     const ticks: RunWatcherEvents['tick'][] = [];
     const listCallsAtTick: number[] = [];
     watcher.on('tick', (tick) => {
@@ -75,7 +82,7 @@ describe('RunWatcher: budget', () => {
       listCallsAtTick.push(fake.stats().byOperation.listRuns ?? 0);
     });
     const before = fake.stats().byOperation;
-    const done = await Promise.all(runs.map((r) => watcher.watch(r.id, { timeoutMs: 20_000 })));
+    const done = await Promise.all(runs.map((r) => watcher.watch(r.id, { timeoutMs: 20_000 / scale })));
     expect(done.map((r) => r.status)).toEqual(runs.map(() => 'COMPLETE'));
 
     const listTicks = ticks.filter((t) => t.mode === 'list');
@@ -97,11 +104,11 @@ describe('RunWatcher: budget', () => {
 
   it('falls back to GET for a live run the list does not show (another user)', async () => {
     const scale = 0.001;
-    const { fake, client } = await setup(scale, { tokens: ['mine', 'theirs'] });
-    const other = new CodegenClient({ token: 'theirs', orgId: 1, baseUrl: fake.url, timeScale: scale });
+    const { fake, client, on } = await setup(scale, { tokens: ['mine', 'theirs'] });
+    const other = new CodegenClient({ token: 'theirs', orgId: 1, baseUrl: fake.url, ...on });
     const mine = await client.createRun({ prompt: '[[fake:duration=1m]]' });
     const theirs = await other.createRun({ prompt: '[[fake:duration=1m]]' });
-    const result = await waitForRuns(client, [mine.id, theirs.id], { timeScale: scale, timeoutMs: 10_000 });
+    const result = await waitForRuns(client, [mine.id, theirs.id], { ...on, timeoutMs: 10_000 / scale });
     expect(result.map((r) => r.ok && r.run.status)).toEqual(['COMPLETE', 'COMPLETE']);
     expect(fake.stats().byOperation.getRun).toBeGreaterThan(0);
   });
@@ -110,13 +117,13 @@ describe('RunWatcher: budget', () => {
 describe('RunWatcher: outcomes', () => {
   it('polls run by run when users/me or the list is refused', async () => {
     const scale = 0.001;
-    const { fake, client } = await setup(scale);
+    const { fake, client, on } = await setup(scale);
     fake.injectFault({ operation: 'getCurrentUser', type: 'error', status: 403, count: 100 });
     const runs = await Promise.all([0, 1].map(() => client.createRun({ prompt: '[[fake:duration=1m]]' })));
     const result = await waitForRuns(
       client,
       runs.map((r) => r.id),
-      { timeScale: scale, timeoutMs: 10_000 },
+      { ...on, timeoutMs: 10_000 / scale },
     );
     expect(result.map((r) => r.ok && r.run.status)).toEqual(['COMPLETE', 'COMPLETE']);
     expect(fake.stats().byOperation.listRuns ?? 0).toBe(0);
@@ -126,35 +133,35 @@ describe('RunWatcher: outcomes', () => {
 
   it('emits every status change, settles on PAUSED, and resolves again after a resume', async () => {
     const scale = 0.001;
-    const { client } = await setup(scale);
+    const { client, on } = await setup(scale);
     const run = await client.createRun({ prompt: '[[fake:status=PAUSED duration=2m]]' });
-    const watcher = new RunWatcher(client, { timeScale: scale });
+    const watcher = new RunWatcher(client, { ...on });
     const statuses: string[] = [];
     watcher.on('status', ({ status }) => statuses.push(String(status)));
-    const paused = await watcher.watch(run.id, { timeoutMs: 10_000 });
+    const paused = await watcher.watch(run.id, { timeoutMs: 10_000 / scale });
     expect(paused.status).toBe('PAUSED');
     expect(statuses.at(-1)).toBe('PAUSED');
     expect(statuses).toContain('ACTIVE');
     await client.resumeRun({ agent_run_id: run.id, prompt: 'go on [[fake:duration=1m prs=2]]' });
-    const done = await watcher.watch(run.id, { timeoutMs: 10_000 });
+    const done = await watcher.watch(run.id, { timeoutMs: 10_000 / scale });
     expect(done.status).toBe('COMPLETE');
     expect(done.github_pull_requests).toHaveLength(2);
   });
 
   it('reports an unknown status once, treats it as non-terminal, and survives a throwing listener', async () => {
     const scale = 0.001;
-    const { client } = await setup(scale);
+    const { client, on } = await setup(scale);
     const runs = await Promise.all(
       [0, 1].map(() => client.createRun({ prompt: '[[fake:steps=ACTIVE:10s,REVIEWING_NEW:60s]]' })),
     );
     const listenerErrors: unknown[] = [];
-    const watcher = new RunWatcher(client, { timeScale: scale, onListenerError: (error) => listenerErrors.push(error) });
+    const watcher = new RunWatcher(client, { ...on, onListenerError: (error) => listenerErrors.push(error) });
     const unknown: RunWatcherEvents['unknown-status'][] = [];
     watcher.on('unknown-status', (event) => unknown.push(event));
     watcher.on('status', () => {
       throw new Error('listener bug');
     });
-    const done = await Promise.all(runs.map((r) => watcher.watch(r.id, { timeoutMs: 10_000 })));
+    const done = await Promise.all(runs.map((r) => watcher.watch(r.id, { timeoutMs: 10_000 / scale })));
     expect(done.map((r) => r.status)).toEqual(['COMPLETE', 'COMPLETE']);
     expect(unknown.map((u) => u.status)).toEqual(['REVIEWING_NEW']);
     expect(listenerErrors.length).toBeGreaterThan(0);
@@ -162,15 +169,15 @@ describe('RunWatcher: outcomes', () => {
 
   it('rejects on timeout, abort, and a permanent error, without disturbing other watches', async () => {
     const scale = 0.001;
-    const { client } = await setup(scale);
+    const { client, on } = await setup(scale);
     const long = await client.createRun({ prompt: '[[fake:duration=10h]]' });
     const short = await client.createRun({ prompt: '[[fake:duration=1m]]' });
-    const watcher = new RunWatcher(client, { timeScale: scale });
-    const timedOut = watcher.watch(long.id, { timeoutMs: 150 });
+    const watcher = new RunWatcher(client, { ...on });
+    const timedOut = watcher.watch(long.id, { timeoutMs: 150 / scale });
     const controller = new AbortController();
     const aborted = watcher.watch(long.id, { signal: controller.signal });
-    const missing = watcher.watch(999_999, { timeoutMs: 5000 }).catch((error: unknown) => error);
-    const fine = watcher.watch(short.id, { timeoutMs: 10_000 });
+    const missing = watcher.watch(999_999, { timeoutMs: 5000 / scale }).catch((error: unknown) => error);
+    const fine = watcher.watch(short.id, { timeoutMs: 10_000 / scale });
     controller.abort(new Error('user cancelled'));
     await expect(aborted).rejects.toThrow('user cancelled');
     const timeoutError = await timedOut.catch((error: unknown) => error);
@@ -187,13 +194,13 @@ describe('RunWatcher: outcomes', () => {
 
   it('sees every run to its end under 10% 5xx and dropped connections', async () => {
     const scale = 0.001;
-    const { fake, client } = await setup(scale, { seed: 3 });
+    const { fake, client, on } = await setup(scale, { seed: 3 });
     const runs = await Promise.all(Array.from({ length: 10 }, (_, i) => client.createRun({ prompt: `[[fake:duration=${2 + i}m]]` })));
     fake.setFaults({ errorRate: 0.1, dropRate: 0.1, operations: ['getRun', 'listRuns', 'getCurrentUser'] });
     const results = await waitForRuns(
       client,
       runs.map((r) => r.id),
-      { timeScale: scale, timeoutMs: 20_000 },
+      { ...on, timeoutMs: 20_000 / scale },
     );
     expect(results.map((r) => r.ok && isTerminal(r.run.status))).toEqual(runs.map(() => true));
     const stats = fake.stats();
@@ -206,11 +213,11 @@ describe('RunWatcher: schedule', () => {
   it('polls fast at first and slower for long runs (virtual clock)', async () => {
     const { client } = await setup(1, { defaultScript: { durationMs: 3_600_000 } });
     const run = await client.createRun({ prompt: 'long' });
-    const clock = createVirtualClock(Date.now());
-    const watcher = new RunWatcher(client, { now: clock.now, sleep: clock.sleep });
+    const clock = new ManualClock(Date.now());
+    const watcher = new RunWatcher(client, { clock, timers: clock });
     const intervals: number[] = [];
     watcher.on('tick', (tick) => intervals.push(tick.nextInMs));
-    const error = await watcher.watch(run.id, { timeoutMs: 10 * 60_000 }).catch((e: unknown) => e);
+    const error = await clock.runUntilSettled(watcher.watch(run.id, { timeoutMs: 10 * 60_000 }).catch((e: unknown) => e));
     expect(error).toBeInstanceOf(RunWatchTimeoutError);
     expect(intervals[0]).toBe(2000);
     expect(Math.max(...intervals)).toBe(30_000);

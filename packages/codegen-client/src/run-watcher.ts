@@ -1,39 +1,22 @@
-import { CodegenApiError, RunWatchTimeoutError } from './errors.js';
+import { systemClock, systemTimers, type Clock, type Timers } from '@pco/contract';
 import type { CodegenClient } from './codegen-client.js';
-import { defaultSleep, type Sleep } from './rate-limiter.js';
+import { CodegenApiError, RunWatchTimeoutError } from './errors.js';
+import { sleepOn, type Sleep } from './sleep.js';
 import { isKnownStatus, isTerminal, needsInput } from './statuses.js';
-import { TypedEmitter } from './typed-emitter.js';
 import type { AgentRun } from './types.js';
+import { WatcherEvents, type RunWatcherEvents } from './watcher-events.js';
 
-/** Events of a {@link RunWatcher}. */
-export interface RunWatcherEvents {
-  /** A watched run was seen with a new status (including its first observation). */
-  status: { readonly runId: number; readonly status: string | null; readonly previous: string | null; readonly run: AgentRun };
-  /** A watched run reached a terminal status or PAUSED; its watches resolve with `run`. */
-  settled: { readonly runId: number; readonly run: AgentRun };
-  /** A status this package does not know; reported once per status string. Treated as non-terminal. */
-  'unknown-status': { readonly runId: number; readonly status: string };
-  /** A poll failed after the client's retries; polling continues on the next tick. */
-  'poll-error': { readonly error: unknown; readonly runIds: readonly number[] };
-  /** A poll tick ended. `list`/`get` count the requests it made. */
-  tick: {
-    readonly mode: 'list' | 'get';
-    readonly runs: number;
-    readonly list: number;
-    readonly get: number;
-    readonly nextInMs: number;
-  };
-}
+export type { RunWatcherEvents } from './watcher-events.js';
 
 /** Options of {@link RunWatcher}. */
 export interface RunWatcherOptions {
   /**
-   * Shortest time between two poll ticks, in API milliseconds (scaled by `timeScale`).
+   * Shortest time between two poll ticks (ms on `clock`).
    * @default 2000
    */
   readonly minIntervalMs?: number;
   /**
-   * Longest time between two poll ticks, in API milliseconds (scaled by `timeScale`).
+   * Longest time between two poll ticks (ms on `clock`).
    * @default 30000
    */
   readonly maxIntervalMs?: number;
@@ -53,21 +36,19 @@ export interface RunWatcherOptions {
   readonly maxListPages?: number;
   /** Whether PAUSED settles a watch (the run waits for `resumeRun`). @default true */
   readonly settleOnPaused?: boolean;
-  /** Multiplies the intervals (use the fake's `timeScale`). @default 1 */
-  readonly timeScale?: number;
   /** Stops the watcher: pending watches reject with the signal's reason. */
   readonly signal?: AbortSignal;
-  /** @default Date.now */
-  readonly now?: () => number;
-  /** @default setTimeout-based */
-  readonly sleep?: Sleep;
+  /** What intervals and watch timeouts are measured on. @default systemClock */
+  readonly clock?: Clock;
+  /** What the poll loop waits on. @default systemTimers */
+  readonly timers?: Timers;
   /** Receives errors thrown by event listeners (they never break the watcher). @default ignore */
   readonly onListenerError?: (error: unknown, event: keyof RunWatcherEvents) => void;
 }
 
 /** Options of one {@link RunWatcher.watch}. */
 export interface WatchOptions {
-  /** Real milliseconds after which the watch rejects with {@link RunWatchTimeoutError}. @default none */
+  /** Milliseconds (on the watcher's clock) after which the watch rejects with {@link RunWatchTimeoutError}. @default none */
   readonly timeoutMs?: number;
   /** Cancels this watch (rejects with the signal's reason); the run itself is not touched. */
   readonly signal?: AbortSignal;
@@ -105,7 +86,7 @@ interface Entry {
  */
 export class RunWatcher {
   private readonly client: CodegenClient;
-  private readonly events: TypedEmitter<RunWatcherEvents>;
+  private readonly events: WatcherEvents;
   private readonly entries = new Map<number, Entry>();
   private readonly reportedUnknown = new Set<string>();
   private readonly minIntervalMs: number;
@@ -114,7 +95,7 @@ export class RunWatcher {
   private readonly listThreshold: number;
   private readonly maxListPages: number;
   private readonly settleOnPaused: boolean;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly sleep: Sleep;
   private readonly stop = new AbortController();
   private running = false;
@@ -125,16 +106,15 @@ export class RunWatcher {
 
   constructor(client: CodegenClient, options: RunWatcherOptions = {}) {
     this.client = client;
-    const scale = options.timeScale ?? 1;
-    this.minIntervalMs = (options.minIntervalMs ?? 2000) * scale;
-    this.maxIntervalMs = Math.max(this.minIntervalMs, (options.maxIntervalMs ?? 30_000) * scale);
+    this.minIntervalMs = options.minIntervalMs ?? 2000;
+    this.maxIntervalMs = Math.max(this.minIntervalMs, options.maxIntervalMs ?? 30_000);
     this.intervalFactor = options.intervalFactor ?? 0.1;
     this.listThreshold = Math.max(1, options.listThreshold ?? 2);
     this.maxListPages = Math.max(1, options.maxListPages ?? 3);
     this.settleOnPaused = options.settleOnPaused ?? true;
-    this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? defaultSleep;
-    this.events = new TypedEmitter<RunWatcherEvents>(options.onListenerError);
+    this.clock = options.clock ?? systemClock;
+    this.sleep = sleepOn(options.timers ?? systemTimers);
+    this.events = new WatcherEvents(options.onListenerError);
     const external = options.signal;
     if (external) {
       if (external.aborted) this.close(external.reason);
@@ -172,7 +152,7 @@ export class RunWatcher {
       let entry = this.entries.get(runId);
       const isNew = !entry;
       if (!entry) {
-        entry = { runId, since: this.now(), waiters: new Set(), status: null, observed: false, createdAt: undefined };
+        entry = { runId, since: this.clock.now(), waiters: new Set(), status: null, observed: false, createdAt: undefined };
         this.entries.set(runId, entry);
       }
       const target = entry;
@@ -183,7 +163,7 @@ export class RunWatcher {
       const waiter: Waiter = {
         resolve,
         reject,
-        deadline: options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : this.now() + options.timeoutMs,
+        deadline: options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : this.clock.now() + options.timeoutMs,
         timeoutMs: options.timeoutMs ?? Number.POSITIVE_INFINITY,
         cleanup: () => signal?.removeEventListener('abort', onAbort),
       };
@@ -232,13 +212,13 @@ export class RunWatcher {
 
   private interval(): number {
     let youngest = Number.POSITIVE_INFINITY;
-    for (const entry of this.entries.values()) youngest = Math.min(youngest, this.now() - entry.since);
+    for (const entry of this.entries.values()) youngest = Math.min(youngest, this.clock.now() - entry.since);
     if (!Number.isFinite(youngest)) return this.maxIntervalMs;
     return Math.min(this.maxIntervalMs, Math.max(this.minIntervalMs, youngest * this.intervalFactor));
   }
 
   private expire(): void {
-    const now = this.now();
+    const now = this.clock.now();
     for (const entry of [...this.entries.values()]) {
       for (const waiter of [...entry.waiters]) {
         if (waiter.deadline <= now) {
@@ -257,7 +237,7 @@ export class RunWatcher {
 
   private async loop(): Promise<void> {
     while (this.entries.size > 0 && !this.stop.signal.aborted) {
-      const now = this.now();
+      const now = this.clock.now();
       const until = Math.min(this.nextTickAt, this.nearestDeadline());
       if (until > now) {
         this.wake = new AbortController();
@@ -270,9 +250,9 @@ export class RunWatcher {
         continue;
       }
       this.expire();
-      if (this.entries.size === 0 || this.nextTickAt > this.now()) continue;
+      if (this.entries.size === 0 || this.nextTickAt > this.clock.now()) continue;
       await this.tick();
-      this.lastTickAt = this.now();
+      this.lastTickAt = this.clock.now();
       this.nextTickAt = this.lastTickAt + this.interval();
     }
   }
@@ -376,45 +356,3 @@ export class RunWatcher {
     this.events.emit('tick', { mode, runs: ids.length, list, get, nextInMs: this.interval() });
   }
 }
-
-/** One run's result in {@link waitForRuns}. */
-export type RunWaitResult =
-  | { readonly runId: number; readonly ok: true; readonly run: AgentRun }
-  | { readonly runId: number; readonly ok: false; readonly error: unknown };
-
-/** Options of {@link waitForRuns}. */
-export interface WaitForRunsOptions extends RunWatcherOptions {
-  /** Per-run timeout in real milliseconds. @default none */
-  readonly timeoutMs?: number;
-  /** Called on every status change. */
-  readonly onStatus?: (event: RunWatcherEvents['status']) => void;
-}
-
-/**
- * Watches `runIds` with one {@link RunWatcher} until each settles, times out or fails, and
- * resolves with one result per run, in the order given. Rejects only when `signal` aborts.
- */
-export async function waitForRuns(
-  client: CodegenClient,
-  runIds: readonly number[],
-  options: WaitForRunsOptions = {},
-): Promise<RunWaitResult[]> {
-  const watcher = new RunWatcher(client, options);
-  const off = options.onStatus ? watcher.on('status', options.onStatus) : undefined;
-  try {
-    const settled = await Promise.allSettled(
-      runIds.map((runId) => watcher.watch(runId, { timeoutMs: options.timeoutMs, signal: options.signal })),
-    );
-    options.signal?.throwIfAborted();
-    return settled.map((result, index) => {
-      const runId = runIds[index] as number;
-      return result.status === 'fulfilled'
-        ? { runId, ok: true as const, run: result.value }
-        : { runId, ok: false as const, error: result.reason as unknown };
-    });
-  } finally {
-    off?.();
-    watcher.close();
-  }
-}
-

@@ -1,0 +1,62 @@
+/**
+ * The run watcher's events, on eventemitter3. Listeners are wrapped: one that throws is handed to
+ * `onListenerError` and cannot break the watcher's poll loop.
+ */
+import { EventEmitter } from 'eventemitter3';
+import type { AgentRun } from './types.js';
+
+/** Events of a {@link RunWatcher}. */
+export interface RunWatcherEvents {
+  /** A watched run was seen with a new status (including its first observation). */
+  status: { readonly runId: number; readonly status: string | null; readonly previous: string | null; readonly run: AgentRun };
+  /** A watched run reached a terminal status or PAUSED; its watches resolve with `run`. */
+  settled: { readonly runId: number; readonly run: AgentRun };
+  /** A status this package does not know; reported once per status string. Treated as non-terminal. */
+  'unknown-status': { readonly runId: number; readonly status: string };
+  /** A poll failed after the client's retries; polling continues on the next tick. */
+  'poll-error': { readonly error: unknown; readonly runIds: readonly number[] };
+  /** A poll tick ended. `list`/`get` count the requests it made. */
+  tick: {
+    readonly mode: 'list' | 'get';
+    readonly runs: number;
+    readonly list: number;
+    readonly get: number;
+    readonly nextInMs: number;
+  };
+}
+
+/** Called with what a listener threw, and the event it was listening to. */
+export type WatcherListenerErrorHandler = (error: unknown, event: keyof RunWatcherEvents) => void;
+
+/** The watcher's emitter: `on()` returns the unsubscribe; `emit` never throws. */
+export class WatcherEvents {
+  // Typed at the edges (`on`, `emit`); inside, the names are enough.
+  readonly #ee = new EventEmitter<keyof RunWatcherEvents>();
+  readonly #onListenerError: WatcherListenerErrorHandler;
+
+  constructor(onListenerError: WatcherListenerErrorHandler = () => {}) {
+    this.#onListenerError = onListenerError;
+  }
+
+  on<K extends keyof RunWatcherEvents>(event: K, listener: (payload: RunWatcherEvents[K]) => void): () => void {
+    const safe = (payload: RunWatcherEvents[K]): void => {
+      try {
+        listener(payload);
+      } catch (error) {
+        try {
+          this.#onListenerError(error, event);
+        } catch {
+          // Nothing left to report to.
+        }
+      }
+    };
+    this.#ee.on(event, safe);
+    return () => {
+      this.#ee.off(event, safe);
+    };
+  }
+
+  emit<K extends keyof RunWatcherEvents>(event: K, payload: RunWatcherEvents[K]): void {
+    this.#ee.emit(event, payload);
+  }
+}
