@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PcoError } from '@pco/contract';
+import { catchError } from '@pco/testkit/helpers';
 import { DependencyGraph, GraphError } from './index.js';
 
 describe('DependencyGraph.validate', () => {
@@ -114,12 +115,7 @@ describe('DependencyGraph.validate', () => {
   it('never throws on bad data; assertValid throws a GraphError with the whole report', () => {
     const graph = new DependencyGraph([{ id: 'a', dependencies: ['b'] }, { id: 'b', dependencies: ['a'] }, { id: 'c', dependencies: ['x'] }]);
     expect(() => graph.validate()).not.toThrow();
-    let error: unknown;
-    try {
-      graph.assertValid();
-    } catch (e) {
-      error = e;
-    }
+    const error = catchError(() => graph.assertValid());
     expect(error).toBeInstanceOf(GraphError);
     expect(error).toBeInstanceOf(PcoError);
     const graphError = error as GraphError;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { catchError } from '@pco/testkit/helpers';
 import { DependencyGraph, GraphError, ReadyQueue } from './index.js';
 
 const drain = (queue: ReadyQueue): string[] => {
@@ -283,12 +284,8 @@ describe('ReadyQueue.fromIndexed', () => {
 
   it('refuses bad input with the same issues as the constructor', () => {
     const invalid = (tasks: Parameters<typeof ReadyQueue.fromIndexed>[0]) => {
-      try {
-        ReadyQueue.fromIndexed(tasks);
-      } catch (error) {
-        return { code: (error as GraphError).code, issues: (error as GraphError).issues.map((i) => i.message) };
-      }
-      throw new Error('accepted');
+      const error = catchError(() => ReadyQueue.fromIndexed(tasks)) as GraphError;
+      return { code: error.code, issues: error.issues.map((i) => i.message) };
     };
     expect(invalid({ dependencies: [[1], [0]] })).toEqual({ code: 'GRAPH_INVALID', issues: ['dependency cycle: 0 → 1 → 0'] });
     expect(invalid({ ids: ['a', 'b'], dependencies: [[1], [1, 7]], estimates: [1, -1] })).toEqual({

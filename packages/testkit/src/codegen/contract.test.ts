@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { sleep } from '../test-helpers.js';
 import { startFakeCodegen, type FakeResponseRecord } from './index.js';
 
 const specUrl = new URL('../../../../vendor/codegen-api/openapi3.json', import.meta.url);
@@ -69,7 +70,7 @@ describe('fake Codegen contract', () => {
       await send('POST', `${base}/agent/run`, { prompt: 'err [[fake:status=ERROR duration=1s]]', agent_type: 'claude_code' });
       await send('POST', `${base}/agent/run`, { prompt: 'long', repo_id: 1, model: 'x' });
       await send('GET', `${base}/agent/run/1004`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
       for (const id of [1001, 1002, 1003, 1004]) {
         await send('GET', `${base}/agent/run/${id}`);
         await send('GET', `/v1/alpha${base}/agent/run/${id}/logs?limit=3&reverse=true`);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { sleep } from '../test-helpers.js';
 import { FakeFixtureError, largeBacklogFixture, sampleBacklogFixture, startFakeGitHub, type FakeGitHub } from './index.js';
 
 let fake: FakeGitHub | undefined;
@@ -230,7 +231,7 @@ describe('fake GitHub scripting', () => {
       },
     });
     const answer = fetch(`${fake.url}/repos/acme/shop/issues/1`);
-    while (arrived.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (arrived.length === 0) await sleep(5);
     expect(arrived).toEqual(['GET /repos/acme/shop/issues/1']);
     expect(fake.requests).toHaveLength(0);
     release();
