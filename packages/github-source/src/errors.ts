@@ -56,23 +56,29 @@ interface OctokitLikeError {
   readonly message?: string;
   readonly status?: number;
   readonly response?: { readonly headers?: Readonly<Record<string, string | number | undefined>> };
-  readonly errors?: readonly { readonly type?: string; readonly message?: string }[];
+  readonly errors?: readonly { readonly type?: string; readonly message?: string; readonly path?: readonly unknown[] }[];
 }
 
 /**
- * Whether a 401/403 is GitHub refusing the token rather than a rate limit. A 403 is a rate
- * limit when it says so or `x-ratelimit-remaining` is 0; otherwise ("Resource not accessible by
- * personal access token / by integration", "Must have admin rights") it is a permission refusal:
- * https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api
+ * Whether GitHub refused the token itself, so that every further request with it fails too:
+ * - 401 (bad, expired or revoked token);
+ * - a 403 that names the token's permissions: "Resource not accessible by personal access token
+ *   / by integration" (fine-grained PATs, Apps; `X-Accepted-GitHub-Permissions` says what would
+ *   do) or "Must have admin rights" (the user's role);
+ *   https://docs.github.com/rest/authentication/permissions-required-for-fine-grained-personal-access-tokens
+ * - GraphQL `INSUFFICIENT_SCOPES`, or `FORBIDDEN` for the whole document (no `path`).
+ * Not a refusal: rate limits (403 saying so), a 403 about one resource (an archived repository,
+ * a locked issue, branch protection), and a `FORBIDDEN` on one field with a `path` (e.g. a
+ * repository behind SAML SSO or an IP allow list): those concern one task or one reference.
  */
-function isCredentialRefusal(e: OctokitLikeError, types: readonly string[]): boolean {
+function isCredentialRefusal(e: OctokitLikeError): boolean {
   if (e.status === 401) return true;
-  // GraphQL answers 200 with typed errors: https://docs.github.com/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api
-  if (types.some((t) => t === 'FORBIDDEN' || t === 'INSUFFICIENT_SCOPES')) return true;
+  const errors = e.errors ?? [];
+  if (errors.some((x) => x.type === 'INSUFFICIENT_SCOPES')) return true;
+  if (errors.length > 0 && errors.every((x) => x.type === 'FORBIDDEN' && (x.path === undefined || x.path.length === 0))) return true;
   if (e.status !== 403) return false;
-  if (/rate limit/i.test(String(e.message ?? ''))) return false;
-  const remaining = e.response?.headers?.['x-ratelimit-remaining'];
-  return remaining === undefined || String(remaining) !== '0';
+  if (e.response?.headers?.['x-accepted-github-permissions'] !== undefined) return true;
+  return /resource not accessible by (personal access token|integration)|must have admin rights/i.test(String(e.message ?? ''));
 }
 
 /**
@@ -88,14 +94,15 @@ export function toGitHubError(error: unknown, operation: string): PcoError {
   }
   const types = (e.errors ?? []).map((x) => x.type).filter((t): t is string => typeof t === 'string');
   const message = redactTokens(String(e.message ?? error));
-  if (isCredentialRefusal(e, types)) {
-    return new CredentialsRejectedError('github', `${operation}: GitHub refused the token (${e.status}): ${message}`, {
+  if (isCredentialRefusal(e)) {
+    const what = e.status === 401 || e.status === 403 ? String(e.status) : types.join(', ');
+    return new CredentialsRejectedError('github', `${operation}: GitHub refused the token (${what}): ${message}`, {
       ...(e.status === undefined ? {} : { status: e.status }),
       operation,
       hint:
         e.status === 401
           ? 'Check github.token (GITHUB_TOKEN): GitHub does not accept it (expired, revoked or mistyped).'
-          : 'Check github.token (GITHUB_TOKEN): it lacks a permission this write needs (fine-grained: Issues, Pull requests, Contents, Projects read/write; classic: repo, project).',
+          : 'Check github.token (GITHUB_TOKEN): it lacks a permission this request needs (fine-grained: Issues, Pull requests, Contents, Projects; classic: repo, project).',
       cause: error,
     });
   }

@@ -4,6 +4,7 @@ import { githubClientOptionsForFake, startFakeGitHub, type FakeGitHub } from '@p
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitHubReporter } from './github-reporter.js';
 import { GitHubIssuesSource } from './issues-source.js';
+import { GitHubProjectSource } from './project-source.js';
 import type { TaskState, TaskUpdate } from '@pco/contract';
 import { createGitHubClient } from './octokit.js';
 import type { GitHubTask } from './types.js';
@@ -67,5 +68,28 @@ describe('an issue an earlier run finished', () => {
     await report(done, 'failed');
     expect(fake.issue('acme/web#1').labels).toEqual(['status:failed']);
     expect(fake.issue('acme/web#1').comments.at(-1)?.body).toContain('failed this time');
+  });
+});
+
+describe('a board item an earlier run moved to Done (no status labels)', () => {
+  it('stays in Done when this run only queues or skips it', async () => {
+    const board = await startFakeGitHub({
+      repos: [{ owner: 'acme', name: 'web', issues: [{ number: 1, title: 'Finished on the board' }] }],
+      projects: [{ owner: 'acme', number: 1, title: 'Board', items: [{ content: 'acme/web#1', fields: { Status: 'Done' } }, { draft: { title: 'A draft done too' }, fields: { Status: 'Done' } }] }],
+    });
+    fake = board;
+    const client = createGitHubClient(githubClientOptionsForFake(board.url));
+    const tasks = await new GitHubProjectSource({ client, owner: 'acme', number: 1 }).load();
+    expect(tasks).toHaveLength(2);
+    board.resetRequests();
+    // A board that shows queued and skipped work in Todo (the default leaves those states alone).
+    const reporter = new GitHubReporter({ client, statusLabels: false, projectStatus: { pending: 'Todo', ready: 'Todo', skipped: 'Todo' } });
+    for (const task of tasks) {
+      for (const state of ['pending', 'ready', 'skipped'] as const) {
+        await reporter.report({ runId: 'r1', task, state, attempt: 0, at: Date.now(), ...(state === 'skipped' ? { result: { id: task.id, state, attempts: 0, pullRequests: [] } } : {}) });
+      }
+    }
+    expect(board.requests.filter((r) => r.operation?.startsWith('mutation'))).toEqual([]);
+    expect(board.projectItemFields('acme', 1, 'acme/web#1').Status).toBe('Done');
   });
 });

@@ -202,6 +202,8 @@ const HUMAN: readonly { readonly body: string; readonly refs: readonly string[];
   { body: '- [ ] #3 blocked by #5', refs: [] },
   { body: '| #3 | blocked by #5 |', refs: [] },
   { body: 'Note that #3 is blocked by #5 too.', refs: [] },
+  // A relative clause is about the reference before it, not about this issue.
+  { body: 'Blocked by #24 which needs #25 first.', refs: ['acme/shop#24'] },
   { body: '#5 depends on this one.', refs: [] },
   { body: 'Not only blocked by #5, this also needs #6', refs: ['acme/shop#5', 'acme/shop#6'] },
   { body: 'Blocked by Repository A #123', refs: [], warn: true },

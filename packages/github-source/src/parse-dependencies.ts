@@ -68,8 +68,8 @@ const BARE_NUMBER_RE = /(?=\d)(?<=\b(?:issues?|PRs?|pull requests?|tickets?)[ \t
 const NEGATION_RE = /(?:\b(?:not|no|never|cannot|without|nor|no longer|none)\b|n't)(?!\s+only\b)(?:\s+[\w']+){0,3}\s*[*_]*\s*$/i;
 /** "broke after #5", "regressed since … after #5": a regression report, not a dependency. */
 const REGRESSION_RE = /\b(?:broke|broken|breaks|breaking|fail\w*|regress\w*|crash\w*|started|began|stopped|introduced|changed|happen\w*|occur\w*|appear\w*)\b(?:\s+[\w']+){0,3}\s*$/i;
-/** "#5 is blocked by #6" in this issue's body is about #5. */
-const ABOUT_REF_RE = /(?:#\d+|GH-\d+|\/(?:issues|pull)\/\d+)[)\]*_]*\s+(?:(?:is|are|also|still|now|itself|too|was|itself)\s+){0,2}$/i;
+/** "#5 is blocked by #6", "#5, which needs #6": in this issue's body, about #5. */
+const ABOUT_REF_RE = /(?:#\d+|GH-\d+|\/(?:issues|pull)\/\d+)[)\]*_]*(?:\s+(?:(?:is|are|also|still|now|itself|too|was)\s+){0,2}|,?\s+(?:which|that|who)\s+(?:(?:is|are|also|still|now|too|was)\s+)?)$/i;
 /** "#5 depends on this": the other direction, nothing to warn about. */
 const PRONOUN_RE = /^\s*(?:this|it|that|us|them|me|these|those)\b/i;
 

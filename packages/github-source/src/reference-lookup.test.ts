@@ -72,3 +72,28 @@ describe('lookupReferenceStates', () => {
     expect(most).toBeLessThanOrEqual(2);
   });
 });
+
+describe('a reference GitHub refuses to show (SAML SSO, IP allow list)', () => {
+  it('is UNKNOWN with GitHub\'s reason, and the rest of the batch keeps its states (the load goes on)', async () => {
+    const f = await fake(1);
+    // GitHub answers such a query with partial data and a FORBIDDEN error at the repository's
+    // alias (https://docs.github.com/graphql/guides/forming-calls-with-graphql): the token is
+    // fine, that one organization is not reachable with it.
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      if (String(input).endsWith('/graphql')) {
+        return new Response(
+          JSON.stringify({
+            data: { r0: { i1: { issueState: 'OPEN' } }, r1: null },
+            errors: [{ type: 'FORBIDDEN', path: ['r1'], message: 'Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.' }],
+          }),
+          { status: 200, headers: { 'content-type': 'application/json' } },
+        );
+      }
+      return globalThis.fetch(input, init);
+    };
+    const client = createGitHubClient(githubClientOptionsForFake(f.url, { fetch }));
+    const states = await lookupReferenceStates(client, [{ repo: 'o/r', number: 1 }, { repo: 'sso/private', number: 5 }]);
+    expect(states.get('o/r#1')).toBe('OPEN');
+    expect(states.get('sso/private#5')).toEqual({ state: 'UNKNOWN', reason: expect.stringContaining('SAML enforcement') });
+  });
+});

@@ -25,17 +25,21 @@ export function canSkip(settings: ReporterSettings, update: TaskUpdate<GitHubTas
 }
 
 /**
- * An issue an earlier run finished (it carries the `done` status label) keeps its result:
- * a state that says less than done — pending, ready, skipped, interrupted — is not written
- * over it unless the task really ran again in this run (`started`; then its new outcome is
- * written, failed included).
+ * A task an earlier run finished keeps its result: it carries the `done` status label, or its
+ * board item is in the `done` Status option (boards without labels, draft items). A state that
+ * says less than done — pending, ready, skipped, interrupted — is not written over it unless
+ * the task really ran again in this run (`started`; then its new outcome is written, failed
+ * included).
  */
 export function keepsEarlierDone(settings: ReporterSettings, update: TaskUpdate<GitHubTask>, started: boolean): boolean {
   if (update.state !== 'pending' && update.state !== 'ready' && update.state !== 'skipped' && update.state !== 'interrupted') return false;
   if (started) return false;
   // With status labels off, the label an earlier run with defaults wrote (`status:done`).
-  const done = labelFor(settings, 'done');
-  return done !== undefined && (update.task.labels ?? []).includes(done);
+  const doneLabel = labelFor(settings, 'done');
+  if (doneLabel !== undefined && (update.task.labels ?? []).includes(doneLabel)) return true;
+  const doneOption = boardOptionFor(settings, 'done');
+  const status = update.task.source?.status;
+  return doneOption !== undefined && status !== undefined && status.toLowerCase() === doneOption.toLowerCase();
 }
 
 /**
