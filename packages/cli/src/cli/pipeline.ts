@@ -13,7 +13,15 @@ import {
   type GitHubLogger,
   type GitHubReporterOptions,
 } from '@pco/github-source';
-import { CodegenClient, CodegenExecutor } from '@pco/codegen-client';
+import {
+  CodegenClient,
+  CodegenExecutor,
+  DEFAULT_RATE_LIMITS,
+  type CodegenOperation,
+  type RateLimit,
+  type RetryOptions,
+  type RunWatcherOptions,
+} from '@pco/codegen-client';
 import { runBudgetStore } from '../journal/run-budget.js';
 import type { PcoConfig } from '../config/index.js';
 import type { TaskSource, TaskState as GitHubTaskState } from '@pco/contract';
@@ -126,9 +134,30 @@ export function createReporter(config: PcoConfig, client: GitHubClient, logger?:
   return new GitHubReporter({ ...reporterOptions(config, client), ...(logger ? { logger } : {}) });
 }
 
+/**
+ * The Codegen client's durations for a fake whose API time runs at `timeScale` × real time (tests,
+ * the demo): the documented rate-limit windows (or `limits`), the retry backoff and the poll
+ * intervals, all multiplied by `timeScale`. The client stays on the real clock, like the fake, so
+ * the run lookups' time windows compare with the fake's timestamps as they would with Codegen's.
+ */
+export function scaledCodegenTiming(
+  timeScale: number,
+  limits: Readonly<Partial<Record<CodegenOperation, RateLimit>>> = DEFAULT_RATE_LIMITS,
+): { readonly limits: Partial<Record<CodegenOperation, RateLimit>>; readonly retry: RetryOptions; readonly watcher: RunWatcherOptions } {
+  const scaled: Partial<Record<CodegenOperation, RateLimit>> = {};
+  for (const [operation, limit] of Object.entries(limits) as [CodegenOperation, RateLimit][]) {
+    scaled[operation] = { limit: limit.limit, windowMs: limit.windowMs * timeScale };
+  }
+  return {
+    limits: scaled,
+    retry: { minDelayMs: 1_000 * timeScale, maxDelayMs: 30_000 * timeScale },
+    watcher: { minIntervalMs: 2_000 * timeScale, maxIntervalMs: 30_000 * timeScale },
+  };
+}
+
 /** Codegen knobs: the durable budget for `pco run`, the time scale for tests and the demo. */
 export interface CodegenTuning {
-  /** The fake's time scale: rate-limit windows, backoff and poll intervals shrink with it. */
+  /** The fake's time scale: rate-limit windows, backoff and poll intervals shrink with it (see {@link scaledCodegenTiming}). */
   readonly timeScale?: number;
   /**
    * Keep the rate-limit budget beside the journal (`<journal.path>.budget.json`, see
@@ -145,19 +174,23 @@ export function createCodegenExecutor(config: PcoConfig, tuning: CodegenTuning =
   if (codegen.orgId === undefined || codegen.token === undefined) {
     throw new CliUsageError('codegen.orgId and codegen.token are required to run agents.');
   }
+  const timing = tuning.timeScale === undefined ? undefined : scaledCodegenTiming(tuning.timeScale);
   const client = new CodegenClient({
     token: codegen.token,
     orgId: codegen.orgId,
     baseUrl: codegen.baseUrl,
     headers: { 'user-agent': 'pco' },
-    ...(tuning.timeScale !== undefined ? { timeScale: tuning.timeScale } : {}),
-    ...(tuning.persistBudget
-      ? { limits: { store: runBudgetStore(config.journal.path, tuning.timeScale !== undefined ? { timeScale: tuning.timeScale } : {}) } }
-      : {}),
+    ...(timing ? { retry: timing.retry } : {}),
+    limits: {
+      ...(timing ? { limits: timing.limits } : {}),
+      ...(tuning.persistBudget
+        ? { store: runBudgetStore(config.journal.path, tuning.timeScale !== undefined ? { timeScale: tuning.timeScale } : {}) }
+        : {}),
+    },
   });
   const executor = new CodegenExecutor({
     client,
-    ...(tuning.timeScale !== undefined ? { watcherOptions: { timeScale: tuning.timeScale } } : {}),
+    ...(timing ? { watcherOptions: timing.watcher } : {}),
     ...(codegen.repoId !== undefined ? { repoId: codegen.repoId } : {}),
     ...(codegen.model !== undefined ? { model: codegen.model } : {}),
     ...(codegen.agentType !== undefined ? { agentType: codegen.agentType } : {}),

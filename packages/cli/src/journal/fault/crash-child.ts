@@ -42,16 +42,19 @@ const journal = await FileJournal.open({
   },
 });
 
+// The fake's limits, windows and backoff at the fake's time scale (the client is on the real clock).
+const limits = Object.fromEntries(
+  Object.entries(JSON.parse(env('PCO_CRASH_LIMITS')) as Record<CodegenOperation, RateLimit>).map(([operation, limit]) => [operation, { limit: limit.limit, windowMs: limit.windowMs * timeScale }]),
+) as Record<CodegenOperation, RateLimit>;
 const client = new CodegenClient({
   token,
   orgId,
   baseUrl: fakeUrl,
-  timeScale,
-  retry: { retries: 8 },
+  retry: { retries: 8, minDelayMs: 1_000 * timeScale, maxDelayMs: 30_000 * timeScale },
   // The budget beside the journal, as `pco run` keeps it.
-  limits: { limits: JSON.parse(env('PCO_CRASH_LIMITS')) as Record<CodegenOperation, RateLimit>, store: runBudgetStore(journalPath, { timeScale }) },
+  limits: { limits, store: runBudgetStore(journalPath, { timeScale }) },
 });
-const watcher = new RunWatcher(client, { timeScale, minIntervalMs: 2000, maxIntervalMs: 5000 });
+const watcher = new RunWatcher(client, { minIntervalMs: 2000 * timeScale, maxIntervalMs: 5000 * timeScale });
 const orchestrator = new Orchestrator({
   source: { load: async () => tasks },
   executor: new CodegenExecutor({ client, watcher }),

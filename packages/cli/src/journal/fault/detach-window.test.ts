@@ -16,6 +16,7 @@ import { startFakeCodegen, type FakeCodegen } from '@pco/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Orchestrator, FileJournal } from '@pco/core';
 import type { Task } from '@pco/contract';
+import { scaledCodegenTiming } from '../../cli/pipeline.js';
 
 const SPEED = 1000;
 const tasks: Task[] = [{ id: 'acme/app#1', title: 'Only task' }];
@@ -42,8 +43,9 @@ describe('detach while a create is in flight', () => {
   });
 
   async function life(stopDuringCreate: boolean) {
-    const client = new CodegenClient({ token: fake.token, orgId: fake.orgId, baseUrl: fake.url, timeScale: 1 / SPEED });
-    const executor = new CodegenExecutor({ client, watcherOptions: { timeScale: 1 / SPEED } });
+    const timing = scaledCodegenTiming(1 / SPEED);
+    const client = new CodegenClient({ token: fake.token, orgId: fake.orgId, baseUrl: fake.url, retry: timing.retry, limits: { limits: timing.limits } });
+    const executor = new CodegenExecutor({ client, watcherOptions: timing.watcher });
     const journal = await FileJournal.open({ path: join(dir, 'journal.jsonl'), fingerprint: 'fp' });
     const orchestrator = new Orchestrator({ source: { load: async () => tasks }, executor, journal, timeoutMs: 3_600_000 / SPEED });
     if (stopDuringCreate) {
