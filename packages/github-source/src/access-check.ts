@@ -160,7 +160,7 @@ async function checkProject(
     }
     if (!board) continue;
     if (project.write && board.viewerCanUpdate === false) {
-      return [{ target, message: `The token may read ${target} but not update it (board Status writes).`, hint: 'Give the token write access to the board, or set automation.projectStatus to false.' }];
+      return [{ target, message: `The token may read ${target} but not update it (board Status writes).`, hint: 'Give the token write access to the board, or set the options of automation.projectStatus to null.' }];
     }
     return [];
   }

@@ -61,6 +61,20 @@ export class GitHubReporter implements Reporter<GitHubTask> {
       write: (update, ref, signal) => this.#write(update, ref, signal),
     });
   }
+  /**
+   * What this reporter writes, as an access check needs to know it: issues (status labels or
+   * result comments: triage access), contents (merges or task branches: write access), the
+   * board's Status (Projects write).
+   */
+  get writes(): { readonly issues: boolean; readonly contents: boolean; readonly board: boolean } {
+    const s = this.#settings;
+    return {
+      issues: s.statusLabels || s.commentStates.length > 0,
+      contents: s.autoMerge !== false || s.branches,
+      board: s.projectStatus && Object.values(s.boardOptions).some((option) => typeof option === 'string'),
+    };
+  }
+
 
   /** Subscribes to an event; returns the unsubscribe. A listener that throws is ignored. */
   on<K extends keyof GitHubReporterEvents>(event: K, listener: (payload: GitHubReporterEvents[K]) => unknown): () => void {

@@ -7,6 +7,7 @@
  *   token revoked while agents run): dispatch stops, nothing is marked failed or skipped;
  * every one exits 2 and names the setting to fix.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -90,6 +91,9 @@ describe('refused before anything is written', () => {
     expect(codegen.created).toHaveLength(0);
     expect(github.issue('acme/web#4').labels).toEqual(['agent', 'status:done']);
     expect(result.stdout + result.stderr).not.toContain('cg-wrong-token');
+    // Nothing left behind for a "resume": no journal, no budget file.
+    expect(existsSync(path.join(result.dir, '.pco/journal.jsonl'))).toBe(false);
+    expect(existsSync(path.join(result.dir, '.pco/journal.jsonl.budget.json'))).toBe(false);
   });
 
   it('an organization the token does not belong to: exit 2 naming codegen.orgId', async () => {

@@ -59,7 +59,7 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
   const journal = await FileJournal.open({ path: config.journal.path, fingerprint: journalFingerprint(config), mode: 'fresh', secrets });
   try {
     // As `pco run` does: the credentials are checked, read-only, before anything is written.
-    await preflight(config, { github: client, codegen });
+    await preflight(config, { github: client, codegen, reporter });
     const report = await executeRun(
       ctx,
       config,

@@ -3,8 +3,13 @@
  * the first that fits is used. Widths ignore escape sequences, so pieces may be styled.
  */
 
+import stringWidth from 'string-width';
+
 // eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+/** User-perceived characters: a flag, a family emoji or an accented letter is one. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** `text` without its escape sequences (colors, cursor moves). */
 export function stripStyles(text: string): string {
@@ -12,20 +17,16 @@ export function stripStyles(text: string): string {
 }
 
 /**
- * Columns `text` takes: escape sequences count 0, every other code point 1 (the symbols the
- * view uses, ✔ ✖ ↷ ▶ ↻ ◷ ■ █ ▒ ░ …, are one column wide).
+ * Columns `text` takes in a terminal: escape sequences take none, East Asian wide characters
+ * (CJK) and most emoji two, combining marks none (string-width, as log-update measures).
  */
 export function visibleWidth(text: string): number {
-  return [...text.replace(ANSI, '')].length;
+  return stringWidth(text);
 }
 
 /** `text` on one line, cut to `width` columns with a trailing `…` when it is longer. */
 export function fitText(text: string, width: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const chars = [...flat];
-  if (chars.length <= width) return flat;
-  if (width <= 0) return '';
-  return `${chars.slice(0, width - 1).join('').trimEnd()}…`;
+  return cut(text.replace(/\s+/g, ' ').trim(), width);
 }
 
 /** Heads shorter than this are dropped rather than cut to a stub. */
@@ -62,9 +63,20 @@ export function firstFitting(layouts: readonly (readonly string[])[], width: num
   return cut((layouts.at(-1) ?? []).join(separator).replace(ANSI, ''), width);
 }
 
-/** `text` (plain, one line) cut to `width` columns with a trailing `…`, spacing kept. */
+/**
+ * `text` (plain, one line) cut to `width` columns with a trailing `…`, spacing kept; never
+ * splits a character (a wide one that would straddle the edge is left out whole).
+ */
 export function cut(text: string, width: number): string {
-  const chars = [...text];
-  if (chars.length <= width) return text;
-  return width <= 0 ? '' : `${chars.slice(0, width - 1).join('').trimEnd()}…`;
+  if (stringWidth(text) <= width) return text;
+  if (width <= 0) return '';
+  let out = '';
+  let used = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const w = stringWidth(segment);
+    if (used + w > width - 1) break;
+    out += segment;
+    used += w;
+  }
+  return `${out.trimEnd()}…`;
 }

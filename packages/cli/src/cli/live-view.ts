@@ -280,7 +280,12 @@ export class LiveView {
     const width = this.#width();
     const rows = (this.#o.stream as { rows?: number }).rows ?? 30;
     const lines = renderProgress(this.#orc.progress(), this.#o.colors, width, this.#o.title ?? 'pco', Math.max(3, rows - 6), this.#o.updatesTo);
-    this.#log(this.#o.redact(lines.join('\n')));
+    // Redacted before it is measured: a scrubbed secret may be wider than what it replaced.
+    const fitted = lines.map((line) => {
+      const safe = this.#o.redact(line);
+      return visibleWidth(safe) > width ? firstFitting([[safe]], width) : safe;
+    });
+    this.#log(fitted.join('\n'));
   }
 
   /** Prints a message above the view (e.g. "stopping…"). */

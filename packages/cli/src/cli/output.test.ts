@@ -47,6 +47,28 @@ describe('live view rendering', () => {
     expect(renderProgress({ ...snapshot, running: snapshot.running }, plain, 160, 'pco', 1).at(-1)).toBe('  … and 2 more running');
   });
 
+  it('measures terminal columns, not code points: wide (CJK) titles and emoji never overflow', () => {
+    const snapshot: ProgressSnapshot = {
+      runId: 'r1',
+      at: 100_000,
+      elapsedMs: 42_000,
+      counts: counts({ total: 3, running: 2, pending: 1 }),
+      finished: 0,
+      throughputPerMinute: 0,
+      utilisation: 0.5,
+      busyAgents: 2,
+      pendingUpdates: 0,
+      running: [
+        { taskId: 'acme/app#7', title: '添加购物车页面并连接到结账流程以及订单确认邮件', agent: 'agent-2', attempt: 1, agentStatus: 'ACTIVE', state: 'running', startedAt: 95_000 },
+        { taskId: 'acme/app#8', title: '🚀🚀🚀 Ship the 🛒 cart 👨‍👩‍👧 family plan 🎉🎉🎉🎉🎉🎉🎉🎉', agent: 'agent-3', attempt: 1, state: 'running', startedAt: 99_000 },
+      ],
+    };
+    for (const width of [80, 60, 40]) {
+      for (const line of renderProgress(snapshot, plain, width, 'pco')) expect(visibleWidth(line), line).toBeLessThanOrEqual(width);
+    }
+    expect(visibleWidth('添加')).toBe(4);
+  });
+
   it('says what the run waits for once nothing runs: the updates still to be written, with their ETA', () => {
     const flushing: ProgressSnapshot = {
       runId: 'r1',

@@ -4,18 +4,20 @@
  * to fix, so a wrong token never writes "failed" across a backlog.
  */
 import { CodegenApiError, type CodegenClient } from '@pco/codegen-client';
-import { checkGitHubAccess, type GitHubAccessProblem, type GitHubClient } from '@pco/github-source';
+import { checkGitHubAccess, type GitHubAccessNeeds, type GitHubAccessProblem, type GitHubClient, type GitHubReporter } from '@pco/github-source';
+import { PcoError } from '@pco/contract';
 import type { PcoConfig } from '../config/index.js';
-import { CliUsageError } from './context.js';
 
 /** One refusal found by {@link preflight}. */
 export type PreflightProblem = GitHubAccessProblem;
 
 /** The credentials or their permissions do not allow the run: exit 2, nothing written. */
-export class PreflightError extends CliUsageError {
+export class PreflightError extends PcoError {
+  declare readonly code: 'PREFLIGHT_REFUSED';
   readonly problems: readonly PreflightProblem[];
   constructor(problems: readonly PreflightProblem[]) {
     super(
+      'PREFLIGHT_REFUSED',
       [
         `Preflight: ${problems.length === 1 ? 'one problem' : `${problems.length} problems`} with the credentials; nothing was written.`,
         ...problems.map((p) => `  ✖ ${p.target}: ${p.message}\n    → ${p.hint}`),
@@ -26,27 +28,14 @@ export class PreflightError extends CliUsageError {
   }
 }
 
-/** What the configured write-back does on GitHub (and so what the token must allow). */
-export function gitHubNeeds(config: PcoConfig): Parameters<typeof checkGitHubAccess>[1] {
-  const a = config.automation;
+/** What the access check must allow: the repositories and board of the config, the reporter's writes. */
+export function gitHubNeeds(config: PcoConfig, writes: GitHubReporter['writes']): GitHubAccessNeeds {
   const project = config.github.project;
-  // The reporter's own defaults move the board to In Progress and Done unless set to null.
-  const ps = a.projectStatus as Readonly<Record<string, string | null | undefined>>;
-  const boardWrites = ps.running !== null || ps.done !== null || Object.values(ps).some((value) => typeof value === 'string');
   return {
     repos: config.github.repos,
-    writeIssues: a.statusLabels || a.postComments,
-    writeContents: a.autoMerge || a.branchPerTask,
-    ...(project
-      ? {
-          project: {
-            owner: project.owner,
-            number: project.number,
-            ownerType: project.ownerType,
-            write: boardWrites,
-          },
-        }
-      : {}),
+    writeIssues: writes.issues,
+    writeContents: writes.contents,
+    ...(project ? { project: { owner: project.owner, number: project.number, ownerType: project.ownerType, write: writes.board } } : {}),
   };
 }
 
@@ -87,8 +76,15 @@ async function checkCodegen(client: CodegenClient, config: PcoConfig, signal?: A
  * Runs every check (GitHub and Codegen at once) and throws a {@link PreflightError} listing all
  * refusals. Network failures and 5xx after the clients' retries are rethrown as they are.
  */
-export async function preflight(config: PcoConfig, clients: { readonly github: GitHubClient; readonly codegen: CodegenClient }, signal?: AbortSignal): Promise<void> {
-  const [github, codegen] = await Promise.all([checkGitHubAccess(clients.github, gitHubNeeds(config), signal), checkCodegen(clients.codegen, config, signal)]);
+export async function preflight(
+  config: PcoConfig,
+  parts: { readonly github: GitHubClient; readonly codegen: CodegenClient; readonly reporter: GitHubReporter },
+  signal?: AbortSignal,
+): Promise<void> {
+  const [github, codegen] = await Promise.all([
+    checkGitHubAccess(parts.github, gitHubNeeds(config, parts.reporter.writes), signal),
+    checkCodegen(parts.codegen, config, signal),
+  ]);
   const problems = [...(github.ok ? [] : github.problems), ...codegen];
   if (problems.length > 0) throw new PreflightError(problems);
 }

@@ -150,7 +150,9 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
-    if (error instanceof CliUsageError) {
+    // Usage errors and the preflight's refusals are messages written for the user: printed as
+    // they are, exit 2 (nothing ran, nothing was written).
+    if (error instanceof CliUsageError || (error instanceof PcoError && error.code === 'PREFLIGHT_REFUSED')) {
       ctx.stderr.write(`${redact(error.message)}\n`);
       return EXIT.usage;
     }

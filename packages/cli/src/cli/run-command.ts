@@ -164,7 +164,9 @@ export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunP
   const code = exitCodeFor(summary, { interrupted, ...(flags.failOn ? { failOn: flags.failOn } : {}) });
   if (logger) {
     logger.info(
-      { event: 'results', runId: summary.runId, json: paths.json, csv: paths.csv, counts: summary.counts, ok: summary.ok, ...(interrupted ? { interrupted: true } : {}) },
+      // `exitCode`: what the process exits with (policy skips and --fail-on count; `ok` only says
+      // whether every task is done).
+      { event: 'results', runId: summary.runId, json: paths.json, csv: paths.csv, counts: summary.counts, ok: summary.ok, exitCode: code, ...(interrupted ? { interrupted: true } : {}) },
       'results written',
     );
     ctx.stderr.write(redact(renderSummary(summary, paths, colorsFor(ctx.stderr, ctx.env))));

@@ -1,7 +1,7 @@
 /** `pco run`: the real pipeline from a config file. */
 import { rm } from 'node:fs/promises';
 import { FileJournal, journalExists } from '@pco/core';
-import { journalFingerprint } from '../journal/index.js';
+import { journalFingerprint, runBudgetPath } from '../journal/index.js';
 import { runRequirementIssues, secretValues } from '../config/index.js';
 import type { CliContext } from './context.js';
 import { ConfigInvalidError, loadCliConfig } from './load.js';
@@ -53,12 +53,17 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
   try {
     // Reads only, after the journal (a local check) and before the first GitHub write: a refused
     // credential stops here with exit 2.
-    await preflight(config, { github: client, codegen });
+    await preflight(config, { github: client, codegen, reporter });
     const report = await executeRun(ctx, config, { source, executor, reporters: [reporter], journal: tracked, resume, secrets: [...secrets] }, flags);
     return report.code;
   } finally {
     executor.close();
     await journal.close().catch(() => undefined);
-    if (journal.openReport.created && !appended) await rm(journal.path, { force: true }).catch(() => undefined);
+    if (journal.openReport.created && !appended) {
+      await rm(journal.path, { force: true }).catch(() => undefined);
+      // Its budget file too: nothing was appended, so no intent and no create was ever sent
+      // (only the preflight's few reads, which no later run needs to know about).
+      await rm(runBudgetPath(journal.path), { force: true }).catch(() => undefined);
+    }
   }
 }
