@@ -83,6 +83,18 @@ describe('FileBucketStore', () => {
     expect(error).toMatchObject({ code: 'CODEGEN_BUCKET_STORE_IO', path: file, operation: 'write' });
   });
 
+  it('with onError, a file it cannot write or read is reported once per failure and the budget goes on in memory', async () => {
+    await writeFile(join(dir, 'run'), 'a file where the folder should be');
+    const errors: BucketStoreIOError[] = [];
+    const store = new FileBucketStore({ path: file, onError: (error) => errors.push(error) });
+    expect(await store.take('k', 1, 100, 0)).toEqual({ slot: '1' });
+    // Still enforced in memory: the second request in the window waits.
+    expect(await store.take('k', 1, 100, 10)).toEqual({ waitMs: 100 });
+    expect(errors.map((e) => e.operation)).toEqual(['write']);
+    const unreadable = new FileBucketStore({ path: join(dir, 'run', 'x', 'budget.json'), onError: (error) => errors.push(error) });
+    expect(await unreadable.take('k', 1, 100, 0)).toHaveProperty('slot');
+  });
+
   it('lets a client that restarts on the same file send no request the server refuses', async () => {
     const token = 'budget-secret-token-42';
     const time = createAcceleratedTime({ speed: 100 });

@@ -21,6 +21,13 @@ export interface FileBucketStoreOptions {
    * @default 30000 (the client's default request timeout: an answer not in by then was abandoned)
    */
   readonly staleAfterMs?: number;
+  /**
+   * Called when the file cannot be read or written (disk full, permissions). With it the store
+   * goes on in memory: this process keeps its budget, only a restart after the failure may meet
+   * 429s. Without it the failure rejects the call that needed the file (a `BucketStoreIOError`).
+   * @default undefined (reject)
+   */
+  readonly onError?: (error: BucketStoreIOError) => void;
 }
 
 const FILE_VERSION = 1;
@@ -58,6 +65,7 @@ export class FileBucketStore implements BucketStore {
   /** The budget file. */
   readonly path: string;
   private readonly staleAfterMs: number;
+  private readonly onError: ((error: BucketStoreIOError) => void) | undefined;
   private readonly buckets = new Map<string, BucketLog>();
   private readonly tmpPath: string;
   private loaded: Promise<void> | undefined;
@@ -74,6 +82,17 @@ export class FileBucketStore implements BucketStore {
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
     if (!(this.staleAfterMs >= 0)) throw new RangeError(`FileBucketStore: staleAfterMs must be >= 0, got ${this.staleAfterMs}`);
     this.tmpPath = `${this.path}.${process.pid}.tmp`;
+    this.onError = options.onError;
+  }
+
+  /** A file failure: reported and survived with `onError`, else thrown. */
+  private failed(error: BucketStoreIOError): void {
+    if (!this.onError) throw error;
+    try {
+      this.onError(error);
+    } catch {
+      // The listener's failure is not the store's.
+    }
   }
 
   async take(key: string, limit: number, windowMs: number, now: number): Promise<BucketTake> {
@@ -120,7 +139,8 @@ export class FileBucketStore implements BucketStore {
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return; // nothing there yet
-        throw new BucketStoreIOError(this.path, 'read', error);
+        this.failed(new BucketStoreIOError(this.path, 'read', error));
+        return;
       }
       let data: unknown;
       try {
@@ -131,7 +151,11 @@ export class FileBucketStore implements BucketStore {
       const parsed = v.safeParse(fileSchema, data);
       if (parsed.success) this.restored = parsed.output.buckets;
     })();
-    await this.loaded;
+    // A load that failed is tried again by the next call rather than failing it for good.
+    await this.loaded.catch((error: unknown) => {
+      this.loaded = undefined;
+      throw error;
+    });
     if (now !== undefined) this.latest = Math.max(this.latest, now);
     if (this.restored) {
       // Times later than this process's first (the clock went back) count as that time; a
@@ -168,7 +192,7 @@ export class FileBucketStore implements BucketStore {
         await rename(this.tmpPath, this.path);
       } catch (error) {
         await rm(this.tmpPath, { force: true }).catch(() => undefined);
-        throw new BucketStoreIOError(this.path, 'write', error);
+        this.failed(new BucketStoreIOError(this.path, 'write', error));
       }
     });
     this.queued = queued;

@@ -166,6 +166,11 @@ export interface CodegenTuning {
    * @default false
    */
   readonly persistBudget?: boolean;
+  /**
+   * Hears a budget file that cannot be read or written; the run then goes on with the budget in
+   * memory (only a restart after it may meet 429s). Without it such a failure fails the request.
+   */
+  readonly onBudgetError?: (error: Error) => void;
 }
 
 /** The Codegen client and executor for `config.codegen` (`orgId` and `token` must be set: see `runRequirementIssues`). */
@@ -184,7 +189,12 @@ export function createCodegenExecutor(config: PcoConfig, tuning: CodegenTuning =
     limits: {
       ...(timing ? { limits: timing.limits } : {}),
       ...(tuning.persistBudget
-        ? { store: runBudgetStore(config.journal.path, tuning.timeScale !== undefined ? { timeScale: tuning.timeScale } : {}) }
+        ? {
+            store: runBudgetStore(config.journal.path, {
+              ...(tuning.timeScale !== undefined ? { timeScale: tuning.timeScale } : {}),
+              ...(tuning.onBudgetError ? { onError: tuning.onBudgetError } : {}),
+            }),
+          }
         : {}),
     },
   });

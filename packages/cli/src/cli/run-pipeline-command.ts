@@ -29,7 +29,16 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
   const missing = runRequirementIssues(config);
   if (missing.length > 0) throw new ConfigInvalidError(missing, display);
 
-  const { client: codegen, executor } = createCodegenExecutor(config, { persistBudget: true });
+  let budgetWarned = false;
+  const { client: codegen, executor } = createCodegenExecutor(config, {
+    persistBudget: true,
+    // Once: the run goes on with its budget in memory; only a restart may then meet 429s.
+    onBudgetError: (error) => {
+      if (budgetWarned) return;
+      budgetWarned = true;
+      ctx.stderr.write(`! ${error.message} The run goes on; a restart may meet Codegen 429s.\n`);
+    },
+  });
   const reporter = createReporter(config, client);
   const resume = await journalExists(config.journal.path);
   const journal = await FileJournal.open({

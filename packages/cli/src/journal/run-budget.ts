@@ -3,7 +3,7 @@
  * request a process sent for a window after it (a minute for creates); a resumed process that
  * started from a full budget would send into windows the server still counts and get 429s.
  */
-import { FileBucketStore } from '@pco/codegen-client';
+import { FileBucketStore, type BucketStoreIOError } from '@pco/codegen-client';
 
 /** Options of {@link runBudgetStore}. */
 export interface RunBudgetOptions {
@@ -14,6 +14,8 @@ export interface RunBudgetOptions {
    * @default 1
    */
   readonly timeScale?: number;
+  /** See `FileBucketStoreOptions.onError`: report a file failure and go on in memory. */
+  readonly onError?: (error: BucketStoreIOError) => void;
 }
 
 /** The budget file of the journal at `journalPath`: `<journal>.budget.json`. */
@@ -31,5 +33,9 @@ export function runBudgetStore(journalPath: string, options: RunBudgetOptions = 
   const scale = options.timeScale ?? 1;
   // 30 s is the client's request timeout: a request not answered by then was abandoned, so the
   // server counted it before then or never.
-  return new FileBucketStore({ path: runBudgetPath(journalPath), staleAfterMs: scale === 1 ? 30_000 : Math.max(1_000, 30_000 * scale) });
+  return new FileBucketStore({
+    path: runBudgetPath(journalPath),
+    staleAfterMs: scale === 1 ? 30_000 : Math.max(1_000, 30_000 * scale),
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
 }
