@@ -186,9 +186,11 @@ export class CodegenExecutor implements Executor {
       lookupFirst: previous !== undefined,
       ...(previous === undefined ? {} : { since }),
       signal: ctx.signal,
-      // Say why nothing starts: Codegen allows 10 creates a minute.
-      onRateLimitWait: (waitMs) => ctx.report(`waiting for the Codegen create budget: next start in ${Math.max(1, Math.ceil(waitMs / 1000))} s`, { waitMs }),
+      // Say why nothing starts (Codegen allows 10 creates a minute): what the attempt waits for,
+      // not an agent status, so it is not journaled.
+      onRateLimitWait: (waitMs) => ctx.waiting?.(`Codegen create budget: next start in ${Math.max(1, Math.ceil(waitMs / 1000))} s`),
     });
+    ctx.waiting?.(undefined);
     try {
       await ctx.checkpoint({ agentRunId: run.id, ...(run.web_url ? { webUrl: run.web_url } : {}) });
     } catch {

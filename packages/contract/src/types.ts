@@ -252,6 +252,13 @@ export interface ExecutionContext {
   readonly dependencyResults: ReadonlyMap<string, TaskResult>;
   /** Set on resume when this attempt was already dispatched (see {@link PreviousAttempt}). */
   readonly previous?: PreviousAttempt;
+  /**
+   * Says what the attempt waits for before its remote work can start (e.g. `Codegen create
+   * budget: next start in 23 s`), or clears it (`undefined`). Shown in the progress
+   * (`RunningTask.waitingFor`); not journaled and not an agent status. Never throws. Optional
+   * so that a hand-made context (a test's) need not have it: call it as `ctx.waiting?.(...)`.
+   */
+  waiting?(reason: string | undefined): void;
   /** Reports an agent-side status change (→ `task:status` event, journal, progress). Never throws. */
   report(status: string, detail?: Readonly<Record<string, unknown>>): void;
   /**

@@ -113,3 +113,25 @@ describe('credentials refused during a run', () => {
     expect(summary.counts.failed).toBe(1);
   });
 });
+
+describe('credentials refused while the reporters flush', () => {
+  it('after the last task: the summary says halted and stopped (detach) together', async () => {
+    const clock = new ManualClock(T0);
+    const reporter: Reporter = {
+      report: async (update) => {
+        if (update.state === 'done') throw new CredentialsRejectedError('github', 'GitHub refused the token (401)', { status: 401 });
+      },
+    };
+    const orc = new Orchestrator({
+      source: { load: async () => BACKLOG.slice(0, 1) },
+      executor: { execute: async () => ({ status: 'done' }) },
+      reporters: [reporter],
+      clock,
+      timers: clock,
+    });
+    const summary = await clock.runUntilSettled(orc.run());
+    expect(summary.counts.done).toBe(1);
+    expect(summary.halted).toMatchObject({ service: 'github' });
+    expect(summary.stopped).toBe('detach');
+  });
+});

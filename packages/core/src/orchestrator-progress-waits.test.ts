@@ -5,7 +5,7 @@ import { ManualClock } from '@pco/testkit/clock';
 import { describe, expect, it } from 'vitest';
 import { Orchestrator } from './orchestrator.js';
 import type { ProgressSnapshot } from './results.js';
-import type { Executor, Reporter, Task } from '@pco/contract';
+import type { Executor, JournalEntry, Reporter, RunJournal, Task } from '@pco/contract';
 
 const T0 = 1_700_000_000_000;
 
@@ -74,5 +74,31 @@ describe('progress: what the run waits for', () => {
     expect(p.etaMs).toBe(120_000);
     await clock.runUntilSettled(orc.stop({ mode: 'detach' }));
     await run;
+  });
+});
+
+describe('what an attempt waits for (ExecutionContext.waiting)', () => {
+  it('shows in the progress while it lasts, is cleared after, and is never journaled', async () => {
+    const clock = new ManualClock(T0);
+    const entries: JournalEntry[] = [];
+    const journal: RunJournal = { load: async () => [], append: async (entry) => void entries.push(entry) };
+    const seen: (string | undefined)[] = [];
+    const executor: Executor = {
+      execute: (_task, ctx) =>
+        new Promise((resolve) => {
+          ctx.waiting?.('Codegen create budget: next start in 23 s');
+          clock.setTimeout(() => {
+            seen.push(orc.progress().running[0]?.waitingFor);
+            ctx.waiting?.(undefined);
+            seen.push(orc.progress().running[0]?.waitingFor);
+            resolve({ status: 'done' });
+          }, 100);
+        }),
+    };
+    const orc: Orchestrator = new Orchestrator({ source: { load: async () => tasks(1) }, executor, journal, clock, timers: clock });
+    const summary = await clock.runUntilSettled(orc.run());
+    expect(summary.ok).toBe(true);
+    expect(seen).toEqual(['Codegen create budget: next start in 23 s', undefined]);
+    expect(entries.some((e) => e.type === 'status')).toBe(false);
   });
 });

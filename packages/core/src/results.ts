@@ -51,6 +51,8 @@ export interface RunningTask {
   readonly attempt: number;
   /** Last agent-side status reported. */
   readonly agentStatus?: string;
+  /** What the attempt waits for before its remote work starts (e.g. a rate-limit budget). */
+  readonly waitingFor?: string;
   readonly state: 'running' | 'retrying';
   /** Epoch ms the current attempt started. */
   readonly startedAt: number;

@@ -103,7 +103,7 @@ export function renderProgress(snapshot: ProgressSnapshot, c: Colors, width: num
   const titleWidth = Math.min(40, width - fixed - 2);
   for (const task of shown) {
     const icon = task.state === 'retrying' ? c.yellow('↻') : c.cyan('▶');
-    const status = task.state === 'retrying' ? 'retrying' : (task.agentStatus ?? 'starting');
+    const status = task.state === 'retrying' ? 'retrying' : (task.waitingFor ?? task.agentStatus ?? 'starting');
     const id = fitText(task.taskId, idWidth).padEnd(idWidth);
     const time = formatDuration(snapshot.at - task.startedAt).padStart(5);
     const agent = (task.agent ?? '—').padEnd(8);

@@ -39,6 +39,11 @@ export class AttemptContext implements ExecutionContext {
   get previous(): PreviousAttempt | undefined {
     return this.#att.previous;
   }
+  waiting(reason: string | undefined): void {
+    if (this.#att.settled) return;
+    if (reason === undefined && this.#att.record._x === undefined) return;
+    this.#att.record.x.waitingFor = typeof reason === 'string' ? reason : undefined;
+  }
   report(status: string, detail?: Readonly<Record<string, unknown>>): void {
     try {
       reportStatus(this.#run, this.#att, status, detail);

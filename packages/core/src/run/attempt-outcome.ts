@@ -19,6 +19,7 @@ export function settle(run: Run, att: Attempt, raw: ExecutorOutcome): void {
   run.deadlines.advance();
   const r = att.record;
   r.current = undefined;
+  if (r._x !== undefined) r._x.waitingFor = undefined;
   const outcome = validOutcome(raw);
   if (outcome.agentRunId !== undefined) r.x.agentRunId = outcome.agentRunId;
   if (outcome.webUrl !== undefined) r.x.webUrl = outcome.webUrl;

@@ -28,6 +28,7 @@ export function progressSnapshot(run: Run): ProgressSnapshot {
         startedAt: r.current?.startedAt ?? r.firstStartedAt ?? now,
         ...(r.agent === undefined ? {} : { agent: r.agent }),
         ...(r._x?.agentStatus === undefined ? {} : { agentStatus: r._x?.agentStatus }),
+        ...(r._x?.waitingFor === undefined ? {} : { waitingFor: r._x?.waitingFor }),
         ...(r._x?.webUrl === undefined ? {} : { webUrl: r._x?.webUrl }),
       });
     }

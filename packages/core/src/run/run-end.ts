@@ -40,7 +40,6 @@ async function end(run: Run): Promise<void> {
   const records = o.retainResults ? run.records : NO_TASKS;
   let results: readonly TaskResult[] | undefined;
   const resultOf = (r: TaskRecord): TaskResult => run.resultOf(r);
-  const stopped = run.stopping;
   // Nothing is lost: reporters, journal and results file are flushed before run() resolves.
   if (o.reporters.length > 0) await flushReports(run);
   await Promise.all(run.journalWrites);
@@ -56,7 +55,9 @@ async function end(run: Run): Promise<void> {
     makespanMs,
     counts,
     ok: counts.done === counts.total,
-    ...(stopped === undefined ? {} : { stopped }),
+    // Read after the flush: a reporter refused its credentials while flushing stops the run
+    // (`halted` always comes with `stopped: 'detach'`).
+    ...(run.stopping === undefined ? {} : { stopped: run.stopping }),
     ...(run.halted === undefined ? {} : { halted: run.halted }),
     concurrency: o.concurrency,
     attempts: run.dispatchedAttempts,

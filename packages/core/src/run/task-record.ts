@@ -40,6 +40,8 @@ export class RecordExtras {
   agentRunId: number | string | undefined = undefined;
   webUrl: string | undefined = undefined;
   agentStatus: string | undefined = undefined;
+  /** What the current attempt waits for before its remote work starts (ExecutionContext.waiting). */
+  waitingFor: string | undefined = undefined;
   result: string | undefined = undefined;
   summary: string | undefined = undefined;
   pullRequests: readonly PullRequestRef[] | undefined = undefined;
