@@ -1,7 +1,7 @@
 // The executor's time-based decisions follow its injected clock, never Date.now (house style:
 // the clock is injected). Here: the window in which a resumed attempt looks up a run whose create
 // was sent but never recorded.
-import { CodegenClient } from '@pco/codegen-client';
+import { CodegenClient } from './codegen-client.js';
 import { startFakeCodegen, type FakeCodegen } from '@pco/testkit';
 import { createAcceleratedTime } from '@pco/testkit/clock';
 import { afterEach, describe, expect, it } from 'vitest';

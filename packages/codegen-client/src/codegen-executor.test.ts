@@ -1,4 +1,4 @@
-import { CodegenClient } from '@pco/codegen-client';
+import { CodegenClient } from './codegen-client.js';
 import { startFakeCodegen, type FakeCodegen, type FakeCodegenOptions } from '@pco/testkit';
 import { createAcceleratedTime } from '@pco/testkit/clock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
