@@ -82,6 +82,22 @@ for (const file of ['esm.mjs', 'cjs.cjs']) {
   }
 }
 
+// A consumer of the CLI: everything, with engine-strict (an @octokit/* that needs Node 22 would
+// fail here), and the `pco` binary runs.
+const cliConsumer = mkdtempSync(path.join(tmpdir(), 'pco-cli-consumer-'));
+writeFileSync(
+  path.join(cliConsumer, 'package.json'),
+  JSON.stringify({ name: 'cli-consumer', private: true, type: 'module', dependencies: { '@pco/cli': fileSpecs['@pco/cli'] }, overrides: fileSpecs }, null, 2),
+);
+try {
+  run('npm', ['install', '--engine-strict', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: cliConsumer });
+  const help = run(path.join(cliConsumer, 'node_modules/.bin/pco'), ['--help'], { cwd: cliConsumer });
+  if (!help.startsWith('Usage: pco')) problems.push(`pco --help from an install printed: ${help.slice(0, 200)}`);
+  console.log(`@pco/cli: ${(bytes(path.join(cliConsumer, 'node_modules')) / 1024 / 1024).toFixed(2)} MB of node_modules; pco --help runs`);
+} catch (error) {
+  problems.push(`npm install @pco/cli (engine-strict, Node ${process.version}) or pco --help failed:\n${error.stdout}${error.stderr}`);
+}
+
 if (problems.length > 0) {
   console.error(`\n${problems.length} problem${problems.length === 1 ? '' : 's'}:\n- ${problems.join('\n- ')}`);
   process.exit(1);
