@@ -2,6 +2,7 @@
 // the order a run really produces, resume included; and the two documents agree.
 import { readFile } from 'node:fs/promises';
 import { ManualClock } from '@pco/testkit/clock';
+import { sleep } from '@pco/testkit/helpers';
 import { describe, expect, it } from 'vitest';
 import { ORCHESTRATOR_EVENT_NAMES } from './cli/event-log.js';
 import { Orchestrator } from '@pco/core';
@@ -40,7 +41,7 @@ describe('per-task event order', () => {
         async execute(task, ctx) {
           if (ctx.previous === undefined) await ctx.checkpoint({ agentRunId: `${task.id}-${ctx.attempt}` });
           ctx.report('ACTIVE');
-          await new Promise<void>((resolve) => clock.setTimeout(resolve, 10));
+          await sleep(10, { timers: clock });
           if (task.id === 'broken') return { status: 'failed', error: new Error('no'), transient: false };
           if (task.id === 'flaky' && (failures.get(task.id) ?? 0) < 1) {
             failures.set(task.id, 1);

@@ -1,6 +1,7 @@
 import { systemTimers } from '@pco/contract';
 import { createAcceleratedTime } from '@pco/testkit/clock';
 import { startFakeCodegen, type FakeCodegen, type FakeCodegenOptions } from '@pco/testkit/codegen';
+import { rejectionOf, sleep } from '@pco/testkit/helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CodegenClientOptions } from './client-options.js';
 import { CodegenClient } from './codegen-client.js';
@@ -30,16 +31,6 @@ async function setup(
     ...clientOptions,
   });
   return { fake, client };
-}
-
-async function caught(promise: Promise<unknown>): Promise<CodegenApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CodegenApiError);
-    return error as CodegenApiError;
-  }
-  throw new Error('expected a rejection');
 }
 
 function expectNoToken(error: unknown, token: string) {
@@ -86,7 +77,7 @@ describe('CodegenClient: methods', () => {
     });
     expect(run).toMatchObject({ status: 'PENDING', metadata: { task: 'octo/app#1', attempt: 1 }, source_type: 'API' });
     for (let i = 0; i < 4; i++) await client.createRun({ prompt: `task ${i}` });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     expect((await client.getRun(run.id)).status).toBe('PAUSED');
 
     const page = await client.listRuns({ user_id: 100, source_type: 'API', limit: 2 });
@@ -101,7 +92,7 @@ describe('CodegenClient: methods', () => {
 
     const resumed = await client.resumeRun({ agent_run_id: run.id, prompt: 'continue [[fake:duration=1s]]' });
     expect(resumed.id).toBe(run.id);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     expect((await client.getRun(run.id)).status).toBe('COMPLETE');
 
     const logs = await client.getRunLogs(run.id, { limit: 2, reverse: true });
@@ -116,7 +107,7 @@ describe('CodegenClient: methods', () => {
     expect((await client.getRun(run.id)).status).toBe('CANCELLED');
     expect([...fake.stopped]).toEqual([run.id]);
     expect(fake.requests.find((r) => r.operation === 'removeFromPr')).toMatchObject({ method: 'POST', status: 200 });
-    expect((await caught(client.removeFromPr(424242))).kind).toBe('not-found');
+    expect((await rejectionOf(client.removeFromPr(424242), CodegenApiError)).kind).toBe('not-found');
     await expect(client.removeFromPr(-1)).rejects.toThrowError(CodegenInputError);
   });
 
@@ -134,21 +125,22 @@ describe('CodegenClient: methods', () => {
 describe('CodegenClient: errors', () => {
   it('distinguishes 401, 402, 403, 404 and reads the message', async () => {
     const { fake, client } = await setup({ runQuota: 0 }, { retry: { retries: 0 } });
-    const unauthorized = await caught(
+    const unauthorized = await rejectionOf(
       new CodegenClient({ token: 'wrong-token', orgId: 1, baseUrl: fake.url }).getCurrentUser(),
+      CodegenApiError,
     );
     expect(unauthorized).toMatchObject({ kind: 'unauthorized', status: 401, code: 'CODEGEN_API', transient: false, retryable: false });
     expectNoToken(unauthorized, 'wrong-token');
 
-    const quota = await caught(client.createRun({ prompt: 'p' }));
+    const quota = await rejectionOf(client.createRun({ prompt: 'p' }), CodegenApiError);
     expect(quota).toMatchObject({ kind: 'payment-required', status: 402, outcomeUnknown: false });
     expect(quota.message).toContain('Alloted agent runs');
 
-    const forbidden = await caught(new CodegenClient({ token: fake.token, orgId: 2, baseUrl: fake.url }).listRuns());
+    const forbidden = await rejectionOf(new CodegenClient({ token: fake.token, orgId: 2, baseUrl: fake.url }).listRuns(), CodegenApiError);
     expect(forbidden).toMatchObject({ kind: 'forbidden', status: 403, body: { status_code: 403 } });
     expect(forbidden.message).toContain('You do not have access to this organization.');
 
-    const notFound = await caught(client.getRun(424242));
+    const notFound = await rejectionOf(client.getRun(424242), CodegenApiError);
     expect(notFound).toMatchObject({ kind: 'not-found', status: 404, retryable: false });
     expect(notFound.message).toContain('Agent run not found.');
     for (const error of [quota, forbidden, notFound]) expectNoToken(error, fake.token);
@@ -159,7 +151,7 @@ describe('CodegenClient: errors', () => {
     const corrupting: typeof fetch = (input, init) =>
       fetch(input, { ...init, body: JSON.stringify({ prompt: 5, images: token }) });
     const { client } = await setup({}, { fetch: corrupting });
-    const error = await caught(client.createRun({ prompt: 'fine' }));
+    const error = await rejectionOf(client.createRun({ prompt: 'fine' }), CodegenApiError);
     expect(error).toMatchObject({ kind: 'validation', status: 422, transient: false });
     expect(error.message).toContain('body.prompt: Input should be a valid string');
     expect(Array.isArray(error.detail)).toBe(true);
@@ -180,7 +172,7 @@ describe('CodegenClient: errors', () => {
     expect(read).toMatchObject({ id: run.id, organization_id: fake.orgId, metadata: { note: 'organization' } });
     expect((await client.listRuns()).items[0]).toMatchObject({ id: run.id, organization_id: fake.orgId });
 
-    const error = await caught(client.getRun(424242));
+    const error = await rejectionOf(client.getRun(424242), CodegenApiError);
     expect(error.message).toContain('visible to token [REDACTED]');
     expect(error.body).toMatchObject({ status_code: 404, message: 'No run 424242 visible to token [REDACTED] (descrip[REDACTED])' });
     expect(String(error)).not.toContain(token);
@@ -193,7 +185,7 @@ describe('CodegenClient: errors', () => {
     );
     const run = await client.createRun({ prompt: 'p' });
     await client.getRun(run.id);
-    const error = await caught(client.getRun(run.id));
+    const error = await rejectionOf(client.getRun(run.id), CodegenApiError);
     expect(error).toMatchObject({ kind: 'rate-limited', status: 429, transient: true, retryable: true, outcomeUnknown: false });
     expect(error.message).toContain('Rate limit exceeded');
     expect(error.retryAfterMs).toBeGreaterThan(0);
@@ -203,11 +195,11 @@ describe('CodegenClient: errors', () => {
   it('reports 5xx with a text body as server errors; the outcome of a create is unknown', async () => {
     const { fake, client } = await setup({}, { retry: { retries: 0 } });
     fake.injectFault({ operation: 'getCurrentUser', type: 'error', status: 502 });
-    const read = await caught(client.getCurrentUser());
+    const read = await rejectionOf(client.getCurrentUser(), CodegenApiError);
     expect(read).toMatchObject({ kind: 'server', status: 502, transient: true, retryable: true, outcomeUnknown: true });
     expect(read.message).toContain('Bad Gateway');
     fake.injectFault({ operation: 'createRun', type: 'error', status: 500 });
-    const create = await caught(client.createRun({ prompt: 'p' }));
+    const create = await rejectionOf(client.createRun({ prompt: 'p' }), CodegenApiError);
     expect(create).toMatchObject({ kind: 'server', outcomeUnknown: true, retryable: false });
   });
 
@@ -217,12 +209,12 @@ describe('CodegenClient: errors', () => {
     await fake.close();
     fakes.splice(0);
     const refused = new CodegenClient({ token: 't', orgId: 1, baseUrl: url, retry: { retries: 0 } });
-    const error = await caught(refused.getCurrentUser());
+    const error = await rejectionOf(refused.getCurrentUser(), CodegenApiError);
     expect(error).toMatchObject({ kind: 'network', status: 0, transient: true, outcomeUnknown: false });
     expect(await refused.tryCreateRun({ prompt: 'p' })).toMatchObject({ outcome: 'not-created' });
 
     const slow = await setup({ faults: { latencyMs: 300 } }, { requestTimeoutMs: 50, retry: { retries: 0 } });
-    const timeout = await caught(slow.client.getCurrentUser());
+    const timeout = await rejectionOf(slow.client.getCurrentUser(), CodegenApiError);
     expect(timeout).toMatchObject({ kind: 'timeout', transient: true, outcomeUnknown: true });
   });
 
@@ -290,7 +282,7 @@ describe('CodegenClient: lenient parsing', () => {
   it('rejects a body without the fields a caller cannot do without', async () => {
     const broken = rewritingFetch((body) => ({ ...body, id: 'one' }));
     const { client } = await setup({}, { fetch: broken, retry: { retries: 0 } });
-    const error = await caught(client.getCurrentUser());
+    const error = await rejectionOf(client.getCurrentUser(), CodegenApiError);
     expect(error).toMatchObject({ kind: 'invalid-response', status: 200, transient: false });
     expect(error.message).toContain('id:');
   });
@@ -318,7 +310,7 @@ describe('CodegenClient: retries and creates', () => {
   it('never retries a create whose response was lost, and says so', async () => {
     const { fake, client } = await setup();
     fake.injectFault({ operation: 'createRun', type: 'drop' });
-    const error = await caught(client.createRun({ prompt: 'p', metadata: { key: 'k1' } }));
+    const error = await rejectionOf(client.createRun({ prompt: 'p', metadata: { key: 'k1' } }), CodegenApiError);
     expect(error).toMatchObject({ kind: 'connection-lost', outcomeUnknown: true, retryable: false });
     expect(fake.created).toHaveLength(1);
     fake.injectFault({ operation: 'createRun', type: 'drop' });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAcceleratedTime } from '@pco/testkit/clock';
 import { startFakeCodegen, type FakeCodegen } from '@pco/testkit/codegen';
+import { rejectionOf } from '@pco/testkit/helpers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CodegenClient } from './codegen-client.js';
 import { BucketStoreIOError } from './errors.js';
@@ -78,7 +79,7 @@ describe('FileBucketStore', () => {
   it('throws a typed error naming the file when it cannot write', async () => {
     await writeFile(join(dir, 'run'), 'a file where the folder should be');
     const store = new FileBucketStore({ path: file });
-    const error = await store.take('k', 1, 100, 0).catch((caught: unknown) => caught);
+    const error = await rejectionOf(store.take('k', 1, 100, 0));
     expect(error).toBeInstanceOf(BucketStoreIOError);
     expect(error).toMatchObject({ code: 'CODEGEN_BUCKET_STORE_IO', path: file, operation: 'write' });
   });

@@ -1,4 +1,5 @@
 import { ManualClock } from '@pco/testkit/clock';
+import { sleep } from '@pco/testkit/helpers';
 import { describe, expect, it } from 'vitest';
 import { MemoryBucketStore, RateLimiter } from './rate-limiter.js';
 
@@ -21,7 +22,7 @@ describe('RateLimiter', () => {
       return r;
     });
     // The request is still in flight after several windows: no new slot yet.
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    await sleep(120);
     expect(grantedAt).toBeUndefined();
     const releasedAt = Date.now();
     release();

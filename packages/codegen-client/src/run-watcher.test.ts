@@ -1,5 +1,6 @@
 import { createAcceleratedTime, ManualClock } from '@pco/testkit/clock';
 import { startFakeCodegen, type FakeCodegen, type FakeCodegenOptions } from '@pco/testkit/codegen';
+import { rejectionOf } from '@pco/testkit/helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CodegenClientOptions } from './client-options.js';
 import { CodegenClient } from './codegen-client.js';
@@ -176,11 +177,11 @@ describe('RunWatcher: outcomes', () => {
     const timedOut = watcher.watch(long.id, { timeoutMs: 150 / scale });
     const controller = new AbortController();
     const aborted = watcher.watch(long.id, { signal: controller.signal });
-    const missing = watcher.watch(999_999, { timeoutMs: 5000 / scale }).catch((error: unknown) => error);
+    const missing = rejectionOf(watcher.watch(999_999, { timeoutMs: 5000 / scale }));
     const fine = watcher.watch(short.id, { timeoutMs: 10_000 / scale });
     controller.abort(new Error('user cancelled'));
     await expect(aborted).rejects.toThrow('user cancelled');
-    const timeoutError = await timedOut.catch((error: unknown) => error);
+    const timeoutError = await rejectionOf(timedOut);
     expect(timeoutError).toBeInstanceOf(RunWatchTimeoutError);
     expect(timeoutError).toMatchObject({ code: 'CODEGEN_WATCH_TIMEOUT', runId: long.id, lastStatus: 'ACTIVE' });
     const missingError = await missing;
@@ -217,7 +218,7 @@ describe('RunWatcher: schedule', () => {
     const watcher = new RunWatcher(client, { clock, timers: clock });
     const intervals: number[] = [];
     watcher.on('tick', (tick) => intervals.push(tick.nextInMs));
-    const error = await clock.runUntilSettled(watcher.watch(run.id, { timeoutMs: 10 * 60_000 }).catch((e: unknown) => e));
+    const error = await clock.runUntilSettled(rejectionOf(watcher.watch(run.id, { timeoutMs: 10 * 60_000 })));
     expect(error).toBeInstanceOf(RunWatchTimeoutError);
     expect(intervals[0]).toBe(2000);
     expect(Math.max(...intervals)).toBe(30_000);

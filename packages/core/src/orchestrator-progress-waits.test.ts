@@ -2,6 +2,7 @@
 // written once every task has ended, and starts held back by the executor's start rate. Both
 // show in the progress snapshot and count in its ETA.
 import { ManualClock } from '@pco/testkit/clock';
+import { sleep } from '@pco/testkit/helpers';
 import { describe, expect, it } from 'vitest';
 import { Orchestrator } from './orchestrator.js';
 import type { ProgressSnapshot } from './results.js';
@@ -22,7 +23,7 @@ describe('progress: what the run waits for', () => {
     let line = Promise.resolve();
     const reporter: Reporter = {
       report: () => {
-        const mine = line.then(() => new Promise<void>((resolve) => clock.setTimeout(resolve, 100)));
+        const mine = line.then(() => sleep(100, { timers: clock }));
         line = mine;
         return mine;
       },

@@ -2,6 +2,7 @@
 // stays live during the run and aborts `abortGraceMs` after a stop, so a hanging reporter cannot
 // hold the stop forever; reporter failures stay non-fatal.
 import { ManualClock } from '@pco/testkit/clock';
+import { sleep } from '@pco/testkit/helpers';
 import { describe, expect, it } from 'vitest';
 import { RunStoppedError } from '@pco/contract';
 import { Orchestrator } from './orchestrator.js';
@@ -10,16 +11,7 @@ import type { Executor, Reporter, TaskUpdate } from '@pco/contract';
 const T0 = 1_700_000_000_000;
 
 function sleeper(clock: ManualClock, ms: number): Executor {
-  return {
-    execute: (_task, ctx) =>
-      new Promise((resolve, reject) => {
-        const handle = clock.setTimeout(() => resolve({ status: 'done' }), ms);
-        ctx.signal.addEventListener('abort', () => {
-          clock.clearTimeout(handle);
-          reject(ctx.signal.reason);
-        });
-      }),
-  };
+  return { execute: (_task, ctx) => sleep(ms, { timers: clock, signal: ctx.signal }).then(() => ({ status: 'done' })) };
 }
 
 describe('reporter abort signal', () => {

@@ -1,5 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { ManualClock } from '@pco/testkit/clock';
+import { sleep } from '@pco/testkit/helpers';
 import { expect } from 'vitest';
 import { Orchestrator } from './orchestrator.js';
 import type { ExecutorOutcome, Task, TaskState } from '@pco/contract';
@@ -58,15 +59,6 @@ test.prop([scenario], { numRuns: 120 })(
     const tasks: Task[] = ids.map((id, i) => ({ id, title: `Task ${i}`, dependencies: [...deps[i]!], estimate: estimates[i]! }));
 
     const clock = new ManualClock(1_700_000_000_000);
-    const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-      new Promise((resolve, reject) => {
-        const handle = clock.setTimeout(resolve, ms);
-        signal.addEventListener('abort', () => {
-          clock.clearTimeout(handle);
-          reject(signal.reason);
-        });
-      });
-
     const violations: string[] = [];
     const doneByEvent = new Set<string>();
     const executions = new Map<string, number>();
@@ -99,13 +91,13 @@ test.prop([scenario], { numRuns: 120 })(
             ctx.report('ACTIVE');
             switch (b) {
               case 'timeout':
-                await sleep(TIMEOUT_MS * 10, ctx.signal);
+                await sleep(TIMEOUT_MS * 10, { timers: clock, signal: ctx.signal });
                 throw new Error('unreachable: the timeout aborts first');
               case 'slow':
-                await sleep(TIMEOUT_MS - 100, ctx.signal);
+                await sleep(TIMEOUT_MS - 100, { timers: clock, signal: ctx.signal });
                 return { status: 'done', result: 'slow but fine' };
               default:
-                await sleep(durations[i]!, ctx.signal);
+                await sleep(durations[i]!, { timers: clock, signal: ctx.signal });
             }
             if (b === 'success') return { status: 'done', result: `result of ${task.id}` };
             if (b === 'permanent') return { status: 'failed', error: new Error('permanent'), transient: false };

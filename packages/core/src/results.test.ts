@@ -1,37 +1,9 @@
+import { parseCsv } from '@pco/testkit/helpers';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, isPolicySkip, toCSV, toJSON } from './results.js';
 import type { TaskResult } from '@pco/contract';
 
 const result = (overrides: Partial<TaskResult>): TaskResult => ({ id: 'o/r#1', state: 'done', attempts: 1, pullRequests: [], ...overrides });
-
-/** A small RFC 4180 parser, to check that what toCSV writes reads back the same. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
 
 describe('toCSV', () => {
   it('writes a header and one CRLF-terminated row per result', () => {

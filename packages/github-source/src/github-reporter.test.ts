@@ -1,4 +1,5 @@
 import { githubClientOptionsForFake, sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit/github';
+import { rejectionOf } from '@pco/testkit/helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitHubAbortError, GitHubApiError } from './errors.js';
 import type { TaskResult, TaskState, TaskUpdate } from '@pco/contract';
@@ -378,7 +379,7 @@ describe('GitHubReporter: branches and failures', () => {
   it('tries every step and rejects with the failures named', async () => {
     const { fake, reporter, issues } = await setup({}, { retries: 0 });
     fake.failNext({ kind: 'server-error' }, { match: { route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels' } });
-    const error = await reporter.report(update(issues.get('acme/shop#1')!, 'done', { summary: 'ok' })).catch((e: unknown) => e);
+    const error = await rejectionOf(reporter.report(update(issues.get('acme/shop#1')!, 'done', { summary: 'ok' })));
     expect(error).toBeInstanceOf(GitHubApiError);
     expect((error as Error).message).toMatch(/^reporting done for acme\/shop#1: status label for acme\/shop#1 failed/);
     expect(fake.issue('acme/shop#1').comments).toHaveLength(1); // the comment was still written

@@ -11,7 +11,7 @@ import type { RunSummary } from '@pco/core';
 import type { Executor, Task, TaskResult } from '@pco/contract';
 import type { CliContext } from './context.js';
 import { DEFAULT_FAIL_ON, exitCodeFor, parseFailOn } from './exit-code.js';
-import { main } from './program.js';
+import { runPcoInProcess } from './in-process-cli.js';
 import { executeRun } from './run-command.js';
 
 function summaryOf(results: TaskResult[], over: Partial<RunSummary> = {}): RunSummary {
@@ -92,18 +92,15 @@ describe('parseFailOn', () => {
 
 describe('pco run --fail-on', () => {
   it('an unknown state is a usage error (exit 2) naming the value, before any config is read', async () => {
-    let stderr = '';
-    const ctx: CliContext = { stdout: { write: () => true }, stderr: { write: (chunk: string) => ((stderr += chunk), true) }, env: {}, cwd: tmpdir() };
-    const code = await main(['node', 'pco', 'run', '--fail-on', 'failed,bogus'], ctx);
+    const { code, stderr } = await runPcoInProcess(['run', '--fail-on', 'failed,bogus']);
     expect(code).toBe(2);
     expect(stderr).toContain('unknown state "bogus"');
     expect(stderr).not.toContain('No config file found');
   });
 
   it('--help lists the states and the exit codes', async () => {
-    let stdout = '';
-    const ctx: CliContext = { stdout: { write: (chunk: string) => ((stdout += chunk), true) }, stderr: { write: () => true }, env: {}, cwd: tmpdir() };
-    expect(await main(['node', 'pco', 'run', '--help'], ctx)).toBe(0);
+    const { code, stdout } = await runPcoInProcess(['run', '--help']);
+    expect(code).toBe(0);
     expect(stdout).toContain('--fail-on <states>');
     expect(stdout).toContain('policy-skipped');
     expect(stdout).toMatch(/0 {4}every task allowed to run is done/);

@@ -2,31 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/program.js';
-import type { CliContext } from '../cli/context.js';
+import { runPcoInProcess } from '../cli/in-process-cli.js';
 import type { JournalEntry } from '@pco/contract';
 import { FileJournal } from '@pco/core';
 
 let dir: string;
 
-function context(cwd: string): CliContext & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (chunk: string) => (out += chunk) },
-    stderr: { write: (chunk: string) => (err += chunk) },
-    env: {},
-    cwd,
-    out: () => out,
-    err: () => err,
-  };
-}
-
-const pco = async (cwd: string, ...args: string[]) => {
-  const ctx = context(cwd);
-  const code = await main(['node', 'pco', ...args], ctx);
-  return { code, stdout: ctx.out(), stderr: ctx.err() };
-};
+const pco = (cwd: string, ...args: string[]) => runPcoInProcess(args, { cwd });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pco-journal-cli-'));

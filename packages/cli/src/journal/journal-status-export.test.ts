@@ -1,6 +1,7 @@
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseCsv } from '@pco/testkit/helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '@pco/contract';
 import { FileJournal, toCSV } from '@pco/core';
@@ -173,48 +174,3 @@ describe('exportJournal', () => {
     expect(rows.slice(1).map((row) => row[8])).toEqual(nasty.map((text) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text)));
   });
 });
-
-/** A strict RFC 4180 parser (quoted fields, doubled quotes, CRLF records). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    let cell = '';
-    if (text[i] === '"') {
-      i += 1;
-      for (;;) {
-        if (i >= text.length) throw new Error('unterminated quote');
-        if (text[i] === '"') {
-          if (text[i + 1] === '"') {
-            cell += '"';
-            i += 2;
-          } else {
-            i += 1;
-            break;
-          }
-        } else {
-          cell += text[i];
-          i += 1;
-        }
-      }
-    } else {
-      while (i < text.length && text[i] !== ',' && text[i] !== '\r') {
-        if (text[i] === '"' || text[i] === '\n') throw new Error(`bare ${JSON.stringify(text[i])} at ${i}`);
-        cell += text[i];
-        i += 1;
-      }
-    }
-    row.push(cell);
-    if (text[i] === ',') {
-      i += 1;
-    } else if (text.startsWith('\r\n', i)) {
-      rows.push(row);
-      row = [];
-      i += 2;
-    } else if (i < text.length) {
-      throw new Error(`unexpected ${JSON.stringify(text[i])} at ${i}`);
-    }
-  }
-  return rows;
-}

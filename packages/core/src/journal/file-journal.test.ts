@@ -1,6 +1,7 @@
 import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rejectionOf } from '@pco/testkit/helpers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JournalEntry, TaskResult } from '@pco/contract';
 import { JournalConfigMismatchError, JournalCorruptError, JournalLockedError } from './errors.js';
@@ -90,7 +91,7 @@ describe('FileJournal', () => {
   it('refuses a journal written for another configuration, with a typed error naming the file', async () => {
     await (await FileJournal.open({ path, fingerprint })).close();
     const other = 'fingerprint-of-octo-other';
-    const error = await FileJournal.open({ path, fingerprint: other }).catch((caught: unknown) => caught);
+    const error = await rejectionOf(FileJournal.open({ path, fingerprint: other }));
     expect(error).toBeInstanceOf(JournalConfigMismatchError);
     expect(error).toMatchObject({ code: 'JOURNAL_CONFIG_MISMATCH', path, expected: other, found: fingerprint });
     expect((error as Error).message).toContain(path);
@@ -178,7 +179,7 @@ describe('FileJournal', () => {
 
   it('refuses a file that is not a journal, and one whose header is gone, naming the problem', async () => {
     await writeFile(path, '{"results":[]}\n{"more":1}\n');
-    const notJournal = await FileJournal.open({ path, fingerprint }).catch((caught: unknown) => caught);
+    const notJournal = await rejectionOf(FileJournal.open({ path, fingerprint }));
     expect(notJournal).toBeInstanceOf(JournalCorruptError);
     expect((notJournal as Error).message).toContain('not a pco journal');
     expect(await readFile(path, 'utf8')).toBe('{"results":[]}\n{"more":1}\n'); // untouched
@@ -188,14 +189,14 @@ describe('FileJournal', () => {
     await journal.close();
     const lines = (await readFile(good, 'utf8')).split('\n');
     await writeFile(good, ['garbage', ...lines.slice(1)].join('\n'));
-    const error = await FileJournal.open({ path: good, fingerprint }).catch((caught: unknown) => caught);
+    const error = await rejectionOf(FileJournal.open({ path: good, fingerprint }));
     expect(error).toBeInstanceOf(JournalCorruptError);
     expect((error as Error).message).toMatch(/header/);
   });
 
   it('lets a single writer in: a second open is refused until the first closes', async () => {
     const first = await FileJournal.open({ path, fingerprint });
-    const error = await FileJournal.open({ path, fingerprint }).catch((caught: unknown) => caught);
+    const error = await rejectionOf(FileJournal.open({ path, fingerprint }));
     expect(error).toBeInstanceOf(JournalLockedError);
     expect(error).toMatchObject({ code: 'JOURNAL_LOCKED', pid: process.pid });
     expect((error as Error).message).toContain(`${path}.lock`);
@@ -208,7 +209,7 @@ describe('FileJournal', () => {
     await (await FileJournal.open({ path, fingerprint })).close();
     expect(await readdir(dir)).not.toContain('journal.jsonl.lock');
     await writeFile(`${path}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, hostname: 'elsewhere', startedAt: 'x' }));
-    const error = await FileJournal.open({ path, fingerprint }).catch((caught: unknown) => caught);
+    const error = await rejectionOf(FileJournal.open({ path, fingerprint }));
     expect(error).toBeInstanceOf(JournalLockedError);
     expect((error as Error).message).toContain('on elsewhere');
   });

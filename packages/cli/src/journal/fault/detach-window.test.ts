@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodegenClient, CodegenExecutor } from '@pco/codegen-client';
 import { startFakeCodegen, type FakeCodegen } from '@pco/testkit';
+import { sleep } from '@pco/testkit/helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Orchestrator, FileJournal } from '@pco/core';
 import type { Task } from '@pco/contract';
@@ -74,7 +75,7 @@ describe('detach while a create is in flight', () => {
     expect(first.results[0]?.state).toBe('interrupted');
     // The held create lands at Codegen after its latency (poll: no guess at how long that takes).
     for (const giveUpAt = Date.now() + 20_000; fake.created.length === 0 && Date.now() < giveUpAt; ) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
     expect(fake.created).toHaveLength(1);
     const second = await life(false);
