@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphError } from '@pco/graph';
 import { ManualClock } from '@pco/testkit/clock';
+import { rejectionOf, sleep } from '@pco/testkit/helpers';
 import { describe, expect, it } from 'vitest';
 import { OrchestratorError } from './errors.js';
 import { RunStoppedError, TaskTimeoutError } from '@pco/contract';
@@ -12,20 +13,6 @@ import type { OrchestratorOptions } from './options.js';
 import type { ExecutionContext, Executor, ExecutorOutcome, JournalEntry, RunJournal, Task, TaskUpdate } from '@pco/contract';
 
 const T0 = 1_700_000_000_000;
-
-function sleep(clock: ManualClock, ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const handle = clock.setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clock.clearTimeout(handle);
-      reject(signal.reason);
-    });
-  });
-}
 
 /** An executor that sleeps `ms` (virtual) per task and then returns what `outcome` says. */
 function scripted(
@@ -38,7 +25,7 @@ function scripted(
     starts,
     async execute(task, ctx) {
       starts.push(`${task.id}#${ctx.attempt}@${ctx.agent}`);
-      await sleep(clock, ms(task), ctx.signal);
+      await sleep(ms(task), { timers: clock, signal: ctx.signal });
       return outcome(task, ctx);
     },
   };
@@ -179,7 +166,7 @@ describe('Orchestrator runs', () => {
       { id: 'b', title: '', dependencies: ['a'] },
       { id: 'c', title: '', dependencies: ['b'] },
     ];
-    const error = await setup(cyclic).run().catch((e: unknown) => e);
+    const error = await rejectionOf(setup(cyclic).run());
     expect(error).toBeInstanceOf(GraphError);
     expect((error as Error).message).toMatch(/cycle/);
     expect((error as Error).message).toMatch(/cycle: a → (b → c|c → b) → a/);
@@ -295,7 +282,7 @@ describe('failures, retries and timeouts', () => {
     };
     const executor: Executor = {
       async execute(task, ctx) {
-        await sleep(clock, 10);
+        await sleep(10, { timers: clock });
         if (ctx.attempt === 1) throw thrown[task.id];
         return { status: 'done' };
       },
@@ -323,7 +310,7 @@ describe('failures, retries and timeouts', () => {
     const executor: Executor = {
       async execute(task, ctx) {
         try {
-          await sleep(clock, 10_000, ctx.signal);
+          await sleep(10_000, { timers: clock, signal: ctx.signal });
         } catch (error) {
           reason = error;
           if (task.id === 'marked') return { status: 'failed', error, transient: ctx.attempt === 1 };
@@ -349,7 +336,7 @@ describe('failures, retries and timeouts', () => {
     const clock = new ManualClock(T0);
     const executor: Executor = {
       async execute(task) {
-        await sleep(clock, task.id === 'stubborn' ? 50_000 : 10);
+        await sleep(task.id === 'stubborn' ? 50_000 : 10, { timers: clock });
         return { status: 'done' };
       },
     };
@@ -460,7 +447,7 @@ describe('listeners and reporters cannot break the run', () => {
       { report: async (u: TaskUpdate) => void every.push(`${u.task.id}:${u.state}`) },
       {
         // A slow reporter (GitHub write spacing): one virtual second per update.
-        report: (u: TaskUpdate) => sleep(clock, 1_000).then(() => void latest.push(`${u.task.id}:${u.state}`)),
+        report: (u: TaskUpdate) => sleep(1_000, { timers: clock }).then(() => void latest.push(`${u.task.id}:${u.state}`)),
         canSkip: (u: TaskUpdate, newer: TaskUpdate) => {
           asked.push(`${u.task.id}:${u.state}<${newer.state}`);
           return !['done', 'failed', 'skipped'].includes(u.state);
@@ -501,11 +488,11 @@ describe('listeners and reporters cannot break the run', () => {
         // GitHub write spacing: b's pending write waits far longer than a takes to finish. Once
         // aborted, it takes 50 ms more to settle (a request being torn down).
         report: (u: TaskUpdate, signal?: AbortSignal) =>
-          (u.task.id === 'b' && u.state === 'pending' ? sleep(clock, 60_000, signal) : Promise.resolve()).then(
+          (u.task.id === 'b' && u.state === 'pending' ? sleep(60_000, { timers: clock, signal }) : Promise.resolve()).then(
             () => void delivered.push(`${u.task.id}:${u.state} at ${clock.now() - T0}`),
             async (reason: unknown) => {
               aborted.push(`${u.task.id}:${u.state} at ${clock.now() - T0}: ${(reason as Error).message}`);
-              await sleep(clock, 50);
+              await sleep(50, { timers: clock });
               throw reason;
             }
           ),
@@ -560,7 +547,7 @@ describe('stop, abort, add', () => {
       async execute(_task, ctx) {
         ctx.report('ACTIVE');
         try {
-          await sleep(clock, 1_000, ctx.signal);
+          await sleep(1_000, { timers: clock, signal: ctx.signal });
         } catch (error) {
           reasons.push(error);
           throw error;
@@ -696,7 +683,7 @@ describe('journal, results file, progress', () => {
         trace.push(`execute ${task.id}`);
         await ctx.checkpoint({ agentRunId: task.id === 'a' ? 11 : 12, webUrl: `https://codegen.com/agent/trace/${task.id}` });
         ctx.report('ACTIVE');
-        await sleep(clock, 10);
+        await sleep(10, { timers: clock });
         return { status: 'done' };
       },
     };
@@ -797,7 +784,7 @@ describe('journal, results file, progress', () => {
     const executor: Executor = {
       async execute(task, ctx) {
         ctx.report('ACTIVE');
-        await sleep(clock, (task.estimate ?? 1) * 100, ctx.signal);
+        await sleep((task.estimate ?? 1) * 100, { timers: clock, signal: ctx.signal });
         return { status: 'done' };
       },
     };

@@ -1,4 +1,5 @@
 import { githubClientOptionsForFake, largeBacklogFixture, SAMPLE_BACKLOG_EXPECTED_DEPENDENCIES, sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit/github';
+import { rejectionOf } from '@pco/testkit/helpers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubAbortError, GitHubNotFoundError, GitHubOptionsError, GitHubResponseError } from './errors.js';
 import { GitHubIssuesSource, type GitHubIssuesSourceOptions } from './issues-source.js';
@@ -115,7 +116,7 @@ describe('GitHubIssuesSource on the sample backlog', () => {
     };
     const source = (fetchImpl: typeof fetch) =>
       new GitHubIssuesSource({ client: createGitHubClient(githubClientOptionsForFake(sample.url, { fetch: fetchImpl })), repos: 'acme/shop' });
-    const error = await source(altering((d) => void (d.repository.issues.nodes[1]!.title = 42))).load().catch((e: unknown) => e);
+    const error = await rejectionOf(source(altering((d) => void (d.repository.issues.nodes[1]!.title = 42))).load());
     expect(error).toBeInstanceOf(GitHubResponseError);
     expect(error).toMatchObject({
       code: 'GITHUB_RESPONSE_INVALID',

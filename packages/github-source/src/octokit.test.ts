@@ -1,4 +1,5 @@
 import { githubClientOptionsForFake, sampleBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
+import { rejectionOf } from '@pco/testkit/helpers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubApiError, GitHubOptionsError, toGitHubError } from './errors.js';
 import { createGitHubClient } from './octokit.js';
@@ -139,7 +140,7 @@ describe('createGitHubClient', () => {
 
   it('never puts the token into wrapped errors', async () => {
     fake.failNext({ kind: 'server-error' }, { times: 10, match: REPO_ROUTE });
-    const error = await getRepo(client({ retries: 0 })).catch((e: unknown) => e);
+    const error = await rejectionOf(getRepo(client({ retries: 0 })));
     const wrapped = toGitHubError(error, 'reading acme/shop');
     expect(wrapped).toBeInstanceOf(GitHubApiError);
     expect(wrapped.message).toMatch(/^reading acme\/shop failed/);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AgentPool } from './agent-pool.js';
 import { PoolError } from './errors.js';
 import { ManualClock } from '@pco/testkit/clock';
+import { catchError, sleep } from '@pco/testkit/helpers';
 
 function make(options: ConstructorParameters<typeof AgentPool>[0] = {}) {
   const clock = new ManualClock(1_000);
@@ -29,12 +30,7 @@ describe('AgentPool', () => {
     [{ capacity: 2, agentIds: ['a'] }, /agentIds must have 2 entries/],
     [{ capacity: 2, agentIds: ['a', 'a'] }, /agentIds must be unique/],
   ])('rejects bad options %o with a PoolError naming the field', (options, message) => {
-    let error: unknown;
-    try {
-      new AgentPool(options);
-    } catch (caught) {
-      error = caught;
-    }
+    const error = catchError(() => new AgentPool(options));
     expect(error).toBeInstanceOf(PoolError);
     expect((error as PoolError).code).toBe('POOL_INVALID_OPTIONS');
     expect((error as Error).message).toMatch(message);
@@ -239,11 +235,10 @@ describe('ManualClock', () => {
 
   it('runUntilSettled drives timers until the promise settles, and reports a deadlock', async () => {
     const clock = new ManualClock();
-    const sleep = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
     const value = await clock.runUntilSettled(
       (async () => {
-        await sleep(1_000);
-        await sleep(60_000);
+        await sleep(1_000, { timers: clock });
+        await sleep(60_000, { timers: clock });
         return 'ok';
       })(),
     );
