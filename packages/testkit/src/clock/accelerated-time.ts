@@ -1,4 +1,4 @@
-import { systemClock, systemTimers, type Clock, type Timers } from '@pco/contract';
+import { InvalidOptionsError, systemClock, systemTimers, type Clock, type Timers } from '@pco/contract';
 
 /** Options of {@link createAcceleratedTime}. */
 export interface AcceleratedTimeOptions {
@@ -37,7 +37,7 @@ export interface AcceleratedTime {
  */
 export function createAcceleratedTime(options: AcceleratedTimeOptions): AcceleratedTime {
   const { speed } = options;
-  if (!(Number.isFinite(speed) && speed > 0)) throw new RangeError(`createAcceleratedTime: speed must be a finite number > 0, got ${speed}`);
+  if (!(Number.isFinite(speed) && speed > 0)) throw new InvalidOptionsError('createAcceleratedTime', 'speed', 'expected a finite number > 0', speed);
   const base = { clock: options.base?.clock ?? systemClock, timers: options.base?.timers ?? systemTimers };
   const origin = options.origin ?? base.clock.now();
   return {

@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { InvalidOptionsError } from '@pco/contract';
 import { FaultInjector } from './faults.js';
 import { handle, type HandlerContext, type UserState } from './handlers.js';
 import { HttpReply, MESSAGES, readBody, send, STATUS_TEXT } from './http.js';
@@ -26,14 +27,14 @@ import type { FakeCodegen, FakeCodegenOptions, FakeCreatedRecord, FakeRequestRec
 export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promise<FakeCodegen> {
   const orgId = options.orgId ?? 1;
   const timeScale = options.timeScale ?? 1;
-  if (!(timeScale > 0)) throw new RangeError(`startFakeCodegen: timeScale must be > 0, got ${timeScale}`);
+  if (!(timeScale > 0)) throw new InvalidOptionsError('startFakeCodegen', 'timeScale', 'expected a number > 0', timeScale);
   const random = seededRandom(options.seed ?? 1);
   const users: UserState[] = (options.tokens ?? ['codegen-test-token']).map((entry, index) => {
     const user = typeof entry === 'string' ? { token: entry } : entry;
     const id = user.id ?? 100 + index;
     return { token: user.token, id, githubUsername: user.githubUsername ?? `user-${id}`, orgIds: user.orgIds ?? [orgId] };
   });
-  if (users.length === 0) throw new RangeError('startFakeCodegen: at least one token is required');
+  if (users.length === 0) throw new InvalidOptionsError('startFakeCodegen', 'tokens', 'expected at least one token', options.tokens);
   const byToken = new Map(users.map((user) => [user.token, user]));
   const repos = options.repos ?? [{ id: 1, fullName: 'acme/app' }];
   const limiter = new RateLimiter({ ...CODEGEN_RATE_LIMITS, ...options.rateLimits?.limits }, options.rateLimits?.enforce ?? true, timeScale);

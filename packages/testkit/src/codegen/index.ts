@@ -17,6 +17,4 @@ export { CODEGEN_RATE_LIMITS } from './rate-limits.js';
 export type { FakeCodegenOperation, CodegenRateLimit } from './rate-limits.js';
 export { parseFakeRunMarker } from './run-script.js';
 export type { FakeRunScript, FakeRunStep, FakeFinalStatus } from './run-script.js';
-export { createVirtualClock } from './virtual-clock.js';
-export type { VirtualClock } from './virtual-clock.js';
 export { seededRandom } from './seeded-random.js';
