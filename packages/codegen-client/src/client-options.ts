@@ -1,5 +1,4 @@
-import { systemClock, systemTimers, type Clock, type Timers } from '@pco/contract';
-import { CodegenInputError } from './errors.js';
+import { InvalidOptionsError, systemClock, systemTimers, type Clock, type Timers } from '@pco/contract';
 import type { BucketStore, CodegenOperation, RateLimit } from './rate-limiter.js';
 
 /** Retry policy for transient failures (network, timeout, 5xx, 429). */
@@ -84,13 +83,13 @@ export interface ResolvedClientOptions {
   readonly random: () => number;
 }
 
-/** Checks `options` and applies the defaults. */
+/** Checks `options` and applies the defaults; throws `InvalidOptionsError` naming the field. */
 export function resolveClientOptions(options: CodegenClientOptions): ResolvedClientOptions {
   if (typeof options.token !== 'string' || options.token.trim() === '') {
-    throw new CodegenInputError('CodegenClient', ['token: must be a non-empty string']);
+    throw new InvalidOptionsError('CodegenClient', 'token', 'expected a non-blank string', options.token);
   }
   if (!Number.isInteger(options.orgId) || options.orgId < 1) {
-    throw new CodegenInputError('CodegenClient', [`orgId: must be a positive integer, got ${String(options.orgId)}`]);
+    throw new InvalidOptionsError('CodegenClient', 'orgId', 'expected a positive integer', options.orgId);
   }
   return {
     token: options.token.trim(),

@@ -236,8 +236,8 @@ describe('CodegenClient: errors', () => {
     await expect(client.createRun({ prompt: 'x', images: ['not-a-uri'] })).rejects.toThrow('images.0: must be a data URI');
     await expect(client.getRun(-3)).rejects.toThrow('Invalid input for getRun');
     await expect(client.listRuns({ limit: 500 })).rejects.toThrow(/limit: Invalid value: Expected <=100/);
-    expect(() => new CodegenClient({ token: '', orgId: 1 })).toThrow('token: must be a non-empty string');
-    expect(() => new CodegenClient({ token: 't', orgId: 0 })).toThrow('orgId: must be a positive integer');
+    expect(() => new CodegenClient({ token: '', orgId: 1 })).toThrow('CodegenClient option token: expected a non-blank string');
+    expect(() => new CodegenClient({ token: 't', orgId: 0 })).toThrow('CodegenClient option orgId: expected a positive integer');
     expect(fake.requests).toHaveLength(0);
   });
 

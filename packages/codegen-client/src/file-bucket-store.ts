@@ -4,6 +4,7 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { InvalidOptionsError } from '@pco/contract';
 import * as v from 'valibot';
 import { BucketLog, type BucketLogState } from './bucket-log.js';
 import { BucketStoreIOError } from './errors.js';
@@ -77,10 +78,12 @@ export class FileBucketStore implements BucketStore {
   private writing: Promise<unknown> = Promise.resolve();
 
   constructor(options: FileBucketStoreOptions) {
-    if (typeof options.path !== 'string' || options.path === '') throw new TypeError('FileBucketStore: path must be a non-empty string');
+    if (typeof options?.path !== 'string' || options.path === '') {
+      throw new InvalidOptionsError('FileBucketStore', 'path', 'expected a non-empty string', options?.path);
+    }
     this.path = options.path;
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
-    if (!(this.staleAfterMs >= 0)) throw new RangeError(`FileBucketStore: staleAfterMs must be >= 0, got ${this.staleAfterMs}`);
+    if (!(this.staleAfterMs >= 0)) throw new InvalidOptionsError('FileBucketStore', 'staleAfterMs', 'expected a number ≥ 0', this.staleAfterMs);
     this.tmpPath = `${this.path}.${process.pid}.tmp`;
     this.onError = options.onError;
   }

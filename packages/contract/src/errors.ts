@@ -1,3 +1,5 @@
+import { createRedactor, REDACTED } from './redact.js';
+
 /**
  * The one base class of every error pco throws. Subclasses are flat (one level below this), carry
  * a stable machine-readable `code`, readonly `context` and the underlying `cause`.
@@ -133,5 +135,67 @@ export class UpdateSupersededError extends PcoError {
     this.taskId = update.task.id;
     this.state = update.state;
     this.newer = newer.state;
+  }
+}
+
+/** Longest string quoted whole in an option error; longer ones are cut (after redaction). */
+const MAX_QUOTED = 60;
+
+// No known secrets here: token-shaped text and strings under secret-named keys are enough, and
+// an option error must never need the caller's secrets to be safe to print.
+const redactValue = createRedactor().value;
+
+/**
+ * Describes `value` for an error message, safely: strings quoted (credential-shaped text
+ * redacted, long ones cut), numbers and booleans as they are, anything else by its kind
+ * (`an array of 3`, `a function`, `an object`), never its contents. With `field`, a string under
+ * a secret-named field (`token`, `apiKey`, `auth.password`...) is shown as `[REDACTED]`.
+ */
+export function describeValue(value: unknown, field?: string): string {
+  if (typeof value === 'string') {
+    // The last path segment decides, as for a key in a redacted record (`auth.token`); an item
+    // of a list named after a secret (`tokens[0]`) is one too.
+    const last = field?.split('.').at(-1) ?? '';
+    const key = /\[\d+\]$/.test(last) ? last.replace(/\[\d+\]$/, '').replace(/s$/, '') : last;
+    const redacted: unknown = redactValue({ [key]: value })[key];
+    const safe = typeof redacted === 'string' ? redacted : REDACTED;
+    return JSON.stringify(safe.length > MAX_QUOTED ? `${safe.slice(0, MAX_QUOTED)}…` : safe);
+  }
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value !== 'object' && typeof value !== 'function') return String(value);
+  if (value === null) return 'null';
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : value.toISOString();
+  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? `an instance of ${name}` : 'an object';
+}
+
+/**
+ * An option given to a pco constructor or factory is missing, of the wrong type or out of range.
+ * Every package throws this one class for its options (`code` `INVALID_OPTIONS`), with one
+ * message format: `${component} option ${field}: ${expected}, got ${describeValue(got)}.`, e.g.
+ * `AgentPool option capacity: expected an integer in 1..10, got 0.`
+ *
+ * `context` has `component` and `field`; the value itself only as described (never a secret).
+ */
+export class InvalidOptionsError extends PcoError {
+  declare readonly code: 'INVALID_OPTIONS';
+  /** What was being configured: a class (`Orchestrator`, `AgentPool`) or a factory (`createGitHubClient`). */
+  readonly component: string;
+  /** Dotted path of the bad option, e.g. `retry.attempts`, `reporters[0]`. */
+  readonly field: string;
+
+  /**
+   * @param expected what the option should be, phrased `expected …` (`expected an integer ≥ 1`).
+   * @param got the value given; only {@link describeValue}'s safe description is kept.
+   */
+  constructor(component: string, field: string, expected: string, got: unknown, options: { readonly cause?: unknown } = {}) {
+    super('INVALID_OPTIONS', `${component} option ${field}: ${expected}, got ${describeValue(got, field)}.`, {
+      cause: options.cause,
+      context: { component, field },
+    });
+    this.component = component;
+    this.field = field;
   }
 }

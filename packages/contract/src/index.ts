@@ -23,10 +23,12 @@ export type {
 } from './types.js';
 export {
   CredentialsRejectedError,
+  InvalidOptionsError,
   PcoError,
   RunStoppedError,
   TaskTimeoutError,
   UpdateSupersededError,
+  describeValue,
   findCredentialsRejected,
   isPcoError,
   type CredentialService,

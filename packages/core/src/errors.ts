@@ -2,8 +2,6 @@ import { PcoError } from '@pco/contract';
 
 /** Codes of {@link OrchestratorError}. */
 export type OrchestratorErrorCode =
-  /** An option is out of range or of the wrong type; `context.field` names it. */
-  | 'ORCHESTRATOR_INVALID_OPTIONS'
   /** `run()` while a run is in progress, `add()` after the run ended, ... */
   | 'ORCHESTRATOR_MISUSE'
   /** The task source rejected; `cause` holds its error. */

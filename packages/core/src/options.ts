@@ -1,5 +1,4 @@
-import { createRedactor, systemClock, systemTimers, type Clock, type Redactor, type Timers } from '@pco/contract';
-import { OrchestratorError } from './errors.js';
+import { createRedactor, InvalidOptionsError, systemClock, systemTimers, type Clock, type Redactor, type Timers } from '@pco/contract';
 import type { StopMode } from '@pco/contract';
 import type { Executor, Reporter, RunJournal, TaskSource } from '@pco/contract';
 
@@ -167,16 +166,8 @@ export const ORCHESTRATOR_DEFAULTS = {
   reporterRetry: { attempts: 3, baseDelayMs: 500 },
 } as const;
 
-function invalid(field: string, message: string, got: unknown): OrchestratorError {
-  return new OrchestratorError('ORCHESTRATOR_INVALID_OPTIONS', `Orchestrator option ${field}: ${message}, got ${describe(got)}.`, {
-    context: { field },
-  });
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
-  return typeof value;
+function invalid(field: string, expected: string, got: unknown): InvalidOptionsError {
+  return new InvalidOptionsError('Orchestrator', field, expected, got);
 }
 
 function integer(field: string, value: number, min: number, max = Infinity): number {
@@ -191,7 +182,7 @@ function nonNegative(field: string, value: number): number {
   return value;
 }
 
-/** Applies defaults and checks every option; throws `OrchestratorError` naming the field. */
+/** Applies defaults and checks every option; throws `InvalidOptionsError` naming the field. */
 export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw invalid('options', 'expected an object', options);
   if (typeof options.source?.load !== 'function') throw invalid('source', 'expected a TaskSource with load(signal)', options.source);

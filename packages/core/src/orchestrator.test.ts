@@ -5,8 +5,7 @@ import { GraphError } from '@pco/graph';
 import { ManualClock } from '@pco/testkit/clock';
 import { rejectionOf, sleep } from '@pco/testkit/helpers';
 import { describe, expect, it } from 'vitest';
-import { OrchestratorError } from './errors.js';
-import { RunStoppedError, TaskTimeoutError } from '@pco/contract';
+import { InvalidOptionsError, RunStoppedError, TaskTimeoutError } from '@pco/contract';
 import type { OrchestratorEventName, OrchestratorEvents } from './events.js';
 import { Orchestrator } from './orchestrator.js';
 import type { OrchestratorOptions } from './options.js';
@@ -76,8 +75,9 @@ describe('Orchestrator options', () => {
     try {
       new Orchestrator({ ...base, ...(bad as object) } as OrchestratorOptions);
     } catch (error) {
-      expect(error).toBeInstanceOf(OrchestratorError);
-      expect((error as OrchestratorError).code).toBe('ORCHESTRATOR_INVALID_OPTIONS');
+      expect(error).toBeInstanceOf(InvalidOptionsError);
+      expect((error as InvalidOptionsError).code).toBe('INVALID_OPTIONS');
+      expect((error as InvalidOptionsError).component).toBe('Orchestrator');
     }
   });
 

@@ -36,7 +36,7 @@ export class Orchestrator {
   /** Tasks add()ed while no run was dispatching: the next run takes them. */
   readonly #pendingAdds: Task[] = [];
 
-  /** Throws `OrchestratorError` (`ORCHESTRATOR_INVALID_OPTIONS`) naming the first bad option. */
+  /** Throws `InvalidOptionsError` (`INVALID_OPTIONS`, from @pco/contract) naming the first bad option. */
   constructor(options: OrchestratorOptions) {
     this.#o = resolveOptions(options);
     this.#events = new RunEvents(this.#o.redact, this.#o.clock);

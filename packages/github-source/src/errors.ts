@@ -1,12 +1,5 @@
 import { createRedactor, CredentialsRejectedError, PcoError } from '@pco/contract';
 
-/** Options passed to a github-source factory or class are invalid (names the field). */
-export class GitHubOptionsError extends PcoError {
-  constructor(message: string, context: Readonly<Record<string, unknown>> = {}) {
-    super('GITHUB_OPTIONS_INVALID', message, { context });
-  }
-}
-
 /**
  * A GitHub API call failed (HTTP error, GraphQL error, network) after the client's retries.
  * `context` has `status`, `operation` and, for GraphQL, the error `types`; never the token.

@@ -5,7 +5,7 @@ export { GitHubProjectSource, type GitHubProjectSourceOptions } from './project-
 export { GitHubReporter } from './github-reporter.js';
 export type { GitHubAutoMergeOptions, GitHubBranchOptions, GitHubReporterOptions, GitHubStatusLabelOptions } from './reporter-options.js';
 export type { GitHubReporterEvents } from './events.js';
-export { GitHubAbortError, GitHubApiError, GitHubNotFoundError, GitHubOptionsError, GitHubResponseError } from './errors.js';
+export { GitHubAbortError, GitHubApiError, GitHubNotFoundError, GitHubResponseError } from './errors.js';
 export type { DependencyReference, GitHubIssueRecord, GitHubLogger, GitHubTask, GitHubTaskSourceRef, IssueLink, MergeOutcome, ParsedDependencies } from './types.js';
 // For other sources: the dependency parser, the resolution rules and the batched state lookup.
 export {

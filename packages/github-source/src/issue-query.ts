@@ -4,7 +4,7 @@
  * reference-lookup.ts (re-exported here).
  */
 import type { GitHubClient } from './octokit.js';
-import { GitHubOptionsError, toGitHubError } from './errors.js';
+import { toGitHubError } from './errors.js';
 import { IssueConnectionPageSchema, parseResponse, type IssueNode, type LinkNode } from './response-schemas.js';
 import type { GitHubIssueRecord, GitHubTaskSourceRef, IssueLink } from './types.js';
 
@@ -88,9 +88,13 @@ export function issueRecord(node: IssueNode, extra: Partial<GitHubTaskSourceRef>
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/;
 
-/** Splits `owner/repo`, validating it (names only: they are inlined into lookup queries). */
-export function splitRepo(fullName: string, field = 'repo'): [string, string] {
-  if (!NAME_RE.test(fullName)) throw new GitHubOptionsError(`${field}: expected "owner/repo", got ${JSON.stringify(fullName)}`, { field });
+/** True when `fullName` is a valid `owner/repo` (names only: they are inlined into lookup queries). */
+export function isRepoName(fullName: unknown): fullName is string {
+  return typeof fullName === 'string' && NAME_RE.test(fullName);
+}
+
+/** Splits `owner/repo`; the source's constructor checked it with {@link isRepoName}. */
+export function splitRepo(fullName: string): [string, string] {
   const [owner, name] = fullName.split('/') as [string, string];
   return [owner, name];
 }

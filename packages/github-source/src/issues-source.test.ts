@@ -1,7 +1,8 @@
 import { githubClientOptionsForFake, largeBacklogFixture, SAMPLE_BACKLOG_EXPECTED_DEPENDENCIES, sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type FakeGitHubFixture } from '@pco/testkit/github';
 import { rejectionOf } from '@pco/testkit/helpers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GitHubAbortError, GitHubNotFoundError, GitHubOptionsError, GitHubResponseError } from './errors.js';
+import { InvalidOptionsError } from '@pco/contract';
+import { GitHubAbortError, GitHubNotFoundError, GitHubResponseError } from './errors.js';
 import { GitHubIssuesSource, type GitHubIssuesSourceOptions } from './issues-source.js';
 import { createGitHubClient } from './octokit.js';
 import type { GitHubTask } from './types.js';
@@ -141,7 +142,7 @@ describe('GitHubIssuesSource on the sample backlog', () => {
 
   it('validates its options', () => {
     const client = createGitHubClient(githubClientOptionsForFake(sample.url));
-    expect(() => new GitHubIssuesSource({ client, repos: [] })).toThrow(GitHubOptionsError);
+    expect(() => new GitHubIssuesSource({ client, repos: [] })).toThrow(InvalidOptionsError);
     expect(() => new GitHubIssuesSource({ client, repos: ['not-a-repo'] })).toThrow(/repos\[0\]: expected "owner\/repo"/);
     expect(() => new GitHubIssuesSource({ client, repos: 'a/b', since: 'yesterday' })).toThrow(/since/);
     expect(() => new GitHubIssuesSource({ client, repos: 'a/b', state: 'merged' as never })).toThrow(/state/);

@@ -4,9 +4,9 @@
  * links and sub-issues (research §2.2); references outside the loaded set are looked up in one
  * batched query per 2,500 (reference-lookup.ts). Repository.issues never returns pull requests.
  */
-import type { TaskSource } from '@pco/contract';
-import { GitHubOptionsError, toGitHubError } from './errors.js';
-import { completeIssueNode, ISSUE_FIELDS, issueRecord, lookupReferenceStates, splitRepo, throwIfAborted } from './issue-query.js';
+import { InvalidOptionsError, type TaskSource } from '@pco/contract';
+import { toGitHubError } from './errors.js';
+import { completeIssueNode, isRepoName, ISSUE_FIELDS, issueRecord, lookupReferenceStates, splitRepo, throwIfAborted } from './issue-query.js';
 import { IssuesPageSchema, parseResponse, type IssueNode } from './response-schemas.js';
 import type { GitHubClient } from './octokit.js';
 import { resolveDependencies, type ResolveDependenciesOptions } from './resolve-dependencies.js';
@@ -58,18 +58,20 @@ export class GitHubIssuesSource implements TaskSource<GitHubTask> {
 
   constructor(options: GitHubIssuesSourceOptions) {
     if (!options || typeof options.client?.graphql !== 'function') {
-      throw new GitHubOptionsError('GitHubIssuesSource: client must be a client from createGitHubClient()', { field: 'client' });
+      throw new InvalidOptionsError('GitHubIssuesSource', 'client', 'expected a client from createGitHubClient()', options?.client);
     }
     const repos = typeof options.repos === 'string' ? [options.repos] : [...(options.repos ?? [])];
-    if (repos.length === 0) throw new GitHubOptionsError('GitHubIssuesSource: repos must name at least one "owner/repo"', { field: 'repos' });
-    repos.forEach((r, i) => splitRepo(r, `repos[${i}]`));
+    if (repos.length === 0) throw new InvalidOptionsError('GitHubIssuesSource', 'repos', 'expected at least one "owner/repo"', options.repos);
+    repos.forEach((r, i) => {
+      if (!isRepoName(r)) throw new InvalidOptionsError('GitHubIssuesSource', `repos[${i}]`, 'expected "owner/repo"', r);
+    });
     if (options.state !== undefined && !['open', 'closed', 'all'].includes(options.state)) {
-      throw new GitHubOptionsError(`GitHubIssuesSource: state must be open, closed or all, got ${JSON.stringify(options.state)}`, { field: 'state' });
+      throw new InvalidOptionsError('GitHubIssuesSource', 'state', 'expected open, closed or all', options.state);
     }
     let since: string | undefined;
     if (options.since !== undefined) {
       const ms = options.since instanceof Date ? options.since.getTime() : Date.parse(options.since);
-      if (Number.isNaN(ms)) throw new GitHubOptionsError(`GitHubIssuesSource: since is not a date: ${String(options.since)}`, { field: 'since' });
+      if (Number.isNaN(ms)) throw new InvalidOptionsError('GitHubIssuesSource', 'since', 'expected a Date or a date string', options.since);
       since = new Date(ms).toISOString();
     }
     this.#o = options;

@@ -1,7 +1,8 @@
 import { githubClientOptionsForFake, sampleBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
 import { rejectionOf } from '@pco/testkit/helpers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubApiError, GitHubOptionsError, toGitHubError } from './errors.js';
+import { InvalidOptionsError } from '@pco/contract';
+import { GitHubApiError, toGitHubError } from './errors.js';
 import { createGitHubClient } from './octokit.js';
 import type { GitHubLogger } from './types.js';
 
@@ -149,7 +150,7 @@ describe('createGitHubClient', () => {
   });
 
   it('rejects invalid options naming the field', () => {
-    expect(() => createGitHubClient({ baseUrl: 'not a url' })).toThrow(GitHubOptionsError);
+    expect(() => createGitHubClient({ baseUrl: 'not a url' })).toThrow(InvalidOptionsError);
     expect(() => createGitHubClient({ timeScale: -1 })).toThrow(/timeScale/);
   });
 });

@@ -17,7 +17,7 @@ import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
-import { GitHubOptionsError } from './errors.js';
+import { InvalidOptionsError } from '@pco/contract';
 import type { GitHubLogger } from './types.js';
 
 /**
@@ -129,13 +129,13 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   for (const key of ['maxRateLimitRetries', 'maxRateLimitWaitSeconds', 'retries', 'timeScale', 'writeSpacingMs', 'notificationSpacingMs', 'fallbackSecondaryWaitSeconds'] as const) {
     const v = o[key];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      throw new GitHubOptionsError(`createGitHubClient: ${key} must be a non-negative number, got ${String(v)}`, { field: key });
+      throw new InvalidOptionsError('createGitHubClient', key, 'expected a finite number ≥ 0', v);
     }
   }
   try {
     new URL(o.baseUrl);
   } catch (cause) {
-    throw new GitHubOptionsError(`createGitHubClient: baseUrl must be an absolute URL, got ${JSON.stringify(o.baseUrl)}`, { field: 'baseUrl', cause });
+    throw new InvalidOptionsError('createGitHubClient', 'baseUrl', 'expected an absolute URL', o.baseUrl, { cause });
   }
   const log = o.logger ?? silent;
   const onLimit = (kind: 'primary' | 'secondary') => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {

@@ -1,6 +1,7 @@
 import { githubClientOptionsForFake, sampleBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubNotFoundError, GitHubOptionsError } from './errors.js';
+import { InvalidOptionsError } from '@pco/contract';
+import { GitHubNotFoundError } from './errors.js';
 import { createGitHubClient } from './octokit.js';
 import { GitHubProjectSource, type GitHubProjectSourceOptions } from './project-source.js';
 
@@ -91,7 +92,7 @@ describe('GitHubProjectSource', () => {
 
   it('validates its options', () => {
     const client = createGitHubClient(githubClientOptionsForFake(fake.url));
-    expect(() => new GitHubProjectSource({ client, owner: 'acme', number: 0 })).toThrow(GitHubOptionsError);
+    expect(() => new GitHubProjectSource({ client, owner: 'acme', number: 0 })).toThrow(InvalidOptionsError);
     expect(() => new GitHubProjectSource({ client, owner: 'a b', number: 1 })).toThrow(/owner/);
   });
 });

@@ -5,8 +5,8 @@
  * kept in `source.fields`; a number field (Estimate) or a single-select size field gives the
  * estimate.
  */
-import type { TaskSource } from '@pco/contract';
-import { GitHubNotFoundError, GitHubOptionsError, toGitHubError } from './errors.js';
+import { InvalidOptionsError, type TaskSource } from '@pco/contract';
+import { GitHubNotFoundError, toGitHubError } from './errors.js';
 import { completeIssueNode, ISSUE_FIELDS, issueRecord, lookupReferenceStates, throwIfAborted } from './issue-query.js';
 import type { GitHubClient } from './octokit.js';
 import { resolveDependencies, type ResolveDependenciesOptions } from './resolve-dependencies.js';
@@ -84,16 +84,16 @@ export class GitHubProjectSource implements TaskSource<GitHubTask> {
 
   constructor(options: GitHubProjectSourceOptions) {
     if (!options || typeof options.client?.graphql !== 'function') {
-      throw new GitHubOptionsError('GitHubProjectSource: client must be a client from createGitHubClient()', { field: 'client' });
+      throw new InvalidOptionsError('GitHubProjectSource', 'client', 'expected a client from createGitHubClient()', options?.client);
     }
     if (typeof options.owner !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(options.owner)) {
-      throw new GitHubOptionsError(`GitHubProjectSource: owner must be a login, got ${JSON.stringify(options.owner)}`, { field: 'owner' });
+      throw new InvalidOptionsError('GitHubProjectSource', 'owner', 'expected a login', options.owner);
     }
     if (!Number.isInteger(options.number) || options.number <= 0) {
-      throw new GitHubOptionsError(`GitHubProjectSource: number must be a positive integer, got ${String(options.number)}`, { field: 'number' });
+      throw new InvalidOptionsError('GitHubProjectSource', 'number', 'expected a positive integer', options.number);
     }
     if (options.ownerType !== undefined && !['organization', 'user', 'auto'].includes(options.ownerType)) {
-      throw new GitHubOptionsError(`GitHubProjectSource: ownerType must be organization, user or auto`, { field: 'ownerType' });
+      throw new InvalidOptionsError('GitHubProjectSource', 'ownerType', 'expected organization, user or auto', options.ownerType);
     }
     this.#o = options;
   }

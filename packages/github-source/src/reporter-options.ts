@@ -2,8 +2,7 @@
  * The options of `GitHubReporter`, their defaults (in one place), their validation, and the
  * state → label / board option mappings every part of the reporter reads.
  */
-import type { TaskState } from '@pco/contract';
-import { GitHubOptionsError } from './errors.js';
+import { InvalidOptionsError, type TaskState } from '@pco/contract';
 import type { GitHubClient } from './octokit.js';
 import type { GitHubLogger } from './types.js';
 
@@ -97,14 +96,14 @@ export interface ReporterSettings {
   readonly branchPrefix: string;
 }
 
-/** Validates `options` and applies the defaults; throws {@link GitHubOptionsError} naming the field. */
+/** Validates `options` and applies the defaults; throws `InvalidOptionsError` naming the field. */
 export function resolveReporterOptions(options: GitHubReporterOptions): ReporterSettings {
   if (!options || typeof options.client?.request !== 'function') {
-    throw new GitHubOptionsError('GitHubReporter: client must be a client from createGitHubClient()', { field: 'client' });
+    throw new InvalidOptionsError('GitHubReporter', 'client', 'expected a client from createGitHubClient()', options?.client);
   }
   const { autoMerge, branches, project } = options;
   if (autoMerge && autoMerge.method !== undefined && !['merge', 'squash', 'rebase'].includes(autoMerge.method)) {
-    throw new GitHubOptionsError(`GitHubReporter: autoMerge.method must be merge, squash or rebase`, { field: 'autoMerge.method' });
+    throw new InvalidOptionsError('GitHubReporter', 'autoMerge.method', 'expected merge, squash or rebase', autoMerge.method);
   }
   const labels = options.statusLabels || {};
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AgentPool } from './agent-pool.js';
-import { PoolError } from './errors.js';
+import { InvalidOptionsError } from '@pco/contract';
 import { ManualClock } from '@pco/testkit/clock';
 import { catchError, sleep } from '@pco/testkit/helpers';
 
@@ -21,18 +21,19 @@ describe('AgentPool', () => {
   });
 
   it.each([
-    [{ capacity: 0 }, /capacity must be an integer in 1\.\.10, got 0/],
-    [{ capacity: 11 }, /capacity must be an integer in 1\.\.10, got 11/],
+    [{ capacity: 0 }, /AgentPool option capacity: expected an integer in 1\.\.10, got 0\./],
+    [{ capacity: 11 }, /capacity: expected an integer in 1\.\.10, got 11/],
     [{ capacity: 2.5 }, /capacity/],
     [{ maxCapacity: 0 }, /maxCapacity/],
     [{ quarantineAfter: 0 }, /quarantineAfter/],
     [{ coolDownMs: -1 }, /coolDownMs/],
-    [{ capacity: 2, agentIds: ['a'] }, /agentIds must have 2 entries/],
-    [{ capacity: 2, agentIds: ['a', 'a'] }, /agentIds must be unique/],
-  ])('rejects bad options %o with a PoolError naming the field', (options, message) => {
+    [{ capacity: 2, agentIds: ['a'] }, /agentIds: expected 2 ids/],
+    [{ capacity: 2, agentIds: ['a', 'a'] }, /agentIds: expected unique ids/],
+  ])('rejects bad options %o with an InvalidOptionsError naming the field', (options, message) => {
     const error = catchError(() => new AgentPool(options));
-    expect(error).toBeInstanceOf(PoolError);
-    expect((error as PoolError).code).toBe('POOL_INVALID_OPTIONS');
+    expect(error).toBeInstanceOf(InvalidOptionsError);
+    expect((error as InvalidOptionsError).code).toBe('INVALID_OPTIONS');
+    expect((error as InvalidOptionsError).component).toBe('AgentPool');
     expect((error as Error).message).toMatch(message);
   });
 

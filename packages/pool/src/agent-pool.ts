@@ -9,7 +9,7 @@ import type {
   PoolStats,
   ReleaseOutcome,
 } from './types.js';
-import { systemClock, systemTimers, type Clock, type Timers } from '@pco/contract';
+import { InvalidOptionsError, systemClock, systemTimers, type Clock, type Timers } from '@pco/contract';
 import { PoolEvents } from './events.js';
 
 const DEFAULTS = {
@@ -115,24 +115,24 @@ export class AgentPool {
     const maxCapacity = options.maxCapacity ?? DEFAULTS.maxCapacity;
     const capacity = options.capacity ?? Math.min(DEFAULTS.capacity, maxCapacity);
     if (!Number.isInteger(maxCapacity) || maxCapacity < 1) {
-      throw invalid('maxCapacity', `must be an integer >= 1, got ${String(maxCapacity)}`);
+      throw invalid('maxCapacity', 'expected an integer ≥ 1', maxCapacity);
     }
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > maxCapacity) {
-      throw invalid('capacity', `must be an integer in 1..${maxCapacity}, got ${String(capacity)}`);
+      throw invalid('capacity', `expected an integer in 1..${maxCapacity}`, capacity);
     }
     const quarantineAfter = options.quarantineAfter ?? DEFAULTS.quarantineAfter;
     if (!(quarantineAfter === Infinity || (Number.isInteger(quarantineAfter) && quarantineAfter >= 1))) {
-      throw invalid('quarantineAfter', `must be an integer >= 1 or Infinity, got ${String(quarantineAfter)}`);
+      throw invalid('quarantineAfter', 'expected an integer ≥ 1 or Infinity', quarantineAfter);
     }
     const coolDownMs = options.coolDownMs ?? DEFAULTS.coolDownMs;
     if (!(Number.isFinite(coolDownMs) && coolDownMs >= 0)) {
-      throw invalid('coolDownMs', `must be a finite number >= 0, got ${String(coolDownMs)}`);
+      throw invalid('coolDownMs', 'expected a finite number ≥ 0', coolDownMs);
     }
     const ids = options.agentIds ?? Array.from({ length: capacity }, (_, i) => `agent-${i + 1}`);
     if (ids.length !== capacity) {
-      throw invalid('agentIds', `must have ${capacity} entries (the capacity), got ${ids.length}`);
+      throw invalid('agentIds', `expected ${capacity} ids (the capacity)`, ids);
     }
-    if (new Set(ids).size !== ids.length) throw invalid('agentIds', 'must be unique');
+    if (new Set(ids).size !== ids.length) throw invalid('agentIds', 'expected unique ids', ids);
 
     this.capacity = capacity;
     this.#quarantineAfter = quarantineAfter;
@@ -361,8 +361,8 @@ export class AgentPool {
   }
 }
 
-function invalid(field: string, message: string): PoolError {
-  return new PoolError('POOL_INVALID_OPTIONS', `AgentPool option ${field} ${message}.`, { context: { field } });
+function invalid(field: string, expected: string, got: unknown): InvalidOptionsError {
+  return new InvalidOptionsError('AgentPool', field, expected, got);
 }
 
 function closedError(): PoolError {
