@@ -3,7 +3,7 @@
  * `recommended`, not the type-checked variants, so lint needs no type information and stays
  * fast; types are `npm run typecheck`'s job.
  *  - TypeScript: every package's `src/`, `examples/`, the root `*.config.ts`.
- *  - JavaScript (ES modules on Node): `bench/*.mjs`, `scripts/*.mjs`, this file.
+ *  - JavaScript (ES modules on Node): `bench/*.mjs` (and its harness), `scripts/*.mjs`, this file.
  */
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
@@ -11,7 +11,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const TS_FILES = ['packages/*/src/**/*.ts', 'examples/**/*.ts', '*.config.ts'];
-const JS_FILES = ['bench/*.mjs', 'scripts/**/*.mjs', 'examples/**/*.{mjs,js}', '*.config.mjs'];
+const JS_FILES = ['bench/*.mjs', 'bench/harness/*.mjs', 'scripts/**/*.mjs', 'examples/**/*.{mjs,js}', '*.config.mjs'];
 
 export default defineConfig(
   {

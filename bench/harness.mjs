@@ -1,24 +1,26 @@
-// Where the shared bench harness lives: $PCO_BENCH_HARNESS, else ../../shared/bench next to the
-// repository (where CI and the sessions have it). Its dag.mjs supplies the runner plumbing.
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// The scheduling bench's harness lives in bench/harness/ (adapted from the project's shared bench
+// harness; see bench/README.md). Its dag.mjs supplies the runner plumbing every pco runner uses.
+import { loadDag, parseRunnerArgs, taskBody, report, bottomLevels } from './harness/dag.mjs';
 
-export function harnessDir() {
-  return process.env.PCO_BENCH_HARNESS ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/bench');
-}
-
-export async function harness() {
-  return import(pathToFileURL(resolve(harnessDir(), 'dag.mjs')).href);
-}
+export { loadDag, parseRunnerArgs, taskBody, report, bottomLevels };
 
 /**
- * What every pco runner starts with: the parsed arguments (`--dag FILE --n N`, plus
- * `--no-estimates`), the harness-parsed DAG, its checked task body, the report function and the
- * harness's critical-path priority (`bottomLevels(dag)`).
+ * What every pco runner starts with: the parsed arguments (`--dag FILE --n N`, plus flags such as
+ * `--no-estimates` and `--virtual`), the harness-parsed DAG, its checked task body, the report
+ * function and the harness's critical-path priority (`bottomLevels(dag)`).
+ *
+ * `sleep`: what a task body sleeps on; the harness's real timers unless given (a virtual-clock
+ * runner passes its manual clock's).
  */
-export async function runnerSetup() {
-  const { loadDag, parseRunnerArgs, taskBody, report, bottomLevels } = await harness();
+export function runnerSetup({ sleep } = {}) {
   const args = parseRunnerArgs();
   const dag = loadDag(args.dag);
-  return { args, dag, body: taskBody(dag), report, bottomLevels, estimates: !args['no-estimates'] };
+  return {
+    args,
+    dag,
+    body: taskBody(dag, sleep ? { sleep } : {}),
+    report,
+    bottomLevels,
+    estimates: !args['no-estimates'],
+  };
 }
