@@ -105,6 +105,7 @@ export class CodegenClient {
       schema: agentRunSchema as v.GenericSchema<unknown, AgentRun>,
       retry: 'safe',
       signal: options.signal,
+      priority: options.priority,
       onWait: options.onRateLimitWait,
     });
   }
@@ -142,6 +143,7 @@ export class CodegenClient {
       schema: agentRunSchema as v.GenericSchema<unknown, AgentRun>,
       retry: 'reads',
       signal: options.signal,
+      priority: options.priority,
     });
   }
 
@@ -156,6 +158,7 @@ export class CodegenClient {
       schema: pageSchema(agentRunSchema) as unknown as v.GenericSchema<unknown, Page<AgentRun>>,
       retry: 'reads',
       signal: options.signal,
+      priority: options.priority,
     });
   }
 
@@ -201,6 +204,7 @@ export class CodegenClient {
       schema: agentRunSchema as v.GenericSchema<unknown, AgentRun>,
       retry: 'safe',
       signal: options.signal,
+      priority: options.priority,
     });
   }
 
@@ -221,6 +225,7 @@ export class CodegenClient {
       schema: v.unknown(),
       retry: 'reads',
       signal: options.signal,
+      priority: options.priority,
     });
   }
 
@@ -236,6 +241,7 @@ export class CodegenClient {
       schema: agentRunWithLogsSchema as unknown as v.GenericSchema<unknown, AgentRunWithLogs>,
       retry: 'reads',
       signal: options.signal,
+      priority: options.priority,
     });
   }
 
@@ -254,6 +260,7 @@ export class CodegenClient {
       schema: userSchema as unknown as v.GenericSchema<unknown, CodegenUser>,
       retry: 'reads',
       signal: options.signal,
+      priority: options.priority,
     });
     this.#currentUser = request;
     request.catch(() => {
@@ -272,6 +279,7 @@ export class CodegenClient {
       schema: pageSchema(organizationSchema) as unknown as v.GenericSchema<unknown, Page<Organization>>,
       retry: 'reads',
       signal: options.signal,
+      priority: options.priority,
     });
   }
 
@@ -285,6 +293,7 @@ export class CodegenClient {
       schema: pageSchema(repoSchema) as unknown as v.GenericSchema<unknown, Page<Repo>>,
       retry: 'reads',
       signal: options.signal,
+      priority: options.priority,
     });
   }
 }

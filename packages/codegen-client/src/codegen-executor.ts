@@ -186,6 +186,8 @@ export class CodegenExecutor implements Executor {
       lookupFirst: previous !== undefined,
       ...(previous === undefined ? {} : { since }),
       signal: ctx.signal,
+      // When creates queue for budget, the longest remaining critical path goes first.
+      ...(ctx.priority === undefined ? {} : { priority: ctx.priority }),
       // Say why nothing starts (Codegen allows 10 creates a minute): what the attempt waits for,
       // not an agent status, so it is not journaled.
       onRateLimitWait: (waitMs) => ctx.waiting?.(`Codegen create budget: next start in ${Math.max(1, Math.ceil(waitMs / 1000))} s`),

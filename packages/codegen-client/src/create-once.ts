@@ -105,7 +105,8 @@ export async function createRunOnce(
 ): Promise<CreateRunOnceResult> {
   const attempts = options.attempts ?? 3;
   const since = options.since ?? timing.clock.now() - 10 * 60_000;
-  const lookup = { since, ...(options.signal ? { signal: options.signal } : {}) };
+  const ordered = options.priority === undefined ? {} : { priority: options.priority };
+  const lookup = { since, ...(options.signal ? { signal: options.signal } : {}), ...ordered };
   const request: CreateRunInput = {
     ...input,
     metadata: { ...input.metadata, [options.key]: options.value as JsonValue },
@@ -117,6 +118,7 @@ export async function createRunOnce(
   const createOptions: RequestOptions = {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onRateLimitWait ? { onRateLimitWait: options.onRateLimitWait } : {}),
+    ...ordered,
   };
   let creates = 0;
   let lastError: CodegenApiError | undefined;

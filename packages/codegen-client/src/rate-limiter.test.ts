@@ -93,4 +93,35 @@ describe('RateLimiter', () => {
     expect(store.take('k', 1, 50, 10)).toEqual({ waitMs: 50 });
     expect(store.take('k', 1, 50, 150)).toEqual({ slot: '2' });
   });
+
+  it('serves the waiters of one endpoint highest priority first, equal ones in arrival order', async () => {
+    const clock = new ManualClock(1_000_000);
+    const limiter = new RateLimiter({ limits: { createRun: { limit: 1, windowMs: 1_000 } }, marginMs: 0, clock, timers: clock });
+    (await limiter.acquire('createRun'))();
+    const served: string[] = [];
+    const ask = (name: string, priority?: number) =>
+      limiter.acquire('createRun', undefined, undefined, priority).then((release) => {
+        served.push(name);
+        release();
+      });
+    // Asked in this order while the window is full; NaN counts as no priority (0).
+    const waits = [ask('none'), ask('p1', 1), ask('p5-first', 5), ask('p3', 3), ask('p5-second', 5), ask('nan', Number.NaN)];
+    // One slot later, a more urgent caller arrives: it goes before everyone still waiting.
+    await clock.runUntilSettled(waits[2]!);
+    const late = ask('p9-late', 9);
+    await clock.runUntilSettled(Promise.all([...waits, late]));
+    expect(served).toEqual(['p5-first', 'p9-late', 'p5-second', 'p3', 'p1', 'none', 'nan']);
+  });
+
+  it('gives a slot whose request was never sent back at once', async () => {
+    const clock = new ManualClock(1_000_000);
+    const limiter = new RateLimiter({ limits: { createRun: { limit: 1, windowMs: 60_000 } }, marginMs: 0, clock, timers: clock });
+    (await limiter.acquire('createRun'))(false);
+    const start = clock.now();
+    (await clock.runUntilSettled(limiter.acquire('createRun')))();
+    expect(clock.now() - start).toBe(0);
+    // A sent request's slot counts for the window after its response.
+    (await clock.runUntilSettled(limiter.acquire('createRun')))();
+    expect(clock.now() - start).toBe(60_000);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * The client's shared rate-limit budget: one bucket per endpoint, shared by every caller of one
- * client, so ten concurrent workers queue instead of hitting 429s.
+ * client, so ten concurrent workers queue instead of hitting 429s, the most urgent first.
  *
  * Numbers are the documented per-token, per-endpoint limits (spec operation descriptions,
  * research §6). The server's algorithm is not documented, so each bucket is a sliding window
@@ -65,7 +65,10 @@ export interface BucketStore {
    * the milliseconds to wait before asking again (an upper bound when slots are in flight).
    */
   take(key: string, limit: number, windowMs: number, now: number): BucketTake | Promise<BucketTake>;
-  /** Ends a slot's request at `at` (epoch ms); the slot frees at `at + windowMs`. */
+  /**
+   * Ends a slot's request at `at` (epoch ms); the slot frees at `at + windowMs`. For a request
+   * that was never sent, `at` is a window before now: the slot frees at once.
+   */
   release(key: string, slot: string, at: number): void | Promise<void>;
   /** Blocks `key` until `until` (epoch ms), e.g. after a 429 with `Retry-After`. */
   block(key: string, until: number): void | Promise<void>;
@@ -114,8 +117,13 @@ export class MemoryBucketStore implements BucketStore {
   }
 }
 
-/** Ends a request that held a rate-limit slot; call it once the response (or failure) arrived. */
-export type ReleaseSlot = () => void;
+/**
+ * Ends a request that held a rate-limit slot; call it once the response (or failure) arrived.
+ * Pass `sent: false` when the request provably never reached the server (connection refused):
+ * the slot goes back to the budget at once instead of counting for a window, so a retry's
+ * back-off leaves the budget to others.
+ */
+export type ReleaseSlot = (sent?: boolean) => void;
 
 /** Options of {@link RateLimiter}. */
 export interface RateLimiterOptions {
@@ -147,11 +155,24 @@ interface Waiter {
   readonly signal: AbortSignal | undefined;
   readonly onAbort: () => void;
   readonly onWait: ((waitMs: number) => void) | undefined;
+  readonly priority: number;
 }
 
 /**
- * Hands out request slots per endpoint in FIFO order. `acquire('getRun')` resolves when a GET
- * run may be sent without exceeding the budget.
+ * Queues `waiter` behind every waiter of the same or a higher priority: highest first, ties in
+ * arrival order. A low priority can wait as long as higher ones keep coming; priorities are
+ * fixed per task (its critical path), so that is the intended order, not starvation to guard.
+ */
+function enqueue(queue: Waiter[], waiter: Waiter): void {
+  let index = queue.length;
+  while (index > 0 && queue[index - 1]!.priority < waiter.priority) index--;
+  queue.splice(index, 0, waiter);
+}
+
+/**
+ * Hands out request slots per endpoint, highest priority first and in arrival order among equal
+ * priorities (FIFO when nobody gives one). `acquire('getRun')` resolves when a GET run may be
+ * sent without exceeding the budget.
  */
 export class RateLimiter {
   private readonly limits: Partial<Record<CodegenOperation, RateLimit>>;
@@ -190,8 +211,16 @@ export class RateLimiter {
    * Resolves when one request to `operation` may be sent, with the function to call when its
    * response (or failure) arrived; rejects when `signal` aborts. `onWait` hears the expected
    * wait each time the queue has to sleep for budget (its place in the queue counted).
+   * `priority` orders the endpoint's waiters: a larger one is served first (e.g. a task's
+   * remaining critical path, `ExecutionContext.priority`); equal ones in arrival order. A waiter
+   * already queued is not overtaken by later ones of its own priority. Default 0.
    */
-  acquire(operation: CodegenOperation, signal?: AbortSignal, onWait?: (waitMs: number) => void): Promise<ReleaseSlot> {
+  acquire(
+    operation: CodegenOperation,
+    signal?: AbortSignal,
+    onWait?: (waitMs: number) => void,
+    priority?: number,
+  ): Promise<ReleaseSlot> {
     if (!this.limits[operation]) return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve(() => {});
     const key = this.keyPrefix + operation;
     return new Promise<ReleaseSlot>((resolve, reject) => {
@@ -209,6 +238,8 @@ export class RateLimiter {
         reject,
         signal,
         onWait,
+        // NaN would break the order (every comparison false): treat it as no priority.
+        priority: typeof priority === 'number' && !Number.isNaN(priority) ? priority : 0,
         onAbort: () => {
           const index = queue.indexOf(waiter);
           if (index >= 0) queue.splice(index, 1);
@@ -217,7 +248,7 @@ export class RateLimiter {
         },
       };
       signal?.addEventListener('abort', waiter.onAbort, { once: true });
-      queue.push(waiter);
+      enqueue(queue, waiter);
       this.pump(key, operation);
     });
   }
@@ -228,9 +259,10 @@ export class RateLimiter {
     await this.store.block(this.keyPrefix + operation, this.clock.now() + ms);
   }
 
-  private release(key: string, slot: string): void {
+  private release(key: string, slot: string, windowMs: number, sent: boolean): void {
     let done = false;
-    const released = this.store.release(key, slot, this.clock.now());
+    const now = this.clock.now();
+    const released = this.store.release(key, slot, sent ? now : now - windowMs);
     const wake = () => {
       if (done) return;
       done = true;
@@ -254,14 +286,14 @@ export class RateLimiter {
           if ('slot' in taken) {
             const waiter = queue.shift();
             let released = false;
-            // A waiter aborted while `take` was pending gives its slot back at once.
-            const release: ReleaseSlot = () => {
+            // A waiter aborted while `take` was pending gives its slot back at once (unsent).
+            const release: ReleaseSlot = (sent = true) => {
               if (released) return;
               released = true;
-              this.release(key, taken.slot);
+              this.release(key, taken.slot, window.windowMs, sent);
             };
             if (waiter) waiter.resolve(release);
-            else release();
+            else release(false);
             continue;
           }
           // The i-th waiter gets a slot once the head's frees and i more have come after it.

@@ -22,6 +22,8 @@ export interface Call<T> {
   readonly retry: 'reads' | 'safe';
   readonly signal: AbortSignal | undefined;
   readonly onWait?: ((waitMs: number) => void) | undefined;
+  /** Place among the endpoint's waiters for budget (see {@link RateLimiter.acquire}). */
+  readonly priority?: number | undefined;
 }
 
 // Connection errors that prove nothing was sent (undici / libuv codes).
@@ -100,16 +102,18 @@ export class Transport {
     const request = `${call.method} ${call.path}`;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
-      const release = await this.#limiter?.acquire(call.operation, signal, call.onWait);
-      let error: CodegenApiError;
+      const release = await this.#limiter?.acquire(call.operation, signal, call.onWait, call.priority);
+      let error: CodegenApiError | undefined;
       try {
         return await this.#attempt(call, url, request, signal);
       } catch (caught) {
         if (!(caught instanceof CodegenApiError)) throw caught;
         error = caught;
       } finally {
-        // The slot counts until a window after the response: the server saw the request earlier.
-        release?.();
+        // Released before any back-off, so other callers use the budget meanwhile. The slot
+        // counts until a window after the response (the server saw the request earlier), unless
+        // nothing was sent: then it goes back at once and the retry waits for a new one.
+        release?.(error?.kind !== 'network');
       }
       const retryable = error.transient && (call.retry === 'reads' || !error.outcomeUnknown);
       if (!retryable || attempt >= this.#options.retries) throw error;

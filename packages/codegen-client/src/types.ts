@@ -186,4 +186,12 @@ export interface RequestOptions {
    * A listener that throws is ignored.
    */
   readonly onRateLimitWait?: (waitMs: number) => void;
+  /**
+   * Where the call stands among the calls waiting for the same endpoint's rate-limit budget:
+   * larger goes first, equal ones in arrival order (e.g. a task's remaining critical path,
+   * `ExecutionContext.priority`, so creates go to the longest path first). A retry waits again
+   * with the same priority.
+   * @default 0
+   */
+  readonly priority?: number;
 }

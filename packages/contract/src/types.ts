@@ -253,6 +253,14 @@ export interface ExecutionContext {
   /** Set on resume when this attempt was already dispatched (see {@link PreviousAttempt}). */
   readonly previous?: PreviousAttempt;
   /**
+   * How urgent this attempt is: the task's remaining critical path when it was dispatched (its
+   * estimate plus the longest chain of estimates still waiting on it, in estimate units; the
+   * orchestrator's ready-queue priority). Larger is more urgent. Order the attempt's own waits
+   * by it, e.g. for a shared rate-limit budget, so the budget goes to the longest path first.
+   * Optional: a hand-made context (a test's) need not have it.
+   */
+  readonly priority?: number;
+  /**
    * Says what the attempt waits for before its remote work can start (e.g. `Codegen create
    * budget: next start in 23 s`), or clears it (`undefined`). Shown in the progress
    * (`RunningTask.waitingFor`); not journaled and not an agent status. Never throws. Optional

@@ -1,5 +1,5 @@
-// The executor's view of one attempt: its signal, identity, the results of its dependencies,
-// and the two calls back (status reports, checkpoints). Not public API.
+// The executor's view of one attempt: its signal, identity, priority, the results of its
+// dependencies, and the two calls back (status reports, checkpoints). Not public API.
 import type { ExecutionContext, JournalEntry, PreviousAttempt, RunCheckpoint, TaskResult } from '@pco/contract';
 import { commit, commitForExecutor } from './journal-commits.js';
 import type { Run } from './run.js';
@@ -38,6 +38,13 @@ export class AttemptContext implements ExecutionContext {
   }
   get previous(): PreviousAttempt | undefined {
     return this.#att.previous;
+  }
+  // Read from the queue on demand (no cost per attempt when no executor asks): a running task's
+  // bottom level no longer changes, so this is its priority at dispatch.
+  get priority(): number | undefined {
+    const queue = this.#run.queue;
+    const id = this.#att.record.task.id;
+    return queue?.has(id) ? queue.priority(id) : undefined;
   }
   waiting(reason: string | undefined): void {
     if (this.#att.settled) return;
