@@ -2,6 +2,7 @@
  * The run watcher's events, on eventemitter3. Listeners are wrapped: one that throws is handed to
  * `onListenerError` and cannot break the watcher's poll loop.
  */
+import { guardListener } from '@pco/contract';
 import { EventEmitter } from 'eventemitter3';
 import type { AgentRun } from './types.js';
 
@@ -39,17 +40,7 @@ export class WatcherEvents {
   }
 
   on<K extends keyof RunWatcherEvents>(event: K, listener: (payload: RunWatcherEvents[K]) => void): () => void {
-    const safe = (payload: RunWatcherEvents[K]): void => {
-      try {
-        listener(payload);
-      } catch (error) {
-        try {
-          this.#onListenerError(error, event);
-        } catch {
-          // Nothing left to report to.
-        }
-      }
-    };
+    const safe = guardListener(listener, (error) => this.#onListenerError(error, event));
     this.#ee.on(event, safe);
     return () => {
       this.#ee.off(event, safe);

@@ -37,3 +37,4 @@ export {
 export { systemClock, systemTimers, type Clock, type Timers } from './time.js';
 export { REDACTED, createRedactor, type Redactor } from './redact.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { guardListener } from './listeners.js';

@@ -2,7 +2,7 @@
  * The reporter's events, on eventemitter3. Listeners are wrapped so that one that throws (or
  * rejects) cannot break a report: the write-back goes on and the error is dropped.
  */
-import type { PullRequestRef } from '@pco/contract';
+import { guardListener, type PullRequestRef } from '@pco/contract';
 import { EventEmitter } from 'eventemitter3';
 import type { MergeOutcome } from './types.js';
 
@@ -25,14 +25,8 @@ export class ReporterEvents {
   readonly #ee = new EventEmitter<keyof GitHubReporterEvents>();
 
   on<K extends keyof GitHubReporterEvents>(event: K, listener: (payload: GitHubReporterEvents[K]) => unknown): () => void {
-    const safe = (payload: GitHubReporterEvents[K]): void => {
-      try {
-        const returned = listener(payload);
-        if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') (returned as PromiseLike<unknown>).then(undefined, () => {});
-      } catch {
-        // A listener cannot break the reporter.
-      }
-    };
+    // A listener cannot break the reporter: its failure is dropped.
+    const safe = guardListener(listener);
     this.#ee.on(event, safe);
     return () => {
       this.#ee.off(event, safe);

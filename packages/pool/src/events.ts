@@ -2,6 +2,7 @@
  * The pool's events, on eventemitter3. Listeners are wrapped: one that throws is reported to
  * `onListenerError` and cannot break an acquire, a release or a recovery.
  */
+import { guardListener } from '@pco/contract';
 import { EventEmitter } from 'eventemitter3';
 import type { AgentPoolEvents } from './types.js';
 
@@ -19,17 +20,7 @@ export class PoolEvents {
   }
 
   on<K extends keyof AgentPoolEvents>(event: K, listener: (payload: AgentPoolEvents[K]) => void): () => void {
-    const safe = (payload: AgentPoolEvents[K]): void => {
-      try {
-        listener(payload);
-      } catch (error) {
-        try {
-          this.#onListenerError(error, event);
-        } catch {
-          // The error reporter itself failed: nothing left to tell.
-        }
-      }
-    };
+    const safe = guardListener(listener, (error) => this.#onListenerError(error, event));
     this.#ee.on(event, safe);
     return () => {
       this.#ee.off(event, safe);

@@ -1,7 +1,7 @@
 // The orchestrator's typed events (eventemitter3), emitted so that a listener cannot break the
 // run, and the error reports every run module sends through them. Not public API.
 import { EventEmitter } from 'eventemitter3';
-import type { Clock, Redactor } from '@pco/contract';
+import { guardListener, type Clock, type Redactor } from '@pco/contract';
 import type { OrchestratorEventName, OrchestratorEvents } from '../events.js';
 
 type ErrorSource = OrchestratorEvents['error']['source'];
@@ -22,16 +22,7 @@ export class RunEvents {
 
   /** A listener that throws (or rejects) is reported as an `error` event instead. */
   on<E extends OrchestratorEventName>(event: E, listener: (payload: OrchestratorEvents[E]) => unknown): () => void {
-    const wrapped = (payload: OrchestratorEvents[E]): void => {
-      try {
-        const returned = listener(payload);
-        if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') {
-          (returned as PromiseLike<unknown>).then(undefined, (error: unknown) => this.#listenerFailed(event, error));
-        }
-      } catch (error) {
-        this.#listenerFailed(event, error);
-      }
-    };
+    const wrapped = guardListener(listener, (error) => this.#listenerFailed(event, error));
     this.#ee.on(event, wrapped);
     return () => {
       this.#ee.off(event, wrapped);
