@@ -18,7 +18,7 @@ async function setup(
   fakeOptions: FakeCodegenOptions = {},
   clientOptions: Partial<CodegenClientOptions> = {},
   speed = SPEED,
-): Promise<{ fake: FakeCodegen; client: CodegenClient }> {
+): Promise<{ fake: FakeCodegen; client: CodegenClient; time: ReturnType<typeof createAcceleratedTime> }> {
   const time = createAcceleratedTime({ speed });
   const fake = await startFakeCodegen({ now: time.clock.now, tokens: ['secret-token-123'], ...fakeOptions });
   fakes.push(fake);
@@ -30,7 +30,7 @@ async function setup(
     timers: time.timers,
     ...clientOptions,
   });
-  return { fake, client };
+  return { fake, client, time };
 }
 
 function expectNoToken(error: unknown, token: string) {
@@ -112,13 +112,14 @@ describe('CodegenClient: methods', () => {
   });
 
   it('finds a run by its metadata in the list (metadata is part of list items)', async () => {
-    const { client } = await setup();
-    const started = Date.now();
+    const { client, time } = await setup();
     const target = await client.createRun({ prompt: 'a', metadata: { pco: 'task-7' } });
     for (let i = 0; i < 3; i++) await client.createRun({ prompt: 'b', metadata: { pco: `other-${i}` } });
+    // On the shared (accelerated) clock: every run above was created before this instant.
+    const after = time.clock.now() + 1;
     expect((await client.findRunByMetadata('pco', 'task-7'))?.id).toBe(target.id);
     expect(await client.findRunByMetadata('pco', 'task-8')).toBeUndefined();
-    expect(await client.findRunByMetadata('pco', 'task-7', { since: started + 60_000 })).toBeUndefined();
+    expect(await client.findRunByMetadata('pco', 'task-7', { since: after })).toBeUndefined();
   });
 });
 
