@@ -1,0 +1,95 @@
+/**
+ * The backlog benchmark's driver: for every size × shape × seed × runner, generate the backlog,
+ * start both fakes in this process, start the runner as a child process talking HTTP to them,
+ * and append one JSON line of figures to the results file (and print it).
+ *
+ * Knobs (environment):
+ *   SIZES=50,200  SHAPES=layered,random  SEEDS=1,2,3  RUNNERS=pco,pco-board,seed-design,tick
+ *   TIME_SCALE=0.0005            real ms per API ms (default: 1/1000 up to 50 issues, 1/2000 up to
+ *                                200, 1/4000 above: each run takes 5–25 s of real time)
+ *   CODEGEN_ERRORS=0.01 GITHUB_ERRORS=0.005   transient 5xx rates of the fakes
+ *   OUT=bench/backlog/results/<timestamp>.jsonl
+ *   RUN_TIMEOUT_S=180            a run that takes longer (real seconds) is killed and recorded
+ *
+ * Runners: `pco` (issues source, no estimates), `pco-board` (the board as the source, every item
+ * with its Estimate = its scripted duration), `seed-design`, `tick` (see their files).
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateBacklog, PROJECT_NUMBER, REPO } from './generate.mjs';
+import { CODEGEN_TOKEN, GITHUB_TOKEN, startFakes } from './fakes.mjs';
+import { computeFigures } from './metrics.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const list = (name, fallback) => (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+const sizes = list('SIZES', '50,200').map(Number);
+const shapes = list('SHAPES', 'layered,random');
+const seeds = list('SEEDS', '1,2,3').map(Number);
+const runners = list('RUNNERS', 'pco,pco-board,seed-design,tick');
+const codegenErrorRate = Number(process.env.CODEGEN_ERRORS ?? 0.01);
+const githubErrorRate = Number(process.env.GITHUB_ERRORS ?? 0.005);
+const runTimeoutMs = Number(process.env.RUN_TIMEOUT_S ?? 180) * 1000;
+const out = process.env.OUT ?? path.join(here, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+mkdirSync(path.dirname(out), { recursive: true });
+
+const FILES = { pco: 'runner-pco.mjs', 'pco-board': 'runner-pco.mjs', 'seed-design': 'runner-seed-design.mjs', tick: 'runner-tick.mjs' };
+
+function runChild(file, config) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(here, file)], {
+      env: { ...process.env, BENCH_RUNNER: JSON.stringify(config) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), runTimeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const last = stdout.trim().split('\n').pop() ?? '';
+      let report;
+      try {
+        report = JSON.parse(last);
+      } catch {
+        report = undefined;
+      }
+      resolve({ code, signal, report, stderr: stderr.slice(-2000) });
+    });
+  });
+}
+
+for (const n of sizes) {
+  const timeScale = Number(process.env.TIME_SCALE ?? (n > 200 ? 1 / 4000 : n > 50 ? 1 / 2000 : 1 / 1000));
+  for (const shape of shapes) {
+    for (const seed of seeds) {
+      for (const runner of runners) {
+        const estimates = runner === 'pco-board' ? 'all' : 'none';
+        const backlog = generateBacklog({ n, shape, seed, estimates });
+        const env = await startFakes(backlog, { timeScale, seed, codegenErrorRate, githubErrorRate });
+        const config = {
+          github: { url: env.github.url, token: GITHUB_TOKEN, repo: REPO, projectNumber: PROJECT_NUMBER },
+          codegen: { url: env.codegen.url, token: CODEGEN_TOKEN, orgId: 1, repoId: 1 },
+          timeScale,
+          concurrency: 10,
+          estimates,
+        };
+        const started = Date.now();
+        const child = await runChild(FILES[runner], config);
+        const realS = (Date.now() - started) / 1000;
+        const line = { runner, n, shape, seed, estimates, timeScale, realS: Number(realS.toFixed(1)) };
+        if (!child.report) {
+          Object.assign(line, { error: child.signal ? `killed (${child.signal}) after ${realS.toFixed(0)} s` : `exit ${child.code}`, stderr: child.stderr });
+        } else {
+          Object.assign(line, computeFigures(env, backlog, child.report), { runnerEvents: child.report.events ?? null });
+        }
+        await env.close();
+        appendFileSync(out, `${JSON.stringify(line)}\n`);
+        console.log(JSON.stringify(line));
+      }
+    }
+  }
+}
+console.error(`results: ${out}`);

@@ -1,0 +1,142 @@
+/**
+ * The figures of one run, from the fakes' own request logs and the runner's report. Times are
+ * API time: real ms / timeScale (reported in API seconds).
+ */
+import { REPO } from './generate.mjs';
+
+export function percentile(values, p) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+const round = (x, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(digits)));
+
+function bodyOf(record) {
+  if (typeof record.body === 'string') {
+    try {
+      return JSON.parse(record.body);
+    } catch {
+      return undefined;
+    }
+  }
+  return record.body;
+}
+
+/**
+ * @param {object} env the fakes (fakes.mjs)
+ * @param {object} backlog the generated backlog (generate.mjs)
+ * @param {object} report the runner's last stdout line (runner-common.mjs `finish`)
+ */
+export function computeFigures(env, backlog, report) {
+  const ts = env.timeScale;
+  const apiS = (realMs) => (realMs === null || realMs === undefined ? null : realMs / ts / 1000);
+  const created = env.codegen.created;
+  const firstCreate = created.length > 0 ? created[0].at : null;
+
+  // The completion of each task's last run (the one whose outcome counted), on the fake's clock.
+  const completion = new Map();
+  for (const c of created) {
+    const s = env.scripted.get(c.id);
+    if (s) completion.set(s.task, c.at + s.durationMs * ts);
+  }
+  const doneAt = Object.entries(report.done ?? {}).map(([n, at]) => [Number(n), at]);
+  const endedAt = [...doneAt, ...Object.entries(report.failed ?? {}).map(([n, at]) => [Number(n), at])];
+  const lastEnd = endedAt.length > 0 ? Math.max(...endedAt.map(([, at]) => at)) : null;
+  const detection = endedAt.filter(([n]) => completion.has(n)).map(([n, at]) => at - completion.get(n));
+
+  // Write-back: done → the result comment and the `status:done` label both answered by the fake.
+  const requests = env.github.requests;
+  const commentAt = new Map();
+  const labelAt = new Map();
+  const prefix = `/repos/${REPO}/issues/`;
+  for (const r of requests) {
+    if (r.method !== 'POST' || !r.path.startsWith(prefix) || r.status >= 300) continue;
+    const [num, what] = r.path.slice(prefix.length).split('/');
+    const n = Number(num);
+    if (what === 'comments' && !commentAt.has(n)) commentAt.set(n, r.at);
+    if (what === 'labels' && !labelAt.has(n) && (bodyOf(r)?.labels ?? []).some((l) => (typeof l === 'string' ? l : l?.name) === 'status:done')) labelAt.set(n, r.at);
+  }
+  const writeBack = [];
+  let writeBackMissing = 0;
+  for (const [n, at] of doneAt) {
+    const c = commentAt.get(n);
+    const l = labelAt.get(n);
+    if (c === undefined || l === undefined) writeBackMissing++;
+    else writeBack.push(Math.max(c, l) - at);
+  }
+
+  // Requests.
+  const stats = env.codegen.stats();
+  const reads = env.codegen.requests.filter((r) => r.operation === 'getRun' || r.operation === 'listRuns');
+  const creates = env.codegen.requests.filter((r) => r.operation === 'createRun');
+  const graphql = requests.filter((r) => r.route === 'POST /graphql');
+  const rest = requests.length - graphql.length;
+  const ghLimited = requests.filter((r) => r.status === 429 || r.status === 403).length;
+  const loadRequests = firstCreate === null ? requests.length : requests.filter((r) => r.at <= firstCreate && (r.method === 'GET' || (r.route === 'POST /graphql' && !/^mutation/.test(r.operation ?? '')))).length;
+
+  // Poll ticks: Codegen reads closer than 0.5 s of API time to the previous one belong to one
+  // tick; and the most reads in any 2 s of API time (pco's shortest poll interval).
+  const ticks = [];
+  for (const r of reads) {
+    const last = ticks[ticks.length - 1];
+    if (last && r.at - last.end < 500 * ts) {
+      last.count++;
+      last.end = r.at;
+    } else ticks.push({ count: 1, end: r.at });
+  }
+  const perTick = ticks.map((t) => t.count);
+  let readsPer2sMax = 0;
+  for (let i = 0, j = 0; i < reads.length; i++) {
+    while (reads[i].at - reads[j].at >= 2000 * ts) j++;
+    readsPer2sMax = Math.max(readsPer2sMax, i - j + 1);
+  }
+
+  // GitHub's secondary limits, which the fake does not enforce: writes closer than 1 s of API
+  // time, and content-creating writes (comments) in any 60 s window (GitHub allows 80).
+  const writes = requests.filter((r) => (r.route === 'POST /graphql' ? /^mutation/.test(r.operation ?? '') : r.method !== 'GET'));
+  let closeWrites = 0;
+  for (let i = 1; i < writes.length; i++) if (writes[i].at - writes[i - 1].at < 990 * ts) closeWrites++;
+  const comments = writes.filter((r) => r.method === 'POST' && r.path.endsWith('/comments')).map((r) => r.at);
+  let commentsPerMinute = 0;
+  for (let i = 0, j = 0; i < comments.length; i++) {
+    while (comments[i] - comments[j] >= 60_000 * ts) j++;
+    commentsPerMinute = Math.max(commentsPerMinute, i - j + 1);
+  }
+
+  const tasks = backlog.n;
+  const makespan = firstCreate !== null && lastEnd !== null ? apiS(lastEnd - firstCreate) : null;
+  const lb = backlog.bounds.lbMs / 1000;
+  return {
+    tasks,
+    done: doneAt.length,
+    failed: Object.keys(report.failed ?? {}).length,
+    expectedDone: backlog.bounds.runnable - backlog.bounds.failing,
+    makespanS: round(makespan, 0),
+    lbS: round(lb, 0),
+    makespanOverLb: round(makespan === null ? null : makespan / lb, 3),
+    firstCreateS: round(apiS(firstCreate === null ? null : firstCreate - report.processStart), 1),
+    firstCreateRealMs: round(firstCreate === null ? null : firstCreate - report.processStart, 0),
+    detectP50S: round(apiS(percentile(detection, 50)), 1),
+    detectP95S: round(apiS(percentile(detection, 95)), 1),
+    writeBackP50S: round(apiS(percentile(writeBack, 50)), 1),
+    writeBackP95S: round(apiS(percentile(writeBack, 95)), 1),
+    writeBackMissing,
+    codegenReadsPerTask: round(reads.length / tasks),
+    codegenCreatesPerTask: round(creates.length / tasks),
+    runsCreated: created.length,
+    readsPerTickMax: perTick.length > 0 ? Math.max(...perTick) : 0,
+    readsPerTickMean: round(perTick.length > 0 ? reads.length / perTick.length : 0),
+    readsPer2sMax,
+    githubRestPerTask: round(rest / tasks),
+    githubGraphqlPerTask: round(graphql.length / tasks),
+    githubLoadRequests: loadRequests,
+    codegen429: stats.rateLimited,
+    codegen5xx: stats.serverErrors,
+    github429or403: ghLimited,
+    githubWritesUnder1s: closeWrites,
+    githubCommentsMaxPerMinute: commentsPerMinute,
+    cpuMsPerTask: round(report.cpuMs / tasks, 1),
+    peakRssMb: round(report.maxRssMb, 0),
+  };
+}
