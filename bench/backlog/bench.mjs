@@ -10,7 +10,8 @@
  *                                latencies of 1,000 issues many times over, see README.md)
  *   CODEGEN_ERRORS=0.01 GITHUB_ERRORS=0.005   transient 5xx rates of the fakes
  *   OUT=bench/backlog/results/<timestamp>.jsonl
- *   RUN_TIMEOUT_S=180            a run that takes longer (real seconds) is killed and recorded
+ *   RUN_TIMEOUT_S=…              a run that takes longer (real seconds) is killed and recorded
+ *                                (default: 3 × LB on the time scale + 60 s, at least 180 s)
  *
  * Runners: `pco` (issues source, no estimates), `pco-board` (the board as the source, every item
  * with its Estimate = its scripted duration), `seed-design`, `tick` (see their files).
@@ -31,13 +32,12 @@ const seeds = list('SEEDS', '1,2,3').map(Number);
 const runners = list('RUNNERS', 'pco,pco-board,seed-design,tick');
 const codegenErrorRate = Number(process.env.CODEGEN_ERRORS ?? 0.01);
 const githubErrorRate = Number(process.env.GITHUB_ERRORS ?? 0.005);
-const runTimeoutMs = Number(process.env.RUN_TIMEOUT_S ?? 180) * 1000;
 const out = process.env.OUT ?? path.join(here, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
 mkdirSync(path.dirname(out), { recursive: true });
 
 const FILES = { pco: 'runner-pco.mjs', 'pco-board': 'runner-pco.mjs', 'seed-design': 'runner-seed-design.mjs', tick: 'runner-tick.mjs' };
 
-function runChild(file, config) {
+function runChild(file, config, runTimeoutMs) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(here, file)], {
       env: { ...process.env, BENCH_RUNNER: JSON.stringify(config) },
@@ -78,7 +78,8 @@ for (const n of sizes) {
           estimates,
         };
         const started = Date.now();
-        const child = await runChild(FILES[runner], config);
+        const timeoutS = Number(process.env.RUN_TIMEOUT_S ?? Math.max(180, (3 * backlog.bounds.lbMs * timeScale) / 1000 + 60));
+        const child = await runChild(FILES[runner], config, timeoutS * 1000);
         const realS = (Date.now() - started) / 1000;
         const line = { runner, n, shape, seed, estimates, timeScale, realS: Number(realS.toFixed(1)) };
         if (!child.report) {

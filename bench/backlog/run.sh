@@ -5,7 +5,7 @@
 # markdown table of medians over seeds. See bench/backlog/README.md for how to read it.
 #
 #   bash bench/backlog/run.sh                          # 50 and 200 issues, 2 shapes, 3 seeds: ~8 min
-#   SIZES=1000 SEEDS=1 RUN_TIMEOUT_S=400 bash bench/backlog/run.sh   # 1,000 issues (~100 s a run)
+#   SIZES=1000 SEEDS=1 bash bench/backlog/run.sh   # 1,000 issues (~100 s a run)
 #   RUNNERS=pco,pco-board SIZES=50 bash bench/backlog/run.sh
 # Knobs: SIZES SHAPES SEEDS RUNNERS TIME_SCALE CODEGEN_ERRORS GITHUB_ERRORS RUN_TIMEOUT_S OUT
 set -euo pipefail
