@@ -3,7 +3,7 @@
  * `recommended`, not the type-checked variants, so lint needs no type information and stays
  * fast; types are `npm run typecheck`'s job.
  *  - TypeScript: every package's `src/`, `examples/`, the root `*.config.ts`.
- *  - JavaScript (ES modules on Node): `bench/*.mjs` (and its harness), `scripts/*.mjs`, this file.
+ *  - JavaScript (ES modules on Node): every .mjs of bench/ (runners, harness, backlog bench), scripts/, this file.
  */
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
@@ -11,11 +11,11 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const TS_FILES = ['packages/*/src/**/*.ts', 'examples/**/*.ts', '*.config.ts'];
-const JS_FILES = ['bench/*.mjs', 'bench/harness/*.mjs', 'scripts/**/*.mjs', 'examples/**/*.{mjs,js}', '*.config.mjs'];
+const JS_FILES = ['bench/**/*.mjs', 'scripts/**/*.mjs', 'examples/**/*.{mjs,js}', '*.config.mjs'];
 
 export default defineConfig(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', 'bench/.work/**', 'bench/results/**', '.pco/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', 'bench/.work/**', 'bench/results/**', 'bench/backlog/results/**', '.pco/**'],
   },
   {
     files: [...TS_FILES, ...JS_FILES],
