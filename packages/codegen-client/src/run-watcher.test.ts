@@ -211,11 +211,11 @@ describe('RunWatcher: outcomes', () => {
 });
 
 describe('RunWatcher: schedule', () => {
-  it('polls fast at first and slower for long runs (virtual clock)', async () => {
+  it('with intervalFactor, polls fast at first and slower for long runs (virtual clock)', async () => {
     const { client } = await setup(1, { defaultScript: { durationMs: 3_600_000 } });
     const run = await client.createRun({ prompt: 'long' });
     const clock = new ManualClock(Date.now());
-    const watcher = new RunWatcher(client, { clock, timers: clock });
+    const watcher = new RunWatcher(client, { clock, timers: clock, intervalFactor: 0.1 });
     const intervals: number[] = [];
     watcher.on('tick', (tick) => intervals.push(tick.nextInMs));
     const error = await clock.runUntilSettled(rejectionOf(watcher.watch(run.id, { timeoutMs: 10 * 60_000 })));
@@ -225,5 +225,51 @@ describe('RunWatcher: schedule', () => {
     for (let i = 1; i < intervals.length; i++) expect(intervals[i]).toBeGreaterThanOrEqual(intervals[i - 1] as number);
     // Ten virtual minutes cost a few dozen GETs, not 300 (one per 2 s).
     expect(intervals.length).toBeLessThan(60);
+  });
+
+  it('sends one read per tick with 10 live runs, a foreign run among them included (virtual clock)', async () => {
+    const clock = new ManualClock(Date.now());
+    const fake = await startFakeCodegen({ now: () => clock.now(), tokens: ['mine', 'theirs'] });
+    fakes.push(fake);
+    const on = { clock, timers: clock };
+    const client = new CodegenClient({ token: 'mine', orgId: 1, baseUrl: fake.url, ...on });
+    const other = new CodegenClient({ token: 'theirs', orgId: 1, baseUrl: fake.url, ...on });
+    const runs = await Promise.all(Array.from({ length: 9 }, (_, i) => client.createRun({ prompt: `r${i} [[fake:duration=${3 + i}m]]` })));
+    runs.push(await other.createRun({ prompt: '[[fake:duration=4m]]' }));
+    const reads = () => {
+      const ops = fake.stats().byOperation;
+      return (ops.getRun ?? 0) + (ops.listRuns ?? 0) + (ops.getCurrentUser ?? 0);
+    };
+    const watcher = new RunWatcher(client, on);
+    const perTick: number[] = [];
+    let before = reads();
+    watcher.on('tick', () => {
+      perTick.push(reads() - before);
+      before = reads();
+    });
+    const done = await clock.runUntilSettled(Promise.all(runs.map((r) => watcher.watch(r.id, { timeoutMs: 30 * 60_000 }))));
+    expect(done.map((r) => r.status)).toEqual(runs.map(() => 'COMPLETE'));
+    expect(perTick.length).toBeGreaterThan(50);
+    expect(perTick.every((n) => n === 1)).toBe(true);
+  });
+
+  it('sees a run end within one 2 s tick after the runs have been live for an hour (virtual clock)', async () => {
+    const clock = new ManualClock(Date.now());
+    const fake = await startFakeCodegen({ now: () => clock.now() });
+    fakes.push(fake);
+    const on = { clock, timers: clock };
+    const client = new CodegenClient({ token: fake.token, orgId: fake.orgId, baseUrl: fake.url, ...on });
+    // 10 runs live for over an hour, ending off the 2 s grid of the ticks (61 min 0.3 s, then every 61.7 s).
+    const endsAfter = (i: number) => 3_660_300 + i * 61_700;
+    const startedAt = clock.now();
+    const runs = await Promise.all(Array.from({ length: 10 }, (_, i) => client.createRun({ prompt: `r${i} [[fake:duration=${endsAfter(i)}ms]]` })));
+    const watcher = new RunWatcher(client, on);
+    const lateness: number[] = [];
+    const settledAt = new Map<number, number>();
+    watcher.on('settled', ({ runId }) => settledAt.set(runId, clock.now()));
+    await clock.runUntilSettled(Promise.all(runs.map((r) => watcher.watch(r.id, { timeoutMs: 2 * 3_600_000 }))));
+    runs.forEach((run, i) => lateness.push((settledAt.get(run.id) as number) - (startedAt + endsAfter(i))));
+    expect(lateness.every((ms) => ms >= 0 && ms <= 2000), String(lateness)).toBe(true);
+    expect(lateness.some((ms) => ms > 0)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { systemClock, systemTimers, type Clock, type Timers } from '@pco/contract';
 import type { CodegenClient } from './codegen-client.js';
 import { CodegenApiError, RunWatchTimeoutError } from './errors.js';
+import { LIST_PAGE_SIZE, ListScan } from './list-scan.js';
 import { sleepOn, type Sleep } from './sleep.js';
 import { isKnownStatus, isTerminal, needsInput } from './statuses.js';
 import type { AgentRun } from './types.js';
@@ -11,28 +12,35 @@ export type { RunWatcherEvents } from './watcher-events.js';
 /** Options of {@link RunWatcher}. */
 export interface RunWatcherOptions {
   /**
-   * Shortest time between two poll ticks (ms on `clock`).
+   * Time between two poll ticks while runs are live (ms on `clock`). Each tick sends at most one
+   * read, so the default costs 15 reads per 30 s of the 60 the API allows per endpoint (what is
+   * left serves the client's other calls), and a run's end is seen within 2 s.
    * @default 2000
    */
   readonly minIntervalMs?: number;
   /**
-   * Longest time between two poll ticks (ms on `clock`).
+   * Longest time between two poll ticks (ms on `clock`): the ceiling of the back-off while the
+   * client's read budget is short (a tick's read had to wait for it), and of `intervalFactor`.
    * @default 30000
    */
   readonly maxIntervalMs?: number;
   /**
-   * The interval is this fraction of the time the youngest watched run has been watched,
-   * clamped to [min, max]: fast at first, slower for long runs.
-   * @default 0.1
+   * When above 0, the interval is this fraction of the time the youngest watched run has been
+   * watched, clamped to [min, max] (slower polls for long runs, later detection). 0 polls every
+   * `minIntervalMs` for as long as runs are live.
+   * @default 0
    */
   readonly intervalFactor?: number;
   /**
-   * From this many live runs on, a tick reads the run list (one call per 100 runs) instead of
-   * one GET per run.
+   * From this many live runs on, a tick reads one page of the run list instead of GETting one run.
    * @default 2
    */
   readonly listThreshold?: number;
-  /** Pages a list tick reads at most before falling back to GETs for runs not seen. @default 3 */
+  /**
+   * Pages one scan of the list reads at most (one page per tick) before the runs it did not show
+   * are read by GET, one per tick, between list ticks.
+   * @default 3
+   */
   readonly maxListPages?: number;
   /** Whether PAUSED settles a watch (the run waits for `resumeRun`). @default true */
   readonly settleOnPaused?: boolean;
@@ -69,14 +77,17 @@ interface Entry {
   status: string | null;
   observed: boolean;
   createdAt: number | undefined;
+  /** When the watcher last read this run (GET mode reads the least recently read first). */
+  readAt: number;
 }
 
 /**
- * One poller for every live run of a client. With two or more runs live it reads the run list
- * (`user_id` of the token's user, `source_type=API`, newest first, stopping once every watched
- * run was seen), so the request rate does not grow with the number of runs; with one run it
- * GETs that run. The interval adapts (fast for young runs, slower for long ones) and every call
- * goes through the client's rate-limit budget.
+ * One poller for every live run of a client, sending at most one read per tick whatever the
+ * number of runs. With two or more runs live a tick reads one page of the run list (`user_id` of
+ * the token's user, `source_type=API`, newest first); runs the list does not show are read by GET
+ * on ticks of their own, between list ticks. With one run it GETs that run. Ticks come every
+ * `minIntervalMs` (2 s: 15 of the 60 reads per 30 s the API allows) while runs are live, and
+ * less often only while the client's read budget is short; every call goes through that budget.
  *
  * @example
  * const watcher = new RunWatcher(client);
@@ -93,13 +104,17 @@ export class RunWatcher {
   private readonly maxIntervalMs: number;
   private readonly intervalFactor: number;
   private readonly listThreshold: number;
-  private readonly maxListPages: number;
+  private readonly scan: ListScan;
   private readonly settleOnPaused: boolean;
   private readonly clock: Clock;
   private readonly sleep: Sleep;
   private readonly stop = new AbortController();
   private running = false;
   private listUnavailable = false;
+  private userId: number | undefined;
+  private lastRead: 'list' | 'get' | 'user' | undefined;
+  /** Consecutive ticks whose read had to wait for the client's read budget. */
+  private budgetShort = 0;
   private wake: AbortController | undefined;
   private lastTickAt: number | undefined;
   private nextTickAt = 0;
@@ -108,9 +123,9 @@ export class RunWatcher {
     this.client = client;
     this.minIntervalMs = options.minIntervalMs ?? 2000;
     this.maxIntervalMs = Math.max(this.minIntervalMs, options.maxIntervalMs ?? 30_000);
-    this.intervalFactor = options.intervalFactor ?? 0.1;
+    this.intervalFactor = Math.max(0, options.intervalFactor ?? 0);
     this.listThreshold = Math.max(1, options.listThreshold ?? 2);
-    this.maxListPages = Math.max(1, options.maxListPages ?? 3);
+    this.scan = new ListScan(Math.max(1, options.maxListPages ?? 3));
     this.settleOnPaused = options.settleOnPaused ?? true;
     this.clock = options.clock ?? systemClock;
     this.sleep = sleepOn(options.timers ?? systemTimers);
@@ -152,7 +167,7 @@ export class RunWatcher {
       let entry = this.entries.get(runId);
       const isNew = !entry;
       if (!entry) {
-        entry = { runId, since: this.clock.now(), waiters: new Set(), status: null, observed: false, createdAt: undefined };
+        entry = { runId, since: this.clock.now(), waiters: new Set(), status: null, observed: false, createdAt: undefined, readAt: Number.NEGATIVE_INFINITY };
         this.entries.set(runId, entry);
       }
       const target = entry;
@@ -210,11 +225,19 @@ export class RunWatcher {
     });
   }
 
+  /**
+   * `minIntervalMs` while runs are live (or the age-scaled interval when `intervalFactor` > 0);
+   * doubled for each tick in a row whose read waited for budget, up to `maxIntervalMs`.
+   */
   private interval(): number {
-    let youngest = Number.POSITIVE_INFINITY;
-    for (const entry of this.entries.values()) youngest = Math.min(youngest, this.clock.now() - entry.since);
-    if (!Number.isFinite(youngest)) return this.maxIntervalMs;
-    return Math.min(this.maxIntervalMs, Math.max(this.minIntervalMs, youngest * this.intervalFactor));
+    let interval = this.minIntervalMs;
+    if (this.intervalFactor > 0) {
+      let youngest = Number.POSITIVE_INFINITY;
+      for (const entry of this.entries.values()) youngest = Math.min(youngest, this.clock.now() - entry.since);
+      if (Number.isFinite(youngest)) interval = Math.max(interval, youngest * this.intervalFactor);
+    }
+    if (this.budgetShort > 0) interval = Math.max(interval, this.minIntervalMs * 2 ** Math.min(this.budgetShort, 16));
+    return Math.min(this.maxIntervalMs, interval);
   }
 
   private expire(): void {
@@ -251,9 +274,11 @@ export class RunWatcher {
       }
       this.expire();
       if (this.entries.size === 0 || this.nextTickAt > this.clock.now()) continue;
+      // The cadence counts from the tick's start, so the response time does not stretch it.
+      const startedAt = this.clock.now();
       await this.tick();
-      this.lastTickAt = this.clock.now();
-      this.nextTickAt = this.lastTickAt + this.interval();
+      this.lastTickAt = startedAt;
+      this.nextTickAt = startedAt + this.interval();
     }
   }
 
@@ -302,57 +327,65 @@ export class RunWatcher {
     else this.events.emit('poll-error', { error, runIds });
   }
 
+  /**
+   * One tick, one read: users/me once (the list needs the user id), else a page of the run list
+   * when enough runs are live, alternating with a GET of a run the last scan did not show; with
+   * fewer runs (or no list for this token), a GET of the run read least recently.
+   */
   private async tick(): Promise<void> {
     const signal = this.stop.signal;
     const ids = [...this.entries.keys()];
-    let list = 0;
-    let get = 0;
-    let unseen = ids;
-    const mode = ids.length >= this.listThreshold && !this.listUnavailable ? 'list' : 'get';
-    if (mode === 'list') {
-      try {
-        const me = await this.client.getCurrentUser({ cached: true, signal });
-        const pending = new Set(ids);
+    let waited = false;
+    const read = { signal, onRateLimitWait: () => void (waited = true) };
+    const useList = ids.length >= this.listThreshold && !this.listUnavailable;
+    let mode: 'list' | 'get' | 'user' = 'get';
+    let getId: number | undefined;
+    if (useList && this.userId === undefined) mode = 'user';
+    else if (useList) {
+      getId = this.lastRead === 'list' ? this.scan.takeMissing((id) => this.entries.has(id)) : undefined;
+      if (getId === undefined) mode = 'list';
+    } else {
+      let stalest: Entry | undefined;
+      for (const entry of this.entries.values()) if (!stalest || entry.readAt < stalest.readAt) stalest = entry;
+      getId = stalest?.runId;
+    }
+    this.lastRead = mode;
+    try {
+      if (mode === 'user') {
+        this.userId = (await this.client.getCurrentUser({ ...read, cached: true })).id;
+      } else if (mode === 'list') {
+        const page = await this.client.listRuns(
+          { user_id: this.userId, source_type: 'API', skip: this.scan.skip, limit: LIST_PAGE_SIZE },
+          read,
+        );
         let oldest = Number.POSITIVE_INFINITY;
-        for (const id of ids) oldest = Math.min(oldest, this.entries.get(id)?.createdAt ?? Number.NEGATIVE_INFINITY);
-        for (let skip = 0, pages = 0; pending.size > 0 && pages < this.maxListPages; pages++) {
-          const page = await this.client.listRuns({ user_id: me.id, source_type: 'API', skip, limit: 100 }, { signal });
-          list += 1;
-          for (const run of page.items) {
-            if (pending.delete(run.id)) this.observe(run);
-          }
-          skip += page.items.length;
-          if (page.items.length < 100 || skip >= page.total) break;
-          // Newest first: once the page is older than every watched run, the rest are elsewhere.
-          const last = page.items.at(-1)?.created_at;
-          if (last && Date.parse(last) < oldest) break;
+        for (const entry of this.entries.values()) oldest = Math.min(oldest, entry.createdAt ?? Number.NEGATIVE_INFINITY);
+        const now = this.clock.now();
+        for (const run of this.scan.accept(page, [...this.entries.keys()], oldest)) {
+          const entry = this.entries.get(run.id);
+          if (entry) entry.readAt = now;
+          this.observe(run);
         }
-        unseen = [...pending].filter((id) => this.entries.has(id));
-      } catch (error) {
-        if (signal.aborted) return;
-        if (error instanceof CodegenApiError && !error.transient) {
-          // users/me or the list is not available to this token: poll run by run from now on.
-          this.listUnavailable = true;
-          this.events.emit('poll-error', { error, runIds: ids });
-          unseen = ids;
-        } else {
-          this.handleError(error, ids);
-          unseen = [];
-        }
+      } else if (getId !== undefined) {
+        const entry = this.entries.get(getId);
+        if (entry) entry.readAt = this.clock.now();
+        this.observe(await this.client.getRun(getId, read));
       }
-    }
-    // Runs the list did not show (other user or source, or deeper than maxListPages), or the
-    // single live run: one GET each.
-    for (const id of unseen) {
+    } catch (error) {
       if (signal.aborted) return;
-      try {
-        get += 1;
-        this.observe(await this.client.getRun(id, { signal }));
-      } catch (error) {
-        if (signal.aborted) return;
-        this.handleError(error, [id]);
+      if (mode !== 'get' && error instanceof CodegenApiError && !error.transient) {
+        // users/me or the list is not available to this token: poll run by run from now on.
+        this.listUnavailable = true;
+        this.events.emit('poll-error', { error, runIds: ids });
+      } else {
+        if (mode === 'list') this.scan.reset();
+        this.handleError(error, mode === 'get' && getId !== undefined ? [getId] : ids);
       }
     }
-    this.events.emit('tick', { mode, runs: ids.length, list, get, nextInMs: this.interval() });
+    // A read that waited for budget means the client's reads are short: poll less often until
+    // one gets its slot at once.
+    this.budgetShort = waited ? this.budgetShort + 1 : 0;
+    const calls = { list: mode === 'list' ? 1 : 0, get: mode === 'get' && getId !== undefined ? 1 : 0 };
+    this.events.emit('tick', { mode, runs: ids.length, ...calls, nextInMs: this.interval() });
   }
 }

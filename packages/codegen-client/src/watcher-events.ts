@@ -16,9 +16,12 @@ export interface RunWatcherEvents {
   'unknown-status': { readonly runId: number; readonly status: string };
   /** A poll failed after the client's retries; polling continues on the next tick. */
   'poll-error': { readonly error: unknown; readonly runIds: readonly number[] };
-  /** A poll tick ended. `list`/`get` count the requests it made. */
+  /**
+   * A poll tick ended. It sent one read at most: `mode` says which (`user`: users/me, once,
+   * before the first list); `list`/`get` count the list and GET requests it made.
+   */
   tick: {
-    readonly mode: 'list' | 'get';
+    readonly mode: 'list' | 'get' | 'user';
     readonly runs: number;
     readonly list: number;
     readonly get: number;
