@@ -2,7 +2,7 @@ import { InvalidOptionsError, systemClock, systemTimers, type Clock, type Timers
 import type { BucketStore, CodegenOperation, RateLimit } from './rate-limiter.js';
 
 /** Retry policy for transient failures (network, timeout, 5xx, 429). */
-export interface RetryOptions {
+export interface CodegenRetryOptions {
   /**
    * Retries after the first attempt.
    * @default 4
@@ -46,7 +46,7 @@ export interface CodegenClientOptions {
    */
   readonly limits?: ClientLimitsOptions | false;
   /** @default { retries: 4, minDelayMs: 1000, maxDelayMs: 30000 } */
-  readonly retry?: RetryOptions;
+  readonly retry?: CodegenRetryOptions;
   /**
    * Per-attempt timeout in real milliseconds, on the global timers whatever `timers` is: it
    * bounds network I/O, which no injected clock speeds up. A timed-out create has an unknown

@@ -1,5 +1,5 @@
 export { CodegenClient } from './codegen-client.js';
-export type { CodegenClientOptions, ClientLimitsOptions, RetryOptions } from './client-options.js';
+export type { CodegenClientOptions, ClientLimitsOptions, CodegenRetryOptions } from './client-options.js';
 export type { CreateRunOutcome, CreateRunOnceOptions, CreateRunOnceResult, FindRunOptions } from './create-once.js';
 export { CodegenExecutor } from './codegen-executor.js';
 export type { CodegenExecutorOptions } from './codegen-executor.js';

@@ -28,7 +28,6 @@ export {
   RunStoppedError,
   TaskTimeoutError,
   UpdateSupersededError,
-  describeValue,
   findCredentialsRejected,
   isPcoError,
   type CredentialService,

@@ -12,7 +12,10 @@ export const REDACTED = '[REDACTED]';
 const TOKEN_SHAPES: readonly RegExp[] = [
   /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
   /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
-  /(\b(?:Bearer|token)\s+)[A-Za-z0-9._~+/=-]{12,}/gi,
+  // A bearer credential; a `token` scheme only where it is an Authorization header (the word
+  // "token" alone is ordinary prose: "token permissions_for_repo" is not a secret).
+  /(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
+  /(\bauthorization["']?\s*[:=]\s*["']?token\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
 ];
 
 /** Keys whose string values are secrets whatever they hold (`token`, `apiKey`, `authorization`...). */

@@ -94,7 +94,9 @@ export interface OrchestratorOptions {
   readonly runId?: string;
   /**
    * Strings redacted (`[REDACTED]`) from every error message the orchestrator records or emits,
-   * e.g. tokens; credential-shaped text (GitHub tokens, `Bearer …`) is redacted too.
+   * e.g. tokens; credential-shaped text (GitHub tokens, `Bearer …`) is redacted too. Values
+   * shorter than 4 characters are ignored (they would mangle ordinary text; no real token is
+   * that short).
    */
   readonly secrets?: readonly string[];
   /**

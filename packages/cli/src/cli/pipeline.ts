@@ -19,7 +19,7 @@ import {
   DEFAULT_RATE_LIMITS,
   type CodegenOperation,
   type RateLimit,
-  type RetryOptions,
+  type CodegenRetryOptions,
   type RunWatcherOptions,
 } from '@pco/codegen-client';
 import { runBudgetStore } from '../journal/run-budget.js';
@@ -143,7 +143,7 @@ export function createReporter(config: PcoConfig, client: GitHubClient, logger?:
 export function scaledCodegenTiming(
   timeScale: number,
   limits: Readonly<Partial<Record<CodegenOperation, RateLimit>>> = DEFAULT_RATE_LIMITS,
-): { readonly limits: Partial<Record<CodegenOperation, RateLimit>>; readonly retry: RetryOptions; readonly watcher: RunWatcherOptions } {
+): { readonly limits: Partial<Record<CodegenOperation, RateLimit>>; readonly retry: CodegenRetryOptions; readonly watcher: RunWatcherOptions } {
   const scaled: Partial<Record<CodegenOperation, RateLimit>> = {};
   for (const [operation, limit] of Object.entries(limits) as [CodegenOperation, RateLimit][]) {
     scaled[operation] = { limit: limit.limit, windowMs: limit.windowMs * timeScale };

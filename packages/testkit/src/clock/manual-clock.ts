@@ -1,9 +1,7 @@
-/** The clock and timer contracts of @pco/pool and @pco/core (structural: testkit does not depend on them). */
-export interface ManualClockContract {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import type { Clock, Timers } from '@pco/contract';
+
+/** What a {@link ManualClock} is: @pco/contract's `Clock` and `Timers` in one object. */
+export type ManualClockContract = Clock & Timers;
 
 interface Entry {
   readonly id: number;
