@@ -84,3 +84,13 @@ export class BucketLog {
     this.block(state.blockedUntil);
   }
 }
+
+/** The bucket of `key` in `buckets`, made (empty) on first use: one per endpoint key. */
+export function bucketOf(buckets: Map<string, BucketLog>, key: string, staleAfterMs: number): BucketLog {
+  let bucket = buckets.get(key);
+  if (!bucket) {
+    bucket = new BucketLog(staleAfterMs);
+    buckets.set(key, bucket);
+  }
+  return bucket;
+}

@@ -6,7 +6,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InvalidOptionsError } from '@pco/contract';
 import * as v from 'valibot';
-import { BucketLog, type BucketLogState } from './bucket-log.js';
+import { bucketOf, type BucketLog, type BucketLogState } from './bucket-log.js';
 import { BucketStoreIOError } from './errors.js';
 import type { BucketStore, BucketTake } from './rate-limiter.js';
 
@@ -125,12 +125,7 @@ export class FileBucketStore implements BucketStore {
   }
 
   private bucket(key: string): BucketLog {
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      bucket = new BucketLog(this.staleAfterMs);
-      this.buckets.set(key, bucket);
-    }
-    return bucket;
+    return bucketOf(this.buckets, key, this.staleAfterMs);
   }
 
   /** Reads the file once, then adopts what it held at this call's time `now`. */

@@ -10,7 +10,7 @@
  * request in between, so latency and jitter cannot push the server over its limit.
  */
 import { systemClock, systemTimers, type Clock, type Timers } from '@pco/contract';
-import { BucketLog } from './bucket-log.js';
+import { bucketOf, type BucketLog } from './bucket-log.js';
 import { sleepOn, type Sleep } from './sleep.js';
 
 /** Endpoints of the client (each has its own bucket). */
@@ -94,12 +94,7 @@ export class MemoryBucketStore implements BucketStore {
   }
 
   private bucket(key: string): BucketLog {
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      bucket = new BucketLog(this.staleAfterMs);
-      this.buckets.set(key, bucket);
-    }
-    return bucket;
+    return bucketOf(this.buckets, key, this.staleAfterMs);
   }
 
   take(key: string, limit: number, windowMs: number, now: number): BucketTake {

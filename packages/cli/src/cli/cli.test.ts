@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startFakeCodegen, startFakeGitHub, type FakeCodegen, type FakeGitHub } from '@pco/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakesConfig } from './in-process-cli.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const CLI = path.join(ROOT, 'packages/cli/src/cli.ts');
@@ -187,26 +188,18 @@ describe('pco (subprocess)', () => {
       // Real time scale: every run takes minutes, so the run is surely mid-flight when interrupted.
       codegen = await startFakeCodegen({ tokens: [CG_TOKEN], orgId: 7, repos: [{ id: 3, fullName: 'acme/api' }] });
       dir = await mkdtemp(path.join(tmpdir(), 'pco-sigint-'));
+      // Keep the write-back small: GitHub asks for 1 s between writes.
       await writeFile(
         path.join(dir, 'pco.yaml'),
-        [
-          'github:',
-          '  token: ${GH_TOKEN}',
-          `  baseUrl: ${github.url}`,
-          '  repos: [acme/api]',
-          'codegen:',
-          '  orgId: 7',
-          '  token: ${CG_TOKEN}',
-          `  baseUrl: ${codegen.url}`,
-          // Keep the write-back small: GitHub asks for 1 s between writes.
-          'automation:',
-          '  postComments: false',
-          '  statusLabels: false',
-          'journal:',
-          '  path: state/journal.jsonl',
-          '  resultsDir: out',
-          '',
-        ].join('\n'),
+        fakesConfig({
+          githubUrl: github.url,
+          codegenUrl: codegen.url,
+          repos: ['acme/api'],
+          orgId: 7,
+          githubToken: '${GH_TOKEN}',
+          codegenToken: '${CG_TOKEN}',
+          more: ['automation:', '  postComments: false', '  statusLabels: false', 'journal:', '  path: state/journal.jsonl', '  resultsDir: out'],
+        }),
       );
     });
     afterAll(async () => {
@@ -318,7 +311,15 @@ describe('pco (subprocess)', () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'pco-run-'));
       await writeFile(
         path.join(dir, 'pco.yaml'),
-        `github:\n  token: \${GH}\n  baseUrl: ${github.url}\n  repos: [acme/web]\ncodegen:\n  orgId: 3\n  token: \${CG}\n  baseUrl: ${codegen.url}\n  repoId: 9\nautomation:\n  statusLabels: false\n`,
+        fakesConfig({
+          githubUrl: github.url,
+          codegenUrl: codegen.url,
+          repos: ['acme/web'],
+          orgId: 3,
+          githubToken: '${GH}',
+          codegenToken: '${CG}',
+          more: ['  repoId: 9', 'automation:', '  statusLabels: false'],
+        }),
       );
       const result = await runCli(['run'], { cwd: dir, env: { GH, CG } });
       expect(result.stderr).toContain('All tasks done');

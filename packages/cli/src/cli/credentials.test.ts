@@ -14,7 +14,7 @@ import path from 'node:path';
 import { startFakeCodegen, startFakeGitHub, type FakeCodegen, type FakeGitHub } from '@pco/testkit';
 import type { FakeGitHubToken } from '@pco/testkit/github';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runPcoInProcess } from './in-process-cli.js';
+import { fakesConfig, runPcoInProcess } from './in-process-cli.js';
 
 const GH = 'ghp_credentialsTestToken0123456789abcdef';
 const CG = 'cg-credentials-test-token-0123456789';
@@ -55,19 +55,7 @@ async function run(env: { GH: string; CG: string; ORG?: string }) {
   const dir = await mkdtemp(path.join(tmpdir(), 'pco-credentials-'));
   await writeFile(
     path.join(dir, 'pco.yaml'),
-    [
-      'github:',
-      '  token: ${GH}',
-      `  baseUrl: ${github.url}`,
-      '  repos: [acme/web]',
-      'codegen:',
-      '  orgId: ${ORG}',
-      '  token: ${CG}',
-      `  baseUrl: ${codegen.url}`,
-      'agent:',
-      '  retryDelaySeconds: 0',
-      '',
-    ].join('\n'),
+    fakesConfig({ githubUrl: github.url, codegenUrl: codegen.url, repos: ['acme/web'], orgId: '${ORG}', githubToken: '${GH}', codegenToken: '${CG}', more: ['agent:', '  retryDelaySeconds: 0'] }),
   );
   const result = await runPcoInProcess(['run', '--json'], { cwd: dir, env: { ORG: String(ORG), ...env } });
   return { ...result, dir };

@@ -25,3 +25,33 @@ export async function runPcoInProcess(args: readonly string[], options: { readon
   const code = await main(['node', 'pco', ...args], ctx);
   return { code, stdout, stderr };
 }
+
+/** Where a test's `pco.yaml` points: the two fakes and what the config reads from them. */
+export interface FakesConfig {
+  readonly githubUrl: string;
+  readonly codegenUrl: string;
+  readonly repos: readonly string[];
+  /** A number, or a `${VAR}` reference. */
+  readonly orgId: number | string;
+  /** The tokens as written in the file, usually `${VAR}` references (never the values). */
+  readonly githubToken: string;
+  readonly codegenToken: string;
+  /** Further lines (other sections, e.g. `automation:` with its keys), as written. */
+  readonly more?: readonly string[];
+}
+
+/** The text of a `pco.yaml` that runs against the fakes: the tests' one way to write it. */
+export function fakesConfig(c: FakesConfig): string {
+  return [
+    'github:',
+    `  token: ${c.githubToken}`,
+    `  baseUrl: ${c.githubUrl}`,
+    `  repos: [${c.repos.join(', ')}]`,
+    'codegen:',
+    `  orgId: ${c.orgId}`,
+    `  token: ${c.codegenToken}`,
+    `  baseUrl: ${c.codegenUrl}`,
+    ...(c.more ?? []),
+    '',
+  ].join('\n');
+}

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { startFakeCodegen, type FakeCodegen } from '@pco/testkit/codegen';
 import { cyclicBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPcoInProcess } from './in-process-cli.js';
+import { fakesConfig, runPcoInProcess } from './in-process-cli.js';
 
 const GH_TOKEN = 'ghp_cycleTestToken0123456789abcdefgh';
 const CG_TOKEN = 'cg-cycle-token-0123456789';
@@ -30,23 +30,18 @@ describe('pco run on a cyclic backlog', () => {
     github = await startFakeGitHub(cyclicBacklogFixture(), { token: GH_TOKEN });
     codegen = await startFakeCodegen({ tokens: [CG_TOKEN], orgId: 1 });
     dir = await mkdtemp(path.join(tmpdir(), 'pco-run-cycle-'));
+    // The preflight reads the Codegen account; no agent run may be created (checked below).
     await writeFile(
       path.join(dir, 'pco.yaml'),
-      [
-        'github:',
-        '  token: ${GH_TOKEN}',
-        `  baseUrl: ${github.url}`,
-        '  repos: [acme/loop]',
-        'codegen:',
-        '  orgId: 1',
-        '  token: ${CG_TOKEN}',
-        // The preflight reads the account; no agent run may be created (checked below).
-        `  baseUrl: ${codegen.url}`,
-        'journal:',
-        `  path: ${path.join(dir, 'state', 'journal.jsonl')}`,
-        `  resultsDir: ${path.join(dir, 'state')}`,
-        '',
-      ].join('\n'),
+      fakesConfig({
+        githubUrl: github.url,
+        codegenUrl: codegen.url,
+        repos: ['acme/loop'],
+        orgId: 1,
+        githubToken: '${GH_TOKEN}',
+        codegenToken: '${CG_TOKEN}',
+        more: ['journal:', `  path: ${path.join(dir, 'state', 'journal.jsonl')}`, `  resultsDir: ${path.join(dir, 'state')}`],
+      }),
     );
   });
   afterAll(() => Promise.all([github.close(), codegen.close()]));
