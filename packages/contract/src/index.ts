@@ -5,6 +5,7 @@ export type {
   ExecutorOutcome,
   FailedOutcome,
   JournalEntry,
+  LandingJournalEntry,
   NeedsInputOutcome,
   OutcomeBase,
   PreviousAttempt,
@@ -17,6 +18,7 @@ export type {
   TaskSkip,
   TaskSource,
   TaskSourceRef,
+  TaskLanding,
   TaskState,
   TaskUpdate,
   TerminalTaskState,
@@ -37,3 +39,16 @@ export { systemClock, systemTimers, type Clock, type Timers } from './time.js';
 export { REDACTED, createRedactor, type Redactor } from './redact.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { guardListener } from './listeners.js';
+export {
+  LANDING_MILESTONES,
+  type FollowUp,
+  type FollowUpReason,
+  type FollowUpRequest,
+  type Lander,
+  type LandingContext,
+  type LandingMilestone,
+  type LandingOutcome,
+  type LandingReaction,
+  type ReviewStatus,
+  type ReviewUpdate,
+} from './landing.js';

@@ -3,6 +3,7 @@
  * and a reporter receive and return, and what a journal stores. Every package builds on these
  * types and none re-declares them.
  */
+import type { FollowUp, LandingMilestone, ReviewUpdate } from './landing.js';
 
 /** Why a loaded task must not run. */
 export interface TaskSkip {
@@ -62,6 +63,8 @@ export type TaskState =
   | 'ready'
   | 'running'
   | 'retrying'
+  /** The agent's pull request is open: checks, reviews and merge are watched (see `Lander`). */
+  | 'in-review'
   | 'done'
   | 'failed'
   | 'skipped'
@@ -114,10 +117,28 @@ export interface TaskResult {
    * CLI exits 0 when every other task is done. Absent for every other skip.
    */
   readonly policySkip?: boolean;
+  /** Past the agent run: the pull request's way to the base branch (absent without a lander). */
+  readonly landing?: TaskLanding;
   /** ISO-8601 timestamps and duration of the task's run (first start to end). */
   readonly startedAt?: string;
   readonly endedAt?: string;
   readonly durationMs?: number;
+}
+
+/** Where a task's pull request stands, as results and reporters carry it. */
+export interface TaskLanding {
+  /** `in-review` while watched; `landed` once merged; `closed` unmerged; `needs-human`. */
+  readonly state: 'in-review' | 'landed' | 'closed' | 'needs-human';
+  /** The latest review status (`checks-failed`, `changes-requested`, `conflict`, …). */
+  readonly review?: string;
+  /** One line on the latest review status or outcome. */
+  readonly message?: string;
+  /** ISO-8601 time of the merge. */
+  readonly landedAt?: string;
+  /** Follow-ups and steps (branch updates, merges) made for the task. */
+  readonly reactions: number;
+  /** Milestones reached so far, in order. */
+  readonly reached: readonly LandingMilestone[];
 }
 
 /** A state change of one task, as reporters receive it. */
@@ -128,8 +149,10 @@ export interface TaskUpdate<T extends Task = Task> {
   readonly state: TaskState;
   readonly attempt: number;
   readonly agent?: string;
-  /** Present for terminal states (and filled as far as known for `running`). */
+  /** Present for terminal states (and filled as far as known for `running` and `in-review`). */
   readonly result?: TaskResult;
+  /** For `in-review`: the latest review status the lander reported (absent on entering review). */
+  readonly review?: ReviewUpdate;
   /** Epoch milliseconds. */
   readonly at: number;
 }
@@ -253,6 +276,12 @@ export interface ExecutionContext {
   /** Set on resume when this attempt was already dispatched (see {@link PreviousAttempt}). */
   readonly previous?: PreviousAttempt;
   /**
+   * Set when this attempt is a follow-up a lander asked for on the task's pull request: continue
+   * that pull request (resume `followUp.previousRunId` where the remote allows it, else a new run
+   * told to push to the same branch) instead of starting the task afresh.
+   */
+  readonly followUp?: FollowUp;
+  /**
    * How urgent this attempt is: the task's remaining critical path when it was dispatched (its
    * estimate plus the longest chain of estimates still waiting on it, in estimate units; the
    * orchestrator's ready-queue priority). Larger is more urgent. Order the attempt's own waits
@@ -300,6 +329,8 @@ export type JournalEntry =
       readonly attempt: number;
       readonly idempotencyKey: string;
       readonly agent: string;
+      /** Set when the attempt is a lander's follow-up. */
+      readonly followUp?: { readonly key: string; readonly reason: string };
       readonly at: number;
     }
   /** The remote run exists (from `context.checkpoint`). Awaited by the executor. */
@@ -329,7 +360,45 @@ export type JournalEntry =
    * The task's final state in this run (awaited before dependents start). `detached`: the remote
    * run was left running on stop; a resume re-attaches to it.
    */
-  | { readonly type: 'result'; readonly runId: string; readonly result: TaskResult; readonly detached?: boolean; readonly at: number };
+  | { readonly type: 'result'; readonly runId: string; readonly result: TaskResult; readonly detached?: boolean; readonly at: number }
+  | LandingJournalEntry;
+
+/**
+ * The landing entries (see `Lander`): the task entered review, reached a milestone, recorded a
+ * step, or a follow-up attempt ended.
+ */
+export type LandingJournalEntry =
+  | {
+      readonly type: 'review';
+      readonly runId: string;
+      readonly taskId: string;
+      readonly attempt: number;
+      readonly pullRequests: readonly PullRequestRef[];
+      readonly agentRunId?: number | string;
+      readonly webUrl?: string;
+      readonly at: number;
+    }
+  | { readonly type: 'milestone'; readonly runId: string; readonly taskId: string; readonly milestone: LandingMilestone; readonly at: number }
+  | {
+      readonly type: 'step';
+      readonly runId: string;
+      readonly taskId: string;
+      readonly key: string;
+      readonly data?: Readonly<Record<string, unknown>>;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'follow-up';
+      readonly runId: string;
+      readonly taskId: string;
+      readonly attempt: number;
+      readonly key: string;
+      readonly outcome: 'done' | 'failed' | 'needs-input';
+      readonly error?: string;
+      readonly pullRequests?: readonly PullRequestRef[];
+      readonly agentRunId?: number | string;
+      readonly at: number;
+    };
 
 /**
  * Durable storage of {@link JournalEntry} records: the orchestrator's crash-safety hook. Optional:

@@ -163,6 +163,7 @@ export function emptyCounts(): { -readonly [S in TaskState]: number } & { total:
     ready: 0,
     running: 0,
     retrying: 0,
+    'in-review': 0,
     done: 0,
     failed: 0,
     skipped: 0,

@@ -15,7 +15,7 @@ import { runPcoInProcess } from './in-process-cli.js';
 import { executeRun } from './run-command.js';
 
 function summaryOf(results: TaskResult[], over: Partial<RunSummary> = {}): RunSummary {
-  const counts: { -readonly [K in keyof RunSummary['counts']]: number } = { pending: 0, ready: 0, running: 0, retrying: 0, done: 0, failed: 0, skipped: 0, 'needs-input': 0, interrupted: 0, total: 0 };
+  const counts: { -readonly [K in keyof RunSummary['counts']]: number } = { pending: 0, ready: 0, running: 0, retrying: 0, 'in-review': 0, done: 0, failed: 0, skipped: 0, 'needs-input': 0, interrupted: 0, total: 0 };
   for (const result of results) {
     counts[result.state]++;
     counts.total++;
