@@ -163,6 +163,12 @@ export class QueueCore<N extends GraphNode = GraphNode> {
     return i;
   }
 
+  /** Takes ready task `i` out of priority order (it becomes running). */
+  takeAt(i: number): void {
+    this.heap.remove(i);
+    this.setState(i, RUNNING);
+  }
+
   /** One dependency of pending task `s` is done; true when `s` became ready. */
   release(s: number): boolean {
     if (this.status[s] !== PENDING) return false;

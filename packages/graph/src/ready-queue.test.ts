@@ -314,3 +314,25 @@ describe('ReadyQueue.fromIndexed', () => {
     expect(() => queue.doneIndex(1)).toThrowError(expect.objectContaining({ code: 'GRAPH_UNKNOWN_TASK', message: 'no task at index 1 (the queue has 1)' }));
   });
 });
+
+describe('ReadyQueue.take', () => {
+  it('takes one particular ready task out of priority order, and the others keep their order', () => {
+    const q = new ReadyQueue([
+      { id: 'long', estimate: 5 },
+      { id: 'mid', estimate: 3 },
+      { id: 'short', estimate: 1 },
+      { id: 'after', dependencies: ['short'] },
+    ]);
+    expect(q.take('short').id).toBe('short');
+    expect(q.state('short')).toBe('running');
+    expect([q.next(), q.next(), q.next()]).toEqual(['long', 'mid', undefined]);
+    expect(q.done('short')).toEqual(['after']);
+  });
+
+  it('refuses a task that is not ready with a typed error', () => {
+    const q = new ReadyQueue([{ id: 'a' }, { id: 'b', dependencies: ['a'] }]);
+    expect(catchError(() => q.take('b'))).toMatchObject({ code: 'GRAPH_BAD_TRANSITION' });
+    q.take('a');
+    expect(catchError(() => q.take('a'))).toMatchObject({ code: 'GRAPH_BAD_TRANSITION' });
+  });
+});

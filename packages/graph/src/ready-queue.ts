@@ -155,6 +155,18 @@ export class ReadyQueue<N extends GraphNode = GraphNode> {
     return i === -1 ? undefined : this.core.nodeAt(i);
   }
 
+  /**
+   * Takes one particular ready task (it becomes running), out of priority order: e.g. a task a
+   * resumed journal shows past its agent run, which continues without waiting for a slot.
+   */
+  take(id: string): N {
+    const core = this.core;
+    const i = core.indexOf(id);
+    if (core.status[i] !== READY) core.badTransition(i, 'take');
+    core.takeAt(i);
+    return core.nodeAt(i);
+  }
+
   /** Marks a running task done and returns the ids of the dependents that became ready. */
   done(id: string): readonly string[] {
     const core = this.core;

@@ -19,7 +19,11 @@ export type JournalFaultPoint =
   | 'after-status'
   | 'after-attempt-failed'
   | 'before-result'
-  | 'after-result';
+  | 'after-result'
+  | 'after-review'
+  | 'after-milestone'
+  | 'after-step'
+  | 'after-follow-up';
 
 /** Called at each {@link JournalFaultPoint}; the fault-injection suite kills the process there. */
 export type JournalFaultHook = (point: JournalFaultPoint, entry: JournalEntry | undefined) => void;

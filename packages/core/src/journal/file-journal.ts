@@ -258,6 +258,10 @@ const AFTER: Readonly<Record<string, JournalFaultPoint>> = {
   status: 'after-status',
   'attempt-failed': 'after-attempt-failed',
   result: 'after-result',
+  review: 'after-review',
+  milestone: 'after-milestone',
+  step: 'after-step',
+  'follow-up': 'after-follow-up',
 };
 
 /** An entry as a journal line: `type` → `t`, epoch-ms `at` → ISO time, plus `seq`. */

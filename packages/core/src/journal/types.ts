@@ -13,7 +13,7 @@ const base = { seq: v.pipe(v.number(), v.integer(), v.minValue(1)), at: nonEmpty
 
 const pullRequestSchema = v.looseObject({ url: v.string() });
 
-const taskStateSchema = v.picklist(['pending', 'ready', 'running', 'retrying', 'done', 'failed', 'skipped', 'needs-input', 'interrupted']);
+const taskStateSchema = v.picklist(['pending', 'ready', 'running', 'retrying', 'in-review', 'done', 'failed', 'skipped', 'needs-input', 'interrupted']);
 
 /**
  * A TaskResult as stored: only what the replay relies on is checked (a result must never be lost
@@ -56,6 +56,8 @@ export const intentRecordSchema = v.object({
   attempt,
   idempotencyKey: nonEmpty,
   agent: v.string(),
+  /** Set when the attempt is a lander's follow-up on the task's pull request. */
+  followUp: v.optional(v.object({ key: nonEmpty, reason: v.string() })),
 });
 
 /** The remote run exists (written right after the create call returned). */
@@ -100,6 +102,51 @@ export const resultRecordSchema = v.object({
   detached: v.optional(v.boolean()),
 });
 
+/** The agent's pull requests are open: the task is in review (see `Lander`). */
+export const reviewRecordSchema = v.object({
+  ...base,
+  t: v.literal('review'),
+  runId: nonEmpty,
+  taskId: nonEmpty,
+  attempt,
+  pullRequests: v.array(pullRequestSchema),
+  agentRunId: v.optional(remoteRunId),
+  webUrl: v.optional(v.string()),
+});
+
+/** A task in review reached a landing milestone. */
+export const milestoneRecordSchema = v.object({
+  ...base,
+  t: v.literal('milestone'),
+  runId: nonEmpty,
+  taskId: nonEmpty,
+  milestone: v.picklist(['run-complete', 'pr-opened', 'checks-passed', 'merged']),
+});
+
+/** A lander's step (a branch update, a merge request), recorded so a crash neither repeats nor loses it. */
+export const stepRecordSchema = v.object({
+  ...base,
+  t: v.literal('step'),
+  runId: nonEmpty,
+  taskId: nonEmpty,
+  key: nonEmpty,
+  data: v.optional(v.record(v.string(), v.unknown())),
+});
+
+/** A follow-up attempt ended (its key is never run again). */
+export const followUpRecordSchema = v.object({
+  ...base,
+  t: v.literal('follow-up'),
+  runId: nonEmpty,
+  taskId: nonEmpty,
+  attempt,
+  key: nonEmpty,
+  outcome: v.picklist(['done', 'failed', 'needs-input']),
+  error: v.optional(v.string()),
+  pullRequests: v.optional(v.array(pullRequestSchema)),
+  agentRunId: v.optional(remoteRunId),
+});
+
 /** Records this version knows; a line of another type with a valid checksum is kept as is. */
 export const knownRecordSchema = v.variant('t', [
   headerRecordSchema,
@@ -109,6 +156,10 @@ export const knownRecordSchema = v.variant('t', [
   statusRecordSchema,
   attemptFailedRecordSchema,
   resultRecordSchema,
+  reviewRecordSchema,
+  milestoneRecordSchema,
+  stepRecordSchema,
+  followUpRecordSchema,
 ]);
 
 export type HeaderRecord = v.InferOutput<typeof headerRecordSchema>;
