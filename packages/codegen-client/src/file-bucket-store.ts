@@ -8,7 +8,7 @@ import { InvalidOptionsError } from '@pco/contract';
 import * as v from 'valibot';
 import { bucketOf, type BucketLog, type BucketLogState } from './bucket-log.js';
 import { BucketStoreIOError } from './errors.js';
-import type { BucketStore, BucketTake } from './rate-limiter.js';
+import type { BucketStore, BucketTake, BucketUsage } from './rate-limiter.js';
 
 /** Options of {@link FileBucketStore}. */
 export interface FileBucketStoreOptions {
@@ -117,6 +117,11 @@ export class FileBucketStore implements BucketStore {
     await this.load(undefined);
     this.bucket(key).block(until);
     await this.persist();
+  }
+
+  /** What of `key` still counts at `now` (read-only; see `BucketStore.inspect`). */
+  inspect(key: string, now: number): BucketUsage | undefined {
+    return this.buckets.get(key)?.toState(now);
   }
 
   /** Waits for the writes under way (e.g. before the process exits). */

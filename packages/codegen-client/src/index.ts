@@ -14,6 +14,8 @@ export type { FileBucketStoreOptions } from './file-bucket-store.js';
 export type {
   BucketStore,
   BucketTake,
+  BucketUsage,
+  RateLimiterBudget,
   MemoryBucketStoreOptions,
   RateLimit,
   RateLimiterOptions,

@@ -124,4 +124,18 @@ describe('RateLimiter', () => {
     (await clock.runUntilSettled(limiter.acquire('createRun')))();
     expect(clock.now() - start).toBe(60_000);
   });
+  it('shows a budget without taking from it: slots left, waiters, when the next slot frees', async () => {
+    const clock = new ManualClock(1_000_000);
+    const limiter = new RateLimiter({ limits: { createRun: { limit: 2, windowMs: 1_000 } }, marginMs: 0, clock, timers: clock });
+    expect(limiter.budget('createRun')).toEqual({ operation: 'createRun', limit: 2, windowMs: 1_000, remaining: 2, waiting: 0 });
+    (await limiter.acquire('createRun'))();
+    clock.advance(100);
+    (await limiter.acquire('createRun'))();
+    const queued = limiter.acquire('createRun');
+    expect(limiter.budget('createRun')).toEqual({ operation: 'createRun', limit: 2, windowMs: 1_000, remaining: 0, waiting: 1, nextFreeAt: 1_001_000 });
+    expect(limiter.budget('resumeRun')).toBeUndefined();
+    (await clock.runUntilSettled(queued))();
+    expect(clock.now()).toBe(1_001_000);
+    expect(limiter.budget('createRun')).toMatchObject({ remaining: 0, waiting: 0 });
+  });
 });

@@ -72,6 +72,32 @@ export interface BucketStore {
   release(key: string, slot: string, at: number): void | Promise<void>;
   /** Blocks `key` until `until` (epoch ms), e.g. after a 429 with `Retry-After`. */
   block(key: string, until: number): void | Promise<void>;
+  /**
+   * Optional, read-only, for status displays: what of `key` still counts at `now` (slots as
+   * `[takenAt, endedAt]`, `endedAt` null while in flight), or undefined when nothing does.
+   */
+  inspect?(key: string, now: number): BucketUsage | undefined;
+}
+
+/** What {@link BucketStore.inspect} returns. */
+export interface BucketUsage {
+  /** 0 when not blocked. */
+  readonly blockedUntil: number;
+  readonly slots: readonly (readonly [number, number | null])[];
+}
+
+/** A read-only view of one endpoint's budget ({@link RateLimiter.budget}). */
+export interface RateLimiterBudget {
+  readonly operation: CodegenOperation;
+  readonly limit: number;
+  /** The window with its safety margin. */
+  readonly windowMs: number;
+  /** Slots left now; undefined when the store cannot say (no `inspect`). */
+  readonly remaining?: number;
+  /** Requests queued for a slot. */
+  readonly waiting: number;
+  /** Epoch ms the next slot frees, when none is free (or the endpoint is blocked). */
+  readonly nextFreeAt?: number;
 }
 
 /** Options of {@link MemoryBucketStore}. */
@@ -109,6 +135,10 @@ export class MemoryBucketStore implements BucketStore {
 
   block(key: string, until: number): void {
     this.bucket(key).block(until);
+  }
+
+  inspect(key: string, now: number): BucketUsage | undefined {
+    return this.buckets.get(key)?.toState(now);
   }
 }
 
@@ -246,6 +276,28 @@ export class RateLimiter {
       enqueue(queue, waiter);
       this.pump(key, operation);
     });
+  }
+
+  /**
+   * The budget of `operation` as it stands (for status displays; takes nothing), or undefined
+   * when the endpoint is unlimited.
+   */
+  budget(operation: CodegenOperation): RateLimiterBudget | undefined {
+    const window = this.windowOf(operation);
+    if (!window) return undefined;
+    const key = this.keyPrefix + operation;
+    const now = this.clock.now();
+    const waiting = this.queues.get(key)?.length ?? 0;
+    if (!this.store.inspect) return { operation, ...window, waiting };
+    const usage = this.store.inspect(key, now);
+    const remaining = Math.max(0, window.limit - (usage?.slots.length ?? 0));
+    let nextFreeAt: number | undefined;
+    if (usage && usage.blockedUntil > now) nextFreeAt = usage.blockedUntil;
+    else if (usage && remaining === 0) {
+      const ends = usage.slots.flatMap(([, ended]) => (ended === null ? [] : [ended + window.windowMs]));
+      if (ends.length > 0) nextFreeAt = Math.min(...ends);
+    }
+    return { operation, ...window, remaining, waiting, ...(nextFreeAt !== undefined ? { nextFreeAt } : {}) };
   }
 
   /** Blocks an endpoint for `ms`, e.g. after a 429. */
