@@ -26,3 +26,15 @@ export {
 } from './resolve-dependencies.js';
 export { lookupReferenceStates, DEFAULT_LOOKUP_BATCH_SIZE, type LookupReferenceStatesOptions } from './reference-lookup.js';
 export { DEFAULT_TRUSTED_ASSOCIATIONS, type TrustOptions } from './trust.js';
+// The landing stage: watch the agents' pull requests, react, merge (docs/landing.md).
+export { GitHubLander } from './landing/github-lander.js';
+export type {
+  CiFixOwner,
+  GitHubLanderOptions,
+  LandingDetailOptions,
+  LandingFollowUpLimits,
+  LandingMergeMode,
+  LandingPollOptions,
+  LandingReactionSwitches,
+} from './landing/options.js';
+export type { GitHubLanderEvents } from './landing/events.js';
