@@ -11,14 +11,18 @@ import {
 } from './create-once.js';
 import { CodegenApiError, CodegenInputError } from './errors.js';
 import { RateLimiter } from './rate-limiter.js';
+import { resumeRunOnce, type ResumeRunOnceOptions, type ResumeRunOnceResult, type ResumeRunOutcome } from './resume-once.js';
 import {
   agentRunSchema,
   agentRunWithLogsSchema,
+  checkSuiteSettingsSchema,
+  checkSuiteSettingsUpdateSchema,
   createRunInputSchema,
   formatIssues,
   organizationSchema,
   pageQuerySchema,
   pageSchema,
+  repoIdSchema,
   repoSchema,
   resumeRunInputSchema,
   runIdSchema,
@@ -28,6 +32,8 @@ import { Transport } from './transport.js';
 import type {
   AgentRun,
   AgentRunWithLogs,
+  CheckSuiteSettings,
+  CheckSuiteSettingsUpdate,
   CodegenUser,
   CreateRunInput,
   ListRunsQuery,
@@ -191,8 +197,13 @@ export class CodegenClient {
   }
 
   /**
-   * Resumes a PAUSED run with a follow-up prompt (`POST .../agent/run/resume`). Like a create,
-   * it is not retried when the server may have acted.
+   * Sends a follow-up prompt to a run (`POST .../agent/run/resume`, body `ResumeAgentRunInput`:
+   * `agent_run_id`, `prompt`, `images`). The spec: "Resume a paused agent run"; the docs also
+   * use it for a follow-up after a run finished ("Resume with Follow-up"), which is unverified:
+   * a refusal is a {@link CodegenApiError} ({@link isResumeRefused}). Poll the returned run's
+   * `id`: nothing in the spec says it is the resumed run's. Takes its rate-limit slot from the
+   * create budget (10/min; see `budgetOf`), and like a create it is never retried when the
+   * server may have acted (use {@link resumeRunOnce}).
    */
   async resumeRun(input: ResumeRunInput, options: RequestOptions = {}): Promise<AgentRun> {
     const body = checkInput('resumeRun', resumeRunInputSchema, input);
@@ -205,7 +216,34 @@ export class CodegenClient {
       retry: 'safe',
       signal: options.signal,
       priority: options.priority,
+      onWait: options.onRateLimitWait,
     });
+  }
+
+  /**
+   * Like {@link resumeRun}, but returns the outcome instead of throwing API failures: `resumed`,
+   * `not-resumed`, or `unknown` (the run may have been resumed). Still throws for invalid input
+   * and aborts.
+   */
+  async tryResumeRun(input: ResumeRunInput, options: RequestOptions = {}): Promise<ResumeRunOutcome> {
+    try {
+      return { outcome: 'resumed', run: await this.resumeRun(input, options) };
+    } catch (error) {
+      if (!(error instanceof CodegenApiError)) throw error;
+      return error.outcomeUnknown ? { outcome: 'unknown', error } : { outcome: 'not-resumed', error };
+    }
+  }
+
+  /**
+   * Resumes a run at most once: when a resume's outcome is unknown, the run is read before the
+   * next resume, and a run that is live again (not PAUSED, COMPLETE or failed) is taken as
+   * resumed. A resume carries no metadata, so its status is all there is to go by; if the API
+   * answered a resume with a new run id, a lost answer could not be recovered this way (then
+   * the resume is sent again after `attempts` reads found the run still settled).
+   * Throws the API's refusal (see {@link isResumeRefused}).
+   */
+  async resumeRunOnce(input: ResumeRunInput, options: ResumeRunOnceOptions = {}): Promise<ResumeRunOnceResult> {
+    return resumeRunOnce(this, this.#transport, input, options);
   }
 
   /**
@@ -239,6 +277,53 @@ export class CodegenClient {
       path: `/v1/alpha/organizations/${this.orgId}/agent/run/${id}/logs`,
       query: checked,
       schema: agentRunWithLogsSchema as unknown as v.GenericSchema<unknown, AgentRunWithLogs>,
+      retry: 'reads',
+      signal: options.signal,
+      priority: options.priority,
+    });
+  }
+
+  // --- repositories ------------------------------------------------------------------------
+
+  /**
+   * The repository's settings of Codegen's check-suite auto-fixer
+   * (`GET .../repos/check-suite-settings?repo_id=`; no stated rate limit). `repoId` is the
+   * Codegen repository id (`listRepos`), not GitHub's.
+   */
+  async getCheckSuiteSettings(repoId: number, options: RequestOptions = {}): Promise<CheckSuiteSettings> {
+    const id = checkInput('getCheckSuiteSettings', repoIdSchema, repoId);
+    return this.#transport.send({
+      operation: 'getCheckSuiteSettings',
+      method: 'GET',
+      path: `/v1/organizations/${this.orgId}/repos/check-suite-settings`,
+      query: { repo_id: id },
+      schema: checkSuiteSettingsSchema as unknown as v.GenericSchema<unknown, CheckSuiteSettings>,
+      retry: 'reads',
+      signal: options.signal,
+      priority: options.priority,
+    });
+  }
+
+  /**
+   * Updates the auto-fixer's settings (`PUT .../repos/check-suite-settings?repo_id=`); fields
+   * absent or null are left as they are. The answer's body is untyped in the spec: this resolves
+   * with it as an object. Setting the same values again is harmless, so transient failures are
+   * retried like reads.
+   */
+  async putCheckSuiteSettings(
+    repoId: number,
+    settings: CheckSuiteSettingsUpdate,
+    options: RequestOptions = {},
+  ): Promise<Readonly<Record<string, unknown>>> {
+    const id = checkInput('putCheckSuiteSettings', repoIdSchema, repoId);
+    const body = checkInput('putCheckSuiteSettings', checkSuiteSettingsUpdateSchema, settings);
+    return this.#transport.send({
+      operation: 'putCheckSuiteSettings',
+      method: 'PUT',
+      path: `/v1/organizations/${this.orgId}/repos/check-suite-settings`,
+      query: { repo_id: id },
+      body,
+      schema: v.record(v.string(), v.unknown()),
       retry: 'reads',
       signal: options.signal,
       priority: options.priority,

@@ -1,6 +1,17 @@
-import { systemClock, type Clock, type ExecutionContext, type Executor, type ExecutorOutcome, type Task } from '@pco/contract';
+import {
+  systemClock,
+  type Clock,
+  type ExecutionContext,
+  type Executor,
+  type ExecutorOutcome,
+  type FollowUp,
+  type Task,
+} from '@pco/contract';
 import type { CodegenClient } from './codegen-client.js';
+import { CodegenApiError } from './errors.js';
+import { defaultFollowUpPrompt, followUpMetadata, previousRunIdOf, type FollowUpPromptContext } from './follow-up.js';
 import { DEFAULT_PROMPT_TEMPLATE, renderPrompt, type PromptContext } from './prompt.js';
+import { isResumeRefused } from './resume-once.js';
 import { RunWatcher, type RunWatcherOptions } from './run-watcher.js';
 import { cancels, failureOutcome, isSettledRun, mapRun } from './run-outcome.js';
 import type { AgentRun, CreateRunInput, JsonValue } from './types.js';
@@ -29,6 +40,12 @@ export interface CodegenExecutorOptions {
    * @default DEFAULT_PROMPT_TEMPLATE
    */
   readonly promptTemplate?: string | ((context: PromptContext) => string);
+  /**
+   * The prompt of a follow-up (`ExecutionContext.followUp`): sent with the resume, or as a new
+   * run's prompt when the run cannot be resumed (`context.kind` says which).
+   * @default defaultFollowUpPrompt
+   */
+  readonly followUpPrompt?: (context: FollowUpPromptContext) => string;
   /**
    * Metadata key of the idempotency key; a lost create is found by it instead of repeated.
    * @default 'pco_idempotency_key'
@@ -86,6 +103,13 @@ export interface CodegenExecutorOptions {
  * - On resume, re-attaches to the recorded run (`context.previous.agentRunId`) or looks the run
  *   up by its key before creating one. A recorded run that Codegen answers 404 for fails the
  *   attempt as transient, so a new attempt (with a new key and run) follows if attempts remain.
+ * - A follow-up (`context.followUp`) continues the task's pull request: it resumes the run that
+ *   opened it (`followUp.previousRunId`, `POST …/agent/run/resume`); when Codegen refuses (a
+ *   4xx saying the run cannot be resumed, see `isResumeRefused`) it creates a new run whose
+ *   prompt names the PR and its branch and tells the agent to push there. A resume shares the
+ *   create budget and is never sent twice blindly (`resumeRunOnce`); the run it answers with is
+ *   checkpointed and followed, whatever its id. A resumed follow-up found in the journal without
+ *   its run looks for a new run by its key, then takes the previous run if it is live again.
  * - Waits through the shared {@link RunWatcher}; agent-side status changes become `task:status`.
  * - Maps the end: COMPLETE → done (result, summary, PRs); ERROR / FAILED / TIMEOUT /
  *   MAX_ITERATIONS_REACHED / OUT_OF_TOKENS / CANCELLED / STOPPED → failed (permanent, with the
@@ -149,7 +173,11 @@ export class CodegenExecutor implements Executor {
     try {
       if (run.status) ctx.report(run.status, { agentRunId: run.id });
       const settled = isSettledRun(run) ? run : await watcher.watch(run.id, { signal: ctx.signal });
-      return { ...base, ...mapRun(settled), ...(settled.web_url ? { webUrl: settled.web_url } : {}) };
+      const outcome = mapRun(settled);
+      // A follow-up that pushed to the PR without listing it still worked on that PR.
+      const pullRequests =
+        outcome.status === 'done' && ctx.followUp && (outcome.pullRequests ?? []).length === 0 ? { pullRequests: [ctx.followUp.pullRequest] } : {};
+      return { ...base, ...outcome, ...pullRequests, ...(settled.web_url ? { webUrl: settled.web_url } : {}) } as ExecutorOutcome;
     } catch (error) {
       if (this.#stopsRuns(ctx)) await this.#stopRun(run.id, ctx);
       const outcome = failureOutcome(error, ctx, 'watch');
@@ -160,16 +188,80 @@ export class CodegenExecutor implements Executor {
   }
 
   async #createOrAttach(task: Task, ctx: ExecutionContext, since: number): Promise<AgentRun> {
-    const { client } = this.#options;
     const previous = ctx.previous;
     if (previous?.agentRunId !== undefined) {
       // The journal holds this attempt's run: re-attach, never create a second one.
-      return client.getRun(Number(previous.agentRunId), { signal: ctx.signal });
+      return this.#options.client.getRun(Number(previous.agentRunId), { signal: ctx.signal });
     }
+    if (ctx.followUp) return this.#continuePullRequest(task, ctx, ctx.followUp, since);
+    const prompt = this.prompt({ task, attempt: ctx.attempt, dependencyResults: ctx.dependencyResults });
+    return this.#create(task, ctx, prompt, {}, since);
+  }
+
+  /** The follow-up's prompt (exposed for tests and `pco plan`). */
+  followUpPrompt(context: FollowUpPromptContext): string {
+    return (this.#options.followUpPrompt ?? defaultFollowUpPrompt)(context);
+  }
+
+  /** A follow-up: resume the run that made the PR where Codegen accepts it, else a new run on the PR. */
+  async #continuePullRequest(task: Task, ctx: ExecutionContext, followUp: FollowUp, since: number): Promise<AgentRun> {
+    const { client } = this.#options;
+    const previousRunId = previousRunIdOf(followUp);
+    if (ctx.previous !== undefined) {
+      // The intent was journaled but not the run: this attempt may have created a run (found by
+      // its key) or resumed one (live again: a resume leaves no other trace).
+      const found = await client.findRunByMetadata(this.#idempotencyKey, ctx.idempotencyKey, { since, signal: ctx.signal });
+      if (found) return this.#checkpointed(ctx, found);
+      const resumed = previousRunId === undefined ? undefined : await this.#liveRun(previousRunId, ctx);
+      if (resumed) return this.#checkpointed(ctx, resumed);
+    }
+    if (previousRunId !== undefined) {
+      const prompt = this.followUpPrompt({ task, attempt: ctx.attempt, followUp, kind: 'resume' });
+      try {
+        const { run } = await client.resumeRunOnce(
+          { agent_run_id: previousRunId, prompt },
+          { signal: ctx.signal, ...this.#budgetOptions(ctx) },
+        );
+        ctx.waiting?.(undefined);
+        await this.#checkpointed(ctx, run);
+        // The link from the PR's run to the one that now works on it (the same id, or not).
+        ctx.report('RESUMED', { agentRunId: run.id, previousRunId });
+        return run;
+      } catch (error) {
+        ctx.waiting?.(undefined);
+        if (!(error instanceof CodegenApiError) || !isResumeRefused(error)) throw error;
+        ctx.report('RESUME_REFUSED', { agentRunId: previousRunId, httpStatus: error.status, error: error.message });
+      }
+    }
+    const prompt = this.followUpPrompt({ task, attempt: ctx.attempt, followUp, kind: 'new-run' });
+    return this.#create(task, ctx, prompt, followUpMetadata(followUp), since);
+  }
+
+  /** The run if it exists and is live, else undefined. */
+  async #liveRun(runId: number, ctx: ExecutionContext): Promise<AgentRun | undefined> {
+    try {
+      const run = await this.#options.client.getRun(runId, { signal: ctx.signal });
+      return isSettledRun(run) ? undefined : run;
+    } catch (error) {
+      if (error instanceof CodegenApiError && error.kind === 'not-found') return undefined;
+      throw error;
+    }
+  }
+
+  /** Creates the attempt's run (at most once per idempotency key) and checkpoints it. */
+  async #create(
+    task: Task,
+    ctx: ExecutionContext,
+    prompt: string,
+    metadata: Readonly<Record<string, JsonValue>>,
+    since: number,
+  ): Promise<AgentRun> {
+    const previous = ctx.previous;
     const input: CreateRunInput = {
-      prompt: this.prompt({ task, attempt: ctx.attempt, dependencyResults: ctx.dependencyResults }),
+      prompt,
       metadata: {
         ...this.#options.metadata,
+        ...metadata,
         pco_task_id: task.id,
         pco_attempt: ctx.attempt,
         pco_run_id: ctx.runId,
@@ -179,20 +271,32 @@ export class CodegenExecutor implements Executor {
       ...(this.#options.model === undefined ? {} : { model: this.#options.model }),
       ...(this.#options.agentType === undefined ? {} : { agent_type: this.#options.agentType }),
     };
-    const { run } = await client.createRunOnce(input, {
+    const { run } = await this.#options.client.createRunOnce(input, {
       key: this.#idempotencyKey,
       value: ctx.idempotencyKey,
       // An intent without a recorded run (crash between create and checkpoint): look first.
       lookupFirst: previous !== undefined,
       ...(previous === undefined ? {} : { since }),
       signal: ctx.signal,
+      ...this.#budgetOptions(ctx),
+    });
+    ctx.waiting?.(undefined);
+    return this.#checkpointed(ctx, run);
+  }
+
+  /** How an attempt waits for the create budget (creates and resumes share it). */
+  #budgetOptions(ctx: ExecutionContext): { priority?: number; onRateLimitWait: (waitMs: number) => void } {
+    return {
       // When creates queue for budget, the longest remaining critical path goes first.
       ...(ctx.priority === undefined ? {} : { priority: ctx.priority }),
       // Say why nothing starts (Codegen allows 10 creates a minute): what the attempt waits for,
       // not an agent status, so it is not journaled.
       onRateLimitWait: (waitMs) => ctx.waiting?.(`Codegen create budget: next start in ${Math.max(1, Math.ceil(waitMs / 1000))} s`),
-    });
-    ctx.waiting?.(undefined);
+    };
+  }
+
+  /** Records the run in the journal, right after it was created or resumed and before anything else. */
+  async #checkpointed(ctx: ExecutionContext, run: AgentRun): Promise<AgentRun> {
     try {
       await ctx.checkpoint({ agentRunId: run.id, ...(run.web_url ? { webUrl: run.web_url } : {}) });
     } catch {

@@ -39,6 +39,9 @@ const TRANSIENT: ReadonlySet<CodegenErrorKind> = new Set<CodegenErrorKind>([
 /** The kinds after which the server may have acted on the request (e.g. created the run). */
 const OUTCOME_UNKNOWN: ReadonlySet<CodegenErrorKind> = new Set<CodegenErrorKind>(['server', 'connection-lost', 'timeout']);
 
+/** Operations that set an agent to work. */
+const STARTS_AGENTS: ReadonlySet<string> = new Set(['createRun', 'resumeRun']);
+
 /** One entry of a FastAPI validation error (`{detail: [{loc, msg, type}]}`). */
 export interface CodegenValidationIssue {
   readonly loc: readonly (string | number)[];
@@ -143,7 +146,9 @@ export class CodegenApiError extends PcoError {
     this.retryAfterMs = init.retryAfterMs;
     this.transient = TRANSIENT.has(init.kind);
     this.outcomeUnknown = OUTCOME_UNKNOWN.has(init.kind);
-    this.retryable = this.transient && !(init.operation === 'createRun' && this.outcomeUnknown);
+    // A create or a resume whose outcome is unknown may have set an agent to work: repeating it
+    // blindly could pay twice (createRunOnce / resumeRunOnce look first).
+    this.retryable = this.transient && !(STARTS_AGENTS.has(init.operation) && this.outcomeUnknown);
   }
 }
 

@@ -23,7 +23,9 @@ export type CodegenOperation =
   | 'getRunLogs'
   | 'getCurrentUser'
   | 'listOrganizations'
-  | 'listRepos';
+  | 'listRepos'
+  | 'getCheckSuiteSettings'
+  | 'putCheckSuiteSettings';
 
 /** At most `limit` requests in any window of `windowMs` milliseconds. */
 export interface RateLimit {
@@ -32,9 +34,10 @@ export interface RateLimit {
 }
 
 /**
- * The documented limits. Resume and remove-from-pr have no stated limit, so they have no bucket.
- * (The API also documents 30/min for PR edits and 5/min for setup commands; this client has no
- * methods for those endpoints.)
+ * The documented limits. Remove-from-pr and the check-suite settings have no stated limit, so
+ * they have no bucket. Resume has no stated limit either, but it takes its slot from the create
+ * bucket (see {@link budgetOf}). (The API also documents 30/min for PR edits and 5/min for setup
+ * commands; this client has no methods for those endpoints.)
  */
 export const DEFAULT_RATE_LIMITS: Readonly<Partial<Record<CodegenOperation, RateLimit>>> = Object.freeze({
   createRun: { limit: 10, windowMs: 60_000 },
@@ -45,6 +48,18 @@ export const DEFAULT_RATE_LIMITS: Readonly<Partial<Record<CodegenOperation, Rate
   listRepos: { limit: 60, windowMs: 30_000 },
   getRunLogs: { limit: 60, windowMs: 60_000 },
 });
+
+/**
+ * The bucket an endpoint's calls take their slots from. A resume (`POST …/agent/run/resume`)
+ * takes a create's: the spec states no limit for it, but it sets an agent to work like a create
+ * does (the docs' "Resume with Follow-up", research codegen-api §3.4), a server that meters agent
+ * starts would meter it with the creates, and the issue ("Done means landed") has follow-ups
+ * share the create budget. Counting it there is the reading that cannot meet a 429 the other
+ * reading would avoid, and it puts follow-ups and fresh tasks in one queue ordered by priority.
+ */
+export function budgetOf(operation: CodegenOperation): CodegenOperation {
+  return operation === 'resumeRun' ? 'createRun' : operation;
+}
 
 /** What {@link BucketStore.take} returns: a slot, or how long to wait before asking again. */
 export type BucketTake = { readonly slot: string } | { readonly waitMs: number };

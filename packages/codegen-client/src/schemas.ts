@@ -9,6 +9,7 @@ import type {
   AgentRun,
   AgentRunLog,
   AgentRunWithLogs,
+  CheckSuiteSettings,
   CodegenUser,
   GithubPullRequest,
   Organization,
@@ -105,6 +106,21 @@ export const repoSchema = v.looseObject({
   language: nullableString,
 });
 
+const strings = v.fallback(v.nullish(v.array(v.string()), []), []);
+
+/**
+ * `CheckSuiteSettingsResponse`. All six keys are required by the spec; only `check_retry_count`
+ * is strict (whoever reads the settings decides on it), the rest fall back to empty.
+ */
+export const checkSuiteSettingsSchema = v.looseObject({
+  check_retry_count: v.pipe(v.number(), v.integer()),
+  ignored_checks: strings,
+  check_retry_counts: v.fallback(v.nullish(v.record(v.string(), v.pipe(v.number(), v.integer())), {}), {}),
+  custom_prompts: v.fallback(v.nullish(v.record(v.string(), v.string()), {}), {}),
+  high_priority_apps: strings,
+  available_check_suite_names: strings,
+});
+
 /** `Page[T]`: the five envelope keys are required by the spec. */
 export function pageSchema<TItem extends v.GenericSchema>(item: TItem) {
   const count = v.pipe(v.number(), v.integer());
@@ -122,7 +138,8 @@ const proofs: [
   Produces<typeof organizationSchema, Organization>,
   Produces<typeof repoSchema, Repo>,
   Produces<ReturnType<typeof pageSchema<typeof repoSchema>>, Page<Repo>>,
-] = [true, true, true, true, true, true, true, true];
+  Produces<typeof checkSuiteSettingsSchema, CheckSuiteSettings>,
+] = [true, true, true, true, true, true, true, true, true];
 void proofs;
 
 // --- inputs (checked before sending, so a bad call fails fast with the field named) ---------
@@ -154,6 +171,16 @@ export const pageQuerySchema = v.object({
 });
 
 export const runIdSchema = positiveId;
+export const repoIdSchema = positiveId;
+
+/** `CheckSuiteSettingsRequest`: `check_retry_count` within 0..10 (the spec's bounds); no other keys. */
+export const checkSuiteSettingsUpdateSchema = v.strictObject({
+  check_retry_count: v.nullish(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10))),
+  ignored_checks: v.nullish(v.array(v.string())),
+  check_retry_counts: v.nullish(v.record(v.string(), v.pipe(v.number(), v.integer()))),
+  custom_prompts: v.nullish(v.record(v.string(), v.string())),
+  high_priority_apps: v.nullish(v.array(v.string())),
+});
 
 /** Formats valibot issues as `path: message`. */
 export function formatIssues(issues: readonly v.BaseIssue<unknown>[]): string[] {

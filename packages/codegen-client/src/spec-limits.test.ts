@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { CODEGEN_RATE_LIMITS } from '@pco/testkit/codegen';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS, type CodegenOperation } from './rate-limiter.js';
+import { budgetOf, DEFAULT_RATE_LIMITS, type CodegenOperation } from './rate-limiter.js';
 
 const spec = JSON.parse(
   readFileSync(new URL('../../../vendor/codegen-api/openapi3.json', import.meta.url), 'utf8'),
@@ -23,6 +23,8 @@ const OPERATIONS: Record<CodegenOperation, [string, string]> = {
   getCurrentUser: ['get', '/v1/users/me'],
   listOrganizations: ['get', '/v1/organizations'],
   listRepos: ['get', '/v1/organizations/{org_id}/repos'],
+  getCheckSuiteSettings: ['get', '/v1/organizations/{org_id}/repos/check-suite-settings'],
+  putCheckSuiteSettings: ['put', '/v1/organizations/{org_id}/repos/check-suite-settings'],
 };
 
 function specLimit(method: string, path: string): { limit: number; windowMs: number } | undefined {
@@ -35,6 +37,12 @@ function specLimit(method: string, path: string): { limit: number; windowMs: num
 }
 
 describe('rate limits match the spec', () => {
+  it('resume takes its slots from the create budget (it states no limit of its own)', () => {
+    expect(specLimit('post', OPERATIONS.resumeRun[1])).toBeUndefined();
+    expect(budgetOf('resumeRun')).toBe('createRun');
+    expect(budgetOf('getRun')).toBe('getRun');
+  });
+
   for (const [operation, [method, path]] of Object.entries(OPERATIONS)) {
     it(`${operation}: client and fake use the spec's numbers`, () => {
       const expected = specLimit(method, path);

@@ -6,14 +6,14 @@ import { createRedactor, systemTimers, type Clock, type Redactor } from '@pco/co
 import * as v from 'valibot';
 import type { ResolvedClientOptions } from './client-options.js';
 import { CodegenApiError, kindForStatus, messageFromBody, type CodegenErrorKind } from './errors.js';
-import type { CodegenOperation, RateLimiter } from './rate-limiter.js';
+import { budgetOf, type CodegenOperation, type RateLimiter } from './rate-limiter.js';
 import { formatIssues } from './schemas.js';
 import { sleepOn, type Sleep } from './sleep.js';
 
 /** One request as the client's methods describe it. */
 export interface Call<T> {
   readonly operation: CodegenOperation;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly path: string;
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
   readonly body?: unknown;
@@ -102,7 +102,7 @@ export class Transport {
     const request = `${call.method} ${call.path}`;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
-      const release = await this.#limiter?.acquire(call.operation, signal, call.onWait, call.priority);
+      const release = await this.#limiter?.acquire(budgetOf(call.operation), signal, call.onWait, call.priority);
       let error: CodegenApiError | undefined;
       try {
         return await this.#attempt(call, url, request, signal);
@@ -122,7 +122,7 @@ export class Transport {
         // Our budget and the server's disagree (another process on the same token?): hold the
         // whole bucket, not just this caller.
         delay = error.retryAfterMs ?? delay;
-        await this.#limiter?.penalize(call.operation, delay);
+        await this.#limiter?.penalize(budgetOf(call.operation), delay);
       }
       await this.sleep(delay, signal);
     }

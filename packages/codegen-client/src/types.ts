@@ -155,6 +155,39 @@ export interface ResumeRunInput {
   readonly images?: readonly string[] | null;
 }
 
+/**
+ * A repository's settings of Codegen's check-suite auto-fixer (`CheckSuiteSettingsResponse`):
+ * when a check fails on a Codegen pull request, the agent wakes up and pushes fixes, up to
+ * `check_retry_count` times per PR (research: github-pr-lifecycle §6).
+ */
+export interface CheckSuiteSettings {
+  /** Fix attempts per PR for failed checks (0..10; Codegen's docs: 3 by default). */
+  readonly check_retry_count: number;
+  /** Check names the auto-fixer ignores. */
+  readonly ignored_checks: readonly string[];
+  /** Per-check fix attempts, overriding `check_retry_count`. */
+  readonly check_retry_counts: Readonly<Record<string, number>>;
+  /** Per-check prompts for the fixing agent. */
+  readonly custom_prompts: Readonly<Record<string, string>>;
+  /** Apps whose failing checks are processed at once. */
+  readonly high_priority_apps: readonly string[];
+  /** Check suites Codegen has seen on the repository. */
+  readonly available_check_suite_names: readonly string[];
+}
+
+/**
+ * Body of a check-suite settings update (`CheckSuiteSettingsRequest`): every field optional;
+ * `null` or absent leaves it as it is.
+ */
+export interface CheckSuiteSettingsUpdate {
+  /** 0..10. */
+  readonly check_retry_count?: number | null;
+  readonly ignored_checks?: readonly string[] | null;
+  readonly check_retry_counts?: Readonly<Record<string, number>> | null;
+  readonly custom_prompts?: Readonly<Record<string, string>> | null;
+  readonly high_priority_apps?: readonly string[] | null;
+}
+
 /** Pagination query (`skip` ≥ 0, `limit` 1..100). */
 export interface PageQuery {
   /** @default 0 */

@@ -47,6 +47,8 @@ describe('fake Codegen contract', () => {
     const fake = await startFakeCodegen({
       timeScale: 0.001,
       runQuota: 6,
+      // Finished runs refuse a resume here (the 400 the spec does not declare); PAUSED ones resume.
+      resumeFinished: 'refuse',
       // A tiny budget for one endpoint, so a 429 is certain whatever the machine's speed.
       rateLimits: { limits: { listOrganizations: { limit: 2, windowMs: 3_600_000 } } },
       tokens: ['tok', { token: 'other', orgIds: [2] }],
@@ -77,6 +79,12 @@ describe('fake Codegen contract', () => {
       }
       await send('GET', `${base}/agent/runs?user_id=100&source_type=API&limit=2&skip=1`);
       await send('POST', `${base}/agent/run/resume`, { agent_run_id: 1002, prompt: 'more' });
+      await send('POST', `${base}/agent/run/resume`, { agent_run_id: 1001, prompt: 'refused' }); // 400
+      await send('GET', `${base}/repos/check-suite-settings?repo_id=1`);
+      await send('PUT', `${base}/repos/check-suite-settings?repo_id=1`, { check_retry_count: 0, ignored_checks: ['lint'] });
+      await send('PUT', `${base}/repos/check-suite-settings?repo_id=1`, { check_retry_count: 11 });
+      await send('GET', `${base}/repos/check-suite-settings`);
+      await send('GET', `${base}/repos/check-suite-settings?repo_id=9`); // 404
       await send('POST', `${base}/agent/run/remove-from-pr`, { agent_run_id: 1004 });
       await send('GET', '/v1/users/me');
       await send('GET', '/v1/organizations');
@@ -127,7 +135,11 @@ describe('fake Codegen contract', () => {
       new Set(['200', '402', '403', '404', '422', '429']),
     );
     // ...and the only responses without a declared schema are the undeclared 401 and the routing errors.
-    expect([...undeclared].sort()).toEqual(['GET 401', 'GET 404', 'PUT 405']);
+    // (POST 400: a refused resume; the spec declares no status for it.)
+    expect([...undeclared].sort()).toEqual(['GET 401', 'GET 404', 'POST 400', 'PUT 405']);
+    expect(seen).toContain('get_check_suite_settings_v1_organizations__org_id__repos_check_suite_settings_get:200');
+    expect(seen).toContain('update_check_suite_settings_v1_organizations__org_id__repos_check_suite_settings_put:200');
+    expect(seen).toContain('update_check_suite_settings_v1_organizations__org_id__repos_check_suite_settings_put:422');
     expect(responses.length).toBeGreaterThan(40);
   });
 });

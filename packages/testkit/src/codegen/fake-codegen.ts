@@ -12,6 +12,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvalidOptionsError } from '@pco/contract';
+import { CheckSuiteSettingsBook } from './check-suite-settings.js';
 import { FaultInjector } from './faults.js';
 import { handle, type HandlerContext, type UserState } from './handlers.js';
 import { HttpReply, MESSAGES, readBody, send, STATUS_TEXT } from './http.js';
@@ -40,8 +41,20 @@ export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promis
   const limiter = new RateLimiter({ ...CODEGEN_RATE_LIMITS, ...options.rateLimits?.limits }, options.rateLimits?.enforce ?? true, timeScale);
   const faults = new FaultInjector(options.faults ?? {}, random);
   const now = options.now ?? Date.now;
-  const runs = new RunBook({ timeScale, now, random, repos, script: options.script, defaultScript: options.defaultScript });
-  const context: HandlerContext = { orgId, orgName: options.orgName, users, repos, runQuota: options.runQuota, runs };
+  const runs = new RunBook({
+    timeScale,
+    now,
+    random,
+    repos,
+    script: options.script,
+    defaultScript: options.defaultScript,
+    resumeFinished: options.resumeFinished ?? 'accept',
+  });
+  const checkSuites = new CheckSuiteSettingsBook(
+    repos.map((repo) => repo.id),
+    options.checkSuiteSettings,
+  );
+  const context: HandlerContext = { orgId, orgName: options.orgName, users, repos, runQuota: options.runQuota, runs, checkSuites };
   const requests: FakeRequestRecord[] = [];
   const created = runs.created;
 
@@ -174,6 +187,10 @@ export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promis
       return run ? runs.view(run) : undefined;
     },
     scriptRun: (id, script) => runs.rescript(id, script),
+    setRunCompletion(hook) {
+      runs.completion = hook;
+    },
+    checkSuiteSettings: (repoId) => checkSuites.get(repoId),
     injectFault: (fault) => faults.inject(fault),
     setFaults: (next) => faults.set(next),
     async close() {

@@ -3,6 +3,7 @@
  * authentication, the organization check and the rate limit: users, organizations and
  * repositories here, runs through the {@link RunBook}.
  */
+import type { CheckSuiteSettingsBook } from './check-suite-settings.js';
 import { HttpReply, MESSAGES, page } from './http.js';
 import type { FakeCodegenOperation } from './rate-limits.js';
 import type { RunBook } from './runs.js';
@@ -23,6 +24,7 @@ export interface HandlerContext {
   readonly repos: readonly FakeCodegenRepo[];
   readonly runQuota: number | undefined;
   readonly runs: RunBook;
+  readonly checkSuites: CheckSuiteSettingsBook;
 }
 
 /** A validated, authorized request to `operation`. */
@@ -114,8 +116,19 @@ export function handle(ctx: HandlerContext, operation: FakeCodegenOperation, req
     case 'resumeRun': {
       const run = runs.inOrg(org, body['agent_run_id'] as number);
       if (run instanceof HttpReply) return run;
+      const verdict = runs.canResume(run);
+      if (!verdict.ok) return verdict.reply;
       runs.resume(run, body['prompt'] as string);
       return new HttpReply(200, runs.view(run));
+    }
+    case 'getCheckSuiteSettings':
+    case 'putCheckSuiteSettings': {
+      // Unknown repository: the spec declares only 422; a 404 in Codegen's error shape is an inference.
+      const repoId = ids['repo_id'] as number;
+      const settings =
+        org !== orgId ? undefined : operation === 'getCheckSuiteSettings' ? ctx.checkSuites.get(repoId) : ctx.checkSuites.update(repoId, body);
+      // The PUT's answer is an untyped object in the spec: the settings as they now are.
+      return settings ? new HttpReply(200, settings) : new HttpReply(404, { message: 'Repository not found.', status_code: 404 });
     }
     case 'removeFromPr': {
       const run = runs.inOrg(org, body['agent_run_id'] as number);

@@ -12,7 +12,12 @@ export type {
   FakeArrivedRequest,
   FakeRunRequest,
   FakeCodegenInjectedFault,
+  FakeRunCompletion,
+  FakeRunCompletionHook,
+  FakeRunPullRequest,
+  FakeCheckSuiteSettings,
 } from './types.js';
+export { DEFAULT_CHECK_SUITE_SETTINGS } from './check-suite-settings.js';
 export { CODEGEN_RATE_LIMITS } from './rate-limits.js';
 export type { FakeCodegenOperation, CodegenRateLimit } from './rate-limits.js';
 export { parseFakeRunMarker } from './run-script.js';

@@ -17,7 +17,9 @@ export type FakeCodegenOperation =
   | 'listRuns'
   | 'resumeRun'
   | 'removeFromPr'
-  | 'getRunLogs';
+  | 'getRunLogs'
+  | 'getCheckSuiteSettings'
+  | 'putCheckSuiteSettings';
 
 /** A budget: at most `limit` requests in any window of `windowMs` milliseconds. */
 export interface CodegenRateLimit {
@@ -25,7 +27,10 @@ export interface CodegenRateLimit {
   readonly windowMs: number;
 }
 
-/** Documented limits per endpoint; endpoints not listed have no stated limit (resume, remove-from-pr). */
+/**
+ * Documented limits per endpoint; endpoints not listed have no stated limit (resume,
+ * remove-from-pr, check-suite settings).
+ */
 export const CODEGEN_RATE_LIMITS: Readonly<Partial<Record<FakeCodegenOperation, CodegenRateLimit>>> = Object.freeze({
   createRun: { limit: 10, windowMs: 60_000 },
   getRun: { limit: 60, windowMs: 30_000 },

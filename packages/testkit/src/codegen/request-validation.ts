@@ -3,6 +3,7 @@
  * parameters, and the JSON bodies of create, resume and remove-from-pr. Every issue is collected
  * so a 422 lists them all at once, as FastAPI does.
  */
+import { validateCheckSuiteSettingsBody } from './check-suite-settings.js';
 import { intIssue, isPlainObject, laxInt, type ValidationIssue } from './http.js';
 import type { FakeCodegenOperation } from './rate-limits.js';
 import type { Route } from './routes.js';
@@ -66,6 +67,13 @@ export function validateRequest(route: Route, path: string, query: URLSearchPara
       issues.push({ type: 'bool_parsing', loc: ['query', 'reverse'], msg: 'Input should be a valid boolean, unable to interpret input', input: reverse });
     }
   }
+  if (operation === 'getCheckSuiteSettings' || operation === 'putCheckSuiteSettings') {
+    if (query.get('repo_id') === null) issues.push({ type: 'missing', loc: ['query', 'repo_id'], msg: 'Field required', input: null });
+    else {
+      const repoId = queryInt(query, 'repo_id', issues, {});
+      if (repoId !== undefined) ids['repo_id'] = repoId;
+    }
+  }
   const body = validateBody(operation, raw, issues);
   return { issues, ids, skip, limit, body };
 }
@@ -106,7 +114,7 @@ function queryInt(
 }
 
 function validateBody(operation: FakeCodegenOperation, raw: string, issues: ValidationIssue[]): Record<string, unknown> {
-  if (operation !== 'createRun' && operation !== 'resumeRun' && operation !== 'removeFromPr') return {};
+  if (!['createRun', 'resumeRun', 'removeFromPr', 'putCheckSuiteSettings'].includes(operation)) return {};
   let body: unknown;
   try {
     body = raw === '' ? undefined : JSON.parse(raw);
@@ -133,6 +141,7 @@ function validateBody(operation: FakeCodegenOperation, raw: string, issues: Vali
     });
     return {};
   }
+  if (operation === 'putCheckSuiteSettings') return validateCheckSuiteSettingsBody(body, issues);
   const out: Record<string, unknown> = { ...body };
   const str = (name: string, required: boolean) => {
     const value = body[name];
@@ -195,6 +204,13 @@ function validateBody(operation: FakeCodegenOperation, raw: string, issues: Vali
     }
   } else {
     int('agent_run_id', true);
+    // ResumeAgentRunInput: unknown fields are refused (`extra_forbidden`), stricter than
+    // FastAPI's default, so a client that misspells a field learns it in tests.
+    for (const key of Object.keys(body)) {
+      if (!['agent_run_id', 'prompt', 'images'].includes(key)) {
+        issues.push({ type: 'extra_forbidden', loc: ['body', key], msg: 'Extra inputs are not permitted', input: body[key] });
+      }
+    }
   }
   return out;
 }

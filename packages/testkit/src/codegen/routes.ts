@@ -2,7 +2,7 @@
 import type { FakeCodegenOperation } from './rate-limits.js';
 
 export interface Route {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly pattern: RegExp;
   readonly operation: FakeCodegenOperation;
   readonly params: readonly string[];
@@ -21,6 +21,18 @@ export const ROUTES: readonly Route[] = [
     params: ['org_id', 'user_id'],
   },
   { method: 'GET', pattern: /^\/v1\/organizations\/([^/]+)\/repos$/, operation: 'listRepos', params: ['org_id'] },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/organizations\/([^/]+)\/repos\/check-suite-settings$/,
+    operation: 'getCheckSuiteSettings',
+    params: ['org_id'],
+  },
+  {
+    method: 'PUT',
+    pattern: /^\/v1\/organizations\/([^/]+)\/repos\/check-suite-settings$/,
+    operation: 'putCheckSuiteSettings',
+    params: ['org_id'],
+  },
   { method: 'POST', pattern: /^\/v1\/organizations\/([^/]+)\/agent\/run$/, operation: 'createRun', params: ['org_id'] },
   {
     method: 'POST',

@@ -5,7 +5,13 @@
  */
 import { HttpReply, MESSAGES } from './http.js';
 import { parseFakeRunMarker, resolveScript, statusAt, type FakeRunScript, type ResolvedFakeRunScript } from './run-script.js';
-import type { FakeCodegenRepo, FakeCreatedRecord, FakeRunRequest } from './types.js';
+import type { FakeCodegenRepo, FakeCreatedRecord, FakeRunCompletionHook, FakeRunPullRequest, FakeRunRequest } from './types.js';
+
+/** A pull request a run reported, with the fake's Codegen-side PR id. */
+export interface ReportedPull extends FakeRunPullRequest {
+  readonly id: number;
+  readonly createdIso: string;
+}
 
 export interface RunState {
   readonly id: number;
@@ -18,10 +24,21 @@ export interface RunState {
   readonly createdIso: string;
   /** Start of the current segment (creation or last resume), real ms. */
   segmentStart: number;
+  /** The prompt of the current segment (the creation's, or the last resume's). */
+  segmentPrompt: string;
   script: ResolvedFakeRunScript;
   resumeCount: number;
-  prIds: number[];
+  /** PRs the current segment reported; undefined until it ended (settled on the first read after). */
+  prs: ReportedPull[] | undefined;
+  /** PRs earlier segments reported: a resumed run continues them. */
+  earlierPrs: ReportedPull[];
 }
+
+/**
+ * Which finished runs may be resumed: the spec's "Resume a paused agent run" (PAUSED always), and
+ * for the others (COMPLETE, ERROR, …) what the fake was told (`resumeFinished`).
+ */
+export type ResumeVerdict = { readonly ok: true } | { readonly ok: false; readonly reply: HttpReply };
 
 /**
  * What `remove-from-pr` does here. The spec: it flags the run's PR so CI check-suite events are
@@ -39,6 +56,8 @@ export interface RunBookConfig {
   readonly repos: readonly FakeCodegenRepo[];
   readonly script: ((run: FakeRunRequest) => FakeRunScript | undefined) | undefined;
   readonly defaultScript: FakeRunScript | undefined;
+  /** Whether a finished run (not PAUSED) takes a resume. */
+  readonly resumeFinished: 'accept' | 'refuse';
 }
 
 /** Every run of the fake, with the records a test reads back (creations, stops, flagged PRs). */
@@ -47,8 +66,12 @@ export class RunBook {
   readonly created: FakeCreatedRecord[] = [];
   readonly stopped = new Set<number>();
   readonly removedFromPrs = new Set<number>();
+  /** Decides the PRs of a finished run (the link to a fake GitHub); none: the fake's own. */
+  completion: FakeRunCompletionHook | undefined;
   private nextRunId = 1001;
   private nextPrId = 5001;
+  /** One Codegen-side id per PR URL, so follow-up runs on a PR report the same PR. */
+  private readonly prIdByUrl = new Map<string, number>();
 
   constructor(private readonly config: RunBookConfig) {}
 
@@ -78,9 +101,11 @@ export class RunBook {
       createdAt: at,
       createdIso: new Date(at).toISOString(),
       segmentStart: at,
+      segmentPrompt: fields.prompt,
       script: this.scriptFor(request),
       resumeCount: 0,
-      prIds: [],
+      prs: undefined,
+      earlierPrs: [],
     };
     this.runs.set(id, run);
     this.created.push({ id, at, prompt: fields.prompt, metadata: run.metadata, userId: fields.userId, orgId: fields.orgId, responseDropped: false });
@@ -97,16 +122,31 @@ export class RunBook {
   }
 
   /**
-   * A follow-up `prompt`. The spec resumes PAUSED runs; the docs also send follow-ups to finished
-   * runs. A run still working is left unchanged.
+   * Whether `run` takes a resume now. The spec: "Resume a paused agent run". PAUSED runs always
+   * do; a finished one (COMPLETE, ERROR, …) as `resumeFinished` says (the docs also send
+   * follow-ups to finished runs, unverified). A refusal answers 400 in Codegen's own error shape
+   * (`{message, status_code}`): the spec declares no status for it, so this is an inference.
+   */
+  canResume(run: RunState): ResumeVerdict {
+    const { status, final } = this.statusOf(run);
+    if (!final || status === 'PAUSED' || this.config.resumeFinished === 'accept') return { ok: true };
+    return { ok: false, reply: new HttpReply(400, { message: `Agent run ${run.id} is ${status} and cannot be resumed.`, status_code: 400 }) };
+  }
+
+  /**
+   * A follow-up `prompt`: the run starts a new segment (PENDING → ACTIVE → … on the prompt's
+   * script) and keeps its id. A run still working is left unchanged (the spec says nothing of
+   * resuming a live run).
    */
   resume(run: RunState, prompt: string): void {
-    const { now, timeScale } = this.config;
-    const { final } = statusAt(run.script, (now() - run.segmentStart) / timeScale);
-    if (!final) return;
+    const { now } = this.config;
+    if (!this.statusOf(run).final) return;
+    this.view(run); // settles the ending segment's PRs
+    for (const pr of run.prs ?? []) if (!run.earlierPrs.some((earlier) => earlier.url === pr.url)) run.earlierPrs.push(pr);
     run.resumeCount += 1;
     run.segmentStart = now();
-    run.prIds = [];
+    run.segmentPrompt = prompt;
+    run.prs = undefined;
     run.script = this.scriptFor({
       id: run.id,
       prompt,
@@ -120,13 +160,19 @@ export class RunBook {
     });
   }
 
+  private statusOf(run: RunState): { status: string; final: boolean } {
+    return statusAt(run.script, (this.config.now() - run.segmentStart) / this.config.timeScale);
+  }
+
   /** Flags the run's pull requests and stops every unfinished run working on them (see STOPPED_STATUS). */
   removeFromPr(run: RunState): void {
     const { now, timeScale } = this.config;
-    const flagged = new Set(run.prIds);
-    for (const id of run.prIds) this.removedFromPrs.add(id);
+    this.view(run); // settles the PRs of a run that ended since the last read
+    const prIdsOf = (r: RunState) => [...r.earlierPrs, ...(r.prs ?? [])].map((pr) => pr.id);
+    const flagged = new Set(prIdsOf(run));
+    for (const id of flagged) this.removedFromPrs.add(id);
     for (const other of this.runs.values()) {
-      if (other !== run && !other.prIds.some((id) => flagged.has(id))) continue;
+      if (other !== run && !prIdsOf(other).some((id) => flagged.has(id))) continue;
       const elapsed = (now() - other.segmentStart) / timeScale;
       if (statusAt(other.script, elapsed).final) continue; // finished runs stay as they ended
       other.script = { ...other.script, status: STOPPED_STATUS, steps: [], durationMs: elapsed, prs: 0, result: null, summary: null };
@@ -139,27 +185,14 @@ export class RunBook {
     const run = this.runs.get(id);
     if (!run) throw new RangeError(`fake codegen: no run ${id}`);
     run.segmentStart = this.config.now();
-    run.script = resolveScript(script, run.prompt, script.durationMs ?? 0);
+    run.prs = undefined;
+    run.script = resolveScript(script, run.segmentPrompt, script.durationMs ?? 0);
   }
 
   /** The API view of a run right now (what GET run returns). */
   view(run: RunState): Record<string, unknown> {
-    const { now, timeScale, repos } = this.config;
-    const elapsed = (now() - run.segmentStart) / timeScale;
-    const { status, final } = statusAt(run.script, elapsed);
-    let prs: Record<string, unknown>[] = [];
-    if (final) {
-      while (run.prIds.length < run.script.prs) run.prIds.push(this.nextPrId++);
-      const repo = repos.find((r) => r.id === run.repoId) ?? repos[0];
-      const endIso = new Date(run.segmentStart + run.script.durationMs * timeScale).toISOString();
-      prs = run.prIds.slice(0, run.script.prs).map((id, index) => ({
-        id,
-        title: `Agent run ${run.id}${run.script.prs > 1 ? ` (part ${index + 1})` : ''}`,
-        url: `https://github.com/${repo?.fullName ?? 'acme/app'}/pull/${id - 5000}`,
-        created_at: endIso,
-        head_branch_name: `codegen-bot/run-${run.id}-${index + 1}`,
-      }));
-    }
+    const { status, final } = this.statusOf(run);
+    if (final && run.prs === undefined) run.prs = this.settlePulls(run, status);
     return {
       id: run.id,
       organization_id: run.orgId,
@@ -169,9 +202,58 @@ export class RunBook {
       result: final ? run.script.result : null,
       summary: final ? run.script.summary : null,
       source_type: 'API',
-      github_pull_requests: prs,
+      github_pull_requests: (final ? (run.prs ?? []) : []).map((pr) => ({
+        id: pr.id,
+        title: pr.title,
+        url: pr.url,
+        created_at: pr.createdIso,
+        head_branch_name: pr.headBranchName,
+      })),
       metadata: run.metadata,
     };
+  }
+
+  /**
+   * The PRs of a segment that just ended: `prs` of its script, from the completion hook (a
+   * linked fake GitHub) when it decides, else the PRs earlier segments reported (a resumed run
+   * continues its PR), topped up with new ones on the run's repository.
+   */
+  private settlePulls(run: RunState, status: string): ReportedPull[] {
+    const count = run.script.prs;
+    if (count === 0) return [];
+    const { timeScale, repos } = this.config;
+    const repo = repos.find((r) => r.id === run.repoId) ?? repos[0];
+    const endIso = new Date(run.segmentStart + run.script.durationMs * timeScale).toISOString();
+    const decided = this.completion?.({
+      id: run.id,
+      status,
+      prompt: run.segmentPrompt,
+      metadata: run.metadata,
+      repo: repo?.fullName ?? null,
+      resumeCount: run.resumeCount,
+      prCount: count,
+      earlierPullRequests: run.earlierPrs.map(({ title, url, headBranchName }) => ({ title, url, headBranchName })),
+    });
+    const pulls: FakeRunPullRequest[] = decided ? [...decided] : run.earlierPrs.slice(0, count);
+    for (let index = pulls.length; !decided && index < count; index++) {
+      const number = this.nextPrId - 5000;
+      const url = `https://github.com/${repo?.fullName ?? 'acme/app'}/pull/${number}`;
+      this.prIdByUrl.set(url, this.nextPrId++);
+      pulls.push({
+        title: `Agent run ${run.id}${count > 1 ? ` (part ${index + 1})` : ''}`,
+        url,
+        headBranchName: `codegen-bot/run-${run.id}-${index + 1}`,
+      });
+    }
+    return pulls.map((pr) => {
+      let id = this.prIdByUrl.get(pr.url);
+      if (id === undefined) {
+        id = this.nextPrId++;
+        this.prIdByUrl.set(pr.url, id);
+      }
+      const earlier = run.earlierPrs.find((e) => e.url === pr.url);
+      return { ...pr, id, createdIso: earlier?.createdIso ?? endIso };
+    });
   }
 
   /** The run's log entries so far: the prompt, one action per tenth of its duration, the final answer. */
@@ -194,7 +276,7 @@ export class RunBook {
       tool_output: null,
       ...fields,
     });
-    logs.push(entry(0, { message_type: 'USER_MESSAGE', observation: run.prompt }));
+    logs.push(entry(0, { message_type: 'USER_MESSAGE', observation: run.segmentPrompt }));
     const actions = Math.floor(progress * 8);
     for (let i = 1; i <= actions; i++) {
       logs.push(

@@ -74,6 +74,49 @@ export interface FakeRunRequest {
   readonly resumeCount: number;
 }
 
+/** A pull request as a run reports it (`GithubPullRequestResponse` without the ids and dates). */
+export interface FakeRunPullRequest {
+  readonly title: string;
+  /** `https://github.com/{owner}/{repo}/pull/{n}`. */
+  readonly url: string;
+  readonly headBranchName: string | null;
+}
+
+/** A run segment that just ended with pull requests to report (see {@link FakeCodegen.setRunCompletion}). */
+export interface FakeRunCompletion {
+  readonly id: number;
+  /** The final status (`COMPLETE`, or what the script ends in). */
+  readonly status: string;
+  /** The segment's prompt: the creation's, or the last resume's. */
+  readonly prompt: string;
+  readonly metadata: Readonly<Record<string, unknown>> | null;
+  /** `owner/name` of the run's repository. */
+  readonly repo: string | null;
+  /** 0 for the creation's segment, 1.. after each resume. */
+  readonly resumeCount: number;
+  /** How many PRs the run's script reports (`prs`, at least 1 here). */
+  readonly prCount: number;
+  /** PRs the run reported before this segment: a resumed run continues them. */
+  readonly earlierPullRequests: readonly FakeRunPullRequest[];
+}
+
+/**
+ * Decides the PRs a finished run reports (e.g. by opening them in a fake GitHub), or returns
+ * undefined for the fake's own (the earlier segments' PRs, topped up with made-up ones).
+ * Called once per run segment, synchronously, on the first read after the segment ended.
+ */
+export type FakeRunCompletionHook = (run: FakeRunCompletion) => readonly FakeRunPullRequest[] | undefined;
+
+/** A repository's check-suite auto-fixer settings (`CheckSuiteSettingsResponse`). */
+export interface FakeCheckSuiteSettings {
+  readonly check_retry_count: number;
+  readonly ignored_checks: readonly string[];
+  readonly check_retry_counts: Readonly<Record<string, number>>;
+  readonly custom_prompts: Readonly<Record<string, string>>;
+  readonly high_priority_apps: readonly string[];
+  readonly available_check_suite_names: readonly string[];
+}
+
 /** Options of {@link startFakeCodegen}. */
 export interface FakeCodegenOptions {
   /**
@@ -112,6 +155,19 @@ export interface FakeCodegenOptions {
   };
   /** Send a `Retry-After` header with 429s (the real API documents none). @default false */
   readonly retryAfterHeader?: boolean;
+  /**
+   * Whether a resume of a finished run (COMPLETE, ERROR, …; not PAUSED, which always resumes)
+   * is accepted (the run keeps its id and works again) or refused with a 400 in Codegen's error
+   * shape. The spec only speaks of paused runs; what the real API does is unverified.
+   * @default 'accept'
+   */
+  readonly resumeFinished?: 'accept' | 'refuse';
+  /**
+   * Check-suite settings per repository id, merged over the defaults (`check_retry_count: 3`,
+   * Codegen's documented default, everything else empty).
+   * @default the defaults for every repository
+   */
+  readonly checkSuiteSettings?: Readonly<Record<number, Partial<FakeCheckSuiteSettings>>>;
   /** Creates allowed per organization before 402 (plan quota). @default unlimited */
   readonly runQuota?: number;
   /** Called with every response the fake sends (bodies as sent, parsed JSON when JSON). */
@@ -209,6 +265,10 @@ export interface FakeCodegen {
   run(id: number): Record<string, unknown> | undefined;
   /** Replaces a run's script from now on (e.g. to end it early). */
   scriptRun(id: number, script: FakeRunScript): void;
+  /** Sets (or with undefined removes) the hook that decides the PRs of finished runs. */
+  setRunCompletion(hook: FakeRunCompletionHook | undefined): void;
+  /** A repository's check-suite settings now (what GET would return), or undefined for an unknown repository. */
+  checkSuiteSettings(repoId: number): FakeCheckSuiteSettings | undefined;
   /** Queues a deterministic fault for the next matching request(s). */
   injectFault(fault: FakeCodegenInjectedFault): void;
   /** Replaces the random faults (pass `{}` to stop them). */
