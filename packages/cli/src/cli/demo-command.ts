@@ -9,7 +9,8 @@ import { journalFingerprint } from '../journal/index.js';
 import { CliUsageError, colorsFor, EXIT, type CliContext } from './context.js';
 import { createCodegenExecutor, createGitHubClientFor, createReporter, createTaskSource } from './pipeline.js';
 import { preflight } from './preflight.js';
-import { CODEGEN_CREATE_RATE, executeRun, outputMode } from './run-command.js';
+import { CODEGEN_CREATE_RATE, executeRun, outputMode, type RunReport } from './run-command.js';
+import { codegenBudgets, trackGitHubBudgets } from '../ui/budgets.js';
 
 export interface DemoFlags {
   readonly json?: boolean;
@@ -17,6 +18,8 @@ export interface DemoFlags {
   readonly out?: string;
   readonly concurrency: string;
   readonly speed: string;
+  /** `--ui [host:port]`: serve the web view of the demo run. */
+  readonly ui?: string | boolean;
 }
 
 function parseNumber(flag: string, text: string, min: number, max: number, integer: boolean): number {
@@ -57,10 +60,12 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
   const reporter = createReporter(config, client);
   const { client: codegen, executor } = createCodegenExecutor(config, { timeScale: 1 / speed });
   const journal = await FileJournal.open({ path: config.journal.path, fingerprint: journalFingerprint(config), mode: 'fresh', secrets });
+  const githubBudgets = flags.ui ? trackGitHubBudgets(client) : undefined;
+  let report: RunReport | undefined;
   try {
     // As `pco run` does: the credentials are checked, read-only, before anything is written.
     await preflight(config, { github: client, codegen, reporter });
-    const report = await executeRun(
+    report = await executeRun(
       ctx,
       config,
       {
@@ -70,6 +75,7 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
         journal,
         secrets,
         title: 'pco demo',
+        ...(githubBudgets ? { budgets: () => [...codegenBudgets(codegen.limiter)(), ...githubBudgets()] } : {}),
         orchestrator: {
           // HTTP, polling and a busy CPU do not speed up with the fakes: the timeout keeps a
           // floor of real time, so only a run that is really stuck can hit it.
@@ -117,6 +123,8 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
     info(facts.join('\n'));
     return asScripted && duplicates === 0 ? EXIT.ok : EXIT.tasksFailed;
   } finally {
+    // The view stays up (fakes and all) until Ctrl-C once the facts are printed.
+    await report?.ui?.linger(report.code === EXIT.interrupted);
     executor.close();
     await journal.close().catch(() => undefined);
     await env.close();

@@ -66,6 +66,7 @@ Docs: docs/cli.md, docs/configuration.md`,
     .option('--dry-run', 'print the plan (same as pco plan) and run nothing')
     .option('--json', 'one JSON log line per event on stdout (default when stdout is not a terminal)')
     .option('--verbose', 'more detail: agent status changes and starts (live view), debug-level events (JSON)')
+    .option('--ui [host:port]', 'serve a live web view of the run (default 127.0.0.1:4545; another host needs a token); prints "pco ui: URL"')
     .addOption(debugOption())
     .addOption(concurrencyOption())
     .addOption(
@@ -111,6 +112,7 @@ Exit code 2 when the plan has dependency cycles (each printed as a path).`,
     .option('--json', 'one JSON log line per event on stdout')
     .option('--verbose', 'also show agent status changes')
     .option('--out <dir>', 'folder for results.json, results.csv and the journal (default: a new temporary folder)')
+    .option('--ui [host:port]', 'serve a live web view of the run (default 127.0.0.1:4545; port 0 picks one); prints "pco ui: URL"')
     .addOption(new Option('--concurrency <n>', 'agents at once, 1-10').default('10'))
     .addOption(new Option('--speed <factor>', 'how many times faster than real time the fake agents work').default('240'))
     .action(async (flags: DemoFlags) => setCode(await demoCommand(ctx, flags)));

@@ -17,6 +17,8 @@ import { exitCodeFor, type FailOnState } from './exit-code.js';
 import { LiveView } from './live-view.js';
 import { installShutdown } from './shutdown.js';
 import { renderSummary, writeResults, type ResultPaths } from './summary.js';
+import { startRunUi, type RunUi } from '../ui/run-ui.js';
+import type { ApiBudget } from '../ui/api-types.js';
 
 export type OutputMode = 'live' | 'lines' | 'json';
 
@@ -25,6 +27,8 @@ export interface OutputFlags {
   readonly verbose?: boolean;
   /** Task outcomes that make the run exit 1 (`--fail-on`). @default DEFAULT_FAIL_ON */
   readonly failOn?: readonly FailOnState[];
+  /** `--ui [host:port]`: serve the web view of the run (see docs/web-api.md). */
+  readonly ui?: string | boolean;
 }
 
 /** `--json` or `logging.format: json` → JSON lines; `pretty` → the live view on a TTY; `auto` → live on a TTY, JSON otherwise. */
@@ -51,6 +55,8 @@ export interface RunParts {
   readonly title?: string;
   /** Called with the orchestrator before the run starts (e.g. to log the reporter's events). */
   readonly onOrchestrator?: (orchestrator: Orchestrator, out: RunOutput) => void;
+  /** The rate-limit budgets the web view shows (`--ui`). */
+  readonly budgets?: () => readonly ApiBudget[];
 }
 
 /** Where a run's messages go, for parts that want to add their own. */
@@ -66,6 +72,8 @@ export interface RunReport {
   /** Absent when the run was interrupted before it started (while loading the tasks). */
   readonly summary?: RunSummary;
   readonly paths?: ResultPaths;
+  /** The web view (`--ui`), still serving: the caller calls `linger()` once it printed all. */
+  readonly ui?: RunUi;
 }
 
 /** The Orchestrator options a config asks for. */
@@ -95,6 +103,10 @@ export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunP
     ...parts.orchestrator,
   });
 
+  // Before the live view takes the terminal: the `pco ui: URL` line stays in the scrollback.
+  const ui = flags.ui
+    ? await startRunUi(ctx, orchestrator, { address: flags.ui, secrets: parts.secrets, concurrency: orchestratorOptions(config).concurrency, ...(parts.budgets ? { budgets: parts.budgets } : {}) })
+    : undefined;
   let logger: Logger | undefined;
   let view: LiveView | undefined;
   let detach: (() => void) | undefined;
@@ -140,6 +152,7 @@ export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunP
   try {
     summary = await orchestrator.run({ signal: shutdown.signal, stopMode: 'detach', resume: !!parts.resume });
   } catch (error) {
+    await ui?.close();
     if (shutdown.received() === undefined) {
       // The run could not start (invalid graph, source or journal failure). In JSON mode that is
       // a log line like every event; main() still prints it on stderr and picks the exit code.
@@ -183,7 +196,7 @@ export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunP
       ),
     );
   }
-  return { code, summary, paths };
+  return { code, summary, paths, ...(ui ? { ui } : {}) };
 }
 
 /** The JSON log fields of a run that could not start: the error code and, for a graph, its problems (cycles with their paths). */

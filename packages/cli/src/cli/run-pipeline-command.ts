@@ -9,6 +9,8 @@ import { planCommand } from './plan-command.js';
 import { preflight } from './preflight.js';
 import { createCodegenExecutor, createGitHubClientFor, createReporter, createTaskSource } from './pipeline.js';
 import { executeRun } from './run-command.js';
+import { EXIT } from './context.js';
+import { codegenBudgets, trackGitHubBudgets } from '../ui/budgets.js';
 import type { RunJournal } from '@pco/contract';
 
 export interface RunFlags {
@@ -18,6 +20,7 @@ export interface RunFlags {
   readonly debug?: boolean;
   readonly json?: boolean;
   readonly concurrency?: string;
+  readonly ui?: string | boolean;
 }
 
 export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<string>): Promise<number> {
@@ -63,7 +66,10 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
     // Reads only, after the journal (a local check) and before the first GitHub write: a refused
     // credential stops here with exit 2.
     await preflight(config, { github: client, codegen, reporter });
-    const report = await executeRun(ctx, config, { source, executor, reporters: [reporter], journal: tracked, resume, secrets: [...secrets] }, flags);
+    const github = flags.ui ? trackGitHubBudgets(client) : undefined;
+    const budgets = flags.ui ? () => [...codegenBudgets(codegen.limiter)(), ...(github?.() ?? [])] : undefined;
+    const report = await executeRun(ctx, config, { source, executor, reporters: [reporter], journal: tracked, resume, secrets: [...secrets], ...(budgets ? { budgets } : {}) }, flags);
+    await report.ui?.linger(report.code === EXIT.interrupted);
     return report.code;
   } finally {
     executor.close();

@@ -15,6 +15,7 @@ export const TASK_STATES = [
   'ready',
   'running',
   'retrying',
+  'in-review',
   'done',
   'failed',
   'skipped',
@@ -50,6 +51,8 @@ export const StateCountsSchema = v.object({
   ready: count,
   running: count,
   retrying: count,
+  /** Pull requests opened, waiting to land (with a lander; issue 16). */
+  'in-review': count,
   done: count,
   failed: count,
   skipped: count,
@@ -122,6 +125,8 @@ export const BudgetSchema = v.object({
   windowMs: v.optional(durationMs),
   /** Epoch ms the next request may go (absent: now). */
   nextFreeAt: v.optional(epochMs),
+  /** Epoch ms the window resets (GitHub's `x-ratelimit-reset`). */
+  resetAt: v.optional(epochMs),
   /** Requests queued for this budget. */
   waiting: v.optional(count),
 });
@@ -226,14 +231,16 @@ export type EventsResponse = v.InferOutput<typeof EventsResponseSchema>;
 /**
  * Data of one `event: batch` of `GET /api/v1/stream`: the log events since the last batch (the
  * SSE `id:` is the last one's seq) and the status at the end of the batch. `tasks` holds the
- * rows that changed since the last batch (the page merges them by id); `tasksReset` says the
- * set of tasks changed in a way a merge cannot follow (loaded, added): fetch `/api/v1/tasks`.
+ * rows that changed since the last batch (the page merges them by id). With `tasksReset: true`
+ * (the first batch of a stream, and whenever tasks were loaded or added) `tasks` is every task:
+ * replace, do not merge; `criticalPath` is then set too.
  */
 export const StreamBatchSchema = v.object({
   events: v.array(LogEventSchema),
   status: StatusResponseSchema,
   tasks: v.array(TaskRowSchema),
   tasksReset: v.boolean(),
+  criticalPath: v.optional(v.array(v.string())),
 });
 export type StreamBatch = v.InferOutput<typeof StreamBatchSchema>;
 

@@ -1,0 +1,13 @@
+/** Errors of the web view's server. */
+import { PcoError } from '@pco/contract';
+
+export type UiServerErrorCode = 'UI_ADDRESS_INVALID' | 'UI_TOKEN_REQUIRED' | 'UI_LISTEN_FAILED';
+
+/** The server cannot start as asked: a bad address, a public bind without a token, a port in use. */
+export class UiServerError extends PcoError {
+  declare readonly code: UiServerErrorCode;
+
+  constructor(code: UiServerErrorCode, message: string, options: { readonly cause?: unknown; readonly context?: Readonly<Record<string, unknown>> } = {}) {
+    super(code, message, options);
+  }
+}
