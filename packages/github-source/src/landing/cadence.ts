@@ -9,8 +9,8 @@
  *   budget   = t × queries × c / (r × budgetShare)  never spend more than `budgetShare` of what is left before the reset
  *   interval = clamp(max(load, budget), minIntervalMs, maxIntervalMs)
  *
- * With no points left (`r` ≤ the next tick's cost) the watcher waits for the reset (`t`), even
- * past `maxIntervalMs`: a tick would only be refused. `hurry` (a reaction just happened, or
+ * With no points left (`r` < the next tick's cost) the watcher waits at least until the reset
+ * (`t`), even past `maxIntervalMs`: a tick would only be refused. `hurry` (a reaction just happened, or
  * mergeability is being computed) shortens the interval to `hurryMs`, unless the budget says
  * otherwise. Examples at the defaults (min 20 s, max 300 s, share ½): 50 PRs, 1 point per
  * query, 4,000 points left, 1 h to the reset → max(20 s, 3.6e6 × 1 / 2,000 = 1.8 s) = 20 s,
@@ -46,9 +46,11 @@ export function nextInterval(input: CadenceInput): number {
   const queries = Math.max(1, queriesPerTick(input.pullRequests, input.batchSize));
   const cost = Math.max(1, input.lastCost);
   const msToReset = Math.max(0, input.msToReset);
-  if (input.remaining < queries * cost) return Math.max(input.minIntervalMs, msToReset);
-  const budget = Number.isFinite(input.remaining) ? (msToReset * queries * cost) / (input.remaining * input.budgetShare) : 0;
+  const spendable = input.remaining >= queries * cost;
+  const budget = spendable && Number.isFinite(input.remaining) ? (msToReset * queries * cost) / (input.remaining * input.budgetShare) : 0;
   const base = input.hurry ? input.hurryMs : input.minIntervalMs * queries;
   const floor = input.hurry ? input.hurryMs : input.minIntervalMs;
-  return Math.min(input.maxIntervalMs, Math.max(floor, base, budget));
+  const interval = Math.min(input.maxIntervalMs, Math.max(floor, base, budget));
+  // Out of points: a tick before the reset would only be refused.
+  return spendable ? interval : Math.max(interval, msToReset);
 }
