@@ -6,7 +6,7 @@ export { GitHubReporter } from './github-reporter.js';
 export type { GitHubAutoMergeOptions, GitHubBranchOptions, GitHubReporterOptions, GitHubStatusLabelOptions } from './reporter-options.js';
 export type { GitHubReporterEvents } from './events.js';
 export { GitHubAbortError, GitHubApiError, GitHubNotFoundError, GitHubResponseError } from './errors.js';
-export type { DependencyReference, GitHubIssueRecord, GitHubLogger, GitHubTask, GitHubTaskSourceRef, IssueLink, MergeOutcome, ParsedDependencies } from './types.js';
+export type { DependencyOrigin, DependencyReference, GitHubIssueRecord, GitHubLogger, GitHubTask, GitHubTaskSourceRef, IssueLink, MergeOutcome, ParsedDependencies } from './types.js';
 // For other sources: the dependency parser, the resolution rules and the batched state lookup.
 export {
   parseDependencies,

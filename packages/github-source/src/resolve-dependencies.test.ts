@@ -30,6 +30,27 @@ function table(states: Record<string, ReferenceState>) {
 }
 
 describe('resolveDependencies', () => {
+  it('records where each dependency was found, the first place winning', async () => {
+    const { lookup } = table({});
+    const tasks = await resolveDependencies(
+      [
+        record('o/r', 1),
+        record('o/r', 2),
+        record('o/r', 3),
+        record('o/r', 4),
+        record('o/r', 5, {
+          body: 'Depends on #1.\n\n## Dependencies\n- #2\n- #1',
+          labels: ['depends-on:#3'],
+          blockedBy: [{ repo: 'o/r', number: 4 }],
+          subIssues: [{ repo: 'o/r', number: 3 }],
+        }),
+      ],
+      lookup,
+    );
+    expect(tasks[4]!.source?.dependencyOrigins).toEqual({ 'o/r#1': 'keyword', 'o/r#2': 'section', 'o/r#3': 'label', 'o/r#4': 'blocked-by' });
+    expect(tasks[0]!.source).toEqual({ kind: 'issue', repo: 'o/r', number: 1 });
+  });
+
   it('keeps in-set dependencies, drops closed and merged ones, blocks on open external ones', async () => {
     const { lookup, asked } = table({ 'o/r#9': 'CLOSED', 'o/other#1': 'OPEN', 'o/r#8': 'MERGED' });
     const tasks = await resolveDependencies(

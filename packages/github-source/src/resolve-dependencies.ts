@@ -15,7 +15,7 @@
  */
 import { parseDependencies, parseDependencyLabels } from './parse-dependencies.js';
 import { isTrustedAuthor, type TrustOptions } from './trust.js';
-import type { GitHubIssueRecord, GitHubTask, IssueLink } from './types.js';
+import type { DependencyOrigin, GitHubIssueRecord, GitHubTask, IssueLink } from './types.js';
 
 /** State of an issue or pull request looked up by reference; `MISSING` when it does not resolve. */
 export type ReferenceState = 'OPEN' | 'CLOSED' | 'MERGED' | 'MISSING';
@@ -57,6 +57,7 @@ export const refKey = (repo: string, number: number): string => `${repo.toLowerC
 interface Candidate {
   readonly link: IssueLink;
   readonly why: string;
+  readonly via: DependencyOrigin;
 }
 
 /** Resolves dependencies of `records` into tasks (see the module comment for the rules). */
@@ -78,13 +79,13 @@ export async function resolveDependencies(
     if (options.parseBodies ?? true) {
       const parsed = parseDependencies(r.body, { ...(repo ? { repo } : {}), ...(options.hosts ? { hosts: options.hosts } : {}) });
       warnings.push(...parsed.warnings);
-      for (const ref of parsed.references) candidates.push({ link: { repo: ref.repo, number: ref.number }, why: `"${ref.text}"` });
+      for (const ref of parsed.references) candidates.push({ link: { repo: ref.repo, number: ref.number }, why: `"${ref.text}"`, via: ref.via });
     }
     const labels = parseDependencyLabels(r.labels, { ...(repo ? { repo } : {}), ...(options.labelPatterns ? { patterns: options.labelPatterns } : {}) });
     warnings.push(...labels.warnings);
-    for (const ref of labels.references) candidates.push({ link: { repo: ref.repo, number: ref.number }, why: `label "${ref.text}"` });
-    if (options.nativeBlockedBy ?? true) for (const b of r.blockedBy) candidates.push({ link: b, why: 'blocked-by link' });
-    if (options.subIssues ?? true) for (const c of r.subIssues) candidates.push({ link: c, why: 'sub-issue' });
+    for (const ref of labels.references) candidates.push({ link: { repo: ref.repo, number: ref.number }, why: `label "${ref.text}"`, via: 'label' });
+    if (options.nativeBlockedBy ?? true) for (const b of r.blockedBy) candidates.push({ link: b, why: 'blocked-by link', via: 'blocked-by' });
+    if (options.subIssues ?? true) for (const c of r.subIssues) candidates.push({ link: c, why: 'sub-issue', via: 'sub-issue' });
     for (const c of candidates) if (c.link.state !== undefined) known.set(refKey(c.link.repo, c.link.number), c.link.state);
     const trusted = r.source.kind === 'draft' || isTrustedAuthor(r.author, r.authorAssociation, options);
     return { r, warnings, candidates, trusted };
@@ -105,6 +106,7 @@ export async function resolveDependencies(
 
   return perRecord.map(({ r, warnings, candidates, trusted }) => {
     const deps: string[] = [];
+    const origins: Record<string, DependencyOrigin> = {};
     const blockers: string[] = [];
     const unknownBlockers: string[] = [];
     const self = recordKey(r);
@@ -117,7 +119,10 @@ export async function resolveDependencies(
       const inSet = byKey.get(key);
       if (inSet) {
         if (inSet.state === 'CLOSED') continue; // closed: done
-        if (!deps.includes(inSet.id)) deps.push(inSet.id);
+        if (!deps.includes(inSet.id)) {
+          deps.push(inSet.id);
+          origins[inSet.id] = c.via;
+        }
         continue;
       }
       if (!trusted) continue; // skipped anyway; never looked up
@@ -171,7 +176,7 @@ export async function resolveDependencies(
       ...(r.author !== undefined ? { author: r.author } : {}),
       ...(warnings.length > 0 ? { warnings } : {}),
       ...(skip ? { skip } : {}),
-      source: r.source,
+      source: deps.length > 0 ? { ...r.source, dependencyOrigins: origins } : r.source,
     };
     return task;
   });

@@ -28,7 +28,12 @@ export type GitHubTaskSourceRef = {
   readonly status?: string;
   /** Custom field values of the board item by field name. */
   readonly fields?: Readonly<Record<string, string | number>>;
+  /** Where each dependency (by task id) was found; the first place wins (e.g. for the web view's edges). */
+  readonly dependencyOrigins?: Readonly<Record<string, DependencyOrigin>>;
 };
+
+/** Where a dependency was found: a reference's `via`, a native blocked-by link, or a sub-issue. */
+export type DependencyOrigin = DependencyReference['via'] | 'blocked-by' | 'sub-issue';
 
 /**
  * A task of this package. `id` is `owner/repo#N`, or `draft:<project item node id>` for draft
