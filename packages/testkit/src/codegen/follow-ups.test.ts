@@ -68,6 +68,20 @@ describe('fake Codegen: resume', () => {
     expect(f.run(1001)?.['status']).toBe('COMPLETE');
   });
 
+  it('with resumeFinished: new-run, a new run continues a finished one and its PR; a PAUSED one resumes in place', async () => {
+    const f = await start({ resumeFinished: 'new-run' });
+    await call(f, 'POST', RUNS, { prompt: 'done [[fake:duration=1m]]', metadata: { key: 'a' } });
+    await call(f, 'POST', RUNS, { prompt: 'paused [[fake:status=PAUSED duration=1m]]' });
+    advance(60_000);
+    const [pr] = (await call(f, 'GET', `${RUNS}/1001`)).body.github_pull_requests;
+    const resumed = await call(f, 'POST', `${RUNS}/resume`, { agent_run_id: 1001, prompt: 'fix [[fake:duration=1m]]' });
+    expect(resumed.body).toMatchObject({ id: 1003, status: 'PENDING', metadata: { key: 'a' } });
+    expect((await call(f, 'POST', `${RUNS}/resume`, { agent_run_id: 1002, prompt: 'go on' })).body.id).toBe(1002);
+    advance(60_000);
+    expect(f.run(1003)).toMatchObject({ status: 'COMPLETE', github_pull_requests: [pr] });
+    expect(f.created.map((record) => record.id)).toEqual([1001, 1002]); // a resume is no create request
+  });
+
   it('validates the body per ResumeAgentRunInput: required fields, types, no unknown fields', async () => {
     const f = await start();
     const reply = await call(f, 'POST', `${RUNS}/resume`, { agent_run_id: 'x', images: [1], run: 3 });

@@ -118,8 +118,7 @@ export function handle(ctx: HandlerContext, operation: FakeCodegenOperation, req
       if (run instanceof HttpReply) return run;
       const verdict = runs.canResume(run);
       if (!verdict.ok) return verdict.reply;
-      runs.resume(run, body['prompt'] as string);
-      return new HttpReply(200, runs.view(run));
+      return new HttpReply(200, runs.view(runs.resume(run, body['prompt'] as string)));
     }
     case 'getCheckSuiteSettings':
     case 'putCheckSuiteSettings': {

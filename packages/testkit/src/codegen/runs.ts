@@ -56,8 +56,8 @@ export interface RunBookConfig {
   readonly repos: readonly FakeCodegenRepo[];
   readonly script: ((run: FakeRunRequest) => FakeRunScript | undefined) | undefined;
   readonly defaultScript: FakeRunScript | undefined;
-  /** Whether a finished run (not PAUSED) takes a resume. */
-  readonly resumeFinished: 'accept' | 'refuse';
+  /** Whether a finished run (not PAUSED) takes a resume, and as which run. */
+  readonly resumeFinished: 'accept' | 'refuse' | 'new-run';
 }
 
 /** Every run of the fake, with the records a test reads back (creations, stops, flagged PRs). */
@@ -86,8 +86,11 @@ export class RunBook {
     return [...this.runs.values()].filter((r) => r.orgId === org).length;
   }
 
-  /** Creates a run (its script from the callback, the prompt's marker and the defaults). */
-  create(fields: Omit<FakeRunRequest, 'id' | 'resumeCount'>): RunState {
+  /**
+   * Creates a run (its script from the callback, the prompt's marker and the defaults). `record`:
+   * whether it counts in `created` (a create request; a run a resume started does not).
+   */
+  create(fields: Omit<FakeRunRequest, 'id' | 'resumeCount'>, record = true): RunState {
     const id = this.nextRunId++;
     const request: FakeRunRequest = { id, ...fields, resumeCount: 0 };
     const at = this.config.now();
@@ -108,7 +111,7 @@ export class RunBook {
       earlierPrs: [],
     };
     this.runs.set(id, run);
-    this.created.push({ id, at, prompt: fields.prompt, metadata: run.metadata, userId: fields.userId, orgId: fields.orgId, responseDropped: false });
+    if (record) this.created.push({ id, at, prompt: fields.prompt, metadata: run.metadata, userId: fields.userId, orgId: fields.orgId, responseDropped: false });
     return run;
   }
 
@@ -129,20 +132,38 @@ export class RunBook {
    */
   canResume(run: RunState): ResumeVerdict {
     const { status, final } = this.statusOf(run);
-    if (!final || status === 'PAUSED' || this.config.resumeFinished === 'accept') return { ok: true };
+    if (!final || status === 'PAUSED' || this.config.resumeFinished !== 'refuse') return { ok: true };
     return { ok: false, reply: new HttpReply(400, { message: `Agent run ${run.id} is ${status} and cannot be resumed.`, status_code: 400 }) };
   }
 
   /**
-   * A follow-up `prompt`: the run starts a new segment (PENDING → ACTIVE → … on the prompt's
-   * script) and keeps its id. A run still working is left unchanged (the spec says nothing of
-   * resuming a live run).
+   * A follow-up `prompt`. The run starts a new segment (PENDING → ACTIVE → … on the prompt's
+   * script) and keeps its id; with `resumeFinished: 'new-run'` a finished run (not PAUSED) is
+   * continued by a new run instead, which carries on its PRs (whether the real API does either is
+   * unverified). A run still working is left unchanged (the spec says nothing of resuming a live
+   * run). Returns the run that now works on the follow-up.
    */
-  resume(run: RunState, prompt: string): void {
+  resume(run: RunState, prompt: string): RunState {
     const { now } = this.config;
-    if (!this.statusOf(run).final) return;
+    const { status, final } = this.statusOf(run);
+    if (!final) return run;
     this.view(run); // settles the ending segment's PRs
-    for (const pr of run.prs ?? []) if (!run.earlierPrs.some((earlier) => earlier.url === pr.url)) run.earlierPrs.push(pr);
+    const carried = [...run.earlierPrs];
+    for (const pr of run.prs ?? []) if (!carried.some((earlier) => earlier.url === pr.url)) carried.push(pr);
+    if (status !== 'PAUSED' && this.config.resumeFinished === 'new-run') {
+      const next = this.create({
+        prompt,
+        metadata: run.metadata,
+        repoId: run.repoId,
+        model: null,
+        agentType: null,
+        userId: run.userId,
+        orgId: run.orgId,
+      }, false);
+      next.earlierPrs.push(...carried);
+      return next;
+    }
+    run.earlierPrs = carried;
     run.resumeCount += 1;
     run.segmentStart = now();
     run.segmentPrompt = prompt;
@@ -158,6 +179,7 @@ export class RunBook {
       orgId: run.orgId,
       resumeCount: run.resumeCount,
     });
+    return run;
   }
 
   private statusOf(run: RunState): { status: string; final: boolean } {

@@ -156,12 +156,13 @@ export interface FakeCodegenOptions {
   /** Send a `Retry-After` header with 429s (the real API documents none). @default false */
   readonly retryAfterHeader?: boolean;
   /**
-   * Whether a resume of a finished run (COMPLETE, ERROR, …; not PAUSED, which always resumes)
-   * is accepted (the run keeps its id and works again) or refused with a 400 in Codegen's error
-   * shape. The spec only speaks of paused runs; what the real API does is unverified.
+   * What a resume of a finished run (COMPLETE, ERROR, …; not PAUSED, which always resumes in
+   * place) does: `accept`: the run keeps its id and works again; `refuse`: a 400 in Codegen's
+   * error shape; `new-run`: a new run (new id, the same metadata) continues it and its PRs. The
+   * spec only speaks of paused runs; what the real API does is unverified.
    * @default 'accept'
    */
-  readonly resumeFinished?: 'accept' | 'refuse';
+  readonly resumeFinished?: 'accept' | 'refuse' | 'new-run';
   /**
    * Check-suite settings per repository id, merged over the defaults (`check_retry_count: 3`,
    * Codegen's documented default, everything else empty).
