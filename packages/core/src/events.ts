@@ -1,7 +1,7 @@
 import type { GraphIssue } from '@pco/graph';
 import type { StopMode } from '@pco/contract';
 import type { ProgressSnapshot, RunSummary } from './results.js';
-import type { Task, TaskResult } from '@pco/contract';
+import type { LandingMilestone, PullRequestRef, ReviewUpdate, Task, TaskResult } from '@pco/contract';
 
 /** Fields of every event. */
 export interface RunEventBase {
@@ -28,6 +28,15 @@ export interface TaskEventBase extends RunEventBase {
  * task:queued → task:ready → task:start → (task:status | task:checkpoint)*
  *             → ( task:retry → task:ready → task:start → (task:status | task:checkpoint)* )*
  *             → exactly one of task:done | task:failed | task:needs-input | task:interrupted
+ * ```
+ *
+ * With a lander (`landing` option), a task whose run opened pull requests goes on instead of
+ * `task:done`:
+ *
+ * ```
+ * … → task:review → (task:milestone | task:review | task:step
+ *                    | task:start (followUp) → … → task:follow-up)*
+ *   → exactly one of task:done | task:failed | task:needs-input | task:interrupted
  * ```
  *
  * and `task:queued → task:skipped` for a task that never starts. `task:status` and
@@ -59,6 +68,8 @@ export interface OrchestratorEvents {
     readonly deadline: number;
     /** True when this attempt continues one dispatched by an earlier process. */
     readonly resumed: boolean;
+    /** Set when the attempt is a lander's follow-up on the task's pull request. */
+    readonly followUp?: { readonly key: string; readonly reason: string };
   };
   /** Agent-side status change, reported by the executor (`context.report`). */
   'task:status': TaskEventBase & {
@@ -73,6 +84,22 @@ export interface OrchestratorEvents {
     readonly error: string;
     readonly nextAttempt: number;
     readonly delayMs: number;
+  };
+  /**
+   * The task's pull requests are in review: on entering review (`review` absent) and on each
+   * review status its lander reports.
+   */
+  'task:review': TaskEventBase & { readonly pullRequests: readonly PullRequestRef[]; readonly review?: ReviewUpdate };
+  /** A task in review reached a landing milestone; `released`: its dependents may start now. */
+  'task:milestone': TaskEventBase & { readonly milestone: LandingMilestone; readonly released: boolean };
+  /** A lander recorded a step (a branch update, a merge request). */
+  'task:step': TaskEventBase & { readonly key: string; readonly data?: Readonly<Record<string, unknown>> };
+  /** A follow-up attempt on the task's pull request ended (its start is a `task:start` with `followUp`). */
+  'task:follow-up': TaskEventBase & {
+    readonly key: string;
+    readonly reason: string;
+    readonly outcome: 'done' | 'failed' | 'needs-input';
+    readonly error?: string;
   };
   'task:done': TaskEventBase & { readonly result: TaskResult; readonly durationMs: number };
   'task:failed': TaskEventBase & { readonly result: TaskResult; readonly error: string };
@@ -96,7 +123,7 @@ export interface OrchestratorEvents {
    * the journal or results file could not be written, an executor ignored its abort signal.
    */
   error: RunEventBase & {
-    readonly source: 'listener' | 'reporter' | 'journal' | 'results-file' | 'executor';
+    readonly source: 'listener' | 'reporter' | 'journal' | 'results-file' | 'executor' | 'lander';
     readonly error: unknown;
     readonly message: string;
     readonly event?: string;

@@ -1,11 +1,11 @@
 export { Orchestrator } from './orchestrator.js';
 export { ORCHESTRATOR_DEFAULTS } from './options.js';
-export type { OrchestratorOptions, OrchestratorPoolOptions, RetryOptions, RunOptions } from './options.js';
+export type { LandingOptions, OrchestratorOptions, OrchestratorPoolOptions, RetryOptions, RunOptions } from './options.js';
 export type { OrchestratorEventName, OrchestratorEvents, RunEventBase, TaskEventBase } from './events.js';
 export { OrchestratorError, type OrchestratorErrorCode } from './errors.js';
 export { CSV_COLUMNS, isPolicySkip, toCSV, toJSON } from './results.js';
-export type { CsvOptions, ProgressSnapshot, RunningTask, RunSummary, StateCounts } from './results.js';
+export type { CsvOptions, ProgressSnapshot, ReviewingTask, RunningTask, RunSummary, StateCounts } from './results.js';
 export { replayJournal } from './journal-replay.js';
-export type { JournalReplay, OpenAttempt, ReplayedTask } from './journal-replay.js';
+export type { JournalReplay, OpenAttempt, RecordedFollowUp, ReplayedLanding, ReplayedTask } from './journal-replay.js';
 export { isTransientError } from './retry-policy.js';
 export * from './journal/index.js';

@@ -1,4 +1,4 @@
-import type { JournalEntry, TaskResult } from '@pco/contract';
+import type { JournalEntry, LandingMilestone, LandingReaction, PullRequestRef, TaskResult } from '@pco/contract';
 
 /** An attempt that was dispatched and has no outcome yet (crash, or a detached stop). */
 export interface OpenAttempt {
@@ -10,6 +10,33 @@ export interface OpenAttempt {
   readonly webUrl?: string;
   /** Last agent-side status recorded. */
   readonly status?: string;
+  /** Set when the attempt is a lander's follow-up. */
+  readonly followUp?: { readonly key: string; readonly reason: string };
+}
+
+/** How a follow-up attempt ended, as journaled. */
+export interface RecordedFollowUp {
+  readonly attempt: number;
+  readonly outcome: 'done' | 'failed' | 'needs-input';
+  readonly error?: string;
+  readonly pullRequests?: readonly PullRequestRef[];
+  readonly agentRunId?: number | string;
+}
+
+/** A task past its agent run, in review: what a resume continues landing from. */
+export interface ReplayedLanding {
+  /** The attempt whose run opened the pull requests. */
+  readonly attempt: number;
+  readonly pullRequests: readonly PullRequestRef[];
+  /** The latest remote run on the pull request (the opening run, or the last follow-up's). */
+  readonly agentRunId?: number | string;
+  readonly webUrl?: string;
+  /** Milestones recorded, in the order reached. */
+  readonly reached: readonly LandingMilestone[];
+  /** Steps and ended follow-ups, oldest first. */
+  readonly reactions: readonly LandingReaction[];
+  /** Ended follow-ups by key (never run again). */
+  readonly followUps: ReadonlyMap<string, RecordedFollowUp>;
 }
 
 /** What a journal says about one task. */
@@ -21,6 +48,8 @@ export interface ReplayedTask {
   readonly result?: TaskResult;
   /** The attempt to re-attach to or look up, when one is open. */
   readonly open?: OpenAttempt;
+  /** Set while the task is in review (its agent run is over; its pull requests have not landed). */
+  readonly landing?: ReplayedLanding;
 }
 
 /** The state a journal describes: what `orc.run({ resume: true })` continues from. */
@@ -37,6 +66,17 @@ interface MutableTask {
   attempts: number;
   result?: TaskResult;
   open?: { -readonly [K in keyof OpenAttempt]: OpenAttempt[K] };
+  landing?: MutableLanding;
+}
+
+interface MutableLanding {
+  attempt: number;
+  pullRequests: readonly PullRequestRef[];
+  agentRunId?: number | string;
+  webUrl?: string;
+  reached: LandingMilestone[];
+  reactions: LandingReaction[];
+  followUps: Map<string, RecordedFollowUp>;
 }
 
 /**
@@ -46,6 +86,10 @@ interface MutableTask {
  * - `created` / `status` fill the open attempt with the same number.
  * - `attempt-failed` closes it; `result` closes it too, unless `detached` (the remote run was
  *   left running and a resume re-attaches to it).
+ * - `review` closes the attempt that opened pull requests and starts the task's landing; an
+ *   `intent` that is not a follow-up (the task runs afresh) or a `done`, `failed` or `skipped`
+ *   result ends it; `interrupted` and `needs-input` results keep it (a resume lands again).
+ * - `milestone`, `step` and `follow-up` add to the landing; `follow-up` closes its attempt.
  * Used by the orchestrator on resume, and by `pco status` / `pco export` to read a journal.
  */
 export function replayJournal(entries: Iterable<JournalEntry>): JournalReplay {
@@ -71,6 +115,8 @@ export function replayJournal(entries: Iterable<JournalEntry>): JournalReplay {
         t.attempts = Math.max(t.attempts, entry.attempt);
         t.result = undefined;
         t.open = { attempt: entry.attempt, idempotencyKey: entry.idempotencyKey, agent: entry.agent };
+        if (entry.followUp !== undefined) t.open.followUp = { key: entry.followUp.key, reason: entry.followUp.reason };
+        else t.landing = undefined;
         break;
       }
       case 'created': {
@@ -103,6 +149,54 @@ export function replayJournal(entries: Iterable<JournalEntry>): JournalReplay {
         t.result = entry.result;
         t.attempts = Math.max(t.attempts, entry.result.attempts);
         if (!entry.detached) t.open = undefined;
+        const state = entry.result.state;
+        if (state !== 'interrupted' && state !== 'needs-input') t.landing = undefined;
+        break;
+      }
+      case 'review': {
+        const t = task(entry.taskId);
+        if (t.open?.attempt === entry.attempt) t.open = undefined;
+        t.attempts = Math.max(t.attempts, entry.attempt);
+        t.landing = {
+          attempt: entry.attempt,
+          pullRequests: entry.pullRequests,
+          ...(entry.agentRunId === undefined ? {} : { agentRunId: entry.agentRunId }),
+          ...(entry.webUrl === undefined ? {} : { webUrl: entry.webUrl }),
+          reached: ['run-complete'],
+          reactions: [],
+          followUps: new Map(),
+        };
+        break;
+      }
+      case 'milestone': {
+        const landing = tasks.get(entry.taskId)?.landing;
+        if (landing === undefined) ignored++;
+        else if (!landing.reached.includes(entry.milestone)) landing.reached.push(entry.milestone);
+        break;
+      }
+      case 'step': {
+        const landing = tasks.get(entry.taskId)?.landing;
+        if (landing === undefined) ignored++;
+        else landing.reactions.push({ key: entry.key, kind: 'step', at: entry.at, ...(entry.data === undefined ? {} : { data: entry.data }) });
+        break;
+      }
+      case 'follow-up': {
+        const t = tasks.get(entry.taskId);
+        const landing = t?.landing;
+        if (t === undefined || landing === undefined) {
+          ignored++;
+          break;
+        }
+        if (t.open?.attempt === entry.attempt) t.open = undefined;
+        landing.followUps.set(entry.key, {
+          attempt: entry.attempt,
+          outcome: entry.outcome,
+          ...(entry.error === undefined ? {} : { error: entry.error }),
+          ...(entry.pullRequests === undefined ? {} : { pullRequests: entry.pullRequests }),
+          ...(entry.agentRunId === undefined ? {} : { agentRunId: entry.agentRunId }),
+        });
+        if (entry.outcome === 'done' && entry.agentRunId !== undefined) landing.agentRunId = entry.agentRunId;
+        landing.reactions.push({ key: entry.key, kind: 'follow-up', at: entry.at, outcome: entry.outcome });
         break;
       }
       default:

@@ -1,6 +1,6 @@
 import { createRedactor, InvalidOptionsError, systemClock, systemTimers, type Clock, type Redactor, type Timers } from '@pco/contract';
 import type { StopMode } from '@pco/contract';
-import type { Executor, Reporter, RunJournal, TaskSource } from '@pco/contract';
+import { LANDING_MILESTONES, type Executor, type Lander, type LandingMilestone, type Reporter, type RunJournal, type TaskSource } from '@pco/contract';
 
 /** Retries of transient failures (exponential back-off with jitter). */
 export interface RetryOptions {
@@ -45,6 +45,21 @@ export interface OrchestratorPoolOptions {
   readonly coolDownMs?: number;
 }
 
+/**
+ * The stage after the agent run: with a lander, a task whose run opened pull requests is
+ * `in-review` until they land, and its dependents start at `dependentsStartWhen`.
+ */
+export interface LandingOptions {
+  /** Watches the task's pull requests until they land (e.g. @pco/github-source's GitHubLander). */
+  readonly lander: Lander;
+  /**
+   * When a task's dependents may start: `merged` is the only point at which a dependent's agent
+   * sees its prerequisite's code on the base branch (see docs/landing.md for the others).
+   * @default 'merged'
+   */
+  readonly dependentsStartWhen?: LandingMilestone;
+}
+
 /** Options of {@link Orchestrator}. Only `source` and `executor` are required. */
 export interface OrchestratorOptions {
   /** Where the tasks come from (read once per `run()`). */
@@ -73,6 +88,8 @@ export interface OrchestratorOptions {
    */
   readonly abortGraceMs?: number;
   readonly pool?: OrchestratorPoolOptions;
+  /** Follow each task's pull requests until they land (without it a task is done when its agent run is). */
+  readonly landing?: LandingOptions;
   /** Write each task result as one JSON line to this file as the task ends. */
   readonly resultsFile?: string;
   /**
@@ -144,6 +161,9 @@ export interface ResolvedOptions {
   readonly startRate: { readonly limit: number; readonly windowMs: number } | undefined;
   readonly journal: RunJournal | undefined;
   readonly runId: string | undefined;
+  readonly lander: Lander | undefined;
+  /** Rank (index in LANDING_MILESTONES) of the milestone at which dependents start. */
+  readonly releaseRank: number;
   /** The redactor of `secrets` (@pco/contract's: known values and credential-shaped text). */
   readonly redact: Redactor;
   readonly isTransient: ((error: unknown) => boolean) | undefined;
@@ -166,6 +186,7 @@ export const ORCHESTRATOR_DEFAULTS = {
   retainResults: true,
   progressIntervalMs: 0,
   reporterRetry: { attempts: 3, baseDelayMs: 500 },
+  dependentsStartWhen: 'merged',
 } as const;
 
 function invalid(field: string, expected: string, got: unknown): InvalidOptionsError {
@@ -217,6 +238,14 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
   if (options.journal !== undefined && (typeof options.journal.append !== 'function' || typeof options.journal.load !== 'function')) {
     throw invalid('journal', 'expected a RunJournal with load() and append()', options.journal);
   }
+  const landing = options.landing;
+  if (landing !== undefined && typeof landing?.lander?.land !== 'function') {
+    throw invalid('landing.lander', 'expected a Lander with land(task, context)', landing?.lander);
+  }
+  const startWhen = landing?.dependentsStartWhen ?? d.dependentsStartWhen;
+  if (!LANDING_MILESTONES.includes(startWhen)) {
+    throw invalid('landing.dependentsStartWhen', `expected one of ${LANDING_MILESTONES.join(', ')}`, startWhen);
+  }
   return {
     source: options.source,
     executor: options.executor,
@@ -237,6 +266,8 @@ export function resolveOptions(options: OrchestratorOptions): ResolvedOptions {
         : { limit: integer('startRate.limit', options.startRate.limit, 1), windowMs: nonNegative('startRate.windowMs', options.startRate.windowMs) },
     journal: options.journal,
     runId: options.runId,
+    lander: landing?.lander,
+    releaseRank: LANDING_MILESTONES.indexOf(startWhen),
     redact: createRedactor((options.secrets ?? []).filter((secret) => typeof secret === 'string' && secret.length > 0)),
     isTransient: options.isTransient,
     reporterAttempts: integer('reporterRetry.attempts', options.reporterRetry?.attempts ?? d.reporterRetry.attempts, 1),

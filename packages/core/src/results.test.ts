@@ -8,22 +8,32 @@ const result = (overrides: Partial<TaskResult>): TaskResult => ({ id: 'o/r#1', s
 describe('toCSV', () => {
   it('writes a header and one CRLF-terminated row per result', () => {
     const csv = toCSV([result({ durationMs: 1234, agent: 'agent-1', runId: 7 })]);
-    expect(csv).toBe(`${CSV_COLUMNS.join(',')}\r\no/r#1,done,1,agent-1,7,,,,,,,,1234,,\r\n`);
+    expect(csv).toBe(`${CSV_COLUMNS.join(',')}\r\no/r#1,done,1,agent-1,7,,,,,,,,1234,,,,,\r\n`);
   });
 
   it('tells a policy skip from a skip behind a failure (skipReason, policySkip: new columns, last)', () => {
-    expect(CSV_COLUMNS.slice(-3)).toEqual(['durationMs', 'skipReason', 'policySkip']);
+    expect(CSV_COLUMNS.slice(12, 15)).toEqual(['durationMs', 'skipReason', 'policySkip']);
     const csv = toCSV([
       result({ id: 'o/r#2', state: 'skipped', attempts: 0, error: 'o/r#2 is blocked by o/x#9', skipReason: 'external-blocker', policySkip: true }),
       result({ id: 'o/r#3', state: 'skipped', attempts: 0, error: 'Dependency o/r#1 failed.', skippedBecause: 'o/r#1', skipReason: 'dependency-failed' }),
     ]);
     const rows = parseCsv(csv);
-    expect(rows.slice(1).map((row) => row.slice(-2))).toEqual([
+    expect(rows.slice(1).map((row) => row.slice(13, 15))).toEqual([
       ['external-blocker', 'true'],
       ['dependency-failed', ''],
     ]);
     expect(isPolicySkip(result({ state: 'skipped', policySkip: true }))).toBe(true);
     expect(isPolicySkip(result({ state: 'skipped', skipReason: 'dependency-failed' }))).toBe(false);
+  });
+
+  it('carries where a landing task stands: landing state, landed time, reactions (new columns, last)', () => {
+    expect(CSV_COLUMNS.slice(-3)).toEqual(['landingState', 'landedAt', 'reactions']);
+    const landing = { state: 'landed' as const, landedAt: '2026-12-02T10:00:00.000Z', reactions: 2, reached: ['run-complete', 'pr-opened', 'merged'] as const };
+    const rows = parseCsv(toCSV([result({ landing: { ...landing, reached: [...landing.reached] } }), result({ id: 'o/r#2' })]));
+    expect(rows.slice(1).map((row) => row.slice(-3))).toEqual([
+      ['landed', '2026-12-02T10:00:00.000Z', '2'],
+      ['', '', ''],
+    ]);
   });
 
   it('quotes commas, quotes, CR and LF (RFC 4180) so every field reads back unchanged', () => {

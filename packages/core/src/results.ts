@@ -1,6 +1,6 @@
 import type { AgentStats } from '@pco/pool';
 import type { StopMode } from '@pco/contract';
-import type { TaskResult, TaskState } from '@pco/contract';
+import type { PullRequestRef, TaskResult, TaskState } from '@pco/contract';
 
 /** Number of tasks in each state. */
 export type StateCounts = { readonly [S in TaskState]: number } & { readonly total: number };
@@ -59,6 +59,19 @@ export interface RunningTask {
   readonly webUrl?: string;
 }
 
+/** A task in review in a {@link ProgressSnapshot}: its pull requests and what they wait for. */
+export interface ReviewingTask {
+  readonly taskId: string;
+  readonly title: string;
+  readonly pullRequests: readonly PullRequestRef[];
+  /** The lander's latest review status (`checks-pending`, `changes-requested`, …). */
+  readonly review?: string;
+  /** One line on it. */
+  readonly message?: string;
+  /** Epoch ms the task entered review. */
+  readonly since: number;
+}
+
 /** Live figures of a run (`orc.progress()` and the `progress` event). */
 export interface ProgressSnapshot {
   readonly runId: string;
@@ -79,6 +92,8 @@ export interface ProgressSnapshot {
   readonly utilisation: number;
   readonly busyAgents: number;
   readonly running: readonly RunningTask[];
+  /** Tasks whose pull requests are being watched (with a lander), and why each waits. */
+  readonly inReview: readonly ReviewingTask[];
   /**
    * Reporter updates not yet delivered (queued or being written): what the run still waits for
    * once every task has ended, e.g. GitHub writes spaced by its secondary rate limit. The ETA
@@ -105,6 +120,10 @@ export const CSV_COLUMNS = [
   // Added after the columns above, so readers that go by position keep working.
   'skipReason',
   'policySkip',
+  // Landing (with a lander): where the pull request stands, when it merged, reactions made.
+  'landingState',
+  'landedAt',
+  'reactions',
 ] as const;
 
 /** Options of {@link toCSV}. */
@@ -126,7 +145,7 @@ export function toCSV(results: readonly TaskResult[], options: CsvOptions = {}):
   const rows = [CSV_COLUMNS.join(',')];
   for (const result of results) {
     const cells = CSV_COLUMNS.map((column) => {
-      const value = column === 'pullRequests' ? result.pullRequests.map((pr) => pr.url).join(' ') : result[column];
+      const value = cellOf(result, column);
       if (value === undefined || value === null) return '';
       if (typeof value === 'number') return String(value);
       return csvField(String(value), formulaSafe);
@@ -134,6 +153,21 @@ export function toCSV(results: readonly TaskResult[], options: CsvOptions = {}):
     rows.push(cells.join(','));
   }
   return rows.join('\r\n') + '\r\n';
+}
+
+function cellOf(result: TaskResult, column: (typeof CSV_COLUMNS)[number]): unknown {
+  switch (column) {
+    case 'pullRequests':
+      return result.pullRequests.map((pr) => pr.url).join(' ');
+    case 'landingState':
+      return result.landing?.state;
+    case 'landedAt':
+      return result.landing?.landedAt;
+    case 'reactions':
+      return result.landing?.reactions;
+    default:
+      return result[column];
+  }
 }
 
 function csvField(value: string, formulaSafe: boolean): string {

@@ -1,9 +1,9 @@
 /**
  * Small helpers pco's tests share (`@pco/testkit/helpers`): a sleep on any clock, capturing what
- * a call throws or a promise rejects with, and a strict CSV reader. No test-runner dependency:
+ * a call throws or a promise rejects with, a strict CSV reader, and an in-memory run journal. No test-runner dependency:
  * a helper that does not get what it expects throws a plain Error, which fails the test.
  */
-import { systemTimers, type Timers } from '@pco/contract';
+import { systemTimers, type JournalEntry, type RunJournal, type Timers } from '@pco/contract';
 
 /** Options of {@link sleep}. */
 export interface SleepOptions {
@@ -125,4 +125,19 @@ export function parseCsv(text: string): string[][] {
     }
   }
   return rows;
+}
+
+/** A {@link RunJournal} in memory: `entries` holds what was appended, `load()` returns it. */
+export interface MemoryJournal extends RunJournal {
+  readonly entries: JournalEntry[];
+}
+
+/** An in-memory journal starting with `initial` (e.g. the entries of an earlier run, to resume). */
+export function memoryJournal(initial: readonly JournalEntry[] = []): MemoryJournal {
+  const entries = [...initial];
+  return {
+    entries,
+    load: async () => [...entries],
+    append: async (entry) => void entries.push(entry),
+  };
 }

@@ -31,6 +31,7 @@ describe('live view rendering', () => {
       utilisation: 0.5,
       busyAgents: 3,
       pendingUpdates: 0,
+    inReview: [],
       running: [
         { taskId: 'acme/app#7', title: 'Second', agent: 'agent-2', attempt: 1, agentStatus: 'ACTIVE', state: 'running', startedAt: 95_000 },
         { taskId: 'acme/app#3', title: 'First', agent: 'agent-1', attempt: 2, agentStatus: 'EVALUATION', state: 'running', startedAt: 40_000 },
@@ -58,6 +59,7 @@ describe('live view rendering', () => {
       utilisation: 0.5,
       busyAgents: 2,
       pendingUpdates: 0,
+    inReview: [],
       running: [
         { taskId: 'acme/app#7', title: '添加购物车页面并连接到结账流程以及订单确认邮件', agent: 'agent-2', attempt: 1, agentStatus: 'ACTIVE', state: 'running', startedAt: 95_000 },
         { taskId: 'acme/app#8', title: '🚀🚀🚀 Ship the 🛒 cart 👨‍👩‍👧 family plan 🎉🎉🎉🎉🎉🎉🎉🎉', agent: 'agent-3', attempt: 1, state: 'running', startedAt: 99_000 },
@@ -81,6 +83,7 @@ describe('live view rendering', () => {
       utilisation: 0.5,
       busyAgents: 0,
       pendingUpdates: 14,
+    inReview: [],
       running: [],
     };
     const lines = renderProgress(flushing, plain, 100, 'pco', 20, 'GitHub');
@@ -165,6 +168,7 @@ const wide: ProgressSnapshot = {
   utilisation: 0.9,
   busyAgents: 10,
   pendingUpdates: 0,
+  inReview: [],
   running: [
     { taskId: 'acme/storefront-monorepo#1234', title: 'Refactor the checkout flow so that payment providers are pluggable', agent: 'agent-10', attempt: 12, agentStatus: 'EVALUATION', state: 'running', startedAt: 40_000 },
     { taskId: 'acme/app#9', title: 'Third', agent: 'agent-3', attempt: 1, state: 'retrying', startedAt: 99_000 },

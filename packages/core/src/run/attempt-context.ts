@@ -1,6 +1,6 @@
 // The executor's view of one attempt: its signal, identity, priority, the results of its
 // dependencies, and the two calls back (status reports, checkpoints). Not public API.
-import type { ExecutionContext, JournalEntry, PreviousAttempt, RunCheckpoint, TaskResult } from '@pco/contract';
+import type { ExecutionContext, FollowUp, JournalEntry, PreviousAttempt, RunCheckpoint, TaskResult } from '@pco/contract';
 import { commit, commitForExecutor } from './journal-commits.js';
 import type { Run } from './run.js';
 import { NO_TASKS, TERMINAL, type Attempt } from './task-record.js';
@@ -38,6 +38,12 @@ export class AttemptContext implements ExecutionContext {
   }
   get previous(): PreviousAttempt | undefined {
     return this.#att.previous;
+  }
+  get followUp(): FollowUp | undefined {
+    const pending = this.#att.followUp;
+    if (pending === undefined) return undefined;
+    const previousRunId = this.#att.record._x?.landing?.agentRunId;
+    return { ...pending.request, ...(previousRunId === undefined ? {} : { previousRunId }) };
   }
   // Read from the queue on demand (no cost per attempt when no executor asks): a running task's
   // bottom level no longer changes, so this is its priority at dispatch.

@@ -3,7 +3,9 @@
 // Not public API.
 import { backoffDelay, findCredentialsRejected, RunStoppedError, type ExecutorOutcome, type TaskTimeoutError } from '@pco/contract';
 import type { ReleaseOutcome } from '@pco/pool';
+import { settleFollowUp } from './follow-ups.js';
 import { commit } from './journal-commits.js';
+import { enterReview } from './landing.js';
 import { notify } from './reporting.js';
 import type { Run } from './run.js';
 import { addTasks } from './task-intake.js';
@@ -29,12 +31,17 @@ export function settle(run: Run, att: Attempt, raw: ExecutorOutcome): void {
   }
   const stopped = att.abortReason instanceof RunStoppedError ? att.abortReason.mode : undefined;
   const events = run.events;
-  if (outcome.status === 'done') {
+  if (att.followUp !== undefined) {
+    settleFollowUp(run, att, outcome, stopped !== undefined, (how) => release(att, how));
+  } else if (outcome.status === 'done') {
     if (outcome.result !== undefined) r.x.result = outcome.result;
     if (outcome.pullRequests !== undefined) r.x.pullRequests = outcome.pullRequests;
     if (r._x !== undefined) r._x.error = undefined;
     release(att, 'success');
-    finishDone(run, r, att);
+    // With a lander, a run that opened pull requests is not the end: they must land first.
+    // (Also when stopping: the review is journaled, so a resume lands it.)
+    if (run.o.lander !== undefined && (outcome.pullRequests?.length ?? 0) > 0) enterReview(run, r, att.number, outcome.pullRequests!);
+    else finishDone(run, r, att.startedAt);
   } else if (stopped !== undefined) {
     release(att, 'neutral');
     r.x.error = `Interrupted: the run was stopped (${stopped}).`;

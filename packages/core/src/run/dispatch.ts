@@ -7,6 +7,7 @@ import { AttemptContext } from './attempt-context.js';
 import { settle } from './attempt-outcome.js';
 import { notify } from './reporting.js';
 import type { Run } from './run.js';
+import type { PendingFollowUp } from './follow-ups.js';
 import type { Attempt, TaskRecord } from './task-record.js';
 
 /** Starts ready tasks while agent slots are free. */
@@ -17,23 +18,30 @@ export function pump(run: Run): void {
   run.pumping = true;
   try {
     // Slots free up only through our own releases and quarantine recoveries, both of which
-    // call pump: no waiting, no polling.
-    while (!run.stopping && queue.peek() !== undefined) {
+    // call pump: no waiting, no polling. Follow-ups on pull requests in review go first: their
+    // tasks are furthest along, and their dependents may wait for them to land.
+    const followUps = run.followUps;
+    while (!run.stopping && (followUps.length > 0 || queue.peek() !== undefined)) {
       const lease = pool.tryAcquire();
       if (lease === undefined) break;
-      start(run, queue.nextNode()!, lease);
+      if (followUps.length > 0) {
+        const pending = followUps.shift()!;
+        start(run, pending.record, lease, pending);
+      } else {
+        start(run, queue.nextNode()!, lease, undefined);
+      }
     }
   } finally {
     run.pumping = false;
   }
 }
 
-function start(run: Run, r: TaskRecord, lease: AgentLease): void {
+function start(run: Run, r: TaskRecord, lease: AgentLease, followUp: PendingFollowUp | undefined): void {
   const o = run.o;
   const now = o.clock.now();
-  const open = r._x?.open;
-  const number = open ? open.attempt : r.attempts + 1;
-  r.attempts = number;
+  const open = followUp === undefined ? r._x?.open : undefined;
+  const number = followUp?.resumed?.attempt ?? (open ? open.attempt : r.attempts + 1);
+  r.attempts = Math.max(r.attempts, number);
   run.dispatchedAttempts++;
   r.agent = lease.agent;
   if (r._x !== undefined) {
@@ -43,7 +51,9 @@ function start(run: Run, r: TaskRecord, lease: AgentLease): void {
     if (open?.webUrl !== undefined) r._x.webUrl = open.webUrl;
   }
   r.firstStartedAt ??= now;
-  const previous: PreviousAttempt | undefined = open
+  const previous: PreviousAttempt | undefined = followUp
+    ? followUp.resumed?.previous
+    : open
     ? {
         ...(open.agentRunId === undefined ? {} : { agentRunId: open.agentRunId }),
         ...(open.webUrl === undefined ? {} : { webUrl: open.webUrl }),
@@ -53,7 +63,7 @@ function start(run: Run, r: TaskRecord, lease: AgentLease): void {
   const att: Attempt = {
     record: r,
     number,
-    key: open?.idempotencyKey,
+    key: followUp?.resumed?.idempotencyKey ?? open?.idempotencyKey,
     lease,
     startedAt: now,
     deadline: now + o.timeoutMs,
@@ -64,6 +74,7 @@ function start(run: Run, r: TaskRecord, lease: AgentLease): void {
     executorSettled: false,
     pendingRelease: undefined,
     graceTimer: undefined,
+    followUp,
   };
   r.current = att;
   run.active++;
@@ -76,6 +87,7 @@ function start(run: Run, r: TaskRecord, lease: AgentLease): void {
       idempotencyKey: run.key(att),
       deadline: att.deadline,
       resumed: previous !== undefined,
+      ...(followUp === undefined ? {} : { followUp: { key: followUp.request.key, reason: followUp.request.reason } }),
     });
   }
   notify(run, r, 'running');
@@ -99,6 +111,7 @@ function executeAfterIntent(run: Run, att: Attempt, journal: RunJournal, now: nu
       attempt: att.number,
       idempotencyKey: run.key(att),
       agent: att.lease.agent,
+      ...(att.followUp === undefined ? {} : { followUp: { key: att.followUp.request.key, reason: att.followUp.request.reason } }),
       at: now,
     })
     .then(

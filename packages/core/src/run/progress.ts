@@ -1,5 +1,5 @@
 // Live figures of a run (progress()) and the periodic `progress` event. Not public API.
-import type { ProgressSnapshot, RunningTask } from '../results.js';
+import type { ProgressSnapshot, ReviewingTask, RunningTask } from '../results.js';
 import { flushEtaMs } from './reporting.js';
 import type { Run } from './run.js';
 import { TERMINAL } from './task-record.js';
@@ -45,6 +45,18 @@ export function progressSnapshot(run: Run): ProgressSnapshot {
   if (finished === counts.total) etaMs = flushMs;
   else if (etaMs !== undefined && flushMs !== undefined) etaMs = Math.max(etaMs, flushMs);
   const stats = run.pool?.stats();
+  const inReview: ReviewingTask[] = [];
+  for (const r of run.landing) {
+    const landing = r._x!.landing!;
+    inReview.push({
+      taskId: r.task.id,
+      title: r.task.title,
+      pullRequests: landing.pullRequests,
+      since: landing.since,
+      ...(landing.review === undefined ? {} : { review: landing.review.status }),
+      ...(landing.review?.message === undefined ? {} : { message: landing.review.message }),
+    });
+  }
   return {
     runId: run.runId,
     at: now,
@@ -56,6 +68,7 @@ export function progressSnapshot(run: Run): ProgressSnapshot {
     utilisation: stats?.utilisation ?? 0,
     busyAgents: stats?.busy ?? 0,
     running,
+    inReview,
     pendingUpdates: run.pendingUpdates,
   };
 }

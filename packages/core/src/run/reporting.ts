@@ -23,7 +23,8 @@ function enqueueReport(run: Run, r: TaskRecord, state: TaskState): void {
     state,
     attempt: r.attempts,
     ...(r.agent === undefined ? {} : { agent: r.agent }),
-    ...(TERMINAL.has(state) ? { result: run.resultOf(r) } : {}),
+    ...(TERMINAL.has(state) || state === 'in-review' ? { result: run.resultOf(r) } : {}),
+    ...(state === 'in-review' && r._x?.landing?.review !== undefined ? { review: r._x.landing.review } : {}),
     at: run.o.clock.now(),
   };
   // Updates of one task reach each reporter in order; tasks do not wait for each other. An

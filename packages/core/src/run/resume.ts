@@ -1,6 +1,6 @@
 // Resuming from a journal (`run({ resume: true })`): done tasks stay done, attempts of earlier
 // processes count, and open attempts continue. Not public API.
-import { RunStoppedError, type Task, type TaskResult } from '@pco/contract';
+import { LANDING_MILESTONES, RunStoppedError, type LandingMilestone, type Task, type TaskResult } from '@pco/contract';
 import { OrchestratorError } from '../errors.js';
 import { replayJournal, type JournalReplay } from '../journal-replay.js';
 import type { Run } from './run.js';
@@ -27,7 +27,13 @@ export async function loadReplay(run: Run, signal: AbortSignal): Promise<Journal
 export function takeDone(run: Run, replay: JournalReplay, tasks: readonly Task[]): Map<string, TaskResult> {
   const restored = new Map<string, TaskResult>();
   const doneBefore = new Map<string, TaskResult>();
-  for (const [id, replayed] of replay.tasks) if (replayed.result?.state === 'done') doneBefore.set(id, replayed.result);
+  const releasedBefore = new Set<string>();
+  const releaseRank = run.o.releaseRank;
+  for (const [id, replayed] of replay.tasks) {
+    if (replayed.result?.state === 'done') doneBefore.set(id, replayed.result);
+    else if (replayed.landing !== undefined && landingRank(replayed.landing.reached) >= releaseRank) releasedBefore.add(id);
+  }
+  run.releasedBefore = releasedBefore;
   for (let i = 0; i < tasks.length; i++) {
     const result = doneBefore.get(tasks[i]!.id);
     if (result !== undefined) restored.set(tasks[i]!.id, result);
@@ -36,8 +42,13 @@ export function takeDone(run: Run, replay: JournalReplay, tasks: readonly Task[]
   return restored;
 }
 
-/** The attempts of earlier processes, and the open attempt each record continues. */
-export function applyReplay(replay: JournalReplay, records: readonly TaskRecord[]): void {
+/**
+ * The attempts of earlier processes, and the open attempt each record continues. A task the
+ * journal shows in review (with a lander) lands again: it waits for nothing (it ran already).
+ * Called before the queue is built (it reads the records' dependencies).
+ */
+export function applyReplay(run: Run, replay: JournalReplay, records: readonly TaskRecord[]): void {
+  const landing = run.o.lander !== undefined;
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
     const replayed = replay.tasks.get(r.task.id);
@@ -45,6 +56,28 @@ export function applyReplay(replay: JournalReplay, records: readonly TaskRecord[
       r.attempts = replayed.open ? replayed.open.attempt - 1 : replayed.attempts;
       if (r.attempts > 0) r.x.attemptsBefore = r.attempts;
       if (replayed.open) r.x.open = replayed.open;
+      if (landing && replayed.landing !== undefined && replayed.result?.state !== 'done') {
+        r.x.landingBefore = replayed.landing;
+        r.x.dependencies = [];
+        r.attempts = Math.max(r.attempts, replayed.landing.attempt);
+      }
     }
   }
+}
+
+/** Records a resumed journal shows in review: their nodes leave the ready queue at once. */
+export function takeLandings(run: Run): TaskRecord[] {
+  const landings: TaskRecord[] = [];
+  for (const r of run.records) {
+    if (r._x?.landingBefore === undefined || run.queue!.state(r.id) !== 'ready') continue;
+    run.queue!.take(r.id);
+    landings.push(r);
+  }
+  return landings;
+}
+
+function landingRank(reached: readonly LandingMilestone[]): number {
+  let rank = 0;
+  for (const m of reached) rank = Math.max(rank, LANDING_MILESTONES.indexOf(m));
+  return rank;
 }

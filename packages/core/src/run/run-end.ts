@@ -3,6 +3,7 @@
 import type { TaskResult } from '@pco/contract';
 import { isoTimestamp } from '../iso-timestamp.js';
 import type { RunSummary } from '../results.js';
+import { checkIdle } from './landing.js';
 import { stopProgress } from './progress.js';
 import { flushReports } from './reporting.js';
 import type { Run } from './run.js';
@@ -11,11 +12,27 @@ import { NO_TASKS, TERMINAL, type TaskRecord } from './task-record.js';
 export function maybeFinish(run: Run): void {
   if (run.finishing || run.phase !== 'running') return;
   if (run.active > 0 || run.commits > 0) return;
-  if (!run.stopping && !run.queue!.isFinished()) return;
+  if (run.landing.size > 0 || run.followUps.length > 0) {
+    checkIdle(run);
+    return;
+  }
+  if (!run.stopping && !queueFinished(run)) return;
   if (run.stopping && run.retrying.size > 0) return;
   run.finishing = true;
   run.phase = 'finishing';
   void end(run);
+}
+
+/**
+ * Nothing pending, ready or running; or what is left waits for tasks that ended needing a human
+ * to land their pull requests (they stay running in the queue, so their dependents wait).
+ */
+function queueFinished(run: Run): boolean {
+  const queue = run.queue!;
+  if (queue.isFinished()) return true;
+  if (run.humanWait === 0) return false;
+  const c = queue.counts;
+  return c.ready === 0 && c.running === run.humanWait;
 }
 
 async function end(run: Run): Promise<void> {
@@ -27,7 +44,10 @@ async function end(run: Run): Promise<void> {
   if (c.pending + c.ready + c.running + c.retrying > 0) {
     for (const r of run.records) {
       if (TERMINAL.has(r.state) || r.final !== undefined) continue;
-      r.x.error = `Not started: the run was stopped (${run.stopping ?? 'cancel'}).`;
+      r.x.error =
+        run.stopping === undefined
+          ? 'Not started: a dependency needs a human to land its pull request; a later run starts it once that has landed.'
+          : `Not started: the run was stopped (${run.stopping}).`;
       run.writeResult(r);
     }
   }

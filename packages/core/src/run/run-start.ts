@@ -11,7 +11,8 @@ import { ResultsFile } from '../results-file.js';
 import type { RunSummary } from '../results.js';
 import { commit } from './journal-commits.js';
 import { armProgress } from './progress.js';
-import { applyReplay, loadReplay, takeDone } from './resume.js';
+import { resumeLanding } from './landing.js';
+import { applyReplay, loadReplay, takeDone, takeLandings } from './resume.js';
 import type { Run } from './run.js';
 import { interruptAll } from './stopping.js';
 import { introduce, newRecord } from './task-intake.js';
@@ -50,7 +51,9 @@ export async function startRun(run: Run, options: RunOptions): Promise<RunSummar
       run.events.emit('run:start', { runId: run.runId, at: run.startedAt, tasks: tasks.length, concurrency: o.concurrency, resumed: resume });
     }
     if (restored !== undefined) for (const [id, result] of restored) restoreDone(run, run.record(id)!, result);
-    introduce(run, queued, run.queue!.initiallySkipped, run.doneBefore.size > 0);
+    const landings = replay === undefined ? [] : takeLandings(run);
+    introduce(run, queued, run.queue!.initiallySkipped, run.doneBefore.size + run.releasedBefore.size > 0);
+    for (const r of landings) resumeLanding(run, r);
     if (o.progressIntervalMs > 0) armProgress(run);
     if (run.stopping) interruptAll(run, run.stopping);
     run.pump();
@@ -88,8 +91,8 @@ function buildRecords(
   const all = new Array<TaskRecord>(tasks.length);
   for (let i = 0; i < tasks.length; i++) all[i] = newRecord(run, tasks[i]!);
   const queued = restored === undefined || restored.size === 0 ? all : all.filter((r) => !restored.has(r.id));
+  if (replay !== undefined) applyReplay(run, replay, all);
   run.queue = new ReadyQueue<TaskRecord>(queued);
-  if (replay !== undefined) applyReplay(replay, all);
   run.records = all;
   run.counts.total += tasks.length;
   run.counts.pending += tasks.length;

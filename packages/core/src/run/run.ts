@@ -11,6 +11,7 @@ import type { ResultsFile } from '../results-file.js';
 import { emptyCounts, type RunSummary, type StateCounts } from '../results.js';
 import { abortAttempt } from './attempt-outcome.js';
 import { DeadlineQueue } from './deadline-queue.js';
+import type { PendingFollowUp } from './follow-ups.js';
 import { pump } from './dispatch.js';
 import { maybeFinish } from './run-end.js';
 import type { RunEvents } from './run-events.js';
@@ -20,6 +21,7 @@ import { NO_TASKS, TERMINAL, type Attempt, type TaskRecord } from './task-record
 export type Phase = 'idle' | 'loading' | 'running' | 'finishing';
 
 const NOTHING_DONE: ReadonlyMap<string, TaskResult> = new Map();
+const NOTHING_RELEASED: ReadonlySet<string> = new Set();
 
 /** Everything one run knows; the Orchestrator keeps the current (or last) one. */
 export class Run {
@@ -38,6 +40,16 @@ export class Run {
   readonly pendingAdds: Task[];
   /** Results a journal recorded as done (resume), including tasks the source no longer lists. */
   doneBefore: ReadonlyMap<string, TaskResult> = NOTHING_DONE;
+  /** Tasks a journal shows in review past the milestone that releases dependents (resume). */
+  releasedBefore: ReadonlySet<string> = NOTHING_RELEASED;
+  /** Tasks in review with their lander at work (see landing.ts). */
+  readonly landing = new Set<TaskRecord>();
+  /** Follow-ups waiting for an agent slot, most urgent first (see follow-ups.ts). */
+  readonly followUps: PendingFollowUp[] = [];
+  /** Tasks that ended needing a human before their dependents were released (they stay running in the queue). */
+  humanWait = 0;
+  /** Aborted when nothing can move without a human (LandingContext.idle). */
+  idleController: AbortController | undefined = undefined;
   /** The run has started dispatching (progress() figures are meaningful). */
   started = false;
   startedAt = 0;
@@ -168,6 +180,7 @@ export class Run {
       if (x.skippedBecause !== undefined) result.skippedBecause = x.skippedBecause;
       if (x.skipReason !== undefined) result.skipReason = x.skipReason;
       if (x.policySkip) result.policySkip = true;
+      if (x.landing !== undefined) result.landing = x.landing.toResult();
     }
     if (r.firstStartedAt !== undefined) {
       result.startedAt = isoTimestamp(r.firstStartedAt);

@@ -3,6 +3,8 @@
 import { findCredentialsRejected, RunStoppedError, type StopMode } from '@pco/contract';
 import { abortAttempt } from './attempt-outcome.js';
 import type { Run } from './run.js';
+import { rejectFollowUps } from './follow-ups.js';
+import { abortLandings } from './landing.js';
 import { finishInterrupted } from './terminal.js';
 
 /**
@@ -46,6 +48,8 @@ export function interruptAll(run: Run, mode: StopMode): void {
     finishInterrupted(run, r, mode, false);
   }
   run.retrying.clear();
+  rejectFollowUps(run, mode);
+  abortLandings(run, mode);
   if (run.active > 0) {
     for (const r of run.records) if (r.current !== undefined) abortAttempt(run, r.current, new RunStoppedError(mode));
   }

@@ -14,7 +14,10 @@ export function newRecord(run: Run, task: Task): TaskRecord {
   const r = new TaskRecord(task);
   const deps = task.dependencies;
   const done = run.doneBefore;
-  if (deps !== undefined && done.size > 0 && deps.some((d) => done.has(d))) r.x.dependencies = deps.filter((d) => !done.has(d));
+  const released = run.releasedBefore;
+  if (deps !== undefined && done.size + released.size > 0 && deps.some((d) => done.has(d) || released.has(d))) {
+    r.x.dependencies = deps.filter((d) => !done.has(d) && !released.has(d));
+  }
   return r;
 }
 

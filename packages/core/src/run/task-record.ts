@@ -11,7 +11,9 @@ import type {
   TaskTimeoutError,
   TaskUpdate,
 } from '@pco/contract';
-import type { OpenAttempt } from '../journal-replay.js';
+import type { OpenAttempt, ReplayedLanding } from '../journal-replay.js';
+import type { PendingFollowUp } from './follow-ups.js';
+import type { Landing } from './landing.js';
 import type { Delivery } from './report-delivery.js';
 
 /** One attempt of one task. */
@@ -33,6 +35,8 @@ export interface Attempt {
   /** Release outcome waiting for the executor to settle (after a forced settle). */
   pendingRelease: ReleaseOutcome | undefined;
   graceTimer: unknown;
+  /** Set when the attempt is a lander's follow-up. */
+  readonly followUp: PendingFollowUp | undefined;
 }
 
 /** What only some tasks need (kept apart so 100,000 plain tasks stay small). */
@@ -52,6 +56,10 @@ export class RecordExtras {
   policySkip = false;
   /** From the journal on resume: the attempt to continue. */
   open: OpenAttempt | undefined = undefined;
+  /** From the journal on resume: the landing to continue (the task is past its agent run). */
+  landingBefore: ReplayedLanding | undefined = undefined;
+  /** While (and after) the task is in review: see landing.ts. */
+  landing: Landing | undefined = undefined;
   /** On resume: the dependencies the queue waits for (those the journal has done are met). */
   dependencies: readonly string[] | undefined = undefined;
   /** On resume: attempts of earlier processes (retries are counted per run). */

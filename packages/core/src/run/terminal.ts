@@ -6,7 +6,7 @@ import { commit } from './journal-commits.js';
 import { notify } from './reporting.js';
 import type { Run } from './run.js';
 import { applySkips } from './skips.js';
-import type { Attempt, TaskRecord } from './task-record.js';
+import { NO_TASKS, type TaskRecord } from './task-record.js';
 
 export function markReady(run: Run, r: TaskRecord): void {
   run.setState(r, 'ready');
@@ -32,10 +32,11 @@ export function restoreDone(run: Run, r: TaskRecord, result: TaskResult): void {
   notify(run, r, 'done');
 }
 
-export function finishDone(run: Run, r: TaskRecord, att: Attempt): void {
+/** `startedAt`: when the work that just ended began (the attempt, or the review), for the ETA's pace. */
+export function finishDone(run: Run, r: TaskRecord, startedAt: number): void {
   const endedAt = run.o.clock.now();
   r.endedAt = endedAt;
-  run.finishedDurationMs += endedAt - att.startedAt;
+  run.finishedDurationMs += endedAt - startedAt;
   run.finishedEstimate += r.task.estimate ?? 1;
   run.setState(r, 'done');
   if (run.o.journal === undefined) releaseDependents(run, r);
@@ -54,7 +55,10 @@ function releaseAfterResult(run: Run, r: TaskRecord, endedAt: number): void {
 }
 
 function releaseDependents(run: Run, r: TaskRecord): void {
-  const released = run.queue!.doneNodes(r.id);
+  // A landing task may have released them at an earlier milestone (landing.ts).
+  const landing = r._x?.landing;
+  const released = landing?.released ? NO_TASKS : run.queue!.doneNodes(r.id);
+  if (landing !== undefined) landing.released = true;
   run.writeResult(r);
   if (run.events.wants('task:done')) {
     run.events.emit('task:done', { ...run.taskBase(r, r.attempts), result: run.resultOf(r), durationMs: r.endedAt! - r.firstStartedAt! });
@@ -66,7 +70,11 @@ function releaseDependents(run: Run, r: TaskRecord): void {
   }
 }
 
-export function finishFailed(run: Run, r: TaskRecord, state: 'failed' | 'needs-input', reason: string): void {
+/**
+ * `skipDependents`: false for a landing task whose dependents already started (or, needing a
+ * human, must wait rather than be skipped).
+ */
+export function finishFailed(run: Run, r: TaskRecord, state: 'failed' | 'needs-input', reason: string, skipDependents = true): void {
   r.endedAt = run.o.clock.now();
   run.setState(r, state);
   const result = run.resultOf(r);
@@ -80,7 +88,7 @@ export function finishFailed(run: Run, r: TaskRecord, state: 'failed' | 'needs-i
   }
   notify(run, r, state);
   // Every transitive dependent not yet started is skipped, naming this task; nothing else is.
-  applySkips(run, run.queue!.fail(r.task.id));
+  if (skipDependents) applySkips(run, run.queue!.fail(r.task.id));
 }
 
 /**
