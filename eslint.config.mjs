@@ -2,7 +2,8 @@
  * The one ESLint config (flat config, `npm run lint`). Syntax-only rules: `typescript-eslint`'s
  * `recommended`, not the type-checked variants, so lint needs no type information and stays
  * fast; types are `npm run typecheck`'s job.
- *  - TypeScript: every package's `src/`, `examples/`, the root `*.config.ts`.
+ *  - TypeScript: every package's `src/`, `examples/`, the root `*.config.ts`; the CLI's web page
+ *    (`packages/cli/web/`, TSX, browser globals).
  *  - JavaScript (ES modules on Node): every .mjs of bench/ (runners, harness, backlog bench), scripts/, this file.
  */
 import js from '@eslint/js';
@@ -10,7 +11,8 @@ import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const TS_FILES = ['packages/*/src/**/*.ts', 'examples/**/*.ts', '*.config.ts'];
+const WEB_FILES = ['packages/cli/web/**/*.{ts,tsx}'];
+const TS_FILES = ['packages/*/src/**/*.ts', 'examples/**/*.ts', '*.config.ts', ...WEB_FILES];
 const JS_FILES = ['bench/**/*.mjs', 'scripts/**/*.mjs', 'examples/**/*.{mjs,js}', '*.config.mjs'];
 
 export default defineConfig(
@@ -35,6 +37,12 @@ export default defineConfig(
       // `const { seq: _seq, ...rest } = record` is how a field is dropped from a copy.
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
     },
+  },
+  {
+    // The page runs in the browser (its vite.config.ts on Node).
+    files: WEB_FILES,
+    ignores: ['packages/cli/web/vite.config.ts'],
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ['**/*.test.ts'],

@@ -19,8 +19,11 @@ const packages = readdirSync(new URL('./packages', import.meta.url), { withFileT
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
 
-/** Subprocess and whole-pipeline real-time tests of @pco/cli: run alone, one file at a time. */
-const CLI_HEAVY = ['packages/cli/src/cli/cli.test.ts', 'packages/cli/src/journal/fault/**/*.test.ts'];
+/**
+ * Subprocess and whole-pipeline real-time tests of @pco/cli: run alone, one file at a time. The
+ * web view's browser tests (ui-browser/) drive a chromium and the built page.
+ */
+const CLI_HEAVY = ['packages/cli/src/cli/cli.test.ts', 'packages/cli/src/journal/fault/**/*.test.ts', 'packages/cli/src/ui-browser/**/*.test.ts'];
 
 /**
  * Files run at once in group 0. Vitest's default is one fewer than the cores (1 on CI's two),

@@ -1,0 +1,53 @@
+/**
+ * Chromium for the page's browser tests: Debian's chromium (no browser download) driven by
+ * playwright-core. Without it the tests are skipped with one line saying how to run them; under
+ * `CI=true` they run regardless (and fail without chromium: .ci/run installs it).
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type ConsoleMessage, type Page, type Request } from 'playwright-core';
+
+/** Where Debian's package puts it. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Whether the browser tests run here. */
+export const browserTestsRun = existsSync(CHROMIUM_PATH) || process.env.CI === 'true';
+
+/** The one line a machine without chromium gets (print it from one test file only). */
+export const SKIP_LINE = `browser tests of the web view skipped: no ${CHROMIUM_PATH}; run \`apt-get install chromium\` (Debian) to run them`;
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    // Root in a container needs --no-sandbox; no background requests to Google's services.
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+/** What a page did that the tests check: every request URL, CSP violations, errors. */
+export interface PageWatch {
+  readonly requests: string[];
+  readonly violations: string[];
+  readonly errors: string[];
+}
+
+export function watchPage(page: Page): PageWatch {
+  const watch: PageWatch = { requests: [], violations: [], errors: [] };
+  page.on('request', (request: Request) => watch.requests.push(request.url()));
+  page.on('console', (message: ConsoleMessage) => {
+    const text = message.text();
+    if (/Content Security Policy|Refused to/i.test(text)) watch.violations.push(text);
+    else if (message.type() === 'error') watch.errors.push(text);
+  });
+  page.on('pageerror', (error) => watch.errors.push(String(error)));
+  return watch;
+}
+
+/** Requests that went anywhere but 127.0.0.1 (data: and about: are not requests that leave). */
+export function foreignRequests(urls: readonly string[]): string[] {
+  return urls.filter((url) => {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'data:' || parsed.protocol === 'about:' || parsed.protocol === 'blob:') return false;
+    return parsed.hostname !== '127.0.0.1';
+  });
+}

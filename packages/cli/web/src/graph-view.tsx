@@ -1,0 +1,225 @@
+/**
+ * The dependency graph as SVG: nodes coloured by state (CSS, `data-state`), the critical path
+ * outlined, edges styled by where the dependency came from. Laid out again only when the set of
+ * nodes or edges changes (`graphVersion`); a state change only re-renders. Pan by dragging, zoom
+ * with the wheel, double-click or "Fit" to see everything.
+ */
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { JSX } from 'preact';
+import { layoutGraph } from './layout.js';
+import { truncate } from './format.js';
+import type { EdgeRoute, GraphLayout, TaskView } from './types.js';
+import { graphKey } from './store.js';
+
+interface Props {
+  readonly tasks: ReadonlyMap<string, TaskView>;
+  readonly graphVersion: number;
+  readonly criticalPath: readonly string[];
+  readonly selected: string | undefined;
+  readonly onSelect: (id: string | undefined) => void;
+}
+
+interface View {
+  x: number;
+  y: number;
+  k: number;
+}
+
+function pathOf(edge: EdgeRoute): string {
+  return edge.points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${x.toFixed(1)} ${y.toFixed(1)}`).join('');
+}
+
+export function GraphView({ tasks, graphVersion, criticalPath, selected, onSelect }: Props): JSX.Element {
+  const [layout, setLayout] = useState<GraphLayout | undefined>(undefined);
+  const [layoutError, setLayoutError] = useState<string | undefined>(undefined);
+  const svg = useRef<SVGSVGElement>(null);
+  const scene = useRef<SVGGElement>(null);
+  const view = useRef<View>({ x: 0, y: 0, k: 1 });
+  const requestedAt = useRef(0);
+  const fitted = useRef<string | undefined>(undefined);
+  const layouts = useRef(0);
+
+  // Lay out again only when the graph's shape changed (graphVersion), never on a state change.
+  useEffect(() => {
+    if (tasks.size === 0) return;
+    let cancelled = false;
+    requestedAt.current = performance.now();
+    const key = graphKey(tasks);
+    layoutGraph(tasks, key)
+      .then((result) => {
+        if (!cancelled) setLayout(result);
+      })
+      .catch((error: unknown) => {
+        if (!cancelled) setLayoutError(error instanceof Error ? error.message : String(error));
+      });
+    return () => {
+      cancelled = true;
+    };
+    // `tasks` changes on every state change; the layout depends on its shape only
+  }, [graphVersion]);
+
+  const apply = () => {
+    const { x, y, k } = view.current;
+    scene.current?.setAttribute('transform', `translate(${x.toFixed(1)} ${y.toFixed(1)}) scale(${k.toFixed(4)})`);
+  };
+  const fit = () => {
+    const element = svg.current;
+    if (!element || !layout) return;
+    const { width, height } = element.getBoundingClientRect();
+    const margin = 16;
+    const k = Math.min(2, Math.max(0.05, Math.min((width - 2 * margin) / Math.max(layout.width, 1), (height - 2 * margin) / Math.max(layout.height, 1))));
+    view.current = { k, x: (width - layout.width * k) / 2, y: (height - layout.height * k) / 2 };
+    apply();
+  };
+
+  // Measure: layout (worker) and the time from asking for a layout to the drawn frame.
+  useLayoutEffect(() => {
+    if (!layout || !svg.current) return;
+    if (fitted.current !== layout.key) {
+      fitted.current = layout.key;
+      fit();
+    }
+    const element = svg.current;
+    layouts.current += 1;
+    const committed = performance.now();
+    requestAnimationFrame(() => {
+      element.dataset.layoutMs = layout.layoutMs.toFixed(0);
+      element.dataset.renderMs = (committed - requestedAt.current - layout.layoutMs).toFixed(0);
+      element.dataset.totalMs = (performance.now() - requestedAt.current).toFixed(0);
+      element.dataset.nodes = String(layout.nodes.size);
+      element.dataset.edges = String(layout.edges.length);
+      element.dataset.layouts = String(layouts.current);
+      element.dataset.ready = 'true';
+    });
+    // once per new layout
+  }, [layout]);
+
+  // Pan and zoom touch one attribute, never the vnode tree (1,000 nodes stay cheap).
+  useEffect(() => {
+    const element = svg.current;
+    if (!element) return;
+    let drag: { x: number; y: number; vx: number; vy: number } | undefined;
+    const onWheel = (event: WheelEvent) => {
+      event.preventDefault();
+      const rect = element.getBoundingClientRect();
+      const px = event.clientX - rect.left;
+      const py = event.clientY - rect.top;
+      const { x, y, k } = view.current;
+      const next = Math.min(4, Math.max(0.03, k * Math.exp(-event.deltaY * 0.0015)));
+      view.current = { k: next, x: px - ((px - x) * next) / k, y: py - ((py - y) * next) / k };
+      apply();
+    };
+    const onDown = (event: PointerEvent) => {
+      if (event.button !== 0 || (event.target as Element).closest('.node')) return;
+      drag = { x: event.clientX, y: event.clientY, vx: view.current.x, vy: view.current.y };
+      element.setPointerCapture(event.pointerId);
+      element.classList.add('dragging');
+    };
+    const onMove = (event: PointerEvent) => {
+      if (!drag) return;
+      view.current = { ...view.current, x: drag.vx + event.clientX - drag.x, y: drag.vy + event.clientY - drag.y };
+      apply();
+    };
+    const onUp = () => {
+      drag = undefined;
+      element.classList.remove('dragging');
+    };
+    element.addEventListener('wheel', onWheel, { passive: false });
+    element.addEventListener('pointerdown', onDown);
+    element.addEventListener('pointermove', onMove);
+    element.addEventListener('pointerup', onUp);
+    element.addEventListener('pointercancel', onUp);
+    return () => {
+      element.removeEventListener('wheel', onWheel);
+      element.removeEventListener('pointerdown', onDown);
+      element.removeEventListener('pointermove', onMove);
+      element.removeEventListener('pointerup', onUp);
+      element.removeEventListener('pointercancel', onUp);
+    };
+  }, []);
+
+  const criticalEdges = useMemo(() => {
+    const pairs = new Set<string>();
+    for (let i = 1; i < criticalPath.length; i += 1) pairs.add(`${criticalPath[i - 1]}->${criticalPath[i]}`);
+    return pairs;
+  }, [criticalPath]);
+
+  // Edges change only with the layout or the critical path: the same vnodes are reused (Preact
+  // skips diffing them) on every other render.
+  const edges = useMemo(
+    () =>
+      layout?.edges.map((edge) => {
+        const d = pathOf(edge);
+        const critical = criticalEdges.has(edge.id);
+        return (
+          <g key={edge.id} class={`edge o-${edge.origin}${critical ? ' critical' : ''}`} data-edge={edge.id}>
+            <path d={d} class="line" marker-end={critical ? 'url(#arrow-critical)' : 'url(#arrow)'} />
+            {edge.origin === 'sub-issue' ? <path d={d} class="gap" /> : null}
+          </g>
+        );
+      }),
+    [layout, criticalEdges],
+  );
+
+  const nodes = layout
+    ? [...layout.nodes].map(([id, box]) => {
+        const task = tasks.get(id);
+        if (!task) return null;
+        const classes = `node${task.critical ? ' critical' : ''}${selected === id ? ' selected' : ''}`;
+        return (
+          <g
+            key={id}
+            class={classes}
+            data-id={id}
+            data-state={task.state}
+            transform={`translate(${box.x} ${box.y})`}
+            onClick={(event) => {
+              event.stopPropagation();
+              onSelect(id);
+            }}
+          >
+            <title>{`${id} · ${task.state}${task.critical ? ' · critical path' : ''}\n${task.title}`}</title>
+            <rect width={box.width} height={box.height} rx="6" />
+            <text x="8" y="15" class="id">
+              {truncate(id, 24)}
+            </text>
+            <text x="8" y="30" class="title">
+              {truncate(task.title, 27)}
+            </text>
+            {task.attempts > 1 ? (
+              <text x={box.width - 6} y="15" class="attempts">
+                ×{task.attempts}
+              </text>
+            ) : null}
+          </g>
+        );
+      })
+    : null;
+
+  return (
+    <div class="graph">
+      <div class="graph-tools">
+        <button type="button" onClick={fit} title="Fit the whole graph in view">
+          Fit
+        </button>
+        {!layout && tasks.size > 0 && !layoutError ? <span class="muted">laying out {tasks.size} tasks…</span> : null}
+        {layoutError ? <span class="error">layout failed: {layoutError}</span> : null}
+        {tasks.size === 0 ? <span class="muted">no tasks yet</span> : null}
+      </div>
+      <svg ref={svg} class="graph-svg" role="img" aria-label="dependency graph" onDblClick={fit} onClick={() => onSelect(undefined)}>
+        <defs>
+          <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <path d="M0 0L10 5L0 10z" class="arrow" />
+          </marker>
+          <marker id="arrow-critical" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+            <path d="M0 0L10 5L0 10z" class="arrow critical" />
+          </marker>
+        </defs>
+        <g ref={scene}>
+          <g class="edges">{edges}</g>
+          <g class="nodes">{nodes}</g>
+        </g>
+      </svg>
+    </div>
+  );
+}

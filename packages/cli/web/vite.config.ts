@@ -1,0 +1,38 @@
+/**
+ * Build of the web view (`pco run --ui`, `pco demo --ui`, `pco plan --html`): Preact + elkjs,
+ * bundled into `packages/cli/dist/web/` (index.html and hashed assets), which the CLI's server
+ * serves and the package's tarball ships (`files: dist`). Run after tsup, whose `clean` empties
+ * dist/ (`npm run build -w @pco/cli`).
+ *
+ * What the server's Content-Security-Policy (`script-src 'self'; style-src 'self'`) needs: no
+ * inline script or style in index.html, no `data:` assets (`assetsInlineLimit: 0`), one script
+ * and one stylesheet, relative URLs (`base: './'`) so the page works under any path. The layout
+ * worker is its own classic script (`worker.format: 'iife'`), so the same file also runs as a
+ * plain `<script>` in a page that cannot start workers (a static file opened from disk).
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  root: here,
+  base: './',
+  publicDir: 'public',
+  logLevel: 'warn',
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: {
+    outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
+    emptyOutDir: true,
+    assetsInlineLimit: 0,
+    cssCodeSplit: false,
+    modulePreload: false,
+    sourcemap: false,
+    target: 'es2022',
+    // elk's layout engine (compiled from Java) is one 1.6 MB file by design.
+    chunkSizeWarningLimit: 2000,
+    // The worker's build is timed inside the main build's transform: a note, not a problem.
+    rolldownOptions: { checks: { pluginTimings: false } },
+  },
+  worker: { format: 'iife' },
+});
