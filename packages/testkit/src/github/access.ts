@@ -18,7 +18,7 @@ import type { StoredProject, StoredRepo } from './store-types.js';
 import type { FakeAccessLevel, FakeFineGrainedPermissions, FakeGitHubToken, FakeProjectRole, FakeRepoRole, StartFakeGitHubOptions } from './types.js';
 
 /** A fine-grained repository permission. */
-export type RepoPermission = 'issues' | 'pull_requests' | 'contents' | 'metadata';
+export type RepoPermission = 'issues' | 'pull_requests' | 'contents' | 'metadata' | 'checks' | 'statuses' | 'actions';
 
 /** What one operation needs on a repository. */
 export interface RepoNeed {

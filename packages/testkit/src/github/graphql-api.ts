@@ -4,10 +4,11 @@
  * (graphql-views.ts, graphql-project-views.ts) or the mutations (graphql-mutations.ts). The
  * query root lives here: a root field it lacks is reported as not implemented.
  */
-import { execute, Kind, type DocumentNode, type GraphQLError } from 'graphql';
+import { defaultFieldResolver, execute, Kind, type DocumentNode, type GraphQLError, type GraphQLFieldResolver } from 'graphql';
 import { Principal } from './access.js';
 import { insufficientScopes, MUTATION_NEEDS } from './graphql-access.js';
 import { TypedGraphQLError, type Args } from './graphql-connection.js';
+import { queryCost, type QueryCost } from './graphql-cost.js';
 import { operationKey, parseCached, rootFields, validateCached } from './graphql-documents.js';
 import { pathOf, validationErrors } from './graphql-errors.js';
 import { mutationRoot } from './graphql-mutations.js';
@@ -21,15 +22,31 @@ export interface GraphQLResponseBody {
   errors?: unknown[];
 }
 
+/**
+ * graphql-js's default resolver, except on the fake's strict views (`__strict`): a field GitHub's
+ * schema has but the view lacks is an error naming it, never a silent null.
+ */
+const strictResolver: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
+  if (source !== null && typeof source === 'object' && '__strict' in source && !(info.fieldName in source)) {
+    throw new TypedGraphQLError(
+      'FAKE_NOT_IMPLEMENTED',
+      `fake GitHub: ${info.parentType.name}.${info.fieldName} is in GitHub's schema but the fake does not implement it (packages/testkit/src/github/graphql-pull-views.ts)`,
+    );
+  }
+  return defaultFieldResolver(source, args, context, info);
+};
+
 export class FakeGraphQL {
   /** The views, and who the running document acts as. */
   private readonly views: GraphQLViews;
+  /** The cost charged for the running document. */
+  #charged: QueryCost = { cost: 1, requests: 1, nodeCount: 0 };
 
   constructor(
     private readonly store: FakeStore,
     private readonly baseUrl: () => string,
-    /** The GraphQL budget as the `rateLimit` object reports it. */
-    private readonly budget: () => { limit: number; used: number; resetAt: number } = () => ({ limit: 5000, used: 0, resetAt: Date.now() + 3_600_000 }),
+    /** The GraphQL budget of a user as the `rateLimit` object reports it (after this request's charge). */
+    private readonly budget: (login: string) => { limit: number; used: number; resetAt: number } = () => ({ limit: 5000, used: 0, resetAt: Date.now() + 3_600_000 }),
   ) {
     this.views = new GraphQLViews(store);
   }
@@ -49,7 +66,14 @@ export class FakeGraphQL {
     return { document, operation: operationKey(document) };
   }
 
-  run(document: DocumentNode, variables: Args | undefined, validateDocument: boolean, principal?: Principal): GraphQLResponseBody {
+  /** The point cost of a document (1 when it does not validate: it will not run). */
+  cost(document: DocumentNode, variables: Args | undefined): QueryCost {
+    if (validateCached(document).length > 0) return { cost: 1, requests: 1, nodeCount: 0 };
+    return queryCost(githubSchema(), document, variables ?? {});
+  }
+
+  run(document: DocumentNode, variables: Args | undefined, validateDocument: boolean, principal?: Principal, charged: QueryCost = { cost: 1, requests: 1, nodeCount: 0 }): GraphQLResponseBody {
+    this.#charged = charged;
     const schema = githubSchema();
     this.views.principal = principal ?? new Principal(undefined, this.store.viewer);
     if (validateDocument) {
@@ -80,6 +104,7 @@ export class FakeGraphQL {
       document,
       rootValue: root,
       variableValues: variables ?? {},
+      fieldResolver: strictResolver,
     }) as { data?: unknown; errors?: readonly GraphQLError[] };
     if (result instanceof Promise) throw new Error('async resolvers are not used by the fake');
     const body: GraphQLResponseBody = { data: result.data ?? null };
@@ -116,10 +141,21 @@ export class FakeGraphQL {
       },
       viewer: () => v.ownerView(v.principal.login, 'User'),
       node: (a: Args) => v.nodeView(String(a.id)),
-      nodes: (a: Args) => (a.ids as string[]).map((id) => v.nodeView(id)),
+      // An id that does not resolve is a null entry plus a NOT_FOUND error; the others still come
+      // back (graphql-js turns an Error list item into exactly that).
+      nodes: (a: Args) =>
+        (a.ids as string[]).map((id) => {
+          try {
+            return v.nodeView(id);
+          } catch (error) {
+            return error;
+          }
+        }),
+      // The cost of this very document, already charged (`dryRun` is not modelled: the query runs).
       rateLimit: () => {
-        const b = this.budget();
-        return { cost: 1, limit: b.limit, remaining: Math.max(0, b.limit - b.used), used: b.used, resetAt: this.store.iso(b.resetAt), nodeCount: 0 };
+        const b = this.budget(v.principal.login);
+        const { cost, nodeCount } = this.#charged;
+        return { cost, limit: b.limit, remaining: Math.max(0, b.limit - b.used), used: b.used, resetAt: this.store.iso(b.resetAt), nodeCount };
       },
     };
   }
@@ -141,6 +177,7 @@ export class FakeGraphQL {
       issueView: (issue) => this.views.issueView(issue),
       itemView: (item) => this.views.itemView(item),
       actor: (login) => this.views.actor(login),
+      pulls: this.views.pulls,
     });
   }
 }

@@ -5,6 +5,8 @@
  */
 import type { Principal } from './access.js';
 import { encodeCursor, TypedGraphQLError } from './graphql-connection.js';
+import { pullMutations } from './graphql-pull-mutations.js';
+import type { PullViews } from './graphql-pull-views.js';
 import type { FakeStore } from './store.js';
 import type { StoredIssue, StoredItem, StoredProject, StoredRepo } from './store-types.js';
 
@@ -19,6 +21,7 @@ export interface MutationContext {
   issueView(issue: StoredIssue): unknown;
   itemView(item: StoredItem): unknown;
   actor(login: string): unknown;
+  readonly pulls: PullViews;
 }
 
 /** The root value of a mutation document. */
@@ -111,43 +114,6 @@ export function mutationRoot(ctx: MutationContext): Record<string, (a: Args) => 
       issue.blockedBy = issue.blockedBy.filter((b) => b !== blocker);
       return { clientMutationId: i.clientMutationId ?? null, issue: ctx.issueView(issue), blockingIssue: ctx.issueView(blocker) };
     },
-    enablePullRequestAutoMerge: (a: Args) => {
-      const i = input(a);
-      const { pull, p } = findPull(i.pullRequestId);
-      ctx.allow('enablePullRequestAutoMerge', pull.repo, i.pullRequestId);
-      if (!pull.repo.autoMergeAllowed) throw new TypedGraphQLError('UNPROCESSABLE', 'Auto merge is not allowed for this repository');
-      if (pull.state !== 'open' || p.merged || p.draft) {
-        throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is not in the correct state to enable auto-merge');
-      }
-      if (p.mergeStateStatus === 'CLEAN') throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is in clean status');
-      if (p.mergeStateStatus === 'UNSTABLE') throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is in unstable status');
-      if (i.expectedHeadOid != null && i.expectedHeadOid !== p.headSha) {
-        throw new TypedGraphQLError('UNPROCESSABLE', 'Head branch was modified. Review and try the merge again.');
-      }
-      p.autoMerge = { mergeMethod: String(i.mergeMethod ?? 'MERGE'), enabledAt: s.iso(), enabledBy: ctx.principal.login };
-      return { clientMutationId: i.clientMutationId ?? null, pullRequest: ctx.issueView(pull), actor: ctx.actor(ctx.principal.login) };
-    },
-    disablePullRequestAutoMerge: (a: Args) => {
-      const i = input(a);
-      const { pull, p } = findPull(i.pullRequestId);
-      ctx.allow('disablePullRequestAutoMerge', pull.repo, i.pullRequestId);
-      p.autoMerge = null;
-      return { clientMutationId: i.clientMutationId ?? null, pullRequest: ctx.issueView(pull), actor: ctx.actor(ctx.principal.login) };
-    },
-    mergePullRequest: (a: Args) => {
-      const i = input(a);
-      const { pull, p } = findPull(i.pullRequestId);
-      ctx.allow('mergePullRequest', pull.repo, i.pullRequestId);
-      if (p.merged) throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is already merged');
-      if (pull.state !== 'open') throw new TypedGraphQLError('UNPROCESSABLE', 'Pull request is closed');
-      if (i.expectedHeadOid != null && i.expectedHeadOid !== p.headSha) {
-        throw new TypedGraphQLError('UNPROCESSABLE', 'Head branch was modified. Review and try the merge again.');
-      }
-      if (!['CLEAN', 'UNSTABLE', 'HAS_HOOKS'].includes(p.mergeStateStatus)) {
-        throw new TypedGraphQLError('UNPROCESSABLE', 'Pull Request is not mergeable');
-      }
-      s.mergePull(pull);
-      return { clientMutationId: i.clientMutationId ?? null, pullRequest: ctx.issueView(pull), actor: ctx.actor(ctx.principal.login) };
-    },
+    ...pullMutations(ctx, input, findPull),
   };
 }

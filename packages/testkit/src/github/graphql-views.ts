@@ -8,15 +8,20 @@ import { Principal, type RepoNeed } from './access.js';
 import { refusalError, READ_ISSUES, READ_PULLS } from './graphql-access.js';
 import { connection, TypedGraphQLError, type Args } from './graphql-connection.js';
 import { itemView, projectView } from './graphql-project-views.js';
+import { PullViews } from './graphql-pull-views.js';
 import type { FakeStore } from './store.js';
-import type { StoredIssue, StoredItem, StoredProject, StoredRepo } from './store-types.js';
+import type { PullNode, StoredIssue, StoredItem, StoredProject, StoredRepo } from './store-types.js';
 
 export class GraphQLViews {
   /** Who the running document acts as (execution is synchronous, so one at a time). */
   principal: Principal;
 
+  /** The pull-request lifecycle views. */
+  readonly pulls: PullViews;
+
   constructor(readonly store: FakeStore) {
     this.principal = new Principal(undefined, store.viewer);
+    this.pulls = new PullViews(this);
   }
 
   nodeView(id: string): unknown {
@@ -27,6 +32,15 @@ export class GraphQLViews {
     if ('kind' in x && 'repo' in x) {
       if (!this.principal.canSee((n as StoredIssue).repo)) throw hidden();
       return this.issueView(n as StoredIssue);
+    }
+    if ('pullNode' in x) {
+      const ref = n as PullNode;
+      if (!this.principal.canSee(ref.issue.repo)) throw hidden();
+      this.allowRepo(ref.issue.repo, READ_PULLS, 'node', hidden().message);
+      if (ref.pullNode === 'review') return this.pulls.reviewView(ref.issue, ref.review);
+      if (ref.pullNode === 'thread') return this.pulls.threadView(ref.issue, ref.thread);
+      if (ref.pullNode === 'comment') return this.pulls.reviewCommentView(ref.issue, ref.comment);
+      return this.pulls.checkRunView(ref.issue, ref.run);
     }
     if ('fullName' in x) {
       if (!this.principal.canSee(n as StoredRepo)) throw hidden();
@@ -149,6 +163,11 @@ export class GraphQLViews {
         if (order.direction === 'DESC') list.reverse();
         return this.issueConnection(list, a, 'issues');
       },
+      mergeQueue: (a: Args) => {
+        this.allowRepo(repo, READ_PULLS, 'mergeQueue');
+        const branch = typeof a.branch === 'string' ? a.branch : repo.defaultBranch;
+        return repo.refs.has(branch) && branch === repo.defaultBranch && repo.rules.mergeQueue ? this.pulls.queueView(repo, branch) : null;
+      },
       pullRequests: (a: Args) => {
         this.allowRepo(repo, READ_PULLS, 'pullRequests');
         const list = [...repo.issues.values()].filter((i) => i.kind === 'pull');
@@ -220,29 +239,7 @@ export class GraphQLViews {
           'projectItems',
         ),
     };
-    if (isPull && pull) {
-      const mergeable = pull.mergeStateStatus === 'DIRTY' ? 'CONFLICTING' : pull.mergeStateStatus === 'UNKNOWN' ? 'UNKNOWN' : 'MERGEABLE';
-      return {
-        ...common,
-        state: pull.merged ? 'MERGED' : issue.state.toUpperCase(),
-        isDraft: pull.draft,
-        merged: pull.merged,
-        mergedAt: pull.mergedAt,
-        headRefName: pull.headRef,
-        headRefOid: pull.headSha,
-        baseRefName: pull.baseRef,
-        mergeable,
-        mergeStateStatus: pull.mergeStateStatus,
-        viewerCanEnableAutoMerge: issue.repo.autoMergeAllowed && issue.state === 'open' && !['CLEAN', 'UNSTABLE', 'DRAFT'].includes(pull.mergeStateStatus),
-        viewerCanDisableAutoMerge: pull.autoMerge !== null,
-        autoMergeRequest: pull.autoMerge && {
-          __typename: 'AutoMergeRequest',
-          enabledAt: pull.autoMerge.enabledAt,
-          mergeMethod: pull.autoMerge.mergeMethod,
-          enabledBy: this.actor(pull.autoMerge.enabledBy),
-        },
-      };
-    }
+    if (isPull && pull) return { ...common, ...this.pulls.pullFields(issue) };
     return {
       ...common,
       state: issue.state.toUpperCase(),

@@ -4,6 +4,24 @@ export { githubSchema, GITHUB_SCHEMA_PATCH } from './schema.js';
 export { FakeFixtureError } from './store.js';
 export { githubClientOptionsForFake, type GitHubClientOptionsForFake } from './client-options.js';
 export type {
+  FakeBranchRules,
+  FakeCheckConclusion,
+  FakeCheckScript,
+  FakeOpenedPull,
+  FakePullControl,
+  FakePullOpenOptions,
+  FakePullScript,
+  FakePullSnapshot,
+  FakePushOptions,
+  FakeReviewCommentInput,
+  FakeReviewInput,
+  FakeReviewScript,
+  FakeReviewState,
+  FakeStatusScript,
+  FakeStatusState,
+} from './pulls-types.js';
+export { queryCost, type QueryCost } from './graphql-cost.js';
+export type {
   FakeAccessLevel,
   FakeAuthorAssociation,
   FakeClassicToken,

@@ -6,8 +6,9 @@
  */
 import { issueRoutes } from './rest-issue-routes.js';
 import { hashCode, RestJson } from './rest-json.js';
-import { DOCS, issueOf, notFound, repoOf, route, type RestContext, type RestResponse, type Route } from './rest-routing.js';
-import { hexId, type FakeStore } from './store.js';
+import { DOCS, notFound, repoOf, route, type RestContext, type RestResponse, type Route } from './rest-routing.js';
+import { blobResponse, pullRoutes } from './rest-pull-routes.js';
+import type { FakeStore } from './store.js';
 
 export { notFound, validationFailed, type RestRequest, type RestResponse, type Route } from './rest-routing.js';
 
@@ -18,7 +19,7 @@ export class FakeRest {
     private readonly s: FakeStore,
     private readonly baseUrl: () => string,
     /** The server's budget of a resource (`core`, `graphql`), for `GET /rate_limit`. */
-    private readonly budget: (resource: 'core' | 'graphql') => { limit: number; used: number; resetAt: number } = () => ({ limit: 5000, used: 0, resetAt: Date.now() + 3_600_000 }),
+    private readonly budget: (resource: 'core' | 'graphql', login: string) => { limit: number; used: number; resetAt: number } = () => ({ limit: 5000, used: 0, resetAt: Date.now() + 3_600_000 }),
     private readonly now: () => number = Date.now,
   ) {
     this.routes = this.build();
@@ -31,9 +32,9 @@ export class FakeRest {
    * `x-ratelimit-*` headers); the search resources, which the fake does not serve, are full.
    * `rate` repeats `core` (deprecated there, still sent).
    */
-  private rateLimit(): RestResponse {
+  private rateLimit(login: string): RestResponse {
     const window = (r: 'core' | 'graphql') => {
-      const b = this.budget(r);
+      const b = this.budget(r, login);
       return { limit: b.limit, used: Math.min(b.limit, b.used), remaining: Math.max(0, b.limit - b.used), reset: Math.ceil(b.resetAt / 1000) };
     };
     const full = (limit: number, seconds: number) => ({ limit, used: 0, remaining: limit, reset: Math.ceil(this.now() / 1000) + seconds });
@@ -47,12 +48,17 @@ export class FakeRest {
     };
   }
 
+  /** The fake's blob host (job logs behind a 302), or undefined when `path` is not one of its. */
+  blob(path: string, query: URLSearchParams): RestResponse | undefined {
+    return blobResponse({ s: this.s, json: new RestJson(this.s, this.baseUrl), baseUrl: this.baseUrl }, path, query);
+  }
+
   private build(): Route[] {
     const s = this.s;
     const json = new RestJson(s, this.baseUrl);
     const ctx: RestContext = { s, json, baseUrl: this.baseUrl };
     return [
-      route('GET', '/rate_limit', () => this.rateLimit()),
+      route('GET', '/rate_limit', (req) => this.rateLimit(req.principal.login)),
       route('GET', '/user', (req) => ({ status: 200, body: { ...json.user(req.principal.login), url: `${ctx.baseUrl()}/users/${req.principal.login}` } })),
       route('GET', '/repos/{owner}/{repo}', (req) => {
         const repo = repoOf(ctx, req);
@@ -77,24 +83,7 @@ export class FakeRest {
         };
       }),
       ...issueRoutes(ctx),
-      route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', (req) => {
-        const i = issueOf(ctx, req);
-        return i && i.pull ? { status: 200, body: json.pullJson(i) } : notFound();
-      }),
-      route('PUT', '/repos/{owner}/{repo}/pulls/{pull_number}/merge', (req) => {
-        const i = issueOf(ctx, req);
-        if (!i || !i.pull) return notFound();
-        const sha = (req.body as { sha?: unknown } | null)?.sha;
-        if (i.pull.merged || i.state !== 'open') return { status: 405, body: { message: 'Pull Request is not mergeable', documentation_url: DOCS, status: '405' } };
-        if (typeof sha === 'string' && sha !== i.pull.headSha) {
-          return { status: 409, body: { message: 'Head branch was modified. Review and try the merge again.', documentation_url: DOCS, status: '409' } };
-        }
-        if (!['CLEAN', 'UNSTABLE', 'HAS_HOOKS'].includes(i.pull.mergeStateStatus)) {
-          return { status: 405, body: { message: 'Pull Request is not mergeable', documentation_url: DOCS, status: '405' } };
-        }
-        s.mergePull(i);
-        return { status: 200, body: { sha: hexId(i.id + 7, 40), merged: true, message: 'Pull Request successfully merged' } };
-      }),
+      ...pullRoutes(ctx),
       route('GET', '/repos/{owner}/{repo}/git/ref/{ref}', (req) => {
         const repo = repoOf(ctx, req);
         const ref = req.params.ref ?? '';

@@ -1,4 +1,5 @@
 /** The REST JSON views of the store, in GitHub's 2022-11-28 shapes (research §1). */
+import { mergeable, mergeState } from './pull-state.js';
 import type { FakeStore } from './store.js';
 import type { StoredComment, StoredIssue, StoredLabel, StoredRepo } from './store-types.js';
 
@@ -96,18 +97,42 @@ export class RestJson {
     };
   }
 
+  /** `pulls/get` (the `pull-request` schema): `mergeable` is null while GitHub computes it. */
   pullJson(i: StoredIssue) {
     const p = i.pull!;
+    const t = this.store.pulls.t();
+    const api = `${this.baseUrl()}/repos/${i.repo.fullName}`;
+    const m = mergeable(i, t);
+    const repo = { id: i.repo.id, node_id: i.repo.nodeId, name: i.repo.name, full_name: i.repo.fullName, private: i.repo.visibility === 'private', owner: this.user(i.repo.owner) };
+    const { pull_request: _issueLink, state_reason: _reason, ...issue } = this.issueJson(i) as Record<string, unknown>;
     return {
-      ...this.issueJson(i),
-      url: `${this.baseUrl()}/repos/${i.repo.fullName}/pulls/${i.number}`,
+      ...issue,
+      url: `${api}/pulls/${i.number}`,
+      issue_url: `${api}/issues/${i.number}`,
+      diff_url: `https://github.com/${i.repo.fullName}/pull/${i.number}.diff`,
+      patch_url: `https://github.com/${i.repo.fullName}/pull/${i.number}.patch`,
+      commits_url: `${api}/pulls/${i.number}/commits`,
+      review_comments_url: `${api}/pulls/${i.number}/comments`,
+      statuses_url: `${api}/statuses/${p.headSha}`,
+      draft: p.draft,
       merged: p.merged,
       merged_at: p.mergedAt,
-      mergeable: p.mergeStateStatus === 'DIRTY' ? false : p.mergeStateStatus === 'UNKNOWN' ? null : true,
-      mergeable_state: p.mergeStateStatus.toLowerCase(),
-      head: { ref: p.headRef, sha: p.headSha, label: `${i.repo.owner}:${p.headRef}` },
-      base: { ref: p.baseRef, sha: i.repo.refs.get(p.baseRef) ?? null, label: `${i.repo.owner}:${p.baseRef}` },
+      merged_by: p.mergedBy === null ? null : this.user(p.mergedBy),
+      merge_commit_sha: p.mergeCommitSha,
+      mergeable: m === 'UNKNOWN' ? null : m === 'MERGEABLE',
+      rebaseable: m === 'UNKNOWN' ? null : m === 'MERGEABLE',
+      mergeable_state: mergeState(i, t).toLowerCase(),
+      maintainer_can_modify: false,
+      requested_reviewers: [],
+      requested_teams: [],
+      head: { ref: p.headRef, sha: p.headSha, label: `${i.repo.owner}:${p.headRef}`, user: this.user(i.repo.owner), repo },
+      base: { ref: p.baseRef, sha: i.repo.refs.get(p.baseRef) ?? p.baseSha, label: `${i.repo.owner}:${p.baseRef}`, user: this.user(i.repo.owner), repo },
       auto_merge: p.autoMerge && { enabled_by: this.user(p.autoMerge.enabledBy), merge_method: p.autoMerge.mergeMethod.toLowerCase(), commit_title: null, commit_message: null },
+      commits: p.commits.length,
+      additions: p.files.size * 10,
+      deletions: 0,
+      changed_files: p.files.size,
+      review_comments: p.threads.reduce((n, th) => n + th.comments.filter((c) => c.review.submittedAt <= t).length, 0),
     };
   }
 }

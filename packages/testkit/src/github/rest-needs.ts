@@ -19,6 +19,9 @@ const NEED = {
   merge: { anyOf: ['contents'], level: 'write', role: 'write' },
   readContents: { anyOf: ['contents'], level: 'read', role: 'read' },
   writeContents: { anyOf: ['contents'], level: 'write', role: 'write' },
+  readChecks: { anyOf: ['checks'], level: 'read', role: 'read' },
+  readStatuses: { anyOf: ['statuses'], level: 'read', role: 'read' },
+  readActions: { anyOf: ['actions'], level: 'read', role: 'read' },
 } as const satisfies Record<string, RepoNeed>;
 
 /** What each repository route needs; routes without an entry (`/user`, `/rate_limit`) need nothing. */
@@ -44,6 +47,15 @@ export const ROUTE_NEEDS: Readonly<Record<string, RepoNeed>> = {
   'GET /repos/{owner}/{repo}/issues/{issue_number}/parent': NEED.readIssues,
   'GET /repos/{owner}/{repo}/pulls/{pull_number}': NEED.readPulls,
   'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge': NEED.merge,
+  'PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch': NEED.writeContents,
+  'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews': NEED.readPulls,
+  'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments': NEED.readPulls,
+  'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': NEED.readChecks,
+  'GET /repos/{owner}/{repo}/commits/{ref}/status': NEED.readStatuses,
+  'GET /repos/{owner}/{repo}/check-runs/{check_run_id}': NEED.readChecks,
+  'GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations': NEED.readChecks,
+  'GET /repos/{owner}/{repo}/actions/jobs/{job_id}': NEED.readActions,
+  'GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs': NEED.readActions,
   'GET /repos/{owner}/{repo}/git/ref/{ref}': NEED.readContents,
   'POST /repos/{owner}/{repo}/git/refs': NEED.writeContents,
 };

@@ -23,6 +23,8 @@ export interface RestResponse {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /** A plain-text body (sent as is, `text/plain`), instead of `body`. */
+  readonly text?: string;
 }
 
 export type Handler = (req: RestRequest) => RestResponse;
@@ -85,7 +87,7 @@ export function issueOf(ctx: RestContext, req: RestRequest): StoredIssue | undef
 }
 
 /** Page of `items` with GitHub's absolute `link` header. */
-export function paged<T>(req: RestRequest, items: readonly T[]): RestResponse {
+export function paged<T>(req: RestRequest, items: readonly T[], wrap: (page: T[]) => unknown = (page) => page): RestResponse {
   const perPage = Math.min(100, Math.max(1, Number(req.query.get('per_page') ?? 30) || 30));
   const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
   const last = Math.max(1, Math.ceil(items.length / perPage));
@@ -100,5 +102,5 @@ export function paged<T>(req: RestRequest, items: readonly T[]): RestResponse {
   if (page > 1) links.push(link(page - 1, 'prev'));
   if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
   if (page > 1) links.push(link(1, 'first'));
-  return { status: 200, body: slice, headers: links.length > 0 ? { link: links.join(', ') } : {} };
+  return { status: 200, body: wrap(slice), headers: links.length > 0 ? { link: links.join(', ') } : {} };
 }

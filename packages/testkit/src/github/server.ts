@@ -9,6 +9,8 @@ import { FakeAuth, refusalResponse, type RepoNeed } from './access.js';
 import { FakeGraphQL } from './graphql-api.js';
 import { FakeRest, notFound, type RestResponse } from './rest-api.js';
 import { FakeStore } from './store.js';
+import { createPullControl } from './pull-control.js';
+import type { FakePullControl } from './pulls-types.js';
 import { loadFixture } from './store-fixture.js';
 import type { StoredIssue, StoredItem, StoredProject } from './store-types.js';
 import type { FakeGitHubFault, FakeGitHubFixture, FaultMatch, RecordedRequest, StartFakeGitHubOptions } from './types.js';
@@ -51,8 +53,10 @@ export interface FakeGitHub {
   projectItemFields(owner: string, number: number, contentOrItemId: string): Record<string, string | number | null>;
   /** Branches of a repository: name → sha. */
   branches(repo: string): Record<string, string>;
-  /** Sets a pull request's merge state (e.g. to simulate checks finishing). */
+  /** Fixes a pull request's merge state (it stops being computed; e.g. to simulate checks finishing). */
   setMergeState(ref: string, state: import('./types.js').FakeMergeStateStatus, headSha?: string): void;
+  /** The pull-request lifecycle: open PRs, push as the agent, review, merge as a human, rules. */
+  readonly pulls: FakePullControl;
   close(): Promise<void>;
 }
 
@@ -81,25 +85,31 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
   };
 
   let url = '';
-  const store = new FakeStore(fixture.viewer ?? 'pco-bot', now);
+  const timeScale = options.timeScale ?? 1;
+  if (!(timeScale > 0)) throw new RangeError(`startFakeGitHub: timeScale must be > 0, got ${String(timeScale)}`);
+  const store = new FakeStore(fixture.viewer ?? 'pco-bot', now, { timeScale, mergeabilityDelayMs: options.mergeabilityDelayMs ?? 2000 });
   loadFixture(store, fixture);
   const auth = new FakeAuth(options, store.viewer, (login) => store.ensureUser(login));
-  const rest = new FakeRest(store, () => url, (r) => ({ limit, ...budget(r) }), now);
+  const rest = new FakeRest(store, () => url, (r, login) => ({ limit, ...budget(r, login) }), now);
   const requests: RecordedRequest[] = [];
   const faults: PendingFault[] = [];
+  // Primary budgets per user and resource: every token of a user shares them, as on GitHub.
   const budgets = new Map<string, { used: number; resetAt: number }>();
-  const gql = new FakeGraphQL(store, () => url, () => ({ limit, ...budget('graphql') }));
+  const gql = new FakeGraphQL(store, () => url, (login) => ({ limit, ...budget('graphql', login) }));
 
-  const budget = (resource: string) => {
-    let b = budgets.get(resource);
+  const budget = (resource: string, login: string) => {
+    const key = `${login.toLowerCase()}|${resource}`;
+    let b = budgets.get(key);
     if (!b || now() >= b.resetAt) {
       b = { used: 0, resetAt: now() + windowMs };
-      budgets.set(resource, b);
+      budgets.set(key, b);
     }
     return b;
   };
+  /** Who a request is charged to (requests refused as unauthenticated share one budget). */
+  let chargedTo = store.viewer;
   const rateHeaders = (resource: string, remainingOverride?: number): Record<string, string> => {
-    const b = budget(resource);
+    const b = budget(resource, chargedTo);
     const remaining = remainingOverride ?? Math.max(0, limit - b.used);
     return {
       'x-ratelimit-limit': String(limit),
@@ -180,6 +190,15 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     await options.onRequest?.({ method, path: target.pathname });
+    // Everything that finished since the last request happens first (CI, reviews, auto-merge, queues).
+    store.pulls.settle();
+    const blob = method === 'GET' ? rest.blob(target.pathname, target.searchParams) : undefined;
+    if (blob) {
+      requests.push({ method, path: target.pathname, query: Object.fromEntries(target.searchParams), route: 'GET /_fake-blob/job-logs/{job_id}', status: blob.status, at: now() });
+      res.writeHead(blob.status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(blob.text ?? '');
+      return;
+    }
     let body: unknown;
     let badJson = false;
     if (raw !== '') {
@@ -195,8 +214,10 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
     let operation: string | undefined;
     let respond: () => RestResponse;
     let need: RepoNeed | undefined;
+    let points = 1;
 
     const principal = auth.identify(req.headers.authorization);
+    chargedTo = 'login' in principal ? principal.login : '';
     if (!('login' in principal)) {
       const found = isGraphQL ? undefined : rest.routes.find((r) => r.method === method && r.regex.test(target.pathname));
       routeKey = isGraphQL ? 'POST /graphql' : found ? `${method} ${found.template}` : routeKey;
@@ -214,7 +235,9 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
           respond = () => ({ status: 200, body: { errors: prepared.errors } });
         } else {
           operation = `graphql ${prepared.operation}`;
-          respond = () => ({ status: 200, body: gql.run(prepared.document, b.variables, validateGraphQL, principal) });
+          const cost = gql.cost(prepared.document, b.variables);
+          points = cost.cost;
+          respond = () => ({ status: 200, body: gql.run(prepared.document, b.variables, validateGraphQL, principal, cost) });
         }
       }
     } else {
@@ -243,18 +266,20 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
 
     let out: RestResponse;
     const fault = takeFault(method, routeKey, operation);
-    const b = budget(resource);
+    const b = budget(resource, chargedTo);
     // GET /rate_limit does not count against the budget and answers even when it is spent (docs above).
     const free = routeKey === 'GET /rate_limit';
+    // A GraphQL query runs only when its whole cost fits in what is left.
+    const over = isGraphQL ? b.used + points > limit : b.used >= limit;
     if (fault) {
       out = faultResponse(fault, isGraphQL, resource);
-    } else if (b.used >= limit && !free) {
+    } else if (over && !free) {
       out = faultResponse({ kind: 'primary' }, isGraphQL, resource);
       out = { ...out, headers: { ...out.headers, 'x-ratelimit-reset': String(Math.ceil(b.resetAt / 1000)) } };
     } else if (serverErrorRate > 0 && random() < serverErrorRate) {
       out = faultResponse({ kind: 'server-error' }, isGraphQL, resource);
     } else {
-      if (!free) b.used += 1;
+      if (!free) b.used += isGraphQL ? points : 1;
       try {
         out = respond();
       } catch (error) {
@@ -268,10 +293,10 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
     target.searchParams.forEach((v, k) => {
       query[k] = v;
     });
-    requests.push({ method, path: target.pathname, query, route: routeKey, ...(operation ? { operation } : {}), ...(body !== undefined ? { body } : {}), status: out.status, at: now() });
-    const payload = out.body === undefined ? '' : JSON.stringify(out.body);
+    requests.push({ method, path: target.pathname, query, route: routeKey, ...(operation ? { operation } : {}), ...(body !== undefined ? { body } : {}), status: out.status, at: now(), ...(isGraphQL && operation ? { points } : {}) });
+    const payload = out.text ?? (out.body === undefined ? '' : JSON.stringify(out.body));
     res.writeHead(out.status, {
-      ...(payload !== '' ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+      ...(payload !== '' ? { 'content-type': out.text !== undefined ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8' } : {}),
       'x-github-media-type': 'github.v3; format=json',
       'x-github-request-id': `FAKE:${requests.length}`,
       ...out.headers,
@@ -360,9 +385,10 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
     setMergeState(ref, state, headSha) {
       const p = lookup(ref).pull;
       if (!p) throw new Error(`fake GitHub: ${ref} is not a pull request`);
-      p.mergeStateStatus = state;
+      p.mergeStateOverride = state;
       if (headSha !== undefined) p.headSha = headSha;
     },
+    pulls: createPullControl(store),
     close() {
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

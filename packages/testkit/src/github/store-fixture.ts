@@ -28,7 +28,18 @@ export function loadFixture(store: FakeStore, fixture: FakeGitHubFixture): void 
       labels: new Map(),
       issues: new Map(),
       refs: new Map([[r.defaultBranch ?? 'main', hexId(id, 40)]]),
+      rules: {
+        requiredChecks: [...(r.rules?.requiredChecks ?? [])],
+        requiredApprovals: r.rules?.requiredApprovals ?? 0,
+        strictUpToDate: r.rules?.strictUpToDate ?? false,
+        mergeQueue: r.rules?.mergeQueue ?? false,
+        dismissStaleReviews: r.rules?.dismissStaleReviews ?? false,
+      },
+      pullScript: r.pullScript ?? null,
+      baseHistory: new Map(),
+      queues: new Map(),
     };
+    if (r.rules?.autoMergeAllowed !== undefined) repo.autoMergeAllowed = r.rules.autoMergeAllowed;
     for (const [name, sha] of Object.entries(r.branches ?? {})) repo.refs.set(name, sha);
     store.addOwner(r.owner, repo.ownerType);
     store.repos.set(fullName.toLowerCase(), repo);
@@ -69,17 +80,23 @@ export function loadFixture(store: FakeStore, fixture: FakeGitHubFixture): void 
         authorAssociation: 'MEMBER',
         labels: p.labels ?? [],
       });
-      pull.pull = {
+      const script = p.script ?? repo.pullScript;
+      const model = store.pulls.attach(pull, {
         headRef: p.headRef ?? `pr-${p.number}`,
         headSha: p.headSha ?? hexId(pull.id, 40),
         baseRef: p.baseRef ?? repo.defaultBranch,
         draft: p.draft ?? false,
-        merged: p.merged ?? false,
-        mergedAt: p.merged ? pull.createdAt : null,
-        mergeStateStatus: p.mergeStateStatus ?? (p.draft ? 'DRAFT' : 'CLEAN'),
-        autoMerge: null,
-      };
-      repo.refs.set(pull.pull.headRef, pull.pull.headSha);
+        files: p.files ?? script?.files ?? [],
+        script,
+        // A scripted PR starts its CI when the fake starts; the others are settled already.
+        startCi: script !== null && !p.merged && (p.state ?? 'open') === 'open',
+      });
+      model.mergeStateOverride = p.mergeStateStatus ?? null;
+      if (p.merged) {
+        model.merged = true;
+        model.mergedAt = pull.createdAt;
+        model.mergeCommitSha = hexId(pull.id + 7, 40);
+      }
     }
   }
   for (const fn of later) fn();

@@ -3,18 +3,10 @@
  * handlers both read and write this model, so a label added over REST shows up in a GraphQL query.
  */
 import type { StoredComment, StoredIssue, StoredItem, StoredLabel, StoredOwner, StoredProject, StoredRepo } from './store-types.js';
+import { PullEngine, type PullEngineOptions } from './pull-engine.js';
 import type { FakeAuthorAssociation } from './types.js';
 
-/** Deterministic hex string from a number (shas, option ids). */
-export function hexId(seed: number, length: number): string {
-  let x = (seed * 2654435761) >>> 0;
-  let out = '';
-  while (out.length < length) {
-    x = (Math.imul(x ^ (x >>> 15), 2246822507) + 0x9e3779b9) >>> 0;
-    out += x.toString(16).padStart(8, '0');
-  }
-  return out.slice(0, length);
-}
+export { hexId } from './ids.js';
 
 /** Thrown while building the store: the fixture is inconsistent. */
 export class FakeFixtureError extends Error {
@@ -27,13 +19,17 @@ export class FakeStore {
   readonly owners = new Map<string, StoredOwner>();
   readonly nodes = new Map<string, unknown>();
   readonly comments = new Map<number, StoredComment>();
+  /** The pull-request lifecycle (checks, reviews, merges, queues) over this store. */
+  readonly pulls: PullEngine;
   private nextId = 1000;
   constructor(
     /** Who an unauthenticated or default request acts as. */
     readonly viewer: string,
     private readonly now: () => number,
+    pullOptions: PullEngineOptions = { timeScale: 1, mergeabilityDelayMs: 0 },
   ) {
     this.addOwner(viewer, 'User');
+    this.pulls = new PullEngine(this, now, pullOptions);
   }
 
   id(): number {
@@ -181,16 +177,5 @@ export class FakeStore {
     this.nodes.set(item.id, item);
     if ('draftId' in content) this.nodes.set(content.draftId, item);
     return item;
-  }
-
-  /** Marks a pull request merged (shared by REST and GraphQL). */
-  mergePull(pull: StoredIssue): void {
-    if (!pull.pull) return;
-    pull.pull.merged = true;
-    pull.pull.mergedAt = this.iso();
-    pull.pull.autoMerge = null;
-    pull.state = 'closed';
-    pull.closedAt = pull.pull.mergedAt;
-    pull.updatedAt = pull.pull.mergedAt;
   }
 }

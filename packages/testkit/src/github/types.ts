@@ -4,6 +4,7 @@
  * A fixture is plain data (JSON-serialisable): repositories with issues and pull requests, and
  * Projects v2 boards. References between issues use `#N` (same repository) or `owner/repo#N`.
  */
+import type { FakeBranchRules, FakePullScript } from './pulls-types.js';
 
 /** GitHub's `author_association` / `CommentAuthorAssociation` values. */
 export type FakeAuthorAssociation =
@@ -79,11 +80,18 @@ export interface FakePullFixture {
   readonly headSha?: string;
   /** @default the repository's default branch */
   readonly baseRef?: string;
-  /** @default 'CLEAN' */
+  /**
+   * A fixed merge state (it never changes by itself). Without it the state is computed from the
+   * branch rules, checks, reviews and conflicts (CLEAN for a PR nothing is required of).
+   */
   readonly mergeStateStatus?: FakeMergeStateStatus;
   /** @default 'octocat' */
   readonly author?: string;
   readonly labels?: readonly string[];
+  /** Files the PR changes. @default script.files ?? [] */
+  readonly files?: readonly string[];
+  /** CI and reviews; the opening push happens when the fake starts. @default the repository's pullScript */
+  readonly script?: FakePullScript;
 }
 
 export interface FakeLabelFixture {
@@ -113,6 +121,10 @@ export interface FakeRepoFixture {
   readonly pulls?: readonly FakePullFixture[];
   /** Extra branches: name → sha. The default branch always exists. */
   readonly branches?: Readonly<Record<string, string>>;
+  /** Protection of the default branch (required checks and approvals, up to date, merge queue). @default nothing required */
+  readonly rules?: FakeBranchRules;
+  /** Script of pull requests that bring none. @default none (no checks, no reviews) */
+  readonly pullScript?: FakePullScript;
 }
 
 export type FakeProjectFieldFixture =
@@ -213,6 +225,12 @@ export interface FakeFineGrainedPermissions {
   readonly issues?: FakeAccessLevel;
   readonly pull_requests?: FakeAccessLevel;
   readonly contents?: FakeAccessLevel;
+  /** Check runs and suites. */
+  readonly checks?: FakeAccessLevel;
+  /** Commit statuses. */
+  readonly statuses?: FakeAccessLevel;
+  /** Actions (jobs and their logs). */
+  readonly actions?: FakeAccessLevel;
   /** Always granted read by GitHub; listed for completeness. */
   readonly metadata?: 'read';
   /** Organization permission "Projects": boards owned by an organization. */
@@ -247,8 +265,20 @@ export interface StartFakeGitHubOptions {
    * authentication". Without either, every request is served with full access as the viewer.
    */
   readonly tokens?: Readonly<Record<string, FakeGitHubToken>>;
-  /** Clock in epoch ms (timestamps, rate-limit windows). @default Date.now */
+  /** Clock in epoch ms (timestamps, rate-limit windows, CI timelines). @default Date.now */
   readonly now?: () => number;
+  /**
+   * Multiplies every API duration of the pull-request lifecycle (scripted check durations, the
+   * UNKNOWN window, merge-queue checks): 0.001 makes a five-minute CI run last 300 ms of `now`.
+   * @default 1
+   */
+  readonly timeScale?: number;
+  /**
+   * How long (API ms) `mergeable` / `mergeStateStatus` read UNKNOWN after a push or a base
+   * change, as GitHub does while it computes them: clients must read again. 0 turns it off.
+   * @default 2000
+   */
+  readonly mergeabilityDelayMs?: number;
   /** Primary rate-limit budget per resource and window. @default 5000 */
   readonly rateLimit?: number;
   /** Rate-limit window. @default 3_600_000 */
@@ -281,4 +311,6 @@ export interface RecordedRequest {
   readonly status: number;
   /** Epoch ms by the fake's clock. */
   readonly at: number;
+  /** GraphQL: the points the request cost (GitHub's formula; what `rateLimit { cost }` says). */
+  readonly points?: number;
 }
