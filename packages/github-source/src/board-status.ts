@@ -4,7 +4,7 @@
  */
 import type { TaskUpdate } from '@pco/contract';
 import type { EmitReporterEvent } from './events.js';
-import { boardOptionFor, type ReporterSettings } from './reporter-options.js';
+import { boardOptionFor, statusKeyOf, type ReporterSettings } from './reporter-options.js';
 import type { GitHubTask, GitHubTaskSourceRef } from './types.js';
 import type { WrittenStates } from './written-state.js';
 
@@ -44,10 +44,10 @@ export class BoardStatus {
     this.#emit = emit;
   }
 
-  /** Sets the option `update.state` maps to, unless it is the one last written. */
+  /** Sets the option `update`'s state (or its refinement, see `statusKeyOf`) maps to, unless it is the one last written. */
   async write(update: TaskUpdate<GitHubTask>, ref: GitHubTaskSourceRef, signal?: AbortSignal): Promise<void> {
     const taskId = update.task.id;
-    const wanted = boardOptionFor(this.#settings, update.state);
+    const wanted = boardOptionFor(this.#settings, statusKeyOf(update));
     if (wanted === undefined) return;
     const target = await this.#target(taskId, ref, signal);
     if (!target) return;

@@ -5,8 +5,11 @@
  * - one result comment per task, found again by a hidden marker and edited on later attempts
  *   (result-comment.ts);
  * - the board's Status field, with a configurable mapping (board-status.ts);
+ * - while a lander watches the task's pull request (`in-review`): the label and board Status of
+ *   the review state (`changes-requested`, then `landed`), and the result comment edited in place
+ *   with the pull request's progress and each reaction (review-progress.ts);
  * - optionally, auto-merge of the task's pull requests (or merge when clean), with the reason
- *   when it cannot (auto-merge.ts);
+ *   when it cannot (auto-merge.ts); not for tasks a lander landed;
  * - optionally, a branch per task created from the default branch when the task starts
  *   (task-branches.ts).
  *
@@ -20,7 +23,8 @@ import { mergePullRequests } from './auto-merge.js';
 import { BoardStatus } from './board-status.js';
 import { GitHubAbortError, GitHubApiError, toGitHubError } from './errors.js';
 import { ReporterEvents, type GitHubReporterEvents } from './events.js';
-import { resolveReporterOptions, type GitHubReporterOptions, type ReporterSettings } from './reporter-options.js';
+import { resolveReporterOptions, statusKeyOf, type GitHubReporterOptions, type ReporterSettings } from './reporter-options.js';
+import { ReviewProgress } from './review-progress.js';
 import { ResultComments, type PullRequestMerge } from './result-comment.js';
 import { canSkip, isBackground, keepsEarlierDone } from './skip-rules.js';
 import { StatusLabels } from './status-labels.js';
@@ -46,6 +50,8 @@ export class GitHubReporter implements Reporter<GitHubTask> {
   readonly #queue: UpdateQueue;
   /** Tasks that started (running or retrying) since this reporter was made. */
   readonly #started = new Set<string>();
+  /** Per task in review, the lander's reports in order (the result comment lists them). */
+  readonly #progress = new ReviewProgress();
 
   constructor(options: GitHubReporterOptions) {
     const settings = resolveReporterOptions(options);
@@ -95,6 +101,8 @@ export class GitHubReporter implements Reporter<GitHubTask> {
     if (ref?.kind !== 'issue' && ref?.kind !== 'draft') return Promise.resolve(); // not a GitHub task
     const id = update.task.id;
     if (update.state === 'running' || update.state === 'retrying') this.#started.add(id);
+    // Logged on arrival, so a report written later (or cut short by a newer one) loses no step.
+    this.#progress.record(update);
     if (keepsEarlierDone(this.#settings, update, this.#started.has(id))) return Promise.resolve();
     return this.#queue.add(update, ref, signal);
   }
@@ -125,21 +133,23 @@ export class GitHubReporter implements Reporter<GitHubTask> {
     const isIssue = ref.kind === 'issue' && repo !== undefined && number !== undefined;
 
     if (isIssue && s.statusLabels) {
-      await step('status label', () => this.#labels.write(taskId, repo, number, update.state, signal));
+      await step('status label', () => this.#labels.write(taskId, repo, number, statusKeyOf(update), signal));
     }
     if (s.branches && (update.state === 'running' || update.state === 'retrying') && repo) {
       await step('task branch', () => this.#branches.ensure(update.task, repo, signal));
     }
     let merges: PullRequestMerge[] = [];
     const result = update.result;
-    if (s.autoMerge && update.state === 'done' && result) {
+    // With a lander the task's pull requests were merged (or left to a human) by it: its result
+    // carries `landing`, and the reporter's auto-merge (for runs without a lander) stays out.
+    if (s.autoMerge && update.state === 'done' && result && !result.landing) {
       const autoMerge = s.autoMerge;
       await step('auto-merge', async () => {
         merges = await mergePullRequests(s.client, taskId, result.pullRequests, autoMerge, this.#events.emit, signal);
       });
     }
     if (isIssue && s.commentStates.includes(update.state)) {
-      await step('result comment', () => this.#comments.upsert(repo, number, update, merges, signal));
+      await step('result comment', () => this.#comments.upsert(repo, number, update, merges, this.#progress.of(taskId), signal));
     }
     if (s.projectStatus) await step('board status', () => this.#board.write(update, ref, signal));
 

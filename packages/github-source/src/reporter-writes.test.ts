@@ -12,7 +12,7 @@ describe('GitHubReporter.writes', () => {
   });
 
   it('follows the options: no labels and no comments → no issue writes; merges or branches → contents; every board option null → no board', () => {
-    const quiet = new GitHubReporter({ client, statusLabels: false, commentStates: [], projectStatus: { running: null, retrying: null, done: null } });
+    const quiet = new GitHubReporter({ client, statusLabels: false, commentStates: [], projectStatus: { running: null, retrying: null, 'in-review': null, done: null } });
     expect(quiet.writes).toEqual({ issues: false, contents: false, board: false });
     expect(new GitHubReporter({ client, autoMerge: { method: 'squash' } }).writes.contents).toBe(true);
     expect(new GitHubReporter({ client, branches: { prefix: 'pco/' } }).writes.contents).toBe(true);

@@ -6,6 +6,7 @@
 import type { PullRequestRef, TaskResult, TaskState, TaskUpdate } from '@pco/contract';
 import { redactTokens } from './errors.js';
 import type { GitHubClient } from './octokit.js';
+import type { ReviewProgressEntry } from './review-progress.js';
 import type { GitHubTask, MergeOutcome } from './types.js';
 
 /** A pull request of a done task and how it was (not) merged. */
@@ -31,10 +32,17 @@ export class ResultComments {
   }
 
   /** Edits the task's comment, or writes it when there is none (or it was deleted meanwhile). */
-  async upsert(repo: string, number: number, update: TaskUpdate<GitHubTask>, merges: readonly PullRequestMerge[], signal?: AbortSignal): Promise<void> {
+  async upsert(
+    repo: string,
+    number: number,
+    update: TaskUpdate<GitHubTask>,
+    merges: readonly PullRequestMerge[],
+    progress: readonly ReviewProgressEntry[],
+    signal?: AbortSignal,
+  ): Promise<void> {
     const [owner, repoName] = repo.split('/') as [string, string];
     const taskId = update.task.id;
-    const body = renderResultComment(update, merges);
+    const body = renderResultComment(update, merges, progress);
     const marker = resultCommentMarker(taskId);
     const client = this.#client;
     let id = this.#ids.get(taskId);
@@ -70,7 +78,7 @@ export class ResultComments {
   }
 }
 
-const ICONS: Partial<Record<TaskState, string>> = { done: '✅', failed: '❌', skipped: '⏭️', 'needs-input': '❓', interrupted: '⏸️', running: '🏃', retrying: '🔁' };
+const ICONS: Partial<Record<TaskState, string>> = { done: '✅', failed: '❌', skipped: '⏭️', 'needs-input': '❓', interrupted: '⏸️', running: '🏃', retrying: '🔁', 'in-review': '👀' };
 
 function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -97,12 +105,22 @@ function describeMerge(o: MergeOutcome): string {
 }
 
 /** The result comment for a task update (marker first, so it can be found again). */
-export function renderResultComment(update: TaskUpdate<GitHubTask>, merges: readonly PullRequestMerge[] = []): string {
+export function renderResultComment(update: TaskUpdate<GitHubTask>, merges: readonly PullRequestMerge[] = [], progress: readonly ReviewProgressEntry[] = []): string {
   const r: Partial<TaskResult> = update.result ?? {};
+  const landing = r.landing;
+  const outcome = update.state === 'done' && landing?.state === 'landed' ? 'done (landed)' : update.state;
   const rows: [string, string][] = [
-    ['Outcome', `**${update.state}**`],
+    ['Outcome', `**${outcome}**`],
     ['Attempts', String(r.attempts ?? update.attempt)],
   ];
+  const review = update.state === 'in-review' ? (update.review?.status ?? landing?.review) : landing?.review;
+  if (landing) {
+    rows.push(['Pull request', `${landing.state}${review && landing.state !== 'landed' ? ` (${review})` : ''}${landing.landedAt ? `, merged ${landing.landedAt}` : ''}`]);
+    if (landing.reached.length > 0) rows.push(['Milestones', landing.reached.join(' → ')]);
+    rows.push(['Reactions', String(landing.reactions)]);
+  } else if (update.state === 'in-review') {
+    rows.push(['Pull request', `in review${review ? ` (${review})` : ''}`]);
+  }
   if (r.durationMs !== undefined) rows.push(['Duration', formatDuration(r.durationMs)]);
   if (r.webUrl) rows.push(['Agent run', `[${r.runId ?? 'open'}](${r.webUrl})`]);
   else if (r.runId !== undefined) rows.push(['Agent run', String(r.runId)]);
@@ -129,6 +147,16 @@ export function renderResultComment(update: TaskUpdate<GitHubTask>, merges: read
     ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`),
   ];
   if (r.error) parts.push('', '**Error**', '', '```text', redactTokens(r.error).replace(/```/g, "'''"), '```');
+  const latest = update.state === 'in-review' ? update.review?.message ?? landing?.message : landing?.message;
+  if (latest) parts.push('', `**Now:** ${redactTokens(latest)}`);
+  if (progress.length > 0) {
+    parts.push('', '<details><summary>Review progress</summary>', '');
+    for (const p of progress) {
+      const pr = p.pullRequest ? ` [${cell(p.pullRequest.replace(/^https:\/\/github\.com\//, ''))}](${p.pullRequest})` : '';
+      parts.push(`- ${new Date(p.at).toISOString()} \`${cell(p.status)}\`${pr}${p.message ? `: ${redactTokens(p.message).replace(/\n/g, ' ')}` : ''}`);
+    }
+    parts.push('', '</details>');
+  }
   if (r.summary) parts.push('', '**Summary**', '', redactTokens(r.summary));
   parts.push('', `<sub>pco run \`${cell(update.runId)}\` · ${new Date(update.at).toISOString()}</sub>`);
   let body = parts.join('\n');

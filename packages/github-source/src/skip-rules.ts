@@ -5,7 +5,7 @@
  * write saved or deferred count when a run's start reports hundreds of tasks at once.
  */
 import type { TaskUpdate } from '@pco/contract';
-import { boardOptionFor, labelFor, type ReporterSettings } from './reporter-options.js';
+import { boardOptionFor, labelFor, statusKeyOf, type ReporterSettings } from './reporter-options.js';
 import type { GitHubTask, GitHubTaskSourceRef } from './types.js';
 import type { WrittenStates } from './written-state.js';
 
@@ -19,8 +19,9 @@ export function canSkip(settings: ReporterSettings, update: TaskUpdate<GitHubTas
   if (settings.commentStates.includes(update.state)) return false;
   if (settings.branches && (update.state === 'running' || update.state === 'retrying')) return false;
   if (settings.autoMerge && update.state === 'done') return false;
-  if (settings.statusLabels && labelFor(settings, update.state) !== undefined && labelFor(settings, newer.state) === undefined) return false;
-  if (settings.projectStatus && boardOptionFor(settings, update.state) !== undefined && boardOptionFor(settings, newer.state) === undefined) return false;
+  const [was, now] = [statusKeyOf(update), statusKeyOf(newer)];
+  if (settings.statusLabels && labelFor(settings, was) !== undefined && labelFor(settings, now) === undefined) return false;
+  if (settings.projectStatus && boardOptionFor(settings, was) !== undefined && boardOptionFor(settings, now) === undefined) return false;
   return true;
 }
 
@@ -34,12 +35,13 @@ export function canSkip(settings: ReporterSettings, update: TaskUpdate<GitHubTas
 export function keepsEarlierDone(settings: ReporterSettings, update: TaskUpdate<GitHubTask>, started: boolean): boolean {
   if (update.state !== 'pending' && update.state !== 'ready' && update.state !== 'skipped' && update.state !== 'interrupted') return false;
   if (started) return false;
-  // With status labels off, the label an earlier run with defaults wrote (`status:done`).
-  const doneLabel = labelFor(settings, 'done');
-  if (doneLabel !== undefined && (update.task.labels ?? []).includes(doneLabel)) return true;
-  const doneOption = boardOptionFor(settings, 'done');
+  // With status labels off, the label an earlier run with defaults wrote (`status:done`, or
+  // `status:landed` when a lander merged it).
+  const doneLabels = [labelFor(settings, 'done'), labelFor(settings, 'landed')].filter((l) => l !== undefined);
+  if (doneLabels.some((l) => (update.task.labels ?? []).includes(l))) return true;
+  const doneOptions = [boardOptionFor(settings, 'done'), boardOptionFor(settings, 'landed')].filter((o) => o !== undefined).map((o) => o.toLowerCase());
   const status = update.task.source?.status;
-  return doneOption !== undefined && status !== undefined && status.toLowerCase() === doneOption.toLowerCase();
+  return status !== undefined && doneOptions.includes(status.toLowerCase());
 }
 
 /**

@@ -2,8 +2,7 @@
  * The status label (`status:running`, ...) of an issue task: the new one is added, then every
  * other label with the prefix is removed.
  */
-import type { TaskState } from '@pco/contract';
-import { labelFor, type ReporterSettings } from './reporter-options.js';
+import { labelFor, type GitHubStatusKey, type ReporterSettings } from './reporter-options.js';
 import type { WrittenStates } from './written-state.js';
 
 export class StatusLabels {
@@ -15,10 +14,10 @@ export class StatusLabels {
     this.#written = written;
   }
 
-  /** Writes the label `state` maps to on `repo#number`, unless it is the one last written. */
-  async write(taskId: string, repo: string, number: number, state: TaskState, signal?: AbortSignal): Promise<void> {
+  /** Writes the label `key` (a state, or its refinement) maps to on `repo#number`, unless it is the one last written. */
+  async write(taskId: string, repo: string, number: number, key: GitHubStatusKey, signal?: AbortSignal): Promise<void> {
     const { client, labelPrefix: prefix } = this.#settings;
-    const wanted = labelFor(this.#settings, state);
+    const wanted = labelFor(this.#settings, key);
     if (wanted === undefined) return;
     const written = this.#written.of(taskId);
     if (written.label === wanted) return;
