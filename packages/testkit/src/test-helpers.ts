@@ -141,3 +141,5 @@ export function memoryJournal(initial: readonly JournalEntry[] = []): MemoryJour
     append: async (entry) => void entries.push(entry),
   };
 }
+
+export { fakeLandingContext, type FakeLandingContext, type FakeLandingContextOptions } from './landing-context.js';
