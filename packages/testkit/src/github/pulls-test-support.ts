@@ -6,11 +6,15 @@ import { ManualClock } from '../clock/index.js';
 import { startFakeGitHub, type FakeGitHub } from './server.js';
 import type { FakeGitHubFixture, FakeRepoFixture, StartFakeGitHubOptions } from './types.js';
 
+/** Parsed JSON as the tests read it (loosely typed on purpose: tests assert its shape). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test support: bodies are asserted, not typed
+type Json = any;
+
 export interface PullTestFake {
   readonly fake: FakeGitHub;
   readonly clock: ManualClock;
-  gql(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ status: number; body: { data?: any; errors?: any[] } }>;
-  rest(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>;
+  gql(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ status: number; body: { data?: Json; errors?: Json[] } }>;
+  rest(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json; headers: Headers }>;
 }
 
 /** One repository `acme/shop` (or `repos`) on a manual clock; remember `fake.close()`. */
@@ -22,7 +26,7 @@ export async function startPullFake(repo: Partial<FakeRepoFixture> = {}, options
     clock,
     async gql(query, variables = {}, token) {
       const res = await fetch(`${fake.url}/graphql`, { method: 'POST', body: JSON.stringify({ query, variables }), headers: token ? { authorization: `token ${token}` } : {} });
-      return { status: res.status, body: (await res.json()) as { data?: any; errors?: any[] } };
+      return { status: res.status, body: (await res.json()) as { data?: Json; errors?: Json[] } };
     },
     async rest(method, path, body) {
       const res = await fetch(`${fake.url}${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), redirect: 'manual' });
