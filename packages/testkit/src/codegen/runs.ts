@@ -70,8 +70,9 @@ export class RunBook {
   completion: FakeRunCompletionHook | undefined;
   private nextRunId = 1001;
   private nextPrId = 5001;
-  /** One Codegen-side id per PR URL, so follow-up runs on a PR report the same PR. */
+  /** One Codegen-side id (and creation time) per PR URL, so follow-up runs on a PR report the same PR. */
   private readonly prIdByUrl = new Map<string, number>();
+  private readonly prCreatedByUrl = new Map<string, string>();
 
   constructor(private readonly config: RunBookConfig) {}
 
@@ -273,8 +274,9 @@ export class RunBook {
         id = this.nextPrId++;
         this.prIdByUrl.set(pr.url, id);
       }
-      const earlier = run.earlierPrs.find((e) => e.url === pr.url);
-      return { ...pr, id, createdIso: earlier?.createdIso ?? endIso };
+      const createdIso = this.prCreatedByUrl.get(pr.url) ?? endIso;
+      this.prCreatedByUrl.set(pr.url, createdIso);
+      return { ...pr, id, createdIso };
     });
   }
 
