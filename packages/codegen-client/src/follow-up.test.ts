@@ -5,6 +5,7 @@
  * lost (a create found by its key, a resume found by the run being live again).
  */
 import type { ExecutionContext, FollowUp, RunCheckpoint, Task } from '@pco/contract';
+import { linkFakes, startFakeGitHub, type FakeGitHub } from '@pco/testkit';
 import { startFakeCodegen, type FakeCodegen, type FakeCodegenOptions } from '@pco/testkit/codegen';
 import { createAcceleratedTime } from '@pco/testkit/clock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,12 +22,15 @@ const onTime = { clock: time.clock, timers: time.timers };
 const TOKEN = 'cg-follow-up-token-91';
 
 let fake: FakeCodegen | undefined;
+let github: FakeGitHub | undefined;
 let executor: CodegenExecutor | undefined;
 afterEach(async () => {
   executor?.close();
   executor = undefined;
   await fake?.close();
+  await github?.close();
   fake = undefined;
+  github = undefined;
 });
 
 const task: Task = { id: 'acme/app#7', title: 'Add the cart API', body: 'Cart endpoints. [[fake:duration=2m]]', url: 'https://github.com/acme/app/issues/7' };
@@ -213,4 +217,33 @@ describe('CodegenExecutor follow-ups over HTTP', () => {
     expect(fake.created[1]!.responseDropped).toBe(true);
     expect(outcome).toMatchObject({ status: 'done', agentRunId: fake.created[1]!.id });
   });
+});
+
+describe('CodegenExecutor follow-ups on linked fakes (what the demo runs)', () => {
+  async function linked(options: FakeCodegenOptions) {
+    const setupResult = await setup(options);
+    github = await startFakeGitHub({ repos: [{ owner: 'acme', name: 'app' }] }, { now: time.clock.now, timeScale: SCALE, mergeabilityDelayMs: 0 });
+    const link = linkFakes({ codegen: setupResult.fake, github });
+    return { ...setupResult, github, link };
+  }
+
+  for (const resumeFinished of ['accept', 'refuse'] as const) {
+    it(`the follow-up pushes to the task's PR in the fake GitHub (resume ${resumeFinished === 'accept' ? 'accepted' : 'refused: a new run'})`, async () => {
+      const { client, executor, github, link } = await linked({ resumeFinished });
+      const created = await client.createRun({ prompt: 'Add the cart API [[fake:duration=2m ci=failure,success]]', repo_id: 1 });
+      const watcher = new RunWatcher(client, onTime);
+      const first = await watcher.watch(created.id);
+      watcher.close();
+      const [pullRequest] = pullRequestsOf(first);
+      expect(pullRequest).toMatchObject({ repo: 'acme/app', number: 1, headBranch: link.opened[0]!.head });
+      const followUp: FollowUp = { key: 'checks-failed:1', reason: 'checks-failed', prompt: 'The check `ci` failed. Fix it.', pullRequest: pullRequest!, previousRunId: first.id };
+      const outcome = await executor.execute(task, context(fake!, { followUp }).ctx);
+
+      expect(outcome).toMatchObject({ status: 'done', pullRequests: [pullRequest] });
+      expect(link.errors).toEqual([]);
+      expect(link.opened).toHaveLength(1);
+      expect(link.pushes).toEqual([expect.objectContaining({ runId: Number(outcome.agentRunId), number: 1 })]);
+      expect(github.pulls.get('acme/app', 1)).toMatchObject({ pushes: 1, headSha: link.pushes[0]!.headSha });
+    });
+  }
 });
