@@ -152,7 +152,8 @@ export class PullEngine {
     const repo = issue.repo;
     const t = this.t();
     const sha = hexId(this.store.id(), 40);
-    this.#leaveQueue(issue);
+    // The groups behind it were built on top of it: they carry on.
+    this.#leaveQueue(issue, false);
     pull.merged = true;
     pull.mergedAt = this.store.iso(t);
     pull.mergedBy = by;
@@ -236,12 +237,13 @@ export class PullEngine {
     return this.#leaveQueue(issue);
   }
 
-  #leaveQueue(issue: StoredIssue): StoredQueueEntry | undefined {
+  #leaveQueue(issue: StoredIssue, rebuild = true): StoredQueueEntry | undefined {
     if (!issue.pull) return undefined;
     const q = this.queue(issue.repo, issue.pull.baseRef);
     const idx = q.findIndex((e) => e.pull === issue);
     if (idx < 0) return undefined;
     const [entry] = q.splice(idx, 1);
+    if (!rebuild) return entry;
     // Later groups contained this PR: they are rebuilt and their checks start again.
     const t = this.t();
     for (const later of q.slice(idx)) later.checksDoneAt = t + Math.max(1, this.scale(scriptDurationMs(later.pull.pull!.script)));
