@@ -38,6 +38,12 @@ export interface FakesConfig {
   readonly codegenToken: string;
   /** Further lines (other sections, e.g. `automation:` with its keys), as written. */
   readonly more?: readonly string[];
+  /**
+   * Follow the agents' pull requests until they land (`landing.enabled`). Off unless asked: the
+   * fake Codegen's pull requests exist in the fake GitHub only when the fakes are linked.
+   * @default false
+   */
+  readonly landing?: boolean;
 }
 
 /** The text of a `pco.yaml` that runs against the fakes: the tests' one way to write it. */
@@ -51,6 +57,7 @@ export function fakesConfig(c: FakesConfig): string {
     `  orgId: ${c.orgId}`,
     `  token: ${c.codegenToken}`,
     `  baseUrl: ${c.codegenUrl}`,
+    ...(c.landing ? [] : ['landing:', '  enabled: false']),
     ...(c.more ?? []),
     '',
   ].join('\n');

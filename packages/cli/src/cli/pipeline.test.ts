@@ -26,6 +26,7 @@ describe('config → parts', () => {
           branchPerTask: true,
           branchPrefix: 'agent/',
         },
+        landing: { enabled: false },
       }),
       client,
     );

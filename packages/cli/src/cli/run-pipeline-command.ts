@@ -7,6 +7,7 @@ import type { CliContext } from './context.js';
 import { ConfigInvalidError, loadCliConfig } from './load.js';
 import { planCommand } from './plan-command.js';
 import { preflight } from './preflight.js';
+import { createLander, landingOptions } from './landing-pipeline.js';
 import { createCodegenExecutor, createGitHubClientFor, createReporter, createTaskSource } from './pipeline.js';
 import { executeRun } from './run-command.js';
 import { EXIT } from './context.js';
@@ -43,6 +44,7 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
     },
   });
   const reporter = createReporter(config, client);
+  const lander = createLander(config, client);
   const resume = await journalExists(config.journal.path);
   const journal = await FileJournal.open({
     path: config.journal.path,
@@ -68,10 +70,16 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
     await preflight(config, { github: client, codegen, reporter });
     const github = flags.ui ? trackGitHubBudgets(client) : undefined;
     const budgets = flags.ui ? () => [...codegenBudgets(codegen.limiter)(), ...(github?.() ?? [])] : undefined;
-    const report = await executeRun(ctx, config, { source, executor, reporters: [reporter], journal: tracked, resume, secrets: [...secrets], ...(budgets ? { budgets } : {}) }, flags);
+    const report = await executeRun(
+      ctx,
+      config,
+      { source, executor, reporters: [reporter], journal: tracked, resume, secrets: [...secrets], orchestrator: landingOptions(config, lander), ...(budgets ? { budgets } : {}) },
+      flags,
+    );
     await report.ui?.linger(report.code === EXIT.interrupted);
     return report.code;
   } finally {
+    lander?.close();
     executor.close();
     await journal.close().catch(() => undefined);
     if (journal.openReport.created && !appended) {

@@ -87,8 +87,8 @@ describe('hostile keys', () => {
       overrides: [{ path: ['__proto__', 'polluted'], value: 'yes', origin: '--evil' }],
     });
     expect(viaOverride.ok ? [] : viaOverride.issues.map(formatConfigIssue)).toEqual([
-      'constructor: unknown key; the top level accepts github, source, codegen, agent, automation, journal, logging (PCO_CONSTRUCTOR__PROTOTYPE__POLLUTED)',
-      '__proto__: unknown key; the top level accepts github, source, codegen, agent, automation, journal, logging (--evil)',
+      'constructor: unknown key; the top level accepts github, source, codegen, agent, automation, landing, journal, logging (PCO_CONSTRUCTOR__PROTOTYPE__POLLUTED)',
+      '__proto__: unknown key; the top level accepts github, source, codegen, agent, automation, landing, journal, logging (--evil)',
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
@@ -167,10 +167,30 @@ describe('valid configs', () => {
           autoMerge: false,
           mergeMethod: 'squash',
         },
+        landing: {
+          enabled: true,
+          dependentsStartWhen: 'merged',
+          merge: 'auto',
+          mergeMethod: 'squash',
+          ciFixes: 'pco',
+          maxFollowUps: { checksFailed: 3, changesRequested: 3, conflict: 2 },
+          maxFollowUpsPerTask: 6,
+          ignoredReviewers: [],
+          pollSeconds: 20,
+          checksTimeoutMinutes: 60,
+        },
         journal: { path: '/srv/project/.pco/journal.jsonl', resultsDir: '/srv/project/.pco' },
         logging: { level: 'info', format: 'auto' },
       },
     });
+  });
+
+  it('refuses automation.autoMerge while landing is on (the lander merges), naming the field', () => {
+    const result = parseConfigText('github:\n  token: t\n  repos: [o/r]\nautomation:\n  autoMerge: true\n', { env: {} });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((issue) => issue.path)).toEqual(['automation.autoMerge']);
+    expect(result.issues[0]!.message).toContain('landing.enabled');
   });
 
   it('interpolates ${VAR}, ${VAR:-fallback} and $${literal}, converting to the field type', () => {
@@ -184,6 +204,8 @@ agent:
   maxConcurrentAgents: \${AGENTS:-3}
 automation:
   autoMerge: \${MERGE}
+landing:
+  enabled: false
 `;
     const result = parseConfigText(text, { env: { GH: 'tok', OWNER: 'octo', ORG: '42', MERGE: 'yes', REPO: '' } });
     expect(result.ok).toBe(true);

@@ -35,6 +35,16 @@ export function crossFieldIssues(config: PcoConfig, originOf: OriginOf): ConfigI
       ...withOrigin(originOf(['source', 'type'])),
     });
   }
+  if (config.landing.enabled && config.automation.autoMerge) {
+    const expected = 'false while landing.enabled is true (the lander merges: set landing.merge)';
+    issues.push({
+      path: 'automation.autoMerge',
+      expected,
+      received: 'true',
+      message: `expected ${expected}, got true`,
+      ...withOrigin(originOf(['automation', 'autoMerge'])),
+    });
+  }
   const template = config.codegen.promptTemplate;
   if (template !== undefined) {
     const unknownNames = [...new Set([...template.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)].map((m) => m[1] ?? ''))].filter(

@@ -10,6 +10,7 @@
 import * as v from 'valibot';
 import { section } from './schema-fields.js';
 import { agent, automation, codegen, journal, logging } from './schema-run.js';
+import { landing } from './schema-landing.js';
 import { github, source } from './schema-source.js';
 
 export { AUTHOR_ASSOCIATIONS, LOG_LEVELS, type FieldInfo, type SectionInfo } from './schema-fields.js';
@@ -25,10 +26,11 @@ export const PcoConfigSchema = section(
     codegen: v.optional(codegen, {}),
     agent: v.optional(agent, {}),
     automation: v.optional(automation, {}),
+    landing: v.optional(landing, {}),
     journal: v.optional(journal, {}),
     logging: v.optional(logging, {}),
   },
-  { description: 'The pco configuration.', expected: 'an object with the sections github, source, codegen, agent, automation, journal, logging' },
+  { description: 'The pco configuration.', expected: 'an object with the sections github, source, codegen, agent, automation, landing, journal, logging' },
 );
 
 /** The validated configuration, with every default filled in. */
