@@ -13,7 +13,7 @@ type Json = any;
 export interface PullTestFake {
   readonly fake: FakeGitHub;
   readonly clock: ManualClock;
-  gql(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ status: number; body: { data?: Json; errors?: Json[] } }>;
+  gql(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ status: number; body: { data?: Json; errors?: Json } }>;
   rest(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json; headers: Headers }>;
 }
 
@@ -26,7 +26,7 @@ export async function startPullFake(repo: Partial<FakeRepoFixture> = {}, options
     clock,
     async gql(query, variables = {}, token) {
       const res = await fetch(`${fake.url}/graphql`, { method: 'POST', body: JSON.stringify({ query, variables }), headers: token ? { authorization: `token ${token}` } : {} });
-      return { status: res.status, body: (await res.json()) as { data?: Json; errors?: Json[] } };
+      return { status: res.status, body: (await res.json()) as { data?: Json; errors?: Json } };
     },
     async rest(method, path, body) {
       const res = await fetch(`${fake.url}${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), redirect: 'manual' });
