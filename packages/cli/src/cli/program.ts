@@ -10,6 +10,8 @@ import { initCommand, type InitFlags } from './init-command.js';
 import { registerJournalCommands } from './journal-commands.js';
 import { loadCliConfig } from './load.js';
 import { planCommand } from './plan-command.js';
+import { planHtmlCommand } from '../ui/plan-html-command.js';
+import { registerUiCommand } from '../ui/ui-command.js';
 import { PLAN_FORMATS, type PlanFormat } from './plan-render.js';
 import { createGitHubClientFor, createTaskSource } from './pipeline.js';
 import { runCommand, type RunFlags } from './run-pipeline-command.js';
@@ -90,6 +92,7 @@ ${EXIT_CODES_HELP}`,
     .description('Fetch and validate the tasks and print the plan: dependencies, warnings, cycles, critical path, lower bound and simulated makespan.')
     .addOption(configOption())
     .addOption(new Option('-f, --format <format>', 'output format').choices(PLAN_FORMATS as string[]).default('text'))
+    .option('--html <file>', 'also write the plan as one self-contained web page (the view of pco run --ui)')
     .addOption(concurrencyOption())
     .addOption(debugOption())
     .addHelpText(
@@ -99,11 +102,12 @@ Only the github section is needed (no Codegen credentials). Estimates come from 
 (labels such as estimate:3, or a board's Estimate / Size field); a task without one counts 1.
 Exit code 2 when the plan has dependency cycles (each printed as a path).`,
     )
-    .action(async (flags: { config?: string; format: PlanFormat; concurrency?: string; debug?: boolean }) => {
+    .action(async (flags: { config?: string; format: PlanFormat; concurrency?: string; debug?: boolean; html?: string }) => {
       const { config } = await loadCliConfig(ctx, flags, 'plan');
       for (const secret of secretValues(config)) secrets.add(secret);
       const source = createTaskSource(config, createGitHubClientFor(config));
-      setCode(await planCommand(ctx, config, source, flags.format));
+      if (flags.html !== undefined) setCode(await planHtmlCommand(ctx, config, source, { file: flags.html, format: flags.format, secrets }));
+      else setCode(await planCommand(ctx, config, source, flags.format));
     });
 
   program
@@ -126,6 +130,7 @@ Exit code 2 when the plan has dependency cycles (each printed as a path).`,
     .action(async (file: string, flags: InitFlags) => setCode(await initCommand(ctx, file, flags)));
 
   registerJournalCommands(program, ctx, setCode);
+  registerUiCommand(program, ctx, setCode);
 
   return program;
 }

@@ -1,9 +1,9 @@
 /** Errors of the web view's server. */
 import { PcoError } from '@pco/contract';
 
-export type UiServerErrorCode = 'UI_ADDRESS_INVALID' | 'UI_TOKEN_REQUIRED' | 'UI_LISTEN_FAILED';
+export type UiServerErrorCode = 'UI_ADDRESS_INVALID' | 'UI_TOKEN_REQUIRED' | 'UI_LISTEN_FAILED' | 'UI_PAGE_NOT_BUILT';
 
-/** The server cannot start as asked: a bad address, a public bind without a token, a port in use. */
+/** The view cannot be served as asked: a bad address, a public bind without a token, a port in use, no built page (for a static file). */
 export class UiServerError extends PcoError {
   declare readonly code: UiServerErrorCode;
 
