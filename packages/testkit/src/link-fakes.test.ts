@@ -122,6 +122,40 @@ describe('linkFakes', () => {
   });
 });
 
+describe('linkFakes with autoFix (Codegen’s check-suite auto-fixer)', () => {
+  const list = async (f: FakeCodegen, sourceType: string) =>
+    ((await call(f, 'GET', `/v1/organizations/1/agent/runs?source_type=${sourceType}`)).items as { id: number }[]).map((run) => run.id);
+
+  it('starts a GITHUB_CHECK_SUITE run per failed head while the settings allow, and its push gets the next CI result', async () => {
+    const { codegen, github, link } = await setup({ checkSuiteSettings: { 1: { check_retry_count: 1 } } }, { autoFix: true });
+    await call(codegen, 'POST', RUNS, { prompt: 'Cart [[fake:duration=1m ci=failure,failure,success]]' });
+    advance(60_000);
+    await call(codegen, 'GET', `${RUNS}/1001`); // opens the PR; its check fails a minute later
+    advance(60_000);
+    expect(await list(codegen, 'GITHUB_CHECK_SUITE')).toEqual([1002]);
+    expect(link.autoFixes).toEqual([{ runId: 1002, url: 'https://github.com/acme/app/pull/1', headSha: expect.any(String), checks: ['ci'] }]);
+    expect(await list(codegen, 'API')).toEqual([1001]);
+    advance(20 * 60_000); // the fix run ends (3 to 12 minutes) and pushes; that push's check fails too
+    await call(codegen, 'GET', `${RUNS}/1002`);
+    advance(60_000);
+    await call(codegen, 'GET', `${RUNS}/1002`);
+    expect(github.pulls.get('acme/app', 1)).toMatchObject({ pushes: 1, checks: [expect.objectContaining({ conclusion: 'failure' })] });
+    // One fix per PR allowed (check_retry_count 1): no second run.
+    expect(link.autoFixes).toHaveLength(1);
+    expect(link.errors).toEqual([]);
+  });
+
+  it('does nothing when check_retry_count is 0 (pco owns CI fixes)', async () => {
+    const { codegen, link } = await setup({ checkSuiteSettings: { 1: { check_retry_count: 0 } } }, { autoFix: true });
+    await call(codegen, 'POST', RUNS, { prompt: 'Cart [[fake:duration=1m ci=failure]]' });
+    advance(60_000);
+    await call(codegen, 'GET', `${RUNS}/1001`);
+    advance(60_000);
+    expect(await list(codegen, 'GITHUB_CHECK_SUITE')).toEqual([]);
+    expect(link.autoFixes).toEqual([]);
+  });
+});
+
 describe('parseFakeLinkMarker', () => {
   it('reads the PR keys and ignores the run’s', () => {
     expect(parseFakeLinkMarker('t [[fake:duration=5m prfiles=a.ts,b.ts ci=failure,SUCCESS review=changes,none,approve base=dev]]')).toEqual({

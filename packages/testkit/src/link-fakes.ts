@@ -15,7 +15,7 @@ export { parseFakeLinkMarker, type FakeLinkScript, type FakeLinkCheckConclusion,
 
 /** The part of the fake GitHub the link drives: its pull-request control API (`fake.pulls`). */
 export interface LinkableGitHub {
-  readonly pulls: Pick<FakePullControl, 'open' | 'push'>;
+  readonly pulls: Pick<FakePullControl, 'open' | 'push' | 'get'>;
 }
 
 /** Options of {@link linkFakes}. */
@@ -40,6 +40,24 @@ export interface LinkFakesOptions {
    * @default a follow-up whose metadata reason is `conflict`, or whose prompt speaks of a conflict or a rebase
    */
   readonly mergesBase?: (run: FakeRunCompletion) => boolean;
+  /**
+   * Play Codegen's check-suite auto-fixer: before each fake Codegen request, a linked PR whose head
+   * checks all completed with a failure gets a `GITHUB_CHECK_SUITE` run on it (once per head
+   * commit), while the repository's check-suite settings allow (the failing checks' retry counts,
+   * `check_retry_counts` over `check_retry_count`, minus the fixes already made on the PR;
+   * `ignored_checks` left out). The run pushes to the PR when it ends, like any follow-up.
+   * @default false
+   */
+  readonly autoFix?: boolean;
+}
+
+/** An auto-fix run the link started (see {@link LinkFakesOptions.autoFix}). */
+export interface LinkedAutoFix {
+  readonly runId: number;
+  readonly url: string;
+  /** The head commit whose checks failed. */
+  readonly headSha: string;
+  readonly checks: readonly string[];
 }
 
 /** A PR the link opened. */
@@ -68,6 +86,8 @@ export interface FakeLink {
   readonly opened: readonly LinkedPull[];
   /** Follow-up pushes, in order. */
   readonly pushes: readonly LinkedPush[];
+  /** Auto-fix runs started, in order (with `autoFix`). */
+  readonly autoFixes: readonly LinkedAutoFix[];
   /** What went wrong inside the link (a bad marker, a push to a closed PR); the run then reports the fake's own PRs. */
   readonly errors: readonly Error[];
   /** The PR opened for `url`, if the link opened it. */
@@ -75,6 +95,8 @@ export interface FakeLink {
   /** Unhooks the fake Codegen (runs report the fake's own PRs again). */
   close(): void;
 }
+
+const FAILED = new Set(['failure', 'cancelled', 'timed_out', 'action_required']);
 
 function defaultMergesBase(run: FakeRunCompletion): boolean {
   return run.metadata?.['pco_follow_up_reason'] === 'conflict' || /\b(conflict|conflicts|conflicting|rebase)\b/i.test(run.prompt);
@@ -130,6 +152,41 @@ export function linkFakes(options: LinkFakesOptions): FakeLink {
     return pulls;
   };
 
+  const autoFixes: LinkedAutoFix[] = [];
+  const fixedHeads = new Set<string>();
+  /** Starts Codegen's auto-fix runs on linked PRs whose checks failed (see `autoFix`). */
+  const startAutoFixes = (): void => {
+    for (const pull of opened) {
+      const repoId = codegen.repos.find((repo) => repo.fullName === pull.repo)?.id;
+      const settings = repoId === undefined ? undefined : codegen.checkSuiteSettings(repoId);
+      if (!settings) continue;
+      const snapshot = github.pulls.get(pull.repo, pull.number);
+      if (snapshot.state !== 'OPEN' || fixedHeads.has(snapshot.headSha) || snapshot.checks.some((check) => check.status !== 'completed')) continue;
+      const failing = snapshot.checks.filter((check) => FAILED.has(check.conclusion ?? '') && !settings.ignored_checks.includes(check.name));
+      if (failing.length === 0) continue;
+      const allowed = Math.max(...failing.map((check) => settings.check_retry_counts[check.name] ?? settings.check_retry_count));
+      if (autoFixes.filter((fix) => fix.url === pull.url).length >= allowed) continue;
+      fixedHeads.add(snapshot.headSha);
+      const checks = failing.map((check) => check.name);
+      const runId = codegen.startRun({
+        prompt: `Checks failed on ${pull.url}: ${checks.join(', ')}. Read the logs and push a fix to \`${pull.head}\`.`,
+        sourceType: 'GITHUB_CHECK_SUITE',
+        repoId: repoId as number,
+        pullRequests: [report(pull)],
+      });
+      autoFixes.push({ runId, url: pull.url, headSha: snapshot.headSha, checks });
+    }
+  };
+  if (options.autoFix) {
+    codegen.setRequestHook(() => {
+      try {
+        startAutoFixes();
+      } catch (error) {
+        errors.push(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+
   codegen.setRunCompletion((run) => {
     if (run.status !== 'COMPLETE' || run.repo === null) return undefined;
     try {
@@ -146,8 +203,12 @@ export function linkFakes(options: LinkFakesOptions): FakeLink {
   return {
     opened,
     pushes,
+    autoFixes,
     errors,
     pull: (url) => byUrl.get(url),
-    close: () => codegen.setRunCompletion(undefined),
+    close: () => {
+      codegen.setRunCompletion(undefined);
+      if (options.autoFix) codegen.setRequestHook(undefined);
+    },
   };
 }

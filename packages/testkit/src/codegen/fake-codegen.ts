@@ -57,6 +57,7 @@ export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promis
   const context: HandlerContext = { orgId, orgName: options.orgName, users, repos, runQuota: options.runQuota, runs, checkSuites };
   const requests: FakeRequestRecord[] = [];
   const created = runs.created;
+  let requestHook: (() => void) | undefined;
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = now();
@@ -143,6 +144,7 @@ export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promis
       req.socket.destroy();
       return;
     }
+    requestHook?.();
     const result = handle(context, operation, { user, ids, query: url.searchParams, body, skip, limit });
     if (fault?.type === 'drop') {
       if (operation === 'createRun' && result.status === 200) {
@@ -189,6 +191,16 @@ export async function startFakeCodegen(options: FakeCodegenOptions = {}): Promis
     scriptRun: (id, script) => runs.rescript(id, script),
     setRunCompletion(hook) {
       runs.completion = hook;
+    },
+    repos,
+    startRun(run) {
+      const repoId = run.repoId ?? repos[0]?.id ?? null;
+      const user = users[0] as UserState;
+      const fields = { prompt: run.prompt, metadata: run.metadata ?? null, repoId, model: null, agentType: null, userId: user.id, orgId };
+      return runs.start(fields, run.sourceType, run.pullRequests ?? []).id;
+    },
+    setRequestHook(hook) {
+      requestHook = hook;
     },
     checkSuiteSettings: (repoId) => checkSuites.get(repoId),
     injectFault: (fault) => faults.inject(fault),

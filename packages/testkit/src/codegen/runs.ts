@@ -32,6 +32,8 @@ export interface RunState {
   prs: ReportedPull[] | undefined;
   /** PRs earlier segments reported: a resumed run continues them. */
   earlierPrs: ReportedPull[];
+  /** `API` for runs created through the API; Codegen's own runs (its CI auto-fixer) say otherwise. */
+  readonly sourceType: string;
 }
 
 /**
@@ -91,7 +93,7 @@ export class RunBook {
    * Creates a run (its script from the callback, the prompt's marker and the defaults). `record`:
    * whether it counts in `created` (a create request; a run a resume started does not).
    */
-  create(fields: Omit<FakeRunRequest, 'id' | 'resumeCount'>, record = true): RunState {
+  create(fields: Omit<FakeRunRequest, 'id' | 'resumeCount'>, record = true, sourceType = 'API'): RunState {
     const id = this.nextRunId++;
     const request: FakeRunRequest = { id, ...fields, resumeCount: 0 };
     const at = this.config.now();
@@ -110,6 +112,7 @@ export class RunBook {
       resumeCount: 0,
       prs: undefined,
       earlierPrs: [],
+      sourceType,
     };
     this.runs.set(id, run);
     if (record) this.created.push({ id, at, prompt: fields.prompt, metadata: run.metadata, userId: fields.userId, orgId: fields.orgId, responseDropped: false });
@@ -121,7 +124,7 @@ export class RunBook {
     return [...this.runs.values()]
       .filter((run) => run.orgId === org)
       .filter((run) => userId === null || run.userId === Number(userId))
-      .filter(() => sourceType === null || sourceType === 'API')
+      .filter((run) => sourceType === null || run.sourceType === sourceType)
       .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
   }
 
@@ -203,6 +206,24 @@ export class RunBook {
     }
   }
 
+  /**
+   * A run Codegen starts by itself (not a create request: not in `created`), e.g. its check-suite
+   * auto-fixer (`GITHUB_CHECK_SUITE`), continuing `pullRequests` (it reports them when it ends).
+   */
+  start(fields: Omit<FakeRunRequest, 'id' | 'resumeCount'>, sourceType: string, pullRequests: readonly FakeRunPullRequest[]): RunState {
+    const run = this.create(fields, false, sourceType);
+    const at = new Date(run.createdAt).toISOString();
+    for (const pr of pullRequests) {
+      let id = this.prIdByUrl.get(pr.url);
+      if (id === undefined) {
+        id = this.nextPrId++;
+        this.prIdByUrl.set(pr.url, id);
+      }
+      run.earlierPrs.push({ ...pr, id, createdIso: this.prCreatedByUrl.get(pr.url) ?? at });
+    }
+    return run;
+  }
+
   /** Replaces a run's script from now on (the fake's `scriptRun`). */
   rescript(id: number, script: FakeRunScript): void {
     const run = this.runs.get(id);
@@ -224,7 +245,7 @@ export class RunBook {
       web_url: `https://codegen.com/agent/trace/${run.id}`,
       result: final ? run.script.result : null,
       summary: final ? run.script.summary : null,
-      source_type: 'API',
+      source_type: run.sourceType,
       github_pull_requests: (final ? (run.prs ?? []) : []).map((pr) => ({
         id: pr.id,
         title: pr.title,

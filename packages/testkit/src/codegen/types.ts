@@ -266,6 +266,25 @@ export interface FakeCodegen {
   run(id: number): Record<string, unknown> | undefined;
   /** Replaces a run's script from now on (e.g. to end it early). */
   scriptRun(id: number, script: FakeRunScript): void;
+  /** The organization's repositories. */
+  readonly repos: readonly FakeCodegenRepo[];
+  /**
+   * Starts a run as Codegen does by itself (not through the API: not in `created`), e.g. a
+   * check-suite auto-fix run (`sourceType: 'GITHUB_CHECK_SUITE'`) on `pullRequests`, which it
+   * reports (and a linked fake GitHub pushes to) when it ends. Returns the run id.
+   */
+  startRun(run: {
+    readonly prompt: string;
+    readonly sourceType: string;
+    readonly repoId?: number;
+    readonly metadata?: Readonly<Record<string, unknown>>;
+    readonly pullRequests?: readonly FakeRunPullRequest[];
+  }): number;
+  /**
+   * Sets (or with undefined removes) a hook called before each request is handled (after it was
+   * authenticated), e.g. for a link that starts Codegen's own runs when a PR's checks fail.
+   */
+  setRequestHook(hook: (() => void) | undefined): void;
   /** Sets (or with undefined removes) the hook that decides the PRs of finished runs. */
   setRunCompletion(hook: FakeRunCompletionHook | undefined): void;
   /** A repository's check-suite settings now (what GET would return), or undefined for an unknown repository. */
