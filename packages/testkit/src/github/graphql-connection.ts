@@ -10,6 +10,9 @@ export class TypedGraphQLError extends Error {
   }
 }
 
+/** Marks a view strict: a schema field it lacks is an error, not a null (graphql-api.ts). */
+export const STRICT = { __strict: true } as const;
+
 /** Field arguments as graphql-js passes them to a resolver. */
 export type Args = Record<string, unknown>;
 interface ConnectionArgs {
