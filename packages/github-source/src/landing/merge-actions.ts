@@ -16,10 +16,10 @@ export type StepResult = { readonly ok: true } | { readonly ok: false; readonly 
 const DOCUMENTS: Record<StepAction, string> = {
   'update-branch': `mutation PcoUpdateBranch($id: ID!, $head: GitObjectID!) {
     updatePullRequestBranch(input: { pullRequestId: $id, expectedHeadOid: $head, updateMethod: MERGE }) { pullRequest { headRefOid } } }`,
-  merge: `mutation PcoLandMerge($id: ID!, $head: GitObjectID!, $method: PullRequestMergeMethod!) {
-    mergePullRequest(input: { pullRequestId: $id, expectedHeadOid: $head, mergeMethod: $method }) { pullRequest { merged mergedAt } } }`,
-  'auto-merge': `mutation PcoLandAutoMerge($id: ID!, $head: GitObjectID!, $method: PullRequestMergeMethod!) {
-    enablePullRequestAutoMerge(input: { pullRequestId: $id, expectedHeadOid: $head, mergeMethod: $method }) { pullRequest { autoMergeRequest { enabledAt } } } }`,
+  merge: `mutation PcoLandMerge($id: ID!, $head: GitObjectID!, $mergeMethod: PullRequestMergeMethod!) {
+    mergePullRequest(input: { pullRequestId: $id, expectedHeadOid: $head, mergeMethod: $mergeMethod }) { pullRequest { merged mergedAt } } }`,
+  'auto-merge': `mutation PcoLandAutoMerge($id: ID!, $head: GitObjectID!, $mergeMethod: PullRequestMergeMethod!) {
+    enablePullRequestAutoMerge(input: { pullRequestId: $id, expectedHeadOid: $head, mergeMethod: $mergeMethod }) { pullRequest { autoMergeRequest { enabledAt } } } }`,
   // enqueuePullRequest takes no merge method: the queue's configuration decides (research §3.3).
   enqueue: `mutation PcoEnqueue($id: ID!, $head: GitObjectID!) {
     enqueuePullRequest(input: { pullRequestId: $id, expectedHeadOid: $head }) { mergeQueueEntry { id state position } } }`,
@@ -28,7 +28,7 @@ const DOCUMENTS: Record<StepAction, string> = {
 /** Sends `action` for the pull request `id` at head `sha`. */
 export async function runStep(client: GitHubClient, action: StepAction, id: string, sha: string, method: string, signal: AbortSignal): Promise<StepResult> {
   try {
-    await client.graphql(DOCUMENTS[action], { id, head: sha, ...(action === 'merge' || action === 'auto-merge' ? { method } : {}), request: { signal } });
+    await client.graphql(DOCUMENTS[action], { id, head: sha, ...(action === 'merge' || action === 'auto-merge' ? { mergeMethod: method } : {}), request: { signal } });
     return { ok: true };
   } catch (error) {
     if ((error as { name?: string }).name !== 'GraphqlResponseError') throw toGitHubError(error, action);

@@ -59,14 +59,19 @@ export class PullRequestWatcher {
   readonly #clock: Clock;
   readonly #emit: EmitLanderEvent;
   readonly #entries = new Map<string, Entry>();
-  /** `owner/name#number` → node id. */
+  /** `owner/name#number` (lower case) → node id. */
   readonly #ids = new Map<string, string>();
+  /** Pull requests to look up in the next round of {@link resolve}. */
+  readonly #wanted = new Map<string, { owner: string; name: string; number: number }>();
+  #resolving: Promise<void> | undefined;
   readonly #stop = new AbortController();
   #running = false;
   #wake: AbortController | undefined;
   #lastTickAt: number | undefined;
   #nextTickAt = 0;
   #hurry = false;
+  /** Pull requests the last tick read (waiters re-register after handling their snapshot). */
+  #lastPolled = 0;
   #lastCost = 1;
   #remaining = Number.POSITIVE_INFINITY;
   #resetAt = 0;
@@ -81,53 +86,73 @@ export class PullRequestWatcher {
     else external?.addEventListener('abort', () => this.close(external.reason), { once: true });
   }
 
-  /** Node ids of `prs`, resolved once (one aliased query per repository for those not cached). */
+  /**
+   * Node ids of `prs`, resolved once and cached. Lookups of concurrent callers (tasks entering
+   * review together) share one aliased query per round: `repository(owner, name) { pN:
+   * pullRequest(number) { id } }` for every repository asked for.
+   */
   async resolve(prs: readonly PullRequestRef[], signal: AbortSignal): Promise<string[]> {
     const located = prs.map((pr) => {
       const at = locatePullRequest(pr);
       if (!at) throw new GitHubNotFoundError(`cannot tell the repository and number of ${pr.url}`, { url: pr.url });
-      return at;
+      return { ...at, key: `${at.owner}/${at.name}#${at.number}`.toLowerCase() };
     });
-    const key = (at: { owner: string; name: string; number: number }) => `${at.owner}/${at.name}#${at.number}`.toLowerCase();
-    const missing = located.filter((at) => !this.#ids.has(key(at)));
-    if (missing.length > 0) {
-      const byRepo = new Map<string, { owner: string; name: string; numbers: number[] }>();
-      for (const at of missing) {
-        const repo = `${at.owner}/${at.name}`.toLowerCase();
-        const group = byRepo.get(repo) ?? { owner: at.owner, name: at.name, numbers: [] };
-        if (!group.numbers.includes(at.number)) group.numbers.push(at.number);
-        byRepo.set(repo, group);
-      }
-      const groups = [...byRepo.values()];
-      const vars: Record<string, unknown> = {};
-      const defs: string[] = [];
-      const body = groups.map((g, r) => {
-        vars[`o${r}`] = g.owner;
-        vars[`n${r}`] = g.name;
-        defs.push(`$o${r}: String!`, `$n${r}: String!`);
-        const pulls = g.numbers.map((n, p) => {
-          vars[`p${r}_${p}`] = n;
-          defs.push(`$p${r}_${p}: Int!`);
-          return `p${p}: pullRequest(number: $p${r}_${p}) { id }`;
-        });
-        return `r${r}: repository(owner: $o${r}, name: $n${r}) { ${pulls.join(' ')} }`;
-      });
-      let data: Record<string, Record<string, { id: string } | null> | null>;
-      try {
-        data = await this.#client.graphql(`query PcoPullRequestIds(${defs.join(', ')}) { ${body.join(' ')} }`, { ...vars, request: { signal } });
-      } catch (error) {
-        throw toGitHubError(error, 'resolving pull request ids');
-      }
-      groups.forEach((g, r) => g.numbers.forEach((n, p) => {
-        const id = data[`r${r}`]?.[`p${p}`]?.id;
-        if (id) this.#ids.set(key({ owner: g.owner, name: g.name, number: n }), id);
-      }));
+    for (const at of located) if (!this.#ids.has(at.key)) this.#wanted.set(at.key, at);
+    // Whoever is first starts a round; later callers join the next one if theirs is not in it.
+    while (located.some((at) => !this.#ids.has(at.key) && this.#wanted.has(at.key))) {
+      if (signal.aborted) throw signal.reason;
+      this.#resolving ??= this.#resolveRound(signal).finally(() => (this.#resolving = undefined));
+      await this.#resolving;
     }
     return located.map((at) => {
-      const id = this.#ids.get(key(at));
-      if (!id) throw new GitHubNotFoundError(`${at.owner}/${at.name}#${at.number} does not exist or is not visible`, { pullRequest: key(at) });
+      const id = this.#ids.get(at.key);
+      if (!id) throw new GitHubNotFoundError(`${at.owner}/${at.name}#${at.number} does not exist or is not visible`, { pullRequest: at.key });
       return id;
     });
+  }
+
+  /** Looks up everything wanted so far in one query; what GitHub does not resolve stays unknown. */
+  async #resolveRound(signal: AbortSignal): Promise<void> {
+    await Promise.resolve(); // let callers of the same turn join
+    const taken = [...this.#wanted.values()];
+    this.#wanted.clear();
+    const byRepo = new Map<string, { owner: string; name: string; numbers: number[] }>();
+    for (const at of taken) {
+      const repo = `${at.owner}/${at.name}`.toLowerCase();
+      const group = byRepo.get(repo) ?? { owner: at.owner, name: at.name, numbers: [] };
+      if (!group.numbers.includes(at.number)) group.numbers.push(at.number);
+      byRepo.set(repo, group);
+    }
+    const groups = [...byRepo.values()];
+    const vars: Record<string, unknown> = {};
+    const defs: string[] = [];
+    const body = groups.map((g, r) => {
+      vars[`o${r}`] = g.owner;
+      vars[`n${r}`] = g.name;
+      defs.push(`$o${r}: String!`, `$n${r}: String!`);
+      const pulls = g.numbers.map((n, p) => {
+        vars[`p${r}_${p}`] = n;
+        defs.push(`$p${r}_${p}: Int!`);
+        return `p${p}: pullRequest(number: $p${r}_${p}) { id }`;
+      });
+      return `r${r}: repository(owner: $o${r}, name: $n${r}) { ${pulls.join(' ')} }`;
+    });
+    type Data = Record<string, Record<string, { id: string } | null> | null>;
+    let data: Data;
+    try {
+      data = await this.#client.graphql<Data>(`query PcoPullRequestIds(${defs.join(', ')}) { ${body.join(' ')} }`, { ...vars, request: { signal } });
+    } catch (error) {
+      // A missing repository or pull request is a NOT_FOUND error next to the others' data.
+      const partial = (error as { name?: string; data?: Data }).data;
+      if ((error as { name?: string }).name !== 'GraphqlResponseError' || !partial) throw toGitHubError(error, 'resolving pull request ids');
+      data = partial;
+    }
+    groups.forEach((g, r) =>
+      g.numbers.forEach((n, p) => {
+        const id = data[`r${r}`]?.[`p${p}`]?.id;
+        if (id) this.#ids.set(`${g.owner}/${g.name}#${n}`.toLowerCase(), id);
+      }),
+    );
   }
 
   /** Pull requests with a pending {@link next}. */
@@ -206,7 +231,7 @@ export class PullRequestWatcher {
   #interval(): number {
     const p = this.#settings.poll;
     return nextInterval({
-      pullRequests: this.#entries.size,
+      pullRequests: Math.max(this.#entries.size, this.#lastPolled),
       batchSize: p.batchSize,
       lastCost: this.#lastCost,
       remaining: this.#remaining,
@@ -243,6 +268,7 @@ export class PullRequestWatcher {
   /** One tick: one query per batch of ≤ `batchSize` pull requests with waiters. */
   async #tick(): Promise<void> {
     const ids = [...this.#entries.keys()];
+    this.#lastPolled = ids.length;
     const size = this.#settings.poll.batchSize;
     let cost = 0;
     let maxQueryCost = 0;

@@ -34,8 +34,8 @@ export interface TaskLandingScope {
   readonly onSnapshot: (ref: PullRequestRef, snapshot: PullRequestSnapshot) => Promise<void>;
 }
 
-/** Transient: network or 5xx after the client's retries. The step is tried again later. */
-const isTransient = (e: unknown) => e instanceof PcoError && e.code === 'GITHUB_API' && ((e as { status?: number }).status ?? 500) >= 500;
+/** Transient: network (Octokit: status 500) or 5xx after the client's retries. The step is tried again later. */
+const isTransient = (e: unknown) => e instanceof PcoError && e.code === 'GITHUB_API' && ((e as { status?: number }).status ?? 0) >= 500;
 
 function policyFor(settings: LanderSettings, repo: string): DecidePolicy {
   return { ...settings, ciFixes: ciFixOwner(settings, repo) };
