@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { secretValues } from '../config/index.js';
 import { DEMO_FAILURES, DEMO_REPO, DEMO_RETRY, DEMO_SKIPPED_BY_FAILURE, refuseNextCreates, startDemo } from '../demo/index.js';
+import { witnessLanding, type LandingWitness } from '../demo/landing-witness.js';
+import { createLander, landingOptions } from './landing-pipeline.js';
 import { FileJournal } from '@pco/core';
 import { journalFingerprint } from '../journal/index.js';
 import { CliUsageError, colorsFor, EXIT, type CliContext } from './context.js';
@@ -58,7 +60,9 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
   });
   const source = createTaskSource(config, client);
   const reporter = createReporter(config, client);
+  const lander = createLander(config, client, { timeScale: 1 / speed });
   const { client: codegen, executor } = createCodegenExecutor(config, { timeScale: 1 / speed });
+  let landing: LandingWitness | undefined;
   const journal = await FileJournal.open({ path: config.journal.path, fingerprint: journalFingerprint(config), mode: 'fresh', secrets });
   const githubBudgets = flags.ui ? trackGitHubBudgets(client) : undefined;
   let report: RunReport | undefined;
@@ -84,8 +88,10 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
           abortGraceMs: 30_000 / speed,
           pool: { coolDownMs: 60_000 / speed },
           startRate: { ...CODEGEN_CREATE_RATE, windowMs: CODEGEN_CREATE_RATE.windowMs / speed },
+          ...landingOptions(config, lander),
         },
         onOrchestrator: (orchestrator, out) => {
+          landing = witnessLanding(orchestrator);
           orchestrator.on('task:start', (e) => {
             if (e.taskId === DEMO_RETRY && e.attempt === 1) refuseNextCreates(env.codegen);
           });
@@ -111,20 +117,24 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
       JSON.stringify(skippedByFailure) === JSON.stringify([...DEMO_SKIPPED_BY_FAILURE].sort()) &&
       retried?.state === 'done' &&
       retried.attempts === 2;
+    const landed = landing?.asScripted() ?? false;
     const facts = [
       `${c.bold('Codegen')}  ${env.codegen.created.length} agent runs created, ${duplicates} duplicate${duplicates === 1 ? '' : 's'}`,
       `${c.bold('GitHub')}   ${sum(/^(POST|PATCH|PUT|DELETE) .*\/comments/)} comment writes, ${sum(/^(POST|PATCH|PUT|DELETE) .*\/labels/)} label writes, ${env.github.requests.length} requests in all`,
       asScripted
         ? `${c.green('✔')} As scripted: ${expectedFailed.join(' and ')} failed (so ${DEMO_SKIPPED_BY_FAILURE.join(', ')} was skipped), ${DEMO_RETRY} succeeded on its retry; untrusted and externally blocked issues were skipped.`
         : `${c.red('✖')} Not as scripted: failed ${failed.join(', ') || 'none'}; skipped because of them ${skippedByFailure.join(', ') || 'none'}; ${DEMO_RETRY} ended ${retried?.state ?? 'unknown'} after ${retried?.attempts ?? 0} attempts.`,
+      `${c.bold('Landing')}  ${landing?.merged.size ?? 0} pull requests merged, ${landing?.followUps.length ?? 0} follow-ups, ${env.link.pushes.length} pushes by follow-ups`,
+      ...(landing?.lines() ?? []).map((line) => `  ${line.startsWith('✔') ? c.green(line) : c.red(line)}`),
       '',
       `Try it on a real repository: ${c.bold('pco init --repo owner/name')}, then ${c.bold('pco plan')} and ${c.bold('pco run')}.`,
     ];
     info(facts.join('\n'));
-    return asScripted && duplicates === 0 ? EXIT.ok : EXIT.tasksFailed;
+    return asScripted && landed && duplicates === 0 ? EXIT.ok : EXIT.tasksFailed;
   } finally {
     // The view stays up (fakes and all) until Ctrl-C once the facts are printed.
     await report?.ui?.linger(report.code === EXIT.interrupted);
+    lander?.close();
     executor.close();
     await journal.close().catch(() => undefined);
     await env.close();

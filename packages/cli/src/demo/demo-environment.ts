@@ -5,9 +5,9 @@
  * time: agent runs, rate-limit windows, poll intervals, timeouts, retry delays and write spacing.
  */
 import path from 'node:path';
-import { sampleBacklogFixture, startFakeCodegen, startFakeGitHub, type FakeCodegen, type FakeGitHub } from '@pco/testkit';
+import { linkFakes, sampleBacklogFixture, startFakeCodegen, startFakeGitHub, type FakeCodegen, type FakeGitHub, type FakeLink } from '@pco/testkit';
 import { parseConfig, type PcoConfig } from '../config/index.js';
-import { DEMO_REPO, DEMO_TASK_TIMEOUT_SECONDS, demoRunScript } from './demo-backlog.js';
+import { DEMO_REPO, DEMO_RULES, DEMO_TASK_TIMEOUT_SECONDS, demoPullScript, demoRunScript } from './demo-backlog.js';
 
 export interface DemoOptions {
   /** Folder for the journal and results. */
@@ -22,6 +22,8 @@ export interface DemoEnvironment {
   readonly config: PcoConfig;
   readonly github: FakeGitHub;
   readonly codegen: FakeCodegen;
+  /** The fakes linked: runs open their pull requests in the fake GitHub, follow-ups push to them. */
+  readonly link: FakeLink;
   readonly speed: number;
   /** Stops both fakes. */
   close(): Promise<void>;
@@ -34,7 +36,8 @@ const DEMO_CODEGEN_TOKEN = 'demo-codegen-token-0000';
 /** Starts both fakes and builds the demo config. */
 export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> {
   const speed = options.speed ?? 240;
-  const github = await startFakeGitHub(sampleBacklogFixture(), { token: DEMO_GITHUB_TOKEN });
+  const github = await startFakeGitHub(sampleBacklogFixture(), { token: DEMO_GITHUB_TOKEN, timeScale: 1 / speed });
+  github.pulls.setRules(DEMO_REPO, DEMO_RULES);
   let codegen: FakeCodegen;
   try {
     codegen = await startFakeCodegen({
@@ -49,6 +52,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     await github.close();
     throw error;
   }
+  const link = linkFakes({ codegen, github, script: demoPullScript });
   const result = parseConfig(
     {
       github: { token: DEMO_GITHUB_TOKEN, baseUrl: github.url, repos: [DEMO_REPO] },
@@ -71,8 +75,10 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     config: result.config,
     github,
     codegen,
+    link,
     speed,
     close: async () => {
+      link.close();
       await Promise.allSettled([github.close(), codegen.close()]);
     },
   };
