@@ -11,14 +11,34 @@
  * plain `<script>` in a page that cannot start workers (a static file opened from disk).
  */
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * Adds the layout worker's script to index.html as a deferred classic `<script>` (see
+ * src/elk-worker.ts): a static page inlines it with the rest; a live page runs it as a no-op.
+ */
+function layoutScriptInHtml(): Plugin {
+  return {
+    name: 'pco-layout-script-in-html',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context) {
+        const worker = Object.keys(context.bundle ?? {}).find((file) => /(^|\/)elk-worker-[^/]*\.js$/.test(file));
+        if (!worker) throw new Error('the layout worker is missing from the bundle');
+        return html.replace('<script type="module"', `<script defer src="./${worker}"></script>\n    <script type="module"`);
+      },
+    },
+  };
+}
 
 export default defineConfig({
   root: here,
   base: './',
-  publicDir: 'public',
+  publicDir: false,
+  plugins: [layoutScriptInHtml()],
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {

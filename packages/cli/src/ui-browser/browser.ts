@@ -3,7 +3,10 @@
  * playwright-core. Without it the tests are skipped with one line saying how to run them; under
  * `CI=true` they run regardless (and fail without chromium: .ci/run installs it).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type ConsoleMessage, type Page, type Request } from 'playwright-core';
 
 /** Where Debian's package puts it. */
@@ -14,6 +17,17 @@ export const browserTestsRun = existsSync(CHROMIUM_PATH) || process.env.CI === '
 
 /** The one line a machine without chromium gets (print it from one test file only). */
 export const SKIP_LINE = `browser tests of the web view skipped: no ${CHROMIUM_PATH}; run \`apt-get install chromium\` (Debian) to run them`;
+
+/** The @pco/cli package folder and its built page. */
+export const CLI_PACKAGE = fileURLToPath(new URL('../../', import.meta.url));
+export const WEB_DIST = path.join(CLI_PACKAGE, 'dist/web');
+
+/** Builds the page (Vite) when a checkout has not been built yet; CI has built it already. */
+export function ensurePageBuilt(): void {
+  if (existsSync(path.join(WEB_DIST, 'index.html'))) return;
+  const vite = fileURLToPath(new URL('../../../../node_modules/vite/bin/vite.js', import.meta.url));
+  execFileSync(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts'], { cwd: CLI_PACKAGE, stdio: 'ignore' });
+}
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({

@@ -7,15 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { EmbeddedData, StreamBatch } from '../ui/api-types.js';
+import { CONTENT_SECURITY_POLICY } from '../ui/security-headers.js';
+import { WEB_DIST } from './browser.js';
 
-/** The built page. */
-export const WEB_DIST = fileURLToPath(new URL('../../dist/web/', import.meta.url));
-
-/** The policy the real server sends (src/ui/security-headers.ts). */
-export const FIXTURE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+/** The policy the real server sends. */
+const FIXTURE_CSP = CONTENT_SECURITY_POLICY;
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 

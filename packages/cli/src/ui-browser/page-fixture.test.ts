@@ -3,13 +3,17 @@
  * server: a generated 1,000-task backlog, live batches, the task panel, the token, the static
  * (embedded) mode. The page against a real run (`pco demo --ui`) is in demo-ui.test.ts.
  */
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRedactor } from '@pco/contract';
 import type { Browser } from 'playwright-core';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedDataSchema, type ApiTaskRow } from '../ui/api-types.js';
-import { browserTestsRun, foreignRequests, launchChromium, watchPage } from './browser.js';
+import { renderStaticPage } from '../ui/static-page.js';
+import { browserTestsRun, ensurePageBuilt, foreignRequests, launchChromium, WEB_DIST, watchPage } from './browser.js';
 import { generateBacklog } from './fixture.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 
@@ -19,6 +23,7 @@ describe.skipIf(!browserTestsRun)('web view page (fixture server, chromium)', ()
   let browser: Browser;
   const servers: FixtureServer[] = [];
   beforeAll(async () => {
+    ensurePageBuilt();
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -141,6 +146,23 @@ describe.skipIf(!browserTestsRun)('web view page (fixture server, chromium)', ()
     expect(await page.locator('.conn').textContent()).toBe('snapshot');
     expect(server.requests.filter((r) => r.path.startsWith('/api/'))).toEqual([]);
     expect(watch.violations).toEqual([]);
+    await page.close();
+  });
+
+  it('a self-contained page (pco plan --html) opened from disk lays out in the page, under its own CSP, with no request', async () => {
+    const data = generateBacklog({ tasks: 80, seed: 5 });
+    const dir = mkdtempSync(path.join(tmpdir(), 'pco-static-'));
+    const file = path.join(dir, 'plan.html');
+    writeFileSync(file, await renderStaticPage(data, { assetsDir: WEB_DIST, redact: createRedactor([]) }));
+    const page = await browser.newPage();
+    const watch = watchPage(page);
+    await page.goto(pathToFileURL(file).href);
+    await page.locator('svg.graph-svg[data-ready="true"]').waitFor();
+    expect(await page.locator('g.node').count()).toBe(80);
+    expect(await page.locator('g.node.critical').count()).toBe(data.tasks.criticalPath.length);
+    expect(watch.requests.filter((url) => url !== pathToFileURL(file).href)).toEqual([]);
+    expect(watch.violations).toEqual([]);
+    expect(watch.errors).toEqual([]);
     await page.close();
   });
 });

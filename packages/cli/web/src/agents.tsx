@@ -1,4 +1,4 @@
-/** Agent slots (task, remote status, elapsed time, links) and the rate-limit budgets. */
+/** Agent slots (task, remote status, elapsed time, links) and the rate-limit budgets (with when the next slot frees). */
 import type { JSX } from 'preact';
 import { formatDuration, safeHref } from './format.js';
 import type { ApiBudget, ApiSlot, ViewData } from './types.js';
@@ -6,6 +6,13 @@ import type { ApiBudget, ApiSlot, ViewData } from './types.js';
 function Slot({ slot, now, statusNow, onSelect }: { readonly slot: ApiSlot; readonly now: number; readonly statusNow: number; readonly onSelect: (id: string) => void }): JSX.Element {
   // Ticks between status updates: the elapsed time at the status, plus the time since.
   const elapsed = slot.startedAt !== undefined ? now - slot.startedAt : slot.elapsedMs !== undefined ? slot.elapsedMs + (now - statusNow) : undefined;
+  if (slot.state === 'idle') {
+    return (
+      <li class="slot idle" data-agent={slot.agent} data-slot-state="idle">
+        {slot.agent}
+      </li>
+    );
+  }
   const trace = safeHref(slot.webUrl);
   const pr = safeHref(slot.pullRequestUrl);
   return (
@@ -73,18 +80,34 @@ function Budget({ budget, now }: { readonly budget: ApiBudget; readonly now: num
 
 export function AgentsPanel({ data, now, onSelect }: { readonly data: ViewData; readonly now: number; readonly onSelect: (id: string) => void }): JSX.Element {
   const slots = data.status?.slots ?? [];
-  const budgets = data.status?.budgets ?? [];
   const statusNow = data.status?.run.now ?? now;
+  const busy = slots.filter((slot) => slot.state !== 'idle');
+  const idle = slots.filter((slot) => slot.state === 'idle');
   return (
-    <section class="panel agents" aria-label="agents and budgets">
+    <section class="panel agents" aria-label="agents">
       <h2>
-        Agents <span class="muted">{slots.filter((slot) => slot.state !== 'idle').length}/{slots.length} busy</span>
+        Agents <span class="muted">{busy.length}/{slots.length} busy</span>
       </h2>
       <ul class="slots">
-        {slots.map((slot) => (
+        {busy.map((slot) => (
           <Slot key={slot.agent} slot={slot} now={now} statusNow={statusNow} onSelect={onSelect} />
         ))}
       </ul>
+      {idle.length > 0 ? (
+        <ul class="idle-slots" aria-label="idle agents">
+          {idle.map((slot) => (
+            <Slot key={slot.agent} slot={slot} now={now} statusNow={statusNow} onSelect={onSelect} />
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+export function BudgetsPanel({ data, now }: { readonly data: ViewData; readonly now: number }): JSX.Element {
+  const budgets = data.status?.budgets ?? [];
+  return (
+    <section class="panel budgets-panel" aria-label="budgets">
       <h2>Budgets</h2>
       {budgets.length === 0 ? <p class="muted">no rate-limit budgets reported</p> : null}
       <ul class="budgets">

@@ -1,7 +1,7 @@
 /** The page: header, graph with its legend, agents and budgets, event log, task panel. */
 import { useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
-import { AgentsPanel } from './agents.js';
+import { AgentsPanel, BudgetsPanel } from './agents.js';
 import { EventLog } from './event-log.js';
 import { GraphView } from './graph-view.js';
 import { Header } from './header.js';
@@ -50,6 +50,7 @@ export function App({ store }: { readonly store: Store }): JSX.Element {
       </main>
       <div class="bottom">
         <AgentsPanel data={data} now={current} onSelect={setSelected} />
+        <BudgetsPanel data={data} now={current} />
         <EventLog events={data.events} onSelect={setSelected} />
       </div>
     </div>

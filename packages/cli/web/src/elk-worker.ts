@@ -1,18 +1,19 @@
 /**
- * The layout engine's worker: elkjs's own worker script, which answers elk-api's messages on
- * `self.onmessage` when it runs in a worker. Built as a classic script (`worker.format: 'iife'`),
- * so a page that cannot start a worker (a static file opened from disk) can load the same file
- * with a plain `<script>`: then it runs in the window and leaves elk's in-thread stand-in on
- * `globalThis.PcoElkWorker` for layout.ts.
+ * The layout engine's script: elkjs's own worker, which answers elk-api's messages on
+ * `self.onmessage`. Built as a classic script (`worker.format: 'iife'`) and also referenced by
+ * index.html as a deferred `<script>`, so that a static page (`pco plan --html`, which inlines the
+ * page's scripts; it cannot start a worker from a file) has the engine too. In a window it loads
+ * elk only on a page that embeds its data (`#pco-data`) and leaves elk's in-thread stand-in on
+ * `globalThis.PcoElkWorker` for layout.ts; a live page starts it as a real worker instead.
  */
-import * as elkWorker from 'elkjs/lib/elk-worker.min.js';
-
 interface ElkWorkerModule {
   readonly Worker?: unknown;
   readonly default?: unknown;
 }
 
-if (typeof document !== 'undefined') {
-  const module = elkWorker as ElkWorkerModule;
-  (globalThis as { PcoElkWorker?: unknown }).PcoElkWorker = module.Worker ?? module.default;
+const inWindow = typeof document !== 'undefined';
+if (!inWindow || document.getElementById('pco-data') !== null) {
+  // Inlined by the bundler (one classic script); run at once, before any message is delivered.
+  const ready = import('elkjs/lib/elk-worker.min.js').then((module: ElkWorkerModule) => module.Worker ?? module.default);
+  if (inWindow) (globalThis as { PcoElkWorker?: Promise<unknown> }).PcoElkWorker = ready;
 }

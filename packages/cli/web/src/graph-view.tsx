@@ -62,6 +62,8 @@ export function GraphView({ tasks, graphVersion, criticalPath, selected, onSelec
     const { x, y, k } = view.current;
     scene.current?.setAttribute('transform', `translate(${x.toFixed(1)} ${y.toFixed(1)}) scale(${k.toFixed(4)})`);
   };
+  // Until the user pans or zooms, the graph is kept fitted to its box (panel opened, window resized).
+  const touched = useRef(false);
   const fit = () => {
     const element = svg.current;
     if (!element || !layout) return;
@@ -106,6 +108,7 @@ export function GraphView({ tasks, graphVersion, criticalPath, selected, onSelec
       const py = event.clientY - rect.top;
       const { x, y, k } = view.current;
       const next = Math.min(4, Math.max(0.03, k * Math.exp(-event.deltaY * 0.0015)));
+      touched.current = true;
       view.current = { k: next, x: px - ((px - x) * next) / k, y: py - ((py - y) * next) / k };
       apply();
     };
@@ -118,6 +121,7 @@ export function GraphView({ tasks, graphVersion, criticalPath, selected, onSelec
     const onMove = (event: PointerEvent) => {
       if (!drag) return;
       view.current = { ...view.current, x: drag.vx + event.clientX - drag.x, y: drag.vy + event.clientY - drag.y };
+      touched.current = true;
       apply();
     };
     const onUp = () => {
@@ -136,6 +140,18 @@ export function GraphView({ tasks, graphVersion, criticalPath, selected, onSelec
       element.removeEventListener('pointerup', onUp);
       element.removeEventListener('pointercancel', onUp);
     };
+  }, []);
+
+  const fitRef = useRef(fit);
+  fitRef.current = fit;
+  useEffect(() => {
+    const element = svg.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (!touched.current) fitRef.current();
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
   }, []);
 
   const criticalEdges = useMemo(() => {
@@ -199,14 +215,25 @@ export function GraphView({ tasks, graphVersion, criticalPath, selected, onSelec
   return (
     <div class="graph">
       <div class="graph-tools">
-        <button type="button" onClick={fit} title="Fit the whole graph in view">
+        <button
+          type="button"
+          onClick={() => {
+            touched.current = false;
+            fit();
+          }}
+          title="Fit the whole graph in view"
+        >
           Fit
         </button>
         {!layout && tasks.size > 0 && !layoutError ? <span class="muted">laying out {tasks.size} tasks…</span> : null}
         {layoutError ? <span class="error">layout failed: {layoutError}</span> : null}
         {tasks.size === 0 ? <span class="muted">no tasks yet</span> : null}
       </div>
-      <svg ref={svg} class="graph-svg" role="img" aria-label="dependency graph" onDblClick={fit} onClick={() => onSelect(undefined)}>
+      <svg ref={svg} class="graph-svg" role="img" aria-label="dependency graph" onDblClick={() => {
+          touched.current = false;
+          fit();
+        }}
+        onClick={() => onSelect(undefined)}>
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
             <path d="M0 0L10 5L0 10z" class="arrow" />

@@ -23,33 +23,44 @@ const LAYOUT_OPTIONS: Record<string, string> = {
 };
 
 type WorkerLike = { postMessage(message: unknown): void; onmessage: ((event: { data: unknown }) => void) | null; terminate?(): void };
+type Engine = InstanceType<typeof ELK>;
 
-let engine: InstanceType<typeof ELK> | undefined;
+let engine: Promise<Engine> | undefined;
 
 /**
- * One ELK for the page. A real worker when the page has an http(s) origin; in a page without
- * (a file opened from disk), the in-thread stand-in the worker script leaves behind when it is
- * loaded as a plain script.
+ * One ELK for the page. On a live page, a real worker (the layout never blocks the page). A static
+ * page (embedded data) cannot start one from a file: there the worker script, loaded as a plain
+ * script, left elk's in-thread stand-in on `globalThis.PcoElkWorker`.
  */
-function elk(): InstanceType<typeof ELK> {
-  if (engine) return engine;
-  const inThread = (globalThis as { PcoElkWorker?: new () => WorkerLike }).PcoElkWorker;
-  engine = new ELK({
-    workerFactory: () =>
-      inThread && !/^https?:$/.test(window.location.protocol)
-        ? new inThread()
-        : (new Worker(new URL('./elk-worker.ts', import.meta.url), { name: 'pco-layout' }) as unknown as WorkerLike),
-  } as ConstructorParameters<typeof ELK>[0]);
+function elk(): Promise<Engine> {
+  engine ??= (async () => {
+    const inThread = (globalThis as { PcoElkWorker?: Promise<new () => WorkerLike> }).PcoElkWorker;
+    if (inThread) {
+      const Stand = await inThread;
+      return new ELK({ workerFactory: () => new Stand() } as ConstructorParameters<typeof ELK>[0]);
+    }
+    return new ELK({
+      workerFactory: () => {
+        const worker = new Worker(new URL('./elk-worker.ts', import.meta.url), { name: 'pco-layout' });
+        // elk-api does not listen for a worker that fails to start: fail the layouts waiting on it.
+        worker.addEventListener('error', (event) => {
+          failed = new Error(`the layout worker failed: ${event.message || 'could not load it'}`);
+          for (const reject of waiting) reject(failed);
+          waiting.clear();
+        });
+        return worker as unknown as WorkerLike;
+      },
+    } as ConstructorParameters<typeof ELK>[0]);
+  })();
   return engine;
 }
+let failed: Error | undefined;
+const waiting = new Set<(error: Error) => void>();
 
 /** Starts the worker and the engine early, so their start-up overlaps the first fetches. */
 export function warmUpLayout(): void {
-  try {
-    elk();
-  } catch {
-    // layoutGraph() reports the failure when it is asked for a layout.
-  }
+  // layoutGraph() reports a failure when it is asked for a layout.
+  elk().catch(() => undefined);
 }
 
 /** Lays out the tasks and the edges between them (edges to ids not in `tasks` are left out). */
@@ -69,7 +80,14 @@ export async function layoutGraph(tasks: ReadonlyMap<string, TaskView>, key: str
   }
   const started = performance.now();
   const graph: ElkNode = { id: 'root', layoutOptions: LAYOUT_OPTIONS, children, edges };
-  const result: ElkNode = await elk().layout(graph);
+  const layout = elk().then((engine) => {
+    if (failed) throw failed;
+    return new Promise<ElkNode>((resolve, reject) => {
+      waiting.add(reject);
+      engine.layout(graph).then(resolve, reject).finally(() => waiting.delete(reject));
+    });
+  });
+  const result = await layout;
   const layoutMs = performance.now() - started;
 
   const nodes = new Map<string, NodeBox>();
