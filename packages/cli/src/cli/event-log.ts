@@ -17,6 +17,10 @@ export const ORCHESTRATOR_EVENT_NAMES = [
   'task:status',
   'task:checkpoint',
   'task:retry',
+  'task:review',
+  'task:milestone',
+  'task:step',
+  'task:follow-up',
   'task:done',
   'task:failed',
   'task:skipped',
@@ -36,6 +40,7 @@ const LEVELS: Partial<Record<OrchestratorEventName, Level>> = {
   'task:ready': 'debug',
   'task:queued': 'debug',
   'task:retry': 'warn',
+  'task:step': 'debug',
   'task:failed': 'error',
   'task:skipped': 'warn',
   'task:needs-input': 'warn',
@@ -78,7 +83,30 @@ export function eventFields<E extends OrchestratorEventName>(event: E, payload: 
     }
     case 'task:start': {
       const e = payload as OrchestratorEvents['task:start'];
-      Object.assign(fields, { resumed: e.resumed, deadline: new Date(e.deadline).toISOString() });
+      Object.assign(fields, { resumed: e.resumed, deadline: new Date(e.deadline).toISOString(), ...(e.followUp ? { followUp: e.followUp.key, reason: e.followUp.reason } : {}) });
+      break;
+    }
+    case 'task:review': {
+      const e = payload as OrchestratorEvents['task:review'];
+      Object.assign(fields, {
+        pullRequests: e.pullRequests.map((pr) => pr.url),
+        ...(e.review ? { review: e.review.status, ...(e.review.message ? { message: e.review.message } : {}) } : {}),
+      });
+      break;
+    }
+    case 'task:milestone': {
+      const e = payload as OrchestratorEvents['task:milestone'];
+      Object.assign(fields, { milestone: e.milestone, released: e.released });
+      break;
+    }
+    case 'task:step': {
+      const e = payload as OrchestratorEvents['task:step'];
+      fields.key = e.key;
+      break;
+    }
+    case 'task:follow-up': {
+      const e = payload as OrchestratorEvents['task:follow-up'];
+      Object.assign(fields, { key: e.key, reason: e.reason, outcome: e.outcome, ...(e.error ? { error: e.error } : {}) });
       break;
     }
     case 'task:status': {
@@ -102,6 +130,7 @@ export function eventFields<E extends OrchestratorEventName>(event: E, payload: 
         durationMs: e.durationMs,
         ...(e.result.runId !== undefined ? { agentRunId: e.result.runId } : {}),
         pullRequests: e.result.pullRequests.map((pr) => pr.url),
+        ...(e.result.landing ? { landing: e.result.landing.state, reactions: e.result.landing.reactions, ...(e.result.landing.landedAt ? { landedAt: e.result.landing.landedAt } : {}) } : {}),
       });
       break;
     }

@@ -67,6 +67,7 @@ export function renderProgress(snapshot: ProgressSnapshot, c: Colors, width: num
     { long: `■ ${n.interrupted} interrupted`, short: `■${n.interrupted}`, always: false, count: n.interrupted, style: c.yellow },
     { long: `▶ ${n.running} running`, short: `▶${n.running}`, always: true, count: n.running, style: c.cyan },
     { long: `↻ ${n.retrying} retrying`, short: `↻${n.retrying}`, always: false, count: n.retrying, style: c.yellow },
+    { long: `⇄ ${n['in-review']} in review`, short: `⇄${n['in-review']}`, always: false, count: n['in-review'], style: c.blue },
     { long: `◷ ${n.pending + n.ready} waiting`, short: `◷${n.pending + n.ready}`, always: true, count: n.pending + n.ready, style: c.dim },
   ];
   const paintCounter = (counter: Counter, text: string) => (counter.count > 0 || counter === counters[0] ? counter.style(text) : c.dim(text));
@@ -125,12 +126,32 @@ export function renderProgress(snapshot: ProgressSnapshot, c: Colors, width: num
     );
   }
   if (running.length > maxRows) lines.push(firstFitting([[c.dim(`  … and ${running.length - maxRows} more running`)]], width));
+  lines.push(...reviewRows(snapshot, c, width, Math.max(0, maxRows - shown.length)));
   // Nothing runs, yet the run goes on: say what it waits for (GitHub's write spacing can take a while).
   const pending = snapshot.pendingUpdates;
   if (pending > 0 && running.length === 0) {
     const what = `${pending} update${pending === 1 ? '' : 's'}`;
     lines.push(firstFitting([[`  ${c.cyan('✎')} writing ${what} to ${updatesTo}…`], [`  ${c.cyan('✎')} writing ${what}…`]], width));
   }
+  return lines;
+}
+
+/** The pull requests in review and what each waits for (checks, a review, a merge, a human). */
+function reviewRows(snapshot: ProgressSnapshot, c: Colors, width: number, room: number): string[] {
+  const reviewing = [...(snapshot.inReview ?? [])].sort((a, b) => a.since - b.since);
+  if (reviewing.length === 0) return [];
+  const shown = reviewing.slice(0, Math.max(1, room));
+  const idWidth = Math.min(24, Math.max(4, ...shown.map((task) => task.taskId.length)));
+  const lines = shown.map((task) => {
+    const pr = task.pullRequests[0];
+    const ref = pr?.number !== undefined ? `PR #${pr.number}` : 'PR';
+    const status = task.review ?? 'checks-pending';
+    const why = task.message ? ` ${c.dim(task.message)}` : '';
+    const time = formatDuration(snapshot.at - task.since).padStart(5);
+    const id = fitText(task.taskId, idWidth).padEnd(idWidth);
+    return firstFitting([[`  ${c.blue('⇄')} ${id}`, ref.padEnd(9), status.padEnd(17), time, why], [`  ${c.blue('⇄')} ${id}`, ref.padEnd(9), status]], width, '  ');
+  });
+  if (reviewing.length > shown.length) lines.push(firstFitting([[c.dim(`  … and ${reviewing.length - shown.length} more in review`)]], width));
   return lines;
 }
 

@@ -31,7 +31,7 @@ describe('live view rendering', () => {
       utilisation: 0.5,
       busyAgents: 3,
       pendingUpdates: 0,
-    inReview: [],
+      inReview: [],
       running: [
         { taskId: 'acme/app#7', title: 'Second', agent: 'agent-2', attempt: 1, agentStatus: 'ACTIVE', state: 'running', startedAt: 95_000 },
         { taskId: 'acme/app#3', title: 'First', agent: 'agent-1', attempt: 2, agentStatus: 'EVALUATION', state: 'running', startedAt: 40_000 },
@@ -48,6 +48,32 @@ describe('live view rendering', () => {
     expect(renderProgress({ ...snapshot, running: snapshot.running }, plain, 160, 'pco', 1).at(-1)).toBe('  … and 2 more running');
   });
 
+  it('counts the tasks in review and shows each pull request with what it waits for', () => {
+    const snapshot: ProgressSnapshot = {
+      runId: 'r1',
+      at: 100_000,
+      elapsedMs: 42_000,
+      counts: counts({ total: 4, done: 1, running: 1, 'in-review': 2 }),
+      finished: 1,
+      throughputPerMinute: 1,
+      utilisation: 0.5,
+      busyAgents: 1,
+      pendingUpdates: 0,
+      running: [{ taskId: 'acme/app#3', title: 'First', agent: 'agent-1', attempt: 1, agentStatus: 'ACTIVE', state: 'running', startedAt: 90_000 }],
+      inReview: [
+        { taskId: 'acme/app#5', title: 'Later', pullRequests: [{ url: 'https://github.com/acme/app/pull/12', number: 12 }], review: 'checks-failed', message: 'ci failed', since: 70_000 },
+        { taskId: 'acme/app#4', title: 'Earlier', pullRequests: [{ url: 'https://github.com/acme/app/pull/11', number: 11 }], since: 40_000 },
+      ],
+    };
+    const lines = renderProgress(snapshot, plain, 160, 'pco');
+    expect(lines[0]).toContain('⇄ 2 in review');
+    expect(lines.slice(2).map((l) => l.replace(/\s+/g, ' ').trim())).toEqual([
+      '⇄ acme/app#4 PR #11 checks-pending 1:00',
+      '⇄ acme/app#5 PR #12 checks-failed 0:30 ci failed',
+    ]);
+    for (const width of [40, 60, 80]) for (const line of renderProgress(snapshot, plain, width, 'pco')) expect(visibleWidth(line), line).toBeLessThanOrEqual(width);
+  });
+
   it('measures terminal columns, not code points: wide (CJK) titles and emoji never overflow', () => {
     const snapshot: ProgressSnapshot = {
       runId: 'r1',
@@ -59,7 +85,7 @@ describe('live view rendering', () => {
       utilisation: 0.5,
       busyAgents: 2,
       pendingUpdates: 0,
-    inReview: [],
+      inReview: [],
       running: [
         { taskId: 'acme/app#7', title: '添加购物车页面并连接到结账流程以及订单确认邮件', agent: 'agent-2', attempt: 1, agentStatus: 'ACTIVE', state: 'running', startedAt: 95_000 },
         { taskId: 'acme/app#8', title: '🚀🚀🚀 Ship the 🛒 cart 👨‍👩‍👧 family plan 🎉🎉🎉🎉🎉🎉🎉🎉', agent: 'agent-3', attempt: 1, state: 'running', startedAt: 99_000 },
@@ -83,7 +109,7 @@ describe('live view rendering', () => {
       utilisation: 0.5,
       busyAgents: 0,
       pendingUpdates: 14,
-    inReview: [],
+      inReview: [],
       running: [],
     };
     const lines = renderProgress(flushing, plain, 100, 'pco', 20, 'GitHub');
