@@ -51,7 +51,7 @@ describe.skipIf(!browserTestsRun)('web view of `pco demo --ui` (chromium)', () =
   beforeAll(async () => {
     ensurePageBuilt();
     browser = await launchChromium();
-  });
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     if (demo && demo.child.exitCode === null) {
@@ -125,7 +125,17 @@ describe.skipIf(!browserTestsRun)('web view of `pco demo --ui` (chromium)', () =
     const direct = await Promise.all(['api/v1/status', 'api/v1/tasks', 'api/v1/events?after=0'].map(async (p) => (await fetch(new URL(p, demo?.url))).text()));
     expect(v.safeParse(StatusResponseSchema, JSON.parse(direct[0] as string)).issues).toBeUndefined();
     expect(v.safeParse(EventsResponseSchema, JSON.parse(direct[2] as string)).issues).toBeUndefined();
-    const everything = [await page.content(), await page.locator('body').innerText(), ...apiBodies, ...direct, demo.output()].join('\n');
+    // The stream's first batch carries every task (`tasksReset`): read it for a second.
+    const stream = await fetch(new URL('api/v1/stream', demo.url), { signal: AbortSignal.timeout(1000) });
+    let streamed = '';
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) streamed += decoder.decode(chunk, { stream: true });
+    } catch {
+      // the timeout ends the read
+    }
+    expect(streamed).toContain('event: batch');
+    const everything = [await page.content(), await page.locator('body').innerText(), ...apiBodies, ...direct, streamed, demo.output()].join('\n');
     expect(apiBodies.length).toBeGreaterThanOrEqual(3);
     for (const secret of SECRETS) expect(everything).not.toContain(secret);
 

@@ -25,7 +25,7 @@ describe.skipIf(!browserTestsRun)('web view page (fixture server, chromium)', ()
   beforeAll(async () => {
     ensurePageBuilt();
     browser = await launchChromium();
-  });
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await Promise.all(servers.map((server) => server.close()));
@@ -46,7 +46,8 @@ describe.skipIf(!browserTestsRun)('web view page (fixture server, chromium)', ()
     const opened = Date.now();
     await page.goto(server.url);
     const svg = page.locator('svg.graph-svg[data-ready="true"]');
-    await svg.waitFor({ timeout: 30_000 });
+    // Generous: on a loaded 2-core machine elk alone has taken 9 s here.
+    await svg.waitFor({ timeout: 100_000 });
     const untilDrawn = Date.now() - opened;
     const [layoutMs, renderMs, totalMs, edges] = await Promise.all(['data-layout-ms', 'data-render-ms', 'data-total-ms', 'data-edges'].map((name) => svg.getAttribute(name)));
     // The figure the issue asks about ("renders in ≤ 1 s"), logged, not asserted: timing depends on the machine.
@@ -84,7 +85,7 @@ describe.skipIf(!browserTestsRun)('web view page (fixture server, chromium)', ()
     expect(watch.errors).toEqual([]);
     expect(foreignRequests(watch.requests)).toEqual([]);
     await page.close();
-  });
+  }, 120_000);
 
   it('follows the stream: a batch recolours a node without laying the graph out again; a click opens the task panel', async () => {
     const data = generateBacklog({ tasks: 60, seed: 3 });
