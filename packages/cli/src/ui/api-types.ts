@@ -153,6 +153,22 @@ export const PullRequestSchema = v.object({
 });
 export type ApiPullRequest = v.InferOutput<typeof PullRequestSchema>;
 
+/** How a task's pull requests are landing (with a lander; issue 16). */
+export const LandingSchema = v.object({
+  /** `in-review`, `landed`, `closed`, `needs-human`. */
+  state: v.string(),
+  /** The latest review status (`checks-failed`, `changes-requested`, `conflict`, ...). */
+  review: v.optional(v.string()),
+  message: v.optional(v.string()),
+  /** ISO-8601. */
+  landedAt: v.optional(v.string()),
+  /** Follow-ups and steps (branch updates, merges) made for the task. */
+  reactions: count,
+  /** Milestones reached, in order: `run-complete`, `pr-opened`, `checks-passed`, `merged`. */
+  reached: v.array(v.string()),
+});
+export type ApiLanding = v.InferOutput<typeof LandingSchema>;
+
 /** One task row. Every string is redacted. */
 export const TaskRowSchema = v.object({
   id: v.string(),
@@ -191,6 +207,7 @@ export const TaskRowSchema = v.object({
   startedAt: v.optional(v.string()),
   endedAt: v.optional(v.string()),
   durationMs: v.optional(durationMs),
+  landing: v.optional(LandingSchema),
 });
 export type ApiTaskRow = v.InferOutput<typeof TaskRowSchema>;
 

@@ -14,6 +14,10 @@ export const LOGGED_EVENTS = [
   'task:status',
   'task:checkpoint',
   'task:retry',
+  'task:review',
+  'task:milestone',
+  'task:step',
+  'task:follow-up',
   'task:done',
   'task:failed',
   'task:skipped',
@@ -54,7 +58,8 @@ export function describeEvent<E extends LoggedEvent>(type: E, payload: Orchestra
     }
     case 'task:start': {
       const e = p as OrchestratorEvents['task:start'];
-      return { ...base, taskId: e.taskId, message: `started on ${e.agent} (attempt ${e.attempt}${e.resumed ? ', resumed' : ''})`, data: { agent: e.agent, attempt: e.attempt, resumed: e.resumed } };
+      const what = e.followUp ? `follow-up (${e.followUp.reason})` : `attempt ${e.attempt}`;
+      return { ...base, taskId: e.taskId, message: `started on ${e.agent} (${what}${e.resumed ? ', resumed' : ''})`, data: { agent: e.agent, attempt: e.attempt, resumed: e.resumed, ...(e.followUp ? { followUp: e.followUp.reason } : {}) } };
     }
     case 'task:status': {
       const e = p as OrchestratorEvents['task:status'];
@@ -67,6 +72,23 @@ export function describeEvent<E extends LoggedEvent>(type: E, payload: Orchestra
     case 'task:retry': {
       const e = p as OrchestratorEvents['task:retry'];
       return { ...base, taskId: e.taskId, message: `attempt ${e.attempt} failed (${e.error}); attempt ${e.nextAttempt} in ${seconds(e.delayMs)}`, data: { error: e.error, nextAttempt: e.nextAttempt, delayMs: e.delayMs } };
+    }
+    case 'task:review': {
+      const e = p as OrchestratorEvents['task:review'];
+      const status = e.review ? `${e.review.status}${e.review.message ? `: ${e.review.message}` : ''}` : `${plural(e.pullRequests.length, 'pull request')} opened`;
+      return { ...base, taskId: e.taskId, message: `in review: ${status}`, data: { pullRequests: e.pullRequests.map((pr) => pr.url), ...(e.review ? { review: e.review.status } : {}) } };
+    }
+    case 'task:milestone': {
+      const e = p as OrchestratorEvents['task:milestone'];
+      return { ...base, taskId: e.taskId, message: `milestone ${e.milestone}${e.released ? ': dependents released' : ''}`, data: { milestone: e.milestone, released: e.released } };
+    }
+    case 'task:step': {
+      const e = p as OrchestratorEvents['task:step'];
+      return { ...base, taskId: e.taskId, message: `step ${e.key}`, data: { key: e.key } };
+    }
+    case 'task:follow-up': {
+      const e = p as OrchestratorEvents['task:follow-up'];
+      return { ...base, taskId: e.taskId, message: `follow-up (${e.reason}) ${e.outcome}${e.error ? `: ${e.error}` : ''}`, data: { key: e.key, reason: e.reason, outcome: e.outcome } };
     }
     case 'task:done': {
       const e = p as OrchestratorEvents['task:done'];

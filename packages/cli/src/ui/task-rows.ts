@@ -4,7 +4,7 @@
  */
 import { DependencyGraph, type GraphNode } from '@pco/graph';
 import type { Task, TaskResult } from '@pco/contract';
-import type { ApiTaskRow, DependencyOrigin } from './api-types.js';
+import type { ApiLanding, ApiTaskRow, DependencyOrigin } from './api-types.js';
 
 /** A row as the model keeps it: the API row plus the revision of its last change. */
 export type MutableRow = { -readonly [K in keyof ApiTaskRow]: ApiTaskRow[K] } & { rev: number };
@@ -72,6 +72,23 @@ export function applyResult(row: MutableRow, result: TaskResult): void {
   if (result.startedAt !== undefined) row.startedAt = result.startedAt;
   if (result.endedAt !== undefined) row.endedAt = result.endedAt;
   if (result.durationMs !== undefined) row.durationMs = result.durationMs;
+  if (result.landing !== undefined) {
+    const l = result.landing;
+    row.landing = {
+      state: l.state,
+      ...(l.review !== undefined ? { review: l.review } : {}),
+      ...(l.message !== undefined ? { message: l.message } : {}),
+      ...(l.landedAt !== undefined ? { landedAt: l.landedAt } : {}),
+      reactions: l.reactions,
+      reached: [...l.reached],
+    };
+  }
+}
+
+/** The row's landing, created in review when it has none yet. */
+export function landingOf(row: MutableRow): ApiLanding {
+  row.landing ??= { state: 'in-review', reactions: 0, reached: [] };
+  return row.landing;
 }
 
 /**

@@ -42,6 +42,34 @@ describe('RunViewModel', () => {
     expect(model.status().slots.every((slot) => slot.state === 'idle')).toBe(true);
   });
 
+  it('follows a task into review: its slot frees, milestones and reactions add up, the log says so', () => {
+    const model = new RunViewModel({ concurrency: 1 });
+    const task: Task = { id: 'r#1', title: 'Landing' };
+    const base = { runId: 'run', task, taskId: 'r#1', at: 1 };
+    const pr = { url: 'https://github.com/o/r/pull/9', number: 9 };
+    model.apply('task:start', { ...base, attempt: 1, agent: 'agent-1', idempotencyKey: 'k', deadline: 9, resumed: false });
+    expect(model.status().slots[0]).toMatchObject({ state: 'running', taskId: 'r#1' });
+    model.apply('task:review', { ...base, attempt: 1, pullRequests: [pr] });
+    model.apply('task:milestone', { ...base, attempt: 1, milestone: 'pr-opened', released: false });
+    model.apply('task:review', { ...base, attempt: 1, pullRequests: [pr], review: { status: 'checks-failed', message: 'lint failed' } });
+    expect(model.status().slots[0]).toEqual({ agent: 'agent-1', state: 'idle' });
+    model.apply('task:start', { ...base, attempt: 2, agent: 'agent-1', idempotencyKey: 'k2', deadline: 9, resumed: false, followUp: { key: 'f1', reason: 'checks-failed' } });
+    model.apply('task:follow-up', { ...base, attempt: 2, key: 'f1', reason: 'checks-failed', outcome: 'done' });
+    model.apply('task:step', { ...base, attempt: 2, key: 'merge:abc' });
+    const row = v.parse(TasksResponseSchema, model.tasks()).tasks[0]!;
+    expect(row).toMatchObject({ state: 'in-review', pullRequests: [pr], landing: { state: 'in-review', review: 'checks-failed', message: 'lint failed', reactions: 2, reached: ['pr-opened'] } });
+    expect(model.status().run.counts['in-review']).toBe(1);
+    expect(model.events().events.map((e) => e.message)).toEqual([
+      'started on agent-1 (attempt 1)',
+      'in review: 1 pull request opened',
+      'milestone pr-opened',
+      'in review: checks-failed: lint failed',
+      'started on agent-1 (follow-up (checks-failed))',
+      'follow-up (checks-failed) done',
+      'step merge:abc',
+    ]);
+  });
+
   it('keeps a bounded log: the oldest events drop out, seqs go on', () => {
     const model = new RunViewModel({ eventLogSize: 3 });
     for (let i = 1; i <= 5; i++) model.record({ at: i, type: 'note', message: `n${i}` });

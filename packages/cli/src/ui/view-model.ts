@@ -9,7 +9,7 @@ import type { Orchestrator, OrchestratorEvents, ProgressSnapshot } from '@pco/co
 import { API_VERSION, TASK_STATES, type ApiSlot, type ApiStateCounts, type ApiTaskRow, type LogEvent, type RunPhase, type StatusResponse, type TasksResponse } from './api-types.js';
 import { EventRing, type EventQuery } from './event-ring.js';
 import { describeEvent, LOGGED_EVENTS, type LoggedEvent } from './event-messages.js';
-import { applyResult, criticalPathOf, rowOf, type MutableRow } from './task-rows.js';
+import { applyResult, criticalPathOf, landingOf, rowOf, type MutableRow } from './task-rows.js';
 import { VIEW_MODEL_DEFAULTS, type RunViewModelOptions } from './types.js';
 
 /** Rows changed since a revision, for one SSE batch. */
@@ -242,6 +242,7 @@ export class RunViewModel {
         row.state = 'running';
         row.attempts = Math.max(row.attempts, s.attempt);
         row.agent = s.agent;
+        if (s.followUp) landingOf(row).reactions += 1;
         if (row.startedAt === undefined) row.startedAt = new Date(s.at).toISOString();
         this.#active.set(s.agent, { taskId: s.taskId, attempt: s.attempt, startedAt: s.at, state: 'running' });
         return;
@@ -255,6 +256,32 @@ export class RunViewModel {
         if (c.webUrl !== undefined) row.webUrl = c.webUrl;
         return;
       }
+      case 'task:review': {
+        const r = p as OrchestratorEvents['task:review'];
+        row.state = 'in-review';
+        if (r.pullRequests.length > 0) applyResult(row, { id: row.id, state: 'in-review', attempts: row.attempts, pullRequests: r.pullRequests });
+        const landing = landingOf(row);
+        landing.state = 'in-review';
+        if (r.review) {
+          landing.review = r.review.status;
+          if (r.review.message !== undefined) landing.message = r.review.message;
+        }
+        this.#release(row.id);
+        return;
+      }
+      case 'task:milestone': {
+        const m = (p as OrchestratorEvents['task:milestone']).milestone;
+        const landing = landingOf(row);
+        if (!landing.reached.includes(m)) landing.reached.push(m);
+        return;
+      }
+      case 'task:step':
+        landingOf(row).reactions += 1;
+        return;
+      case 'task:follow-up':
+        row.state = 'in-review';
+        this.#release(row.id);
+        return;
       case 'task:retry': {
         const r = p as OrchestratorEvents['task:retry'];
         row.state = 'retrying';
@@ -267,9 +294,14 @@ export class RunViewModel {
         applyResult(row, end.result);
         if (type === 'task:skipped') row.skipReason = (p as OrchestratorEvents['task:skipped']).reason;
         if (type === 'task:needs-input') row.error = (p as OrchestratorEvents['task:needs-input']).reason;
-        for (const [agent, attempt] of this.#active) if (attempt.taskId === row.id) this.#active.delete(agent);
+        this.#release(row.id);
       }
     }
+  }
+
+  /** Frees the slot `taskId` held (it ended, or went on in review without one). */
+  #release(taskId: string): void {
+    for (const [agent, attempt] of this.#active) if (attempt.taskId === taskId) this.#active.delete(agent);
   }
 
   #counts(): ApiStateCounts {
