@@ -5,7 +5,8 @@ import path from 'node:path';
 import { secretValues } from '../config/index.js';
 import { DEMO_FAILURES, DEMO_REPO, DEMO_RETRY, DEMO_SKIPPED_BY_FAILURE, refuseNextCreates, startDemo } from '../demo/index.js';
 import { witnessLanding, type LandingWitness } from '../demo/landing-witness.js';
-import { createLander, landingOptions } from './landing-pipeline.js';
+import { createLander, decideCiFixes, landingOptions } from './landing-pipeline.js';
+import type { GitHubLander } from '@pco/github-source';
 import { FileJournal } from '@pco/core';
 import { journalFingerprint } from '../journal/index.js';
 import { CliUsageError, colorsFor, EXIT, type CliContext } from './context.js';
@@ -60,8 +61,8 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
   });
   const source = createTaskSource(config, client);
   const reporter = createReporter(config, client);
-  const lander = createLander(config, client, { timeScale: 1 / speed });
   const { client: codegen, executor } = createCodegenExecutor(config, { timeScale: 1 / speed });
+  let lander: GitHubLander | undefined;
   let landing: LandingWitness | undefined;
   const journal = await FileJournal.open({ path: config.journal.path, fingerprint: journalFingerprint(config), mode: 'fresh', secrets });
   const githubBudgets = flags.ui ? trackGitHubBudgets(client) : undefined;
@@ -69,6 +70,9 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
   try {
     // As `pco run` does: the credentials are checked, read-only, before anything is written.
     await preflight(config, { github: client, codegen, reporter });
+    const ciFixes = await decideCiFixes(config, codegen);
+    if (ciFixes.note) info(`${c.dim('landing')}  ${ciFixes.note}`);
+    lander = createLander(config, client, { timeScale: 1 / speed, ciFixes });
     report = await executeRun(
       ctx,
       config,

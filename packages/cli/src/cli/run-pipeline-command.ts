@@ -7,7 +7,8 @@ import type { CliContext } from './context.js';
 import { ConfigInvalidError, loadCliConfig } from './load.js';
 import { planCommand } from './plan-command.js';
 import { preflight } from './preflight.js';
-import { createLander, landingOptions } from './landing-pipeline.js';
+import { createLander, decideCiFixes, landingOptions } from './landing-pipeline.js';
+import type { GitHubLander } from '@pco/github-source';
 import { createCodegenExecutor, createGitHubClientFor, createReporter, createTaskSource } from './pipeline.js';
 import { executeRun } from './run-command.js';
 import { EXIT } from './context.js';
@@ -44,7 +45,7 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
     },
   });
   const reporter = createReporter(config, client);
-  const lander = createLander(config, client);
+  let lander: GitHubLander | undefined;
   const resume = await journalExists(config.journal.path);
   const journal = await FileJournal.open({
     path: config.journal.path,
@@ -68,6 +69,11 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
     // Reads only, after the journal (a local check) and before the first GitHub write: a refused
     // credential stops here with exit 2.
     await preflight(config, { github: client, codegen, reporter });
+    if (config.landing.enabled) {
+      const ciFixes = await decideCiFixes(config, codegen);
+      if (ciFixes.note) ctx.stderr.write(`! ${ciFixes.note}\n`);
+      lander = createLander(config, client, { ciFixes });
+    }
     const github = flags.ui ? trackGitHubBudgets(client) : undefined;
     const budgets = flags.ui ? () => [...codegenBudgets(codegen.limiter)(), ...(github?.() ?? [])] : undefined;
     const report = await executeRun(

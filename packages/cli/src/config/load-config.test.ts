@@ -172,7 +172,7 @@ describe('valid configs', () => {
           dependentsStartWhen: 'merged',
           merge: 'auto',
           mergeMethod: 'squash',
-          ciFixes: 'pco',
+          ciFixes: 'auto',
           maxFollowUps: { checksFailed: 3, changesRequested: 3, conflict: 2 },
           maxFollowUpsPerTask: 6,
           ignoredReviewers: [],

@@ -52,14 +52,14 @@ export const landing = section(
     ),
     ciFixes: v.optional(
       v.pipe(
-        v.picklist(['pco', 'codegen']),
+        v.picklist(['auto', 'pco', 'codegen']),
         info({
           description:
-            'Who fixes failing checks: `pco` sends the agent the failing checks (turn Codegen\'s check-suite auto-fixer off for the repository, or both will push fixes); `codegen` leaves it to Codegen\'s auto-fixer and steps in only after it gave up.',
-          expected: '"pco" or "codegen"',
+            'Who fixes failing checks, so that two fixers never push to one branch: `auto` reads Codegen\'s check-suite settings for `codegen.repoId` (its auto-fixer on: Codegen fixes, pco steps in only after it gave up; off: pco sends the agent the failing checks); `pco` turns Codegen\'s auto-fixer off for the repository (check_retry_count 0) and sends the follow-ups itself; `codegen` leaves CI fixes to Codegen.',
+          expected: 'one of "auto", "pco", "codegen"',
         }),
       ),
-      'pco',
+      'auto',
     ),
     maxFollowUps: v.optional(
       section(

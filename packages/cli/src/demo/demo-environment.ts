@@ -63,6 +63,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
         retryAttempts: 2,
         retryDelaySeconds: 30,
       },
+      // pco sends the CI follow-ups: the fake's Codegen auto-fixer (on, as Codegen's default) is turned off.
+      landing: { ciFixes: 'pco' },
       journal: { path: path.join(options.outDir, 'journal.jsonl'), resultsDir: options.outDir },
     },
     { env: {}, baseDir: options.outDir },
