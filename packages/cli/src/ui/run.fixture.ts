@@ -3,7 +3,7 @@
  * permanent one whose message carries a secret, and the skip behind it. Not a shared helper
  * (those live in @pco/testkit): it builds this folder's one scenario.
  */
-import { createRedactor, type Executor, type Task } from '@pco/contract';
+import { createRedactor, type Executor, type Redactor, type Task } from '@pco/contract';
 import { Orchestrator } from '@pco/core';
 import { RunViewModel } from './view-model.js';
 
@@ -18,8 +18,8 @@ export const TASKS: readonly Task[] = [
   { id: 'o/r#5', title: 'Docs', dependencies: ['o/r#4'] },
 ];
 
-/** Runs the scenario to its end with a model attached; resolves with the model. */
-export async function runScenario(): Promise<{ model: RunViewModel; redact: ReturnType<typeof createRedactor> }> {
+/** The scenario with a model attached, not started yet: `run()` runs it to its end. */
+export function scenario(): { model: RunViewModel; redact: Redactor; run: () => Promise<unknown> } {
   let transient = 0;
   const executor: Executor = {
     async execute(task, context) {
@@ -33,6 +33,12 @@ export async function runScenario(): Promise<{ model: RunViewModel; redact: Retu
   const orchestrator = new Orchestrator({ source: { load: async () => TASKS }, executor, concurrency: 2, retry: { attempts: 2, baseDelayMs: 1, jitter: 0 } });
   const model = new RunViewModel({ budgets: () => [{ name: 'codegen.create', limit: 10, remaining: 9, windowMs: 60_500, waiting: 0 }] });
   model.attach(orchestrator);
-  await orchestrator.run();
-  return { model, redact: createRedactor([SECRET]) };
+  return { model, redact: createRedactor([SECRET]), run: () => orchestrator.run() };
+}
+
+/** Runs the scenario to its end; resolves with the model. */
+export async function runScenario(): Promise<{ model: RunViewModel; redact: Redactor }> {
+  const { model, redact, run } = scenario();
+  await run();
+  return { model, redact };
 }

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamBatchSchema, type StreamBatch } from './api-types.js';
 import { startUiServer, type UiServer } from './http-server.js';
+import { scenario, SECRET } from './run.fixture.js';
 import { RunViewModel } from './view-model.js';
 
 interface Frame {
@@ -92,5 +93,25 @@ describe('GET /api/v1/stream', () => {
     const fromStart = openStream(new URL('/api/v1/stream', server.url));
     expect((await fromStart.frame(0)).batch.events.map((e) => e.seq)).toEqual([1, 2, 3]);
     await fromStart.close();
+  });
+
+  it('streams a whole run, live, without a secret in any batch', async () => {
+    const { model, redact, run } = scenario();
+    const live = await startUiServer({ model, redact, port: 0, batchMs: 20 });
+    const raw: string[] = [];
+    const stream = openStream(new URL('/api/v1/stream', live.url));
+    expect((await stream.frame(0)).batch.status.run.phase).toBe('loading');
+    const ran = run();
+    for (let i = 0; ; i++) {
+      const frame = await stream.frame(i);
+      raw.push(JSON.stringify(frame.batch));
+      if (frame.batch.events.some((e) => e.type === 'run:end')) break;
+    }
+    await ran;
+    await stream.close();
+    await live.close();
+    const all = raw.join('\n');
+    expect(all).toContain('failed: push refused');
+    expect(all).not.toContain(SECRET);
   });
 });
