@@ -51,12 +51,48 @@ export function logExcerpt(text: string, lines: number): string {
 
 const clip = (s: string | null | undefined, max: number): string | undefined => (s ? (s.length > max ? `${s.slice(0, max)}…` : s) : undefined);
 
+const FAILED_REST = new Set(['failure', 'cancelled', 'timed_out', 'action_required', 'startup_failure', 'stale']);
+
+/**
+ * The failing checks: those the poll read, plus, when the counts say there are more than it read
+ * (it reads the first `contextsPerPullRequest`), the failing check runs of the head commit.
+ */
+async function allFailing(settings: LanderSettings, pr: PullRequestSnapshot, signal: AbortSignal): Promise<CheckContext[]> {
+  const known = [...pr.checks.failing];
+  if (pr.checks.failingCount <= known.length) return known;
+  const [owner, repo] = pr.repo.split('/') as [string, string];
+  const listed = await optional(() =>
+    settings.client.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { owner, repo, ref: pr.headRefOid, status: 'completed', per_page: 100, request: { signal } }),
+  );
+  for (const run of listed?.data.check_runs ?? []) {
+    if (!run.conclusion || !FAILED_REST.has(run.conclusion) || known.some((c) => c.databaseId === Number(run.id))) continue;
+    known.push({
+      kind: 'check-run',
+      name: run.name,
+      outcome: 'failure',
+      raw: run.conclusion.toUpperCase(),
+      databaseId: Number(run.id),
+      ...(run.details_url ? { url: run.details_url } : {}),
+      ...(run.app?.slug ? { app: run.app.slug } : {}),
+    });
+  }
+  return known;
+}
+
 /** Details of the failing checks of `pr` (at most `details.maxChecks` of them fetched). */
 export async function failingCheckDetails(settings: LanderSettings, pr: PullRequestSnapshot, signal: AbortSignal): Promise<FailingCheckDetail[]> {
   const { client, details } = settings;
   const [owner, repo] = pr.repo.split('/') as [string, string];
   const out: FailingCheckDetail[] = [];
-  for (const [i, check] of pr.checks.failing.entries()) {
+  let failing: CheckContext[];
+  try {
+    failing = await allFailing(settings, pr, signal);
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    failing = [...pr.checks.failing];
+    settings.logger.warn(`could not list the check runs of ${pr.repo}#${pr.number}`, { error: toGitHubError(error, 'listing check runs').message });
+  }
+  for (const [i, check] of failing.entries()) {
     if (i >= details.maxChecks || check.kind !== 'check-run' || check.databaseId === undefined) {
       out.push({ check, annotations: [] });
       continue;

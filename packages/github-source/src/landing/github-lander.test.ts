@@ -65,6 +65,17 @@ describe('GitHubLander: the poll', () => {
 });
 
 describe('GitHubLander: landing', () => {
+  it('rides out a failing poll: the pull requests are read again next tick', async () => {
+    const h = await setup({ pullScript: { checks: [{ name: 'unit', durationMs: 30_000 }] } });
+    const errors: unknown[] = [];
+    h.lander.on('poll-error', (e) => errors.push(e.error));
+    h.fake.failNext({ kind: 'server-error', status: 502 }, { times: 4, match: { operation: 'graphql query PcoPullRequestStates' } });
+    const { task, context } = h.open({});
+    expect(await h.clock.runUntilSettled(h.lander.land(task, context))).toMatchObject({ status: 'landed' });
+    expect(errors).toHaveLength(1); // the client retried 3 times, the watcher once more on its next tick
+    expect(h.fake.count({ operation: 'graphql mutation PcoLandMerge' })).toBe(1);
+  });
+
   it('merges a green pull request with the evaluated head: pr-opened, checks-passed, merged', async () => {
     const h = await setup({ pullScript: { checks: [{ name: 'test', durationMs: 60_000 }] } });
     const { task, context, number } = h.open({});
@@ -122,6 +133,20 @@ describe('GitHubLander: reactions', () => {
     expect(h.fake.count({ route: 'GET /repos/{owner}/{repo}/check-runs/{check_run_id}' })).toBe(1);
     expect(context.milestones).toEqual(['pr-opened', 'checks-passed', 'merged']);
     expect(context.reviews.map((r) => r.status)).toEqual(expect.arrayContaining(['checks-failed', 'checks-pending', 'merging']));
+  });
+
+  it('finds failing checks beyond the contexts the poll reads (from the counts), and lists them all', async () => {
+    const h = await setup(
+      { pullScript: { checks: [{ name: 'a-lint', durationMs: 30_000 }, { name: 'b-unit', results: ['failure', 'success'], durationMs: 30_000, summary: 'b broke' }] } },
+      { poll: { contextsPerPullRequest: 1 } },
+    );
+    const { task, context } = h.open({ followUp: pushFix(h.fake) });
+    expect(await h.clock.runUntilSettled(h.lander.land(task, context))).toMatchObject({ status: 'landed' });
+    expect(context.followUps).toHaveLength(1);
+    expect(context.followUps[0]!.prompt).toContain('### b-unit (failure)');
+    expect(context.followUps[0]!.prompt).toContain('b broke');
+    // The poll read only a-lint (green); the counts said one had failed: listed once, for the follow-up.
+    expect(h.fake.count({ route: 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs' })).toBe(1);
   });
 
   it('sends a change request with its comments, waits for the new review, then lands', async () => {
