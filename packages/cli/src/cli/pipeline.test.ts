@@ -2,7 +2,9 @@ import { createGitHubClient } from '@pco/github-source';
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type PcoConfig } from '../config/index.js';
 import type { CliContext } from './context.js';
+import { createLander, landingOptions } from './landing-pipeline.js';
 import { reporterOptions } from './pipeline.js';
+import { gitHubNeeds } from './preflight.js';
 import { orchestratorOptions, outputMode } from './run-command.js';
 
 function config(extra: Record<string, unknown> = {}): PcoConfig {
@@ -41,6 +43,21 @@ describe('config → parts', () => {
     const defaults = reporterOptions(config(), client);
     expect(defaults).toMatchObject({ statusLabels: { prefix: 'status:' }, autoMerge: false, branches: false });
     expect(defaults).not.toHaveProperty('commentStates');
+  });
+
+  it('maps landing to the lander and the orchestrator, and asks push access of the token unless nothing merges', () => {
+    const writes = { issues: true, contents: false, board: false };
+    const on = config({});
+    const lander = createLander(on, client);
+    expect(landingOptions(on, lander)).toEqual({ landing: { lander, dependentsStartWhen: 'merged' } });
+    expect(gitHubNeeds(on, writes).writeContents).toBe(true);
+    const humans = config({ landing: { merge: 'none', dependentsStartWhen: 'pr-opened' } });
+    expect(landingOptions(humans, createLander(humans, client)).landing?.dependentsStartWhen).toBe('pr-opened');
+    expect(gitHubNeeds(humans, writes).writeContents).toBe(false);
+    const off = config({ landing: { enabled: false } });
+    expect(createLander(off, client)).toBeUndefined();
+    expect(landingOptions(off, undefined)).toEqual({});
+    expect(gitHubNeeds(off, writes).writeContents).toBe(false);
   });
 
   it('maps agent settings to the orchestrator (retries are attempts after the first)', () => {

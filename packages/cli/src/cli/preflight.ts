@@ -28,13 +28,14 @@ export class PreflightError extends PcoError {
   }
 }
 
-/** What the access check must allow: the repositories and board of the config, the reporter's writes. */
+/** What the access check must allow: the repositories and board of the config, the reporter's and the lander's writes. */
 export function gitHubNeeds(config: PcoConfig, writes: GitHubReporter['writes']): GitHubAccessNeeds {
   const project = config.github.project;
   return {
     repos: config.github.repos,
     writeIssues: writes.issues,
-    writeContents: writes.contents,
+    // Merging and updating pull request branches (landing) needs push access, as branches do.
+    writeContents: writes.contents || (config.landing.enabled && config.landing.merge !== 'none'),
     ...(project ? { project: { owner: project.owner, number: project.number, ownerType: project.ownerType, write: writes.board } } : {}),
   };
 }
