@@ -105,7 +105,7 @@ export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunP
 
   // Before the live view takes the terminal: the `pco ui: URL` line stays in the scrollback.
   const ui = flags.ui
-    ? await startRunUi(ctx, orchestrator, { address: flags.ui, secrets: parts.secrets, concurrency: orchestratorOptions(config).concurrency, ...(parts.budgets ? { budgets: parts.budgets } : {}) })
+    ? await startRunUi(ctx, orchestrator, { address: flags.ui, secrets: parts.secrets, concurrency: orchestratorOptions(config).concurrency, ...(config.ui.token ? { token: config.ui.token } : {}), ...(parts.budgets ? { budgets: parts.budgets } : {}) })
     : undefined;
   let logger: Logger | undefined;
   let view: LiveView | undefined;

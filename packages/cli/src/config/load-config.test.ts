@@ -87,8 +87,8 @@ describe('hostile keys', () => {
       overrides: [{ path: ['__proto__', 'polluted'], value: 'yes', origin: '--evil' }],
     });
     expect(viaOverride.ok ? [] : viaOverride.issues.map(formatConfigIssue)).toEqual([
-      'constructor: unknown key; the top level accepts github, source, codegen, agent, automation, landing, journal, logging (PCO_CONSTRUCTOR__PROTOTYPE__POLLUTED)',
-      '__proto__: unknown key; the top level accepts github, source, codegen, agent, automation, landing, journal, logging (--evil)',
+      'constructor: unknown key; the top level accepts github, source, codegen, agent, automation, landing, journal, logging, ui (PCO_CONSTRUCTOR__PROTOTYPE__POLLUTED)',
+      '__proto__: unknown key; the top level accepts github, source, codegen, agent, automation, landing, journal, logging, ui (--evil)',
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
@@ -181,6 +181,7 @@ describe('valid configs', () => {
         },
         journal: { path: '/srv/project/.pco/journal.jsonl', resultsDir: '/srv/project/.pco' },
         logging: { level: 'info', format: 'auto' },
+        ui: {},
       },
     });
   });

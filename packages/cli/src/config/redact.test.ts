@@ -7,6 +7,7 @@ describe('redaction', () => {
     expect(secretPaths()).toEqual([
       ['github', 'token'],
       ['codegen', 'token'],
+      ['ui', 'token'],
     ]);
     expect(isSecretPath(['github', 'token'])).toBe(true);
     expect(isSecretPath(['github', 'baseUrl'])).toBe(false);

@@ -47,7 +47,7 @@ describe('docs/configuration.md', () => {
 });
 
 describe('starter and example configs', () => {
-  const env = { GITHUB_TOKEN: 'gh', CODEGEN_TOKEN: 'cg', CODEGEN_ORG_ID: '7' };
+  const env = { GITHUB_TOKEN: 'gh', CODEGEN_TOKEN: 'cg', CODEGEN_ORG_ID: '7', PCO_UI_TOKEN: 'a-web-view-token-0123' };
 
   it('pco init writes a valid config', () => {
     const result = parseConfigText(renderStarterConfig({ repos: ['octo/app', 'octo/lib'] }), { env });

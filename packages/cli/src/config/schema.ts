@@ -12,6 +12,7 @@ import { section } from './schema-fields.js';
 import { agent, automation, codegen, journal, logging } from './schema-run.js';
 import { landing } from './schema-landing.js';
 import { github, source } from './schema-source.js';
+import { ui } from './schema-ui.js';
 
 export { AUTHOR_ASSOCIATIONS, LOG_LEVELS, type FieldInfo, type SectionInfo } from './schema-fields.js';
 
@@ -29,8 +30,9 @@ export const PcoConfigSchema = section(
     landing: v.optional(landing, {}),
     journal: v.optional(journal, {}),
     logging: v.optional(logging, {}),
+    ui: v.optional(ui, {}),
   },
-  { description: 'The pco configuration.', expected: 'an object with the sections github, source, codegen, agent, automation, landing, journal, logging' },
+  { description: 'The pco configuration.', expected: 'an object with the sections github, source, codegen, agent, automation, landing, journal, logging, ui' },
 );
 
 /** The validated configuration, with every default filled in. */

@@ -36,12 +36,14 @@ export interface RunUiOptions {
   readonly secrets: readonly string[];
   readonly budgets?: () => readonly ApiBudget[];
   readonly concurrency?: number;
+  /** The configured token (`ui.token`); else `$PCO_UI_TOKEN`; else one is generated for a non-loopback host. */
+  readonly token?: string;
 }
 
 /** Starts the view of `orchestrator`'s run and prints its URL. */
 export async function startRunUi(ctx: CliContext, orchestrator: Orchestrator, options: RunUiOptions): Promise<RunUi> {
   const { host, port } = usage(() => parseUiAddress(options.address));
-  const configured = ctx.env[UI_TOKEN_ENV] || undefined;
+  const configured = options.token ?? (ctx.env[UI_TOKEN_ENV] || undefined);
   const token = configured ?? (isLoopback(host) ? undefined : generateToken());
   const model = new RunViewModel({ ...(options.budgets ? { budgets: options.budgets } : {}), ...(options.concurrency ? { concurrency: options.concurrency } : {}) });
   const detach = model.attach(orchestrator);
@@ -57,7 +59,7 @@ export async function startRunUi(ctx: CliContext, orchestrator: Orchestrator, op
   }
   // The generated token is shown once, here; a configured one the user already knows.
   ctx.stdout.write(`pco ui: ${server.url}${token && !configured ? `?token=${token}` : ''}\n`);
-  if (token && configured) ctx.stdout.write(`pco ui: the page asks for the token in $${UI_TOKEN_ENV} (open ${server.url}?token=…)\n`);
+  if (token && configured) ctx.stdout.write(`pco ui: open it with the configured token (ui.token or $${UI_TOKEN_ENV}): ${server.url}?token=…\n`);
   const close = async () => {
     detach();
     await server.close();
