@@ -116,6 +116,13 @@ describe.skipIf(!browserTestsRun)('web view page (fixture server, chromium)', ()
     });
     await expect.poll(() => node.getAttribute('data-state')).toBe('done');
     expect(await page.locator('svg.graph-svg').getAttribute('data-layouts')).toBe('1');
+
+    // A state this page does not know (a newer server) is drawn in the neutral colour.
+    const other = data.tasks.tasks.find((task) => task.state === 'pending') as ApiTaskRow;
+    server.push({ events: [], status: data.status, tasks: [{ ...other, state: 'parked-by-user' as ApiTaskRow['state'] }], tasksReset: false });
+    const fill = (selector: string) => page.evaluate(`getComputedStyle(document.querySelector('${selector}')).fill`);
+    await expect.poll(() => fill(`g.node[data-id="${other.id}"] rect`)).toBe('rgb(203, 213, 225)');
+    expect(await fill(`g.node[data-id="${target.id}"] rect`)).not.toBe('rgb(203, 213, 225)');
     await expect.poll(() => page.locator('ol.events li[data-type="task:done"]').first().textContent()).toContain(target.id);
 
     await node.click();
