@@ -1,4 +1,6 @@
-export { createGitHubClient, type GitHubClient, type GitHubClientOptions } from './octokit.js';
+export { closeGitHubClient, createGitHubClient, type GitHubClient, type GitHubClientOptions } from './octokit.js';
+export type { GitHubClusterOptions } from './throttle-cluster.js';
+export { githubBudgetKey, readGitHubBudget, type GitHubBudgetSnapshot } from './shared-budget.js';
 export { checkGitHubAccess, type GitHubAccessNeeds, type GitHubAccessProblem, type GitHubAccessReport } from './access-check.js';
 export { GitHubIssuesSource, type GitHubIssuesSourceOptions } from './issues-source.js';
 export { GitHubProjectSource, type GitHubProjectSourceOptions } from './project-source.js';

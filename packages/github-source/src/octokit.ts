@@ -16,8 +16,10 @@ import { paginateGraphQL } from '@octokit/plugin-paginate-graphql';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import Bottleneck from 'bottleneck';
+import Bottleneck from '@maselious/bottleneck';
 import { InvalidOptionsError } from '@pco/contract';
+import { sharedBudget } from './shared-budget.js';
+import { createThrottleCluster, type GitHubClusterOptions, type ThrottleCluster } from './throttle-cluster.js';
 import type { GitHubLogger } from './types.js';
 
 /**
@@ -57,7 +59,7 @@ function abortIsFinal(octokit: Octokit): void {
 }
 
 /** The Octokit class with pco's plugins, in the conventional order of the `octokit` package. */
-export const GitHubOctokit = Octokit.plugin(abortIsFinal, graphqlSecondaryLimit, paginateRest, paginateGraphQL, retry, throttling);
+export const GitHubOctokit = Octokit.plugin(abortIsFinal, sharedBudget, graphqlSecondaryLimit, paginateRest, paginateGraphQL, retry, throttling);
 
 /** A configured client (what {@link createGitHubClient} returns). */
 export type GitHubClient = InstanceType<typeof GitHubOctokit>;
@@ -106,6 +108,13 @@ export interface GitHubClientOptions {
   readonly throttleId?: string;
   /** Receives warnings about rate limits and retries. @default silent */
   readonly logger?: GitHubLogger;
+  /**
+   * Shares the principal's GitHub budget with every process using the same Redis: throttling
+   * clustered through Bottleneck on Redis, and GitHub's reported rate limit recorded there (see
+   * `readGitHubBudget`). Close the client with {@link closeGitHubClient}.
+   * @default undefined (throttling in this process only)
+   */
+  readonly cluster?: GitHubClusterOptions;
 }
 
 const DEFAULTS = {
@@ -122,6 +131,18 @@ const DEFAULTS = {
 } as const;
 
 const silent: GitHubLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+const clusters = new WeakMap<object, ThrottleCluster>();
+
+/**
+ * Releases what a client holds beyond its requests: the Redis connections of a clustered client
+ * (a no-op otherwise). The caller's own ioredis client is left open.
+ */
+export async function closeGitHubClient(client: GitHubClient): Promise<void> {
+  const cluster = clusters.get(client);
+  clusters.delete(client);
+  await cluster?.close();
+}
 
 /** Creates an Octokit client with pagination, retries and throttling configured. */
 export function createGitHubClient(options: GitHubClientOptions = {}): GitHubClient {
@@ -153,7 +174,8 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
   };
   // Plugin-throttling's default groups are module-global; custom spacing needs groups of our own.
   const customSpacing = o.writeSpacingMs !== DEFAULTS.writeSpacingMs || o.notificationSpacingMs !== DEFAULTS.notificationSpacingMs;
-  return new GitHubOctokit({
+  const cluster = options.cluster ? createThrottleCluster(options.cluster, o, log) : undefined;
+  const client = new GitHubOctokit({
     ...(o.token !== undefined ? { auth: o.token } : {}),
     baseUrl: o.baseUrl.replace(/\/+$/, ''),
     userAgent: o.userAgent,
@@ -177,14 +199,29 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
       fallbackSecondaryRateRetryAfter: o.fallbackSecondaryWaitSeconds,
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
-      ...(customSpacing
+      ...(customSpacing && !cluster
         ? {
             write: new Bottleneck.Group({ maxConcurrent: 1, minTime: o.writeSpacingMs }),
             notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: o.notificationSpacingMs }),
           }
         : {}),
+      ...cluster?.throttle,
     },
+    ...(cluster
+      ? {
+          pcoSharedBudget: {
+            redis: cluster.redis,
+            prefix: cluster.prefix,
+            id: cluster.id,
+            timeScale: o.timeScale,
+            maxWaitSeconds: o.maxRateLimitWaitSeconds,
+            logger: log,
+          },
+        }
+      : {}),
   });
+  if (cluster) clusters.set(client, cluster);
+  return client;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
