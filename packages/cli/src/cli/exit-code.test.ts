@@ -133,8 +133,11 @@ describe('executeRun: a backlog whose only unfinished tasks are policy skips', (
     expect(stdout).toContain('skipped 3 (3 by policy)');
     const lines = csv.trim().split('\r\n');
     // The new columns come last: readers that go by position keep working.
-    expect(lines[0]).toBe('id,state,attempts,agent,runId,webUrl,pullRequests,summary,error,skippedBecause,startedAt,endedAt,durationMs,skipReason,policySkip');
-    const row = (id: string) => lines.find((line) => line.startsWith(`${id},`));
+    expect(lines[0]).toBe(
+      'id,state,attempts,agent,runId,webUrl,pullRequests,summary,error,skippedBecause,startedAt,endedAt,durationMs,skipReason,policySkip,landingState,landedAt,reactions',
+    );
+    // The landing columns are empty here (no lander): the policy columns are the three before them.
+    const row = (id: string) => lines.find((line) => line.startsWith(`${id},`))?.replace(/,,,$/, '');
     expect(row('acme/app#1')).toMatch(/,,$/);
     expect(row('acme/app#2')).toMatch(/,untrusted,true$/);
     expect(row('acme/app#3')).toMatch(/^acme\/app#3,skipped,0,.*,Dependency acme\/app#2 was skipped\.,acme\/app#2,.*,dependency-skipped,true$/);
