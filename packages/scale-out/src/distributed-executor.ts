@@ -181,20 +181,24 @@ export class DistributedExecutor implements Executor {
     if (tag.rebased) void this.#reprioritize(tag.base);
   }
 
-  /** Reads the job and settles the attempt when it finished (a duplicate add returns no state). */
-  async #check(wait: Wait): Promise<void> {
-    if (wait.settled) return;
+  /**
+   * Reads the job and settles the attempt when it finished (a duplicate add returns no state).
+   * The state first, then the job: a job read before its state could predate its return value.
+   */
+  async #check(wait: Wait): Promise<string> {
+    if (wait.settled) return 'settled';
+    const state = await this.#queue.getJobState(wait.jobId);
+    if (state === 'unknown') return state;
     const job = await this.#queue.getJob(wait.jobId);
-    if (wait.settled || job === undefined) return;
+    if (wait.settled || job === undefined) return 'settled';
     const data = job.data as AgentJobData;
     if (data.agentRunId !== undefined) await this.#checkpoint(wait, data.agentRunId, data.webUrl);
-    const state = await job.getState();
     if (state === 'completed') {
       wait.settled = true;
       const wire = job.returnvalue as WireOutcome | null;
       if (wire === null || typeof wire !== 'object') {
         wait.resolve({ status: 'failed', error: new ScaleOutJobError(wait.jobId, 'no outcome recorded'), transient: true });
-        return;
+        return state;
       }
       const outcome = fromWire(wire);
       // The executor threw on the worker side: throw here too, so the orchestrator classifies it.
@@ -205,6 +209,7 @@ export class DistributedExecutor implements Executor {
       // Not the task's outcome: the job itself failed (stalled too often, a processor crash).
       wait.resolve({ status: 'failed', error: new ScaleOutJobError(wait.jobId, job.failedReason || 'unknown reason'), transient: true });
     }
+    return state;
   }
 
   #refresh(jobId: string): void {
@@ -268,9 +273,7 @@ export class DistributedExecutor implements Executor {
       for (const wait of [...this.#waits.values()]) {
         if (wait.settled || this.#closed) continue;
         try {
-          const state = await this.#queue.getJobState(wait.jobId);
-          if (state === 'unknown') await this.#add(wait, true);
-          else await this.#check(wait);
+          if ((await this.#check(wait)) === 'unknown') await this.#add(wait, true);
         } catch (error) {
           this.#report(error as Error);
         }

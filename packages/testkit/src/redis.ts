@@ -1,116 +1,168 @@
 /**
- * The real Redis of pco's tests (`@pco/testkit/redis`). Tests that need Redis ask
- * {@link redisForTests} once per file: on a machine without Redis they are skipped, with one line
- * saying how to run them; under `CI=true` a missing Redis is an error, so CI never passes by
- * skipping. Each test isolates itself with {@link uniqueRedisPrefix} and removes its keys with
- * {@link deleteRedisKeys} (never FLUSHDB: the server is shared; fact sheet scale-out.md §4).
- *
- * No Redis client here: the probe speaks one PING over a socket, so testkit stays free of
- * ioredis and the tests bring the client they test with.
+ * Redis for tests (`@pco/testkit/helpers`): the shared server (REDIS_URL, else 127.0.0.1:6379)
+ * under a key prefix of the test's own, cleaned up afterwards (never FLUSHDB: other suites and a
+ * developer's data share the server), or a private `redis-server` on a free port that a test may
+ * stop and restart. ioredis is loaded only when a helper is called.
  */
-import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
-import { createRedactor } from '@pco/contract';
-
-/** Environment variable naming the test server (a `redis://host:port[/db]` URL). */
-export const REDIS_TEST_URL_ENV = 'PCO_TEST_REDIS_URL';
-
-/** The Redis tests use when the environment names none. */
-export const DEFAULT_REDIS_TEST_URL = 'redis://127.0.0.1:6379';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 
 /** What {@link redisForTests} found. */
-export type RedisForTests =
-  | { readonly available: true; readonly url: string }
-  | { readonly available: false; readonly url: string; readonly reason: string };
+export interface TestRedis {
+  /** False when no Redis answered: skip the suite (`describe.skipIf(!redis.available)`). */
+  readonly available: boolean;
+  /** The server's URL. */
+  readonly url: string;
+  /** A key prefix no other test uses, e.g. `pcotest-1a2b3c4d` (use it as BullMQ's `prefix`). */
+  readonly prefix: string;
+  /** A new connection (closed by `cleanup`). Throws when `available` is false. */
+  connect(): Promise<Redis>;
+  /** Deletes every key starting with `prefix` (also `${prefix}-a:…`) and closes the connections made by `connect`. */
+  cleanup(): Promise<void>;
+}
 
-const probes = new Map<string, Promise<RedisForTests>>();
+/** Options of {@link redisForTests}. */
+export interface RedisForTestsOptions {
+  /** @default process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' */
+  readonly url?: string;
+  /** @default process.env.CI === 'true' (then an unreachable Redis throws instead of skipping) */
+  readonly required?: boolean;
+}
+
+async function loadRedis(): Promise<typeof import('ioredis').Redis> {
+  return (await import('ioredis')).Redis;
+}
+
+/** Whether a Redis answers PING at `url` within a second. */
+async function reachable(url: string): Promise<boolean> {
+  const RedisClass = await loadRedis();
+  const probe = new RedisClass(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
 
 /**
- * Whether the test Redis answers PING (within 1 s). When it does not: throws under `CI=true`;
- * otherwise prints one line (once per process) and returns `available: false`, for
- * `describe.skipIf(!redis.available)`.
+ * The test Redis. When none answers, prints one line saying how to get one and returns
+ * `available: false` (the suite skips), except under `CI=true`, where it throws: on CI the
+ * Redis tests must run.
  */
-export async function redisForTests(env: NodeJS.ProcessEnv = process.env): Promise<RedisForTests> {
-  const url = env[REDIS_TEST_URL_ENV] || DEFAULT_REDIS_TEST_URL;
-  let probe = probes.get(url);
-  if (!probe) {
-    probe = ping(url).then(
-      (): RedisForTests => ({ available: true, url }),
-      (error: Error): RedisForTests => ({ available: false, url, reason: error.message }),
-    );
-    probes.set(url, probe);
-    void probe.then((found) => {
-      if (!found.available && env.CI !== 'true') {
-        console.warn(`Redis tests skipped: no Redis at ${safeUrl(url)} (${found.reason}); start redis-server or set ${REDIS_TEST_URL_ENV}. Under CI=true they run.`);
+export async function redisForTests(options: RedisForTestsOptions = {}): Promise<TestRedis> {
+  const url = options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const prefix = `pcotest-${randomUUID().slice(0, 8)}`;
+  const available = await reachable(url);
+  if (!available) {
+    const where = url.replace(/\/\/[^@/]*@/, '//');
+    if (options.required ?? process.env.CI === 'true') throw new Error(`Redis not reachable at ${where} (CI=true: the Redis tests must run)`);
+    console.warn(`skipped: Redis not reachable at ${where}; start one with \`redis-server --port 6379\` or set REDIS_URL`);
+  }
+  const connections: Redis[] = [];
+  return {
+    available,
+    url,
+    prefix,
+    async connect() {
+      if (!available) throw new Error('Redis is not available');
+      const RedisClass = await loadRedis();
+      const connection = new RedisClass(url, { maxRetriesPerRequest: null });
+      connections.push(connection);
+      return connection;
+    },
+    async cleanup() {
+      if (!available) return;
+      const RedisClass = await loadRedis();
+      const redis = new RedisClass(url, { maxRetriesPerRequest: 3 });
+      try {
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+          cursor = next;
+          if (keys.length > 0) await redis.unlink(...keys);
+        } while (cursor !== '0');
+      } finally {
+        redis.disconnect();
+        for (const connection of connections.splice(0)) connection.disconnect();
       }
-    });
-  }
-  const found = await probe;
-  if (!found.available && env.CI === 'true') {
-    throw new Error(`CI=true needs the test Redis at ${safeUrl(url)}: ${found.reason}`);
-  }
-  return found;
+    },
+  };
 }
 
-/** A key prefix no other test (or earlier run) uses: `pco-test-<name>-<random>`. */
-export function uniqueRedisPrefix(name: string): string {
-  return `pco-test-${name.replace(/[^A-Za-z0-9_-]/g, '-')}-${randomBytes(6).toString('hex')}`;
+/** A private `redis-server` (see {@link startRedisServer}). */
+export interface PrivateRedis {
+  readonly url: string;
+  readonly port: number;
+  /** Kills the server (SIGKILL: its data is gone, it has no persistence). */
+  kill(): Promise<void>;
+  /** Starts it again on the same port (empty) after `kill()`. */
+  start(): Promise<void>;
+  /** Kills it for good and removes its directory (`afterAll`). */
+  stop(): Promise<void>;
 }
 
-/** The two commands of an ioredis (or node-redis) client {@link deleteRedisKeys} needs. */
-export interface RedisKeyCommands {
-  keys(pattern: string): Promise<string[]>;
-  del(...keys: string[]): Promise<number>;
-}
-
-/** Deletes every key starting with `prefix` (a test's own prefix); returns how many. */
-export async function deleteRedisKeys(redis: RedisKeyCommands, prefix: string): Promise<number> {
-  if (prefix.length < 8) throw new Error(`refusing to delete keys under the short prefix "${prefix}"`);
-  const keys = await redis.keys(`${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`);
-  let deleted = 0;
-  for (let i = 0; i < keys.length; i += 500) deleted += await redis.del(...keys.slice(i, i + 500));
-  return deleted;
-}
-
-function ping(url: string): Promise<void> {
+/** A free TCP port on 127.0.0.1 (bound to port 0, read, closed: the small race is fine in tests). */
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      reject(new Error(`${REDIS_TEST_URL_ENV} is not a URL`));
-      return;
-    }
-    const socket = connect({ host: parsed.hostname || '127.0.0.1', port: Number(parsed.port || 6379) });
-    const done = (error?: Error) => {
-      socket.destroy();
-      if (error) reject(error);
-      else resolve();
-    };
-    socket.setTimeout(1000, () => done(new Error('no answer within 1 s')));
-    socket.once('error', (error) => done(error));
-    socket.once('connect', () => {
-      const password = decodeURIComponent(parsed.password);
-      const user = decodeURIComponent(parsed.username);
-      // Inline commands (RESP's "inline" form); an AUTH first when the URL carries a password.
-      const auth = password ? `AUTH ${user ? `${user} ` : ''}${password}\r\n` : '';
-      socket.write(`${auth}PING\r\n`);
-    });
-    let reply = '';
-    socket.on('data', (chunk) => {
-      reply += chunk.toString('utf8');
-      if (reply.includes('+PONG')) done();
-      else if (/^-/m.test(reply)) done(new Error(reply.trim().split('\r\n').find((l) => l.startsWith('-'))?.slice(1) ?? 'error'));
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
 }
 
-function safeUrl(url: string): string {
-  let password = '';
-  try {
-    password = decodeURIComponent(new URL(url).password);
-  } catch {
-    // not a URL: nothing to hide beyond the token shapes
-  }
-  return createRedactor(password ? [password] : [])(url);
+/**
+ * Starts `redis-server` on a free port of 127.0.0.1 without persistence (`--save "" --appendonly
+ * no`; `--port 0` would turn TCP off rather than pick a port). Throws when `redis-server` is not
+ * installed. Stop it with `stop()` in `afterAll`.
+ */
+export async function startRedisServer(): Promise<PrivateRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'pco-redis-'));
+  let child: ChildProcess | undefined;
+  const url = `redis://127.0.0.1:${port}`;
+  const start = async () => {
+    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    child = proc;
+    await new Promise<void>((resolve, reject) => {
+      proc.once('error', reject);
+      proc.once('spawn', () => resolve());
+    });
+    for (let i = 0; i < 100; i++) {
+      if (await reachable(url)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`redis-server did not start on port ${port}`);
+  };
+  const kill = async () => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve());
+      proc.kill('SIGKILL');
+    });
+  };
+  await start();
+  return {
+    url,
+    port,
+    start,
+    kill,
+    async stop() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -143,3 +143,4 @@ export function memoryJournal(initial: readonly JournalEntry[] = []): MemoryJour
 }
 
 export { fakeLandingContext, type FakeLandingContext, type FakeLandingContextOptions } from './landing-context.js';
+export { redisForTests, startRedisServer, type TestRedis, type RedisForTestsOptions, type PrivateRedis } from './redis.js';
