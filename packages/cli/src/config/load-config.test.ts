@@ -87,8 +87,8 @@ describe('hostile keys', () => {
       overrides: [{ path: ['__proto__', 'polluted'], value: 'yes', origin: '--evil' }],
     });
     expect(viaOverride.ok ? [] : viaOverride.issues.map(formatConfigIssue)).toEqual([
-      'constructor: unknown key; the top level accepts github, source, codegen, agent, automation, landing, journal, logging, ui (PCO_CONSTRUCTOR__PROTOTYPE__POLLUTED)',
-      '__proto__: unknown key; the top level accepts github, source, codegen, agent, automation, landing, journal, logging, ui (--evil)',
+      'constructor: unknown key; the top level accepts github, source, codegen, agent, automation, landing, journal, logging, ui, coordination (PCO_CONSTRUCTOR__PROTOTYPE__POLLUTED)',
+      '__proto__: unknown key; the top level accepts github, source, codegen, agent, automation, landing, journal, logging, ui, coordination (--evil)',
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
@@ -99,7 +99,8 @@ describe('sections a command reads', () => {
   const starter = renderStarterConfig({ repos: ['octo/app'] });
 
   it('CONFIG_SECTIONS lists every top-level key of the schema', () => {
-    expect(parseConfigText(BASE, { env: {} }).ok && Object.keys((parseConfigText(BASE, { env: {} }) as { config: object }).config)).toEqual([...CONFIG_SECTIONS]);
+    // `coordination` has no default: without it pco runs in one process (the key stays absent).
+    expect(parseConfigText(BASE, { env: {} }).ok && [...Object.keys((parseConfigText(BASE, { env: {} }) as { config: object }).config), 'coordination']).toEqual([...CONFIG_SECTIONS]);
   });
 
   it('the starter config loads for pco plan without the Codegen variables', () => {

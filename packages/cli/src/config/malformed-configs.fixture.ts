@@ -44,7 +44,7 @@ export const MALFORMED: readonly { name: string; text: string; env?: Record<stri
   {
     name: '__proto__ at the top level',
     text: `${BASE}__proto__:\n  polluted: true\n`,
-    expected: ['__proto__: unknown key; the top level accepts github, source, codegen, agent, automation, landing, journal, logging, ui (pco.yaml:5:3)'],
+    expected: ['__proto__: unknown key; the top level accepts github, source, codegen, agent, automation, landing, journal, logging, ui, coordination (pco.yaml:5:3)'],
   },
   {
     name: '__proto__ in a section',
@@ -57,7 +57,7 @@ export const MALFORMED: readonly { name: string; text: string; env?: Record<stri
     name: '__proto__ at the top level of JSON',
     text: '{"github": {"token": "x", "repos": ["octo/app"]}, "__proto__": {"polluted": true}}',
     format: 'json',
-    expected: ['__proto__: unknown key; the top level accepts github, source, codegen, agent, automation, landing, journal, logging, ui (pco.yaml:1:64)'],
+    expected: ['__proto__: unknown key; the top level accepts github, source, codegen, agent, automation, landing, journal, logging, ui, coordination (pco.yaml:1:64)'],
   },
   {
     name: '__proto__ in a JSON section',

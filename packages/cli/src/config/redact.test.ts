@@ -8,6 +8,7 @@ describe('redaction', () => {
       ['github', 'token'],
       ['codegen', 'token'],
       ['ui', 'token'],
+      ['coordination', 'redis', 'url'],
     ]);
     expect(isSecretPath(['github', 'token'])).toBe(true);
     expect(isSecretPath(['github', 'baseUrl'])).toBe(false);

@@ -13,6 +13,7 @@ import { agent, automation, codegen, journal, logging } from './schema-run.js';
 import { landing } from './schema-landing.js';
 import { github, source } from './schema-source.js';
 import { ui } from './schema-ui.js';
+import { coordination } from './schema-coordination.js';
 
 export { AUTHOR_ASSOCIATIONS, LOG_LEVELS, type FieldInfo, type SectionInfo } from './schema-fields.js';
 
@@ -31,8 +32,9 @@ export const PcoConfigSchema = section(
     journal: v.optional(journal, {}),
     logging: v.optional(logging, {}),
     ui: v.optional(ui, {}),
+    coordination: v.optional(coordination),
   },
-  { description: 'The pco configuration.', expected: 'an object with the sections github, source, codegen, agent, automation, landing, journal, logging, ui' },
+  { description: 'The pco configuration.', expected: 'an object with the sections github, source, codegen, agent, automation, landing, journal, logging, ui, coordination' },
 );
 
 /** The validated configuration, with every default filled in. */

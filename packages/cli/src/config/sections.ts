@@ -5,7 +5,7 @@
 import type { PcoConfig } from './schema.js';
 
 /** Every top-level section, in schema order. */
-export const CONFIG_SECTIONS = ['github', 'source', 'codegen', 'agent', 'automation', 'landing', 'journal', 'logging', 'ui'] as const satisfies readonly (keyof PcoConfig)[];
+export const CONFIG_SECTIONS = ['github', 'source', 'codegen', 'agent', 'automation', 'landing', 'journal', 'logging', 'ui', 'coordination'] as const satisfies readonly (keyof PcoConfig)[];
 
 /** A top-level section of the configuration. */
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
