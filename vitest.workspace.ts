@@ -23,7 +23,13 @@ const packages = readdirSync(new URL('./packages', import.meta.url), { withFileT
  * Subprocess and whole-pipeline real-time tests of @pco/cli: run alone, one file at a time. The
  * web view's browser tests (ui-browser/) drive a chromium and the built page.
  */
-const CLI_HEAVY = ['packages/cli/src/cli/cli.test.ts', 'packages/cli/src/journal/fault/**/*.test.ts', 'packages/cli/src/ui-browser/**/*.test.ts'];
+const CLI_HEAVY = [
+  'packages/cli/src/cli/cli.test.ts',
+  'packages/cli/src/journal/fault/**/*.test.ts',
+  'packages/cli/src/ui-browser/**/*.test.ts',
+  // The scale-out SIGKILL suite: three child processes on one Redis, killed 20 times.
+  'packages/scale-out/src/**/*.heavy.test.ts',
+];
 
 /**
  * Files run at once in group 0. Vitest's default is one fewer than the cores (1 on CI's two),
@@ -37,7 +43,7 @@ export const projects: TestProjectInlineConfiguration[] = [
     test: {
       name,
       include: [`packages/${name}/src/**/*.test.ts`],
-      exclude: name === 'cli' ? [...configDefaults.exclude, ...CLI_HEAVY] : configDefaults.exclude,
+      exclude: [...configDefaults.exclude, ...CLI_HEAVY],
       maxWorkers: PARALLEL,
       sequence: { groupOrder: 0 },
     },
