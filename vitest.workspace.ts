@@ -27,6 +27,8 @@ const CLI_HEAVY = [
   'packages/cli/src/cli/cli.test.ts',
   'packages/cli/src/journal/fault/**/*.test.ts',
   'packages/cli/src/ui-browser/**/*.test.ts',
+  // Landing end to end: pco run's pipeline against the linked fakes, several runs per file.
+  'packages/cli/src/landing/**/*.test.ts',
   // The scale-out SIGKILL suite: three child processes on one Redis, killed 20 times.
   'packages/scale-out/src/**/*.heavy.test.ts',
 ];

@@ -9,7 +9,7 @@
  */
 import { LANDING_MILESTONES, type LandingMilestone } from '@pco/contract';
 import { afterEach, describe, expect, it } from 'vitest';
-import { firstRunOf, linesOf, pullOf, REPO, restGet, startLanding, type LandingEnv, type Line } from './landing-harness.js';
+import { firstRunOf, linesOf, pullOf, REPO, startLanding, type LandingEnv, type Line } from './landing-harness.js';
 
 const RUN_MS = 120_000;
 const CI_MS = 240_000;
@@ -35,20 +35,22 @@ afterEach(async () => {
   env = undefined;
 });
 
-/** When (fake clocks, epoch ms) the prerequisite reached `setting`, by the fakes' records. */
-async function reachedAt(e: LandingEnv, taskId: string, setting: LandingMilestone): Promise<number> {
+/**
+ * When (epoch ms, the fakes' clock) the prerequisite reached `setting`, by the fakes' records: its
+ * agent run's end (created + its scripted length), its pull request opened, its check done (opened
+ * + the scripted CI time), the merge request that merged it (GitHub's own times are in seconds).
+ */
+function reachedAt(e: LandingEnv, taskId: string, setting: LandingMilestone): number {
   const run = firstRunOf(e.codegen, taskId)!;
   if (setting === 'run-complete') return run.at + RUN_MS * e.timeScale;
   const pull = pullOf(e, taskId)!;
-  if (setting === 'pr-opened') return Date.parse((await restGet<{ created_at: string }>(e.github, `/repos/${REPO}/pulls/${pull.number}`)).created_at);
+  const opened = e.openedAt.get(pull.url)!;
+  if (setting === 'pr-opened') return opened;
+  if (setting === 'checks-passed') return opened + CI_MS * e.timeScale;
   const pr = e.github.pulls.get(REPO, pull.number);
-  if (setting === 'merged') return Date.parse(pr.mergedAt!);
-  const passed: number[] = [];
-  for (const sha of pr.headShas) {
-    const { check_runs } = await restGet<{ check_runs: { name: string; conclusion: string | null; completed_at: string | null }[] }>(e.github, `/repos/${REPO}/commits/${sha}/check-runs`);
-    for (const c of check_runs) if (c.name === 'ci' && c.conclusion === 'success' && c.completed_at) passed.push(Date.parse(c.completed_at));
-  }
-  return Math.min(...passed);
+  const merges = e.github.requests.filter((r) => r.operation === 'graphql mutation PcoLandMerge' && (r.body as { variables: { id: string } }).variables.id === pr.nodeId);
+  expect(merges.length, `${taskId} merged by the lander`).toBeGreaterThan(0);
+  return merges.at(-1)!.at;
 }
 
 /** Index of the line at which `taskId` reached `setting` (`run-complete`: it went into review). */
@@ -89,7 +91,7 @@ describe.each(LANDING_MILESTONES.map((m) => [m]))('landing.dependentsStartWhen: 
       expect(startLine(lines, dependent), `${dependent} started after ${prerequisite} reached ${setting}`).toBeGreaterThan(reached);
       // …and the fakes': its agent run was created after the prerequisite got there.
       const created = firstRunOf(env.codegen, dependent)!.at;
-      expect(created, `${dependent} created after ${prerequisite} reached ${setting}`).toBeGreaterThanOrEqual(await reachedAt(env, prerequisite, setting));
+      expect(created, `${dependent} created after ${prerequisite} reached ${setting}`).toBeGreaterThanOrEqual(reachedAt(env, prerequisite, setting));
     }
 
     // Not stricter than asked: before `merged`, some dependent started before its prerequisite

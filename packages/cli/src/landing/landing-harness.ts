@@ -11,6 +11,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FileJournal, journalExists, type RunSummary } from '@pco/core';
+import type { GitHubLanderEvents } from '@pco/github-source';
 import {
   linkFakes,
   startFakeCodegen,
@@ -66,6 +67,8 @@ export interface RunResult {
   readonly summary: RunSummary | undefined;
   readonly lines: readonly Line[];
   readonly stderr: string;
+  /** The lander's reactions (`reaction` events): follow-ups asked and ended, steps sent or refused. */
+  readonly reactions: readonly GitHubLanderEvents['reaction'][];
 }
 
 /** A run segment that ended (the link saw it): the first run of a task, or a follow-up. */
@@ -83,6 +86,8 @@ export interface LandingEnv {
   readonly link: FakeLink;
   /** Every run segment that ended, in order. */
   readonly segments: readonly Segment[];
+  /** When (epoch ms, the fakes' clock) the link opened each pull request, by URL (the fake's own times are in seconds). */
+  readonly openedAt: ReadonlyMap<string, number>;
   readonly dir: string;
   readonly timeScale: number;
   /** `pco run` (resuming the journal when one exists). */
@@ -139,9 +144,20 @@ export async function startLanding(s: Scenario): Promise<LandingEnv> {
           }),
       ),
   };
+  const openedAt = new Map<string, number>();
   const link = linkFakes({
     codegen: recorded,
-    github,
+    github: {
+      pulls: {
+        open: (o) => {
+          const opened = github.pulls.open(o);
+          openedAt.set(opened.url, Date.now());
+          return opened;
+        },
+        push: (...args) => github.pulls.push(...args),
+        get: (...args) => github.pulls.get(...args),
+      },
+    },
     script: (run) => {
       const taskId = taskOf(run.metadata);
       return taskId === undefined ? undefined : s.pulls?.(taskId);
@@ -174,6 +190,7 @@ export async function startLanding(s: Scenario): Promise<LandingEnv> {
     codegen,
     link,
     segments,
+    openedAt,
     dir,
     timeScale,
     run: () => runOnce(text, dir, speed),
@@ -205,6 +222,8 @@ async function runOnce(text: string, dir: string, speed: number): Promise<RunRes
   const reporter = createReporter(config, client);
   const lander = createLander(config, client, { timeScale: 1 / speed });
   const { executor } = createCodegenExecutor(config, { timeScale: 1 / speed });
+  const reactions: GitHubLanderEvents['reaction'][] = [];
+  lander?.on('reaction', (reaction) => reactions.push(reaction));
   const resume = await journalExists(config.journal.path);
   const journal = await FileJournal.open({ path: config.journal.path, fingerprint: journalFingerprint(config), mode: 'resume', secrets });
   try {
@@ -228,13 +247,13 @@ async function runOnce(text: string, dir: string, speed: number): Promise<RunRes
           ...landingOptions(config, lander),
         },
       },
-      { json: true },
+      { json: true, verbose: true },
     );
     const lines = stdout
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Line);
-    return { code: report.code, summary: report.summary, lines, stderr };
+    return { code: report.code, summary: report.summary, lines, stderr, reactions };
   } finally {
     lander?.close();
     executor.close();
@@ -256,11 +275,4 @@ export function firstRunOf(codegen: FakeCodegen, taskId: string) {
 export function pullOf(env: Pick<LandingEnv, 'codegen' | 'link'>, taskId: string) {
   const run = firstRunOf(env.codegen, taskId);
   return run === undefined ? undefined : env.link.opened.find((pull) => pull.runId === run.id);
-}
-
-/** GET on the fake GitHub's REST API. */
-export async function restGet<T>(github: FakeGitHub, route: string): Promise<T> {
-  const response = await fetch(`${github.url}${route}`, { headers: { authorization: `Bearer ${GH_TOKEN}`, accept: 'application/vnd.github+json' } });
-  if (!response.ok) throw new Error(`GET ${route}: ${response.status}`);
-  return (await response.json()) as T;
 }
