@@ -82,9 +82,9 @@ return 1
 
 // KEYS[1] bucket. ARGV: until, ttl. Blocks the key until `until` (never shortens a block).
 const BLOCK = `
-local until = tonumber(ARGV[1])
+local untilMs = tonumber(ARGV[1])
 local current = tonumber(redis.call('HGET', KEYS[1], 'b') or '0')
-if until > current then redis.call('HSET', KEYS[1], 'b', until) end
+if untilMs > current then redis.call('HSET', KEYS[1], 'b', untilMs) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 1
