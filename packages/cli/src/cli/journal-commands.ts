@@ -9,6 +9,7 @@ import { exportJournal, formatJournalStatus, journalStatus, type JournalExportFo
 import { JournalCorruptError, JournalIOError } from '@pco/core';
 import { CliUsageError, colorsFor, EXIT, type CliContext } from './context.js';
 import { loadCliConfig } from './load.js';
+import { coordinationStatusFor, formatCoordinationStatus } from './coordination-status.js';
 
 /** Where the journal is when neither `--journal` nor a config file says (the config default). */
 const DEFAULT_JOURNAL = '.pco/journal.jsonl';
@@ -45,13 +46,20 @@ export interface StatusFlags extends JournalFlags {
 /** `pco status`: prints the journal's state; exit 0. */
 export async function statusCommand(ctx: CliContext, flags: StatusFlags): Promise<number> {
   const file = await journalPath(ctx, flags);
-  const report = await journalStatus(file).catch((error: unknown) => usable(error, file));
+  // Scale-out (config `coordination`): the shared budgets and live runs, from Redis; then a
+  // process that has no journal yet still has something to show.
+  const shared = await coordinationStatusFor(ctx, flags);
+  const report = await journalStatus(file).catch((error: unknown) => (shared ? undefined : usable(error, file)));
   if (flags.json) {
-    ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    ctx.stdout.write(`${JSON.stringify(shared ? { ...(report ?? { journal: null }), coordination: shared } : report, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (!report) {
+    ctx.stdout.write(`No journal at ${file} yet.\n${formatCoordinationStatus(shared!)}`);
     return EXIT.ok;
   }
   const c = colorsFor(ctx.stdout, ctx.env);
-  const text = formatJournalStatus(report, { tasks: flags.all ? 'all' : 'unfinished' });
+  const text = formatJournalStatus(report, { tasks: flags.all ? 'all' : 'unfinished' }) + (shared ? `\n${formatCoordinationStatus(shared)}` : '');
   ctx.stdout.write(
     text
       .replace(/^Journal .*$/m, (line) => c.bold(line))

@@ -17,6 +17,7 @@ import {
   CodegenClient,
   CodegenExecutor,
   DEFAULT_RATE_LIMITS,
+  type BucketStore,
   type CodegenOperation,
   type RateLimit,
   type CodegenRetryOptions,
@@ -171,6 +172,11 @@ export interface CodegenTuning {
    * memory (only a restart after it may meet 429s). Without it such a failure fails the request.
    */
   readonly onBudgetError?: (error: Error) => void;
+  /**
+   * Where the budget lives instead (the scale-out mode's `RedisBucketStore`: one budget for every
+   * process using the organisation's token). Takes precedence over `persistBudget`.
+   */
+  readonly bucketStore?: BucketStore;
 }
 
 /** The Codegen client and executor for `config.codegen` (`orgId` and `token` must be set: see `runRequirementIssues`). */
@@ -188,7 +194,8 @@ export function createCodegenExecutor(config: PcoConfig, tuning: CodegenTuning =
     ...(timing ? { retry: timing.retry } : {}),
     limits: {
       ...(timing ? { limits: timing.limits } : {}),
-      ...(tuning.persistBudget
+      ...(tuning.bucketStore ? { store: tuning.bucketStore } : {}),
+      ...(tuning.persistBudget && !tuning.bucketStore
         ? {
             store: runBudgetStore(config.journal.path, {
               ...(tuning.timeScale !== undefined ? { timeScale: tuning.timeScale } : {}),

@@ -15,6 +15,7 @@ import { registerUiCommand } from '../ui/ui-command.js';
 import { PLAN_FORMATS, type PlanFormat } from './plan-render.js';
 import { createGitHubClientFor, createTaskSource } from './pipeline.js';
 import { runCommand, type RunFlags } from './run-pipeline-command.js';
+import { registerWorkerCommand } from './worker-command.js';
 import type { OutputFlags } from './run-command.js';
 import { DEFAULT_FAIL_ON, FAIL_ON_STATES, parseFailOn } from './exit-code.js';
 import { secretValues } from '../config/index.js';
@@ -130,6 +131,7 @@ Exit code 2 when the plan has dependency cycles (each printed as a path).`,
     .action(async (file: string, flags: InitFlags) => setCode(await initCommand(ctx, file, flags)));
 
   registerJournalCommands(program, ctx, setCode);
+  registerWorkerCommand(program, ctx, setCode, secrets);
   registerUiCommand(program, ctx, setCode);
 
   return program;

@@ -11,9 +11,11 @@ import { createLander, decideCiFixes, landingOptions } from './landing-pipeline.
 import type { GitHubLander } from '@pco/github-source';
 import { createCodegenExecutor, createGitHubClientFor, createReporter, createTaskSource } from './pipeline.js';
 import { executeRun } from './run-command.js';
-import { EXIT } from './context.js';
+import { coordinationSecrets, openCoordination, type Coordination } from './coordination.js';
+import { CliUsageError, EXIT } from './context.js';
 import { codegenBudgets, trackGitHubBudgets } from '../ui/budgets.js';
-import type { RunJournal } from '@pco/contract';
+import { createRedactor, type RunJournal } from '@pco/contract';
+import type { PcoConfig } from '../config/index.js';
 
 export interface RunFlags {
   readonly config?: string;
@@ -23,20 +25,52 @@ export interface RunFlags {
   readonly json?: boolean;
   readonly concurrency?: string;
   readonly ui?: string | boolean;
+  /** This process's name among the backlog's processes (`pco worker --name`). */
+  readonly name?: string;
+  /** `pco worker`: refuse to run without the coordination section (it would run alone). */
+  readonly requireCoordination?: boolean;
 }
 
 export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<string>): Promise<number> {
   const { config, display } = await loadCliConfig(ctx, flags, flags.dryRun ? 'plan' : 'all');
-  for (const secret of secretValues(config)) secrets.add(secret);
-  const client = createGitHubClientFor(config);
-  const source = createTaskSource(config, client);
-  if (flags.dryRun) return planCommand(ctx, config, source, 'text');
+  for (const secret of [...secretValues(config), ...coordinationSecrets(config)]) secrets.add(secret);
+  if (flags.dryRun) return planCommand(ctx, config, createTaskSource(config, createGitHubClientFor(config)), 'text');
   const missing = runRequirementIssues(config);
   if (missing.length > 0) throw new ConfigInvalidError(missing, display);
+  if (!config.coordination) {
+    if (flags.requireCoordination) {
+      throw new CliUsageError(`pco worker joins a backlog through Redis: ${display} has no coordination section (docs/scale-out.md). Without it, use pco run.`);
+    }
+    return runPipeline(ctx, config, flags, secrets, undefined);
+  }
+  // Scale-out (docs/scale-out.md): the budgets, the agent cap and the backlog's attempts are
+  // shared through Redis with every other process.
+  const coordination = await openCoordination(config, { onError: coordinationErrors(ctx, secrets), ...(flags.name ? { name: flags.name } : {}) });
+  try {
+    return await runPipeline(ctx, config, flags, secrets, coordination);
+  } finally {
+    await coordination.close();
+  }
+}
 
+/** Prints each distinct error of the coordination parts once (they retry; the run goes on). */
+function coordinationErrors(ctx: CliContext, secrets: Set<string>): (error: Error) => void {
+  const seen = new Set<string>();
+  return (error) => {
+    const message = createRedactor(secrets)(error.message);
+    if (seen.has(message) || seen.size >= 20) return;
+    seen.add(message);
+    ctx.stderr.write(`! coordination: ${message}\n`);
+  };
+}
+
+async function runPipeline(ctx: CliContext, config: PcoConfig, flags: RunFlags, secrets: Set<string>, coordination: Coordination | undefined): Promise<number> {
+  const client = coordination?.github ?? createGitHubClientFor(config);
+  const source = createTaskSource(config, client);
   let budgetWarned = false;
-  const { client: codegen, executor } = createCodegenExecutor(config, {
+  const { client: codegen, executor: codegenExecutor } = createCodegenExecutor(config, {
     persistBudget: true,
+    ...(coordination ? { bucketStore: coordination.bucketStore } : {}),
     // Once: the run goes on with its budget in memory; only a restart may then meet 429s.
     onBudgetError: (error) => {
       if (budgetWarned) return;
@@ -44,6 +78,7 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
       ctx.stderr.write(`! ${error.message} The run goes on; a restart may meet Codegen 429s.\n`);
     },
   });
+  const executor = coordination ? await coordination.distribute(codegenExecutor, codegen) : codegenExecutor;
   const reporter = createReporter(config, client);
   let lander: GitHubLander | undefined;
   const resume = await journalExists(config.journal.path);
@@ -79,14 +114,17 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
     const report = await executeRun(
       ctx,
       config,
-      { source, executor, reporters: [reporter], journal: tracked, resume, secrets: [...secrets], orchestrator: landingOptions(config, lander), ...(budgets ? { budgets } : {}) },
+      { source, executor, reporters: [reporter], journal: tracked, resume, secrets: [...secrets], orchestrator: { ...landingOptions(config, lander), ...coordination?.orchestrator }, ...(budgets ? { budgets } : {}) },
       flags,
     );
     await report.ui?.linger(report.code === EXIT.interrupted);
     return report.code;
   } finally {
     lander?.close();
-    executor.close();
+    // The worker host first: it hands the jobs it still runs back to the queue (another process
+    // re-attaches to their agent runs) before their executor stops.
+    await coordination?.close();
+    codegenExecutor.close();
     await journal.close().catch(() => undefined);
     if (journal.openReport.created && !appended) {
       await rm(journal.path, { force: true }).catch(() => undefined);
