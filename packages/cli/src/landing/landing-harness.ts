@@ -10,7 +10,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FileJournal, journalExists, type RunSummary } from '@pco/core';
+import { FileJournal, journalExists, type FileJournalOptions, type RunSummary } from '@pco/core';
 import type { GitHubLanderEvents } from '@pco/github-source';
 import {
   linkFakes,
@@ -26,7 +26,7 @@ import {
   type FakeRunCompletion,
   type FakeRunScript,
 } from '@pco/testkit';
-import { parseConfigText, secretValues } from '../config/index.js';
+import { parseConfigText, secretValues, type PcoConfig } from '../config/index.js';
 import type { CliContext } from '../cli/context.js';
 import { fakesConfig } from '../cli/in-process-cli.js';
 import { createLander, landingOptions } from '../cli/landing-pipeline.js';
@@ -90,6 +90,8 @@ export interface LandingEnv {
   readonly openedAt: ReadonlyMap<string, number>;
   readonly dir: string;
   readonly timeScale: number;
+  /** The `pco.yaml` (tokens as `${GH_TOKEN}` and `${CG_TOKEN}`). */
+  readonly configText: string;
   /** `pco run` (resuming the journal when one exists). */
   run(): Promise<RunResult>;
   close(): Promise<void>;
@@ -193,7 +195,8 @@ export async function startLanding(s: Scenario): Promise<LandingEnv> {
     openedAt,
     dir,
     timeScale,
-    run: () => runOnce(text, dir, speed),
+    configText: text,
+    run: () => runLandingPipeline(text, dir, speed),
     close: async () => {
       link.close();
       await Promise.allSettled([github.close(), codegen.close()]);
@@ -201,8 +204,11 @@ export async function startLanding(s: Scenario): Promise<LandingEnv> {
   };
 }
 
-/** `pco run`'s pipeline at `speed` (see the module comment). */
-async function runOnce(text: string, dir: string, speed: number): Promise<RunResult> {
+/** Opens the run's journal (the crash suite's child opens one with a fault hook). */
+export type OpenJournal = (options: FileJournalOptions) => Promise<FileJournal>;
+
+/** `pco run`'s pipeline at `speed` on the config `text` (see the module comment). */
+export async function runLandingPipeline(text: string, dir: string, speed: number, openJournal: OpenJournal = (o) => FileJournal.open(o)): Promise<RunResult> {
   const parsed = parseConfigText(text, { env: { GH_TOKEN, CG_TOKEN }, baseDir: dir });
   if (!parsed.ok) throw new Error(`config invalid: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
   const config = parsed.config;
@@ -225,7 +231,7 @@ async function runOnce(text: string, dir: string, speed: number): Promise<RunRes
   const reactions: GitHubLanderEvents['reaction'][] = [];
   lander?.on('reaction', (reaction) => reactions.push(reaction));
   const resume = await journalExists(config.journal.path);
-  const journal = await FileJournal.open({ path: config.journal.path, fingerprint: journalFingerprint(config), mode: 'resume', secrets });
+  const journal = await openJournal({ path: config.journal.path, fingerprint: journalFingerprint(config), mode: 'resume', secrets });
   try {
     const report = await executeRun(
       ctx,
@@ -237,15 +243,7 @@ async function runOnce(text: string, dir: string, speed: number): Promise<RunRes
         journal,
         resume,
         secrets,
-        orchestrator: {
-          // As `pco demo` scales them: HTTP and a busy CPU do not speed up, so the timeout keeps a floor.
-          timeoutMs: Math.max((config.agent.taskTimeoutSeconds * 1000) / speed, 30_000),
-          retry: { attempts: config.agent.retryAttempts + 1, baseDelayMs: (config.agent.retryDelaySeconds * 1000) / speed },
-          abortGraceMs: 30_000 / speed,
-          pool: { coolDownMs: 60_000 / speed },
-          startRate: { ...CODEGEN_CREATE_RATE, windowMs: CODEGEN_CREATE_RATE.windowMs / speed },
-          ...landingOptions(config, lander),
-        },
+        orchestrator: { ...scaledOrchestratorOptions(config, speed), ...landingOptions(config, lander) },
       },
       { json: true, verbose: true },
     );
@@ -259,6 +257,18 @@ async function runOnce(text: string, dir: string, speed: number): Promise<RunRes
     executor.close();
     await journal.close().catch(() => undefined);
   }
+}
+
+/** The Orchestrator's timing at `speed`, as `pco demo` scales it. */
+function scaledOrchestratorOptions(config: PcoConfig, speed: number) {
+  return {
+    // HTTP and a busy CPU do not speed up, so the timeout keeps a floor of real time.
+    timeoutMs: Math.max((config.agent.taskTimeoutSeconds * 1000) / speed, 30_000),
+    retry: { attempts: config.agent.retryAttempts + 1, baseDelayMs: (config.agent.retryDelaySeconds * 1000) / speed },
+    abortGraceMs: 30_000 / speed,
+    pool: { coolDownMs: 60_000 / speed },
+    startRate: { ...CODEGEN_CREATE_RATE, windowMs: CODEGEN_CREATE_RATE.windowMs / speed },
+  };
 }
 
 /** The run's lines of `event` (for `taskId`). */

@@ -8,7 +8,6 @@
  *
  * Seeded (PCO_CRASH_SEED overrides) and bounded: about 20-40 s on two cores.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayJournal, readJournal } from '@pco/core';
 import type { JournalEntry, Task, TaskResult } from '@pco/contract';
 import type { JournalFaultPoint } from '../../../../core/src/journal/fault-injection.js';
+import { childCommand, runChild, type Kill, type Life } from './crash-process.js';
 
 const SEED = Number(process.env.PCO_CRASH_SEED ?? 20250301);
 const TASKS = 50;
@@ -36,7 +36,6 @@ const LIMITS = {
   getCurrentUser: { limit: 60, windowMs: 300_000 },
 };
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 
 function backlog(random: () => number): Task[] {
   const tasks: Task[] = [];
@@ -48,8 +47,6 @@ function backlog(random: () => number): Task[] {
   }
   return tasks;
 }
-
-type Kill = { readonly kind: 'hook'; readonly point: JournalFaultPoint; readonly n: number } | { readonly kind: 'timer'; readonly afterMs: number };
 
 function killSchedule(random: () => number): Kill[] {
   const points: JournalFaultPoint[] = [
@@ -76,60 +73,6 @@ function killSchedule(random: () => number): Kill[] {
   return kills;
 }
 
-interface Life {
-  readonly kill: Kill | undefined;
-  readonly signal: NodeJS.Signals | null;
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/**
- * How to start the child: bundled once with esbuild (about 0.1 s per start instead of about 1.5 s
- * through tsx, which matters for 21 starts), or through tsx when esbuild is not installed.
- */
-async function childCommand(outDir: string): Promise<string[]> {
-  try {
-    const esbuild = await import('esbuild');
-    const outfile = join(outDir, 'crash-child.mjs');
-    await esbuild.build({
-      entryPoints: [CHILD],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      conditions: ['@pco/source'],
-      logLevel: 'error',
-      // CommonJS dependencies inside an ESM bundle need a real require().
-      banner: { js: "import { createRequire as __pcoRequire } from 'node:module'; const require = __pcoRequire(import.meta.url);" },
-    });
-    return [outfile];
-  } catch {
-    return ['--conditions=@pco/source', '--import', 'tsx', CHILD];
-  }
-}
-
-function runChild(command: readonly string[], env: Record<string, string>, kill: Kill | undefined): Promise<Life> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, command, {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env, PCO_CRASH_KILL_AT: kill?.kind === 'hook' ? `${kill.point}:${kill.n}` : '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = kill?.kind === 'timer' ? setTimeout(() => child.kill('SIGKILL'), kill.afterMs) : undefined;
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ kill, signal, code, stdout, stderr });
-    });
-  });
-}
-
 describe('crash suite: SIGKILL at 20 points, resume each time', () => {
   let fake: FakeCodegen;
   let dir: string;
@@ -144,7 +87,7 @@ describe('crash suite: SIGKILL at 20 points, resume each time', () => {
       script: () => ({ status: 'COMPLETE', durationMs: 60_000 + Math.floor(random() * 180_000) }),
     });
     dir = await mkdtemp(join(tmpdir(), 'pco-crash-'));
-    command = await childCommand(dir);
+    command = await childCommand(CHILD, dir);
   });
   afterAll(async () => {
     await fake?.close();
@@ -173,7 +116,7 @@ describe('crash suite: SIGKILL at 20 points, resume each time', () => {
     const starts: number[] = [];
     for (const kill of schedule) {
       starts.push(Date.now());
-      const life = await runChild(command, env, kill);
+      const life = await runChild(command, env, kill, 'PCO_CRASH_KILL_AT');
       lives.push(life);
       if (life.signal !== 'SIGKILL') {
         // The run finished (or failed) before the kill point came: the schedule is too loose.
@@ -181,7 +124,7 @@ describe('crash suite: SIGKILL at 20 points, resume each time', () => {
       }
     }
     starts.push(Date.now());
-    const last = await runChild(command, env, undefined);
+    const last = await runChild(command, env, undefined, 'PCO_CRASH_KILL_AT');
     lives.push(last);
     expect(last.stderr).toBe('');
     expect(last.code).toBe(0);
