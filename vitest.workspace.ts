@@ -25,6 +25,8 @@ const packages = readdirSync(new URL('./packages', import.meta.url), { withFileT
  */
 const CLI_HEAVY = [
   'packages/cli/src/cli/cli.test.ts',
+  // Scale-out: pco run and pco worker as processes on one Redis, one stopped and restarted.
+  'packages/cli/src/cli/scale-out-processes.test.ts',
   'packages/cli/src/journal/fault/**/*.test.ts',
   'packages/cli/src/ui-browser/**/*.test.ts',
   // Landing end to end: pco run's pipeline against the linked fakes, several runs per file.
