@@ -20,7 +20,7 @@ export function registerWorkerCommand(program: Command, ctx: CliContext, setCode
     .option('--name <name>', 'this process in pco status (default: <hostname>:<pid>)')
     .option('--json', 'one JSON log line per event on stdout (default when stdout is not a terminal)')
     .option('--verbose', 'more detail: agent status changes and starts (live view), debug-level events (JSON)')
-    .addOption(new Option('--concurrency <n>', 'attempts this process follows at once, 1-10 (overrides agent.maxConcurrentAgents)'))
+    .addOption(new Option('--concurrency <n>', "the organisation's agent cap, 1-10 (overrides agent.maxConcurrentAgents; give every process the same)"))
     .addOption(
       new Option('--fail-on <states>', `task outcomes that make the worker exit 1, comma-separated: ${FAIL_ON_STATES.join(', ')}`)
         .argParser(parseFailOn)
