@@ -80,7 +80,7 @@ export function sharedBudget(octokit: Octokit, options: OctokitOptions): void {
     const snapshot = snapshotOf(headers, fallbackResource, self);
     if (!snapshot) return;
     try {
-      await shared.redis.eval(RECORD, 1, key, snapshot.resource, JSON.stringify(snapshot), snapshot.reset, snapshot.remaining);
+      await bounded(shared.redis.eval(RECORD, 1, key, snapshot.resource, JSON.stringify(snapshot), snapshot.reset, snapshot.remaining));
     } catch (error) {
       shared.logger.debug(`GitHub shared budget: not recorded (${(error as Error).message})`);
     }
@@ -102,7 +102,7 @@ export function sharedBudget(octokit: Octokit, options: OctokitOptions): void {
 async function waitIfSpent(shared: SharedBudgetOptions, key: string, self: string, resource: string, signal: AbortSignal | undefined): Promise<void> {
   let snapshot: GitHubBudgetSnapshot | undefined;
   try {
-    snapshot = parseSnapshot(await shared.redis.hget(key, resource));
+    snapshot = parseSnapshot(await bounded(shared.redis.hget(key, resource)));
   } catch {
     return; // Redis trouble never holds a request up; the plugin still handles a 403.
   }
@@ -113,6 +113,23 @@ async function waitIfSpent(shared: SharedBudgetOptions, key: string, self: strin
   if (seconds <= 0 || seconds > shared.maxWaitSeconds) return;
   shared.logger.warn(`GitHub primary rate limit (${resource}) spent by another process: waiting ${seconds}s for its reset`, { resource, retryAfterSeconds: seconds });
   await sleep(seconds * shared.timeScale, undefined, signal ? { signal } : undefined);
+}
+
+/**
+ * How long a request waits for Redis about the budget (ms): while Redis is away (its commands
+ * queue until it is back), requests go out without the shared view rather than wait with it.
+ */
+const REDIS_WAIT_MS = 500;
+
+async function bounded<T>(command: Promise<T>): Promise<T | undefined> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([command, sleep(REDIS_WAIT_MS, undefined, { signal: timer.signal, ref: false }).then(() => undefined)]);
+  } finally {
+    timer.abort();
+    // A command answered after the race lost must not be an unhandled rejection.
+    command.catch(() => undefined);
+  }
 }
 
 function resourceOf(method: string, url: string): string {
