@@ -116,8 +116,9 @@ export function createThrottleCluster(options: GitHubClusterOptions, spacing: Cl
     prefix,
     id: options.id,
     async close() {
-      await connection.disconnect(true);
-      if (ownsClient) await redis.quit();
+      // quit() rejects on a connection already closed (e.g. while Redis was away): then just drop it.
+      await Promise.resolve(connection.disconnect(true)).catch(() => connection.disconnect(false));
+      if (ownsClient) await redis.quit().catch(() => redis.disconnect());
     },
   };
 }
