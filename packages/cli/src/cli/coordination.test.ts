@@ -4,7 +4,7 @@
  * task; `pco status` shows the shared budgets; the Redis URL's password is never printed.
  * Skipped with one line without Redis, except under CI=true.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFakeCodegen, startFakeGitHub, type FakeCodegen, type FakeGitHub } from '@pco/testkit';
@@ -151,6 +151,9 @@ describe.skipIf(!redis.available)('pco run + pco worker on one backlog (real Red
       expect(results.results.map((r) => `${r.id} ${r.state}`).sort()).toEqual(['acme/web#1 done', 'acme/web#2 done', 'acme/web#3 done', 'acme/web#4 done']);
     }
     for (const text of [a.stdout, a.stderr, b.stdout, b.stderr]) expect(text).not.toContain(PASSWORD);
+    for (const dir of dirs) {
+      for (const file of await readdir(path.join(dir, '.pco'))) expect(await readFile(path.join(dir, '.pco', file), 'utf8')).not.toContain(PASSWORD);
+    }
     // Redis and the queue never failed on the way.
     expect(a.stderr + b.stderr).not.toContain('! coordination:');
 
@@ -165,6 +168,16 @@ describe.skipIf(!redis.available)('pco run + pco worker on one backlog (real Red
     const text = await runPcoInProcess(['status'], { cwd: dirs[1]!, env: env() });
     expect(text.stdout).toMatch(/^Coordination {2}redis:\/\/127\.0\.0\.1:6379 \(prefix pcotest-/m);
     expect(text.stdout).toMatch(/Codegen budget createRun: 4 of 10 per 60s used/);
+  });
+
+  it('pco status on a process with no journal yet shows the shared part alone', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pco-status-fresh-'));
+    await writeFile(path.join(dir, 'pco.yaml'), await readFile(path.join(dirs[0]!, 'pco.yaml'), 'utf8'));
+    const result = await runPcoInProcess(['status'], { cwd: dir, env: env() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^No journal at .*journal\.jsonl yet\.\nCoordination {2}redis:\/\/127\.0\.0\.1:6379 /);
+    expect(result.stdout).toContain('  Per process    none');
+    expect(result.stdout).not.toContain(PASSWORD);
   });
 
   it('pco worker refuses to run without the coordination section', async () => {
