@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Octokit, OctokitOptions } from '@octokit/core';
 import type { Redis } from 'ioredis';
+import { DEFAULT_CLUSTER_PREFIX } from './throttle-cluster.js';
 import type { GitHubLogger } from './types.js';
 
 /** The last `x-ratelimit-*` headers GitHub sent for one resource of the principal. */
@@ -47,9 +48,9 @@ export function githubBudgetKey(prefix: string, id: string): string {
   return `${prefix}:github:budget:${id}`;
 }
 
-/** Reads the principal's shared budget, one snapshot per resource GitHub has reported. */
+/** Reads the principal's shared budget, one snapshot per resource GitHub has reported (`prefix` @default 'pco'). */
 export async function readGitHubBudget(redis: Redis, options: { readonly prefix?: string; readonly id: string }): Promise<GitHubBudgetSnapshot[]> {
-  const all = await redis.hgetall(githubBudgetKey(options.prefix ?? 'pco', options.id));
+  const all = await redis.hgetall(githubBudgetKey(options.prefix ?? DEFAULT_CLUSTER_PREFIX, options.id));
   return Object.values(all)
     .map((json) => parseSnapshot(json))
     .filter((s): s is GitHubBudgetSnapshot => s !== undefined)

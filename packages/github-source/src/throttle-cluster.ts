@@ -74,12 +74,13 @@ export interface ThrottleCluster {
   close(): Promise<void>;
 }
 
-const DEFAULT_PREFIX = 'pco';
+/** `GitHubClusterOptions.prefix` when not given. */
+export const DEFAULT_CLUSTER_PREFIX = 'pco';
 const DEFAULT_STATE_TTL_MS = 120_000;
 
 /** Validates the options and builds the clustered Bottleneck groups. */
 export function createThrottleCluster(options: GitHubClusterOptions, spacing: ClusterSpacing, log: GitHubLogger): ThrottleCluster {
-  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const prefix = options.prefix ?? DEFAULT_CLUSTER_PREFIX;
   const timeout = options.stateTtlMs ?? DEFAULT_STATE_TTL_MS;
   if (typeof options.id !== 'string' || options.id.trim() === '') {
     throw new InvalidOptionsError('createGitHubClient', 'cluster.id', 'expected the GitHub principal, e.g. "gh:<login>"', options.id);

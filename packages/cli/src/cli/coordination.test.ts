@@ -164,7 +164,7 @@ describe.skipIf(!redis.available)('pco run + pco worker on one backlog (real Red
     expect(shared.backlogId).toBe('acme/web');
     expect(shared.queue.counts).toMatchObject({ active: 0, completed: 4, failed: 0 });
     expect(shared.codegen.find((budget) => budget.operation === 'createRun')).toMatchObject({ used: 4, limit: 10 });
-    expect(shared.github.map((budget) => budget.principal)).toContain('gh:octo');
+    expect(shared.github.map((budget) => budget.principal)).toContain('gh:octo@127.0.0.1');
     const text = await runPcoInProcess(['status'], { cwd: dirs[1]!, env: env() });
     expect(text.stdout).toMatch(/^Coordination {2}redis:\/\/127\.0\.0\.1:6379 \(prefix pcotest-/m);
     expect(text.stdout).toMatch(/Codegen budget createRun: 4 of 10 per 60s used/);

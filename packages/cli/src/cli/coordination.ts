@@ -23,7 +23,7 @@ export type CoordinationConfig = NonNullable<PcoConfig['coordination']>;
 export interface Coordination {
   readonly redis: RedisCoordination;
   readonly backlogId: string;
-  /** The GitHub principal the budget is shared under (`gh:<login>`). */
+  /** The GitHub principal the budget is shared under (`gh:<login>`, `gh:<login>@<host>` off github.com). */
   readonly githubId: string;
   /** The GitHub client, clustered with every process acting as the same principal. */
   readonly github: GitHubClient;
@@ -127,18 +127,21 @@ export async function checkRedis(url: string): Promise<void> {
 }
 
 /**
- * The GitHub principal's id: `gh:<login>` from `GET /user`; for a token without a user (an App
- * installation) a hash of the token, so that processes using the same token still share.
+ * The GitHub principal's id: `gh:<login>` from `GET /user` (`gh:<login>@<host>` on another host
+ * than github.com: GitHub Enterprise Server counts its own budgets); for a token without a user
+ * (an App installation) a hash of the token, so that processes using the same token still share.
  */
 async function githubPrincipal(config: PcoConfig, tuning: PipelineTuning): Promise<string> {
+  const host = new URL(config.github.baseUrl).hostname;
+  const where = host === 'api.github.com' ? '' : `@${host}`;
   const plain = createGitHubClientFor(config, tuning);
   try {
     const { data } = await plain.request('GET /user');
-    if (typeof data.login === 'string' && data.login !== '') return `gh:${data.login.toLowerCase()}`;
+    if (typeof data.login === 'string' && data.login !== '') return `gh:${data.login.toLowerCase()}${where}`;
   } catch {
     // The preflight reports a refused token; sharing falls back to the token's hash.
   }
-  return `gh:token-${createHash('sha256').update(config.github.token).digest('hex').slice(0, 16)}`;
+  return `gh:token-${createHash('sha256').update(config.github.token).digest('hex').slice(0, 16)}${where}`;
 }
 
 /** Opens the scale-out parts for `config` (which must have `coordination`). */

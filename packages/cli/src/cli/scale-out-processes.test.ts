@@ -127,6 +127,6 @@ describe.skipIf(!redis.available)('pco run + pco worker as processes (real Redis
     const shared = (JSON.parse(status.stdout) as { coordination: CoordinationStatus }).coordination;
     expect(shared.queue).toMatchObject({ agentCap: 2, counts: { active: 0, failed: 0 } });
     expect(shared.codegen.find((budget) => budget.operation === 'createRun')?.used).toBe(TASKS.length);
-    expect(shared.github.some((budget) => budget.principal === 'gh:octo')).toBe(true);
+    expect(shared.github.some((budget) => budget.principal === 'gh:octo@127.0.0.1')).toBe(true);
   }, 120_000);
 });
