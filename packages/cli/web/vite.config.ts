@@ -16,8 +16,11 @@ import { defineConfig, type Plugin } from 'vite';
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 /**
- * Adds the layout worker's script to index.html as a deferred classic `<script>` (see
- * src/elk-worker.ts): a static page inlines it with the rest; a live page runs it as a no-op.
+ * Names the layout worker's script in index.html as `<link rel="pco-layout-engine" href=…>` (see
+ * src/elk-worker.ts). A browser fetches nothing for a `rel` it does not know, so a live page
+ * never loads the 1.5 MB engine in its own thread (its worker does); `pco plan --html`
+ * (src/ui/static-page.ts) inlines it there as a classic `<script>`, for a page that cannot start
+ * a worker from a file.
  */
 function layoutScriptInHtml(): Plugin {
   return {
@@ -28,7 +31,7 @@ function layoutScriptInHtml(): Plugin {
       handler(html, context) {
         const worker = Object.keys(context.bundle ?? {}).find((file) => /(^|\/)elk-worker-[^/]*\.js$/.test(file));
         if (!worker) throw new Error('the layout worker is missing from the bundle');
-        return html.replace('<script type="module"', `<script defer src="./${worker}"></script>\n    <script type="module"`);
+        return html.replace('<script type="module"', `<link rel="pco-layout-engine" href="./${worker}">\n    <script type="module"`);
       },
     },
   };

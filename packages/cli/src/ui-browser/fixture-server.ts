@@ -24,8 +24,16 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
+export interface FixtureServerOptions {
+  /** index.html carries the data instead (a static page). @default false */
+  readonly embed?: boolean;
+  /** The built page to serve (another build, to compare). @default WEB_DIST */
+  readonly assetsDir?: string;
+}
+
 /** Serves `data` as the API; with `embed`, index.html carries it instead (a static page). */
-export async function startFixtureServer(data: EmbeddedData, options: { readonly embed?: boolean } = {}): Promise<FixtureServer> {
+export async function startFixtureServer(data: EmbeddedData, options: FixtureServerOptions = {}): Promise<FixtureServer> {
+  const assetsDir = options.assetsDir ?? WEB_DIST;
   const streams = new Set<ServerResponse>();
   const requests: { path: string; authorization?: string }[] = [];
   const json = (response: ServerResponse, body: unknown) => {
@@ -49,7 +57,7 @@ export async function startFixtureServer(data: EmbeddedData, options: { readonly
       request.on('close', () => streams.delete(response));
       return;
     }
-    const file = path.join(WEB_DIST, url.pathname === '/' ? 'index.html' : path.normalize(url.pathname).replace(/^(\.\.[/\\])+/, ''));
+    const file = path.join(assetsDir, url.pathname === '/' ? 'index.html' : path.normalize(url.pathname).replace(/^(\.\.[/\\])+/, ''));
     readFile(file).then(
       (body) => {
         let out: Buffer | string = body;

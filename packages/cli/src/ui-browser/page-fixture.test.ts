@@ -8,16 +8,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRedactor } from '@pco/contract';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedDataSchema, type ApiTaskRow } from '../ui/api-types.js';
 import { renderStaticPage } from '../ui/static-page.js';
-import { browserTestsRun, ensurePageBuilt, foreignRequests, launchChromium, WEB_DIST, watchPage } from './browser.js';
+import { browserTestsRun, ensurePageBuilt, foreignRequests, launchChromium, WEB_DIST, watchPage, type PageWatch } from './browser.js';
 import { generateBacklog } from './fixture.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
+import { describeLoads, measureLoad, type LoadFigures } from './measure.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+/** Loads of the 1,000-task page whose median is logged. */
+const LOADS = 5;
 
 describe.skipIf(!browserTestsRun)('web view page (fixture server, chromium)', () => {
   let browser: Browser;
@@ -37,21 +40,29 @@ describe.skipIf(!browserTestsRun)('web view page (fixture server, chromium)', ()
     expect(new Set(data.tasks.tasks.flatMap((task) => task.dependencies.map((d) => d.origin)))).toEqual(new Set(['prose', 'section', 'label', 'blocked-by', 'sub-issue']));
   });
 
-  it('draws a 1,000-task backlog: every node, coloured by state, the critical path outlined', async () => {
+  it('draws a 1,000-task backlog: every node at once, then ELK\'s layout, coloured by state, the critical path outlined', async () => {
     const data = generateBacklog({ tasks: 1000 });
     const server = await startFixtureServer(data);
     servers.push(server);
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    const watch = watchPage(page);
-    const opened = Date.now();
-    await page.goto(server.url);
+    // The issue's "renders in ≤ 1 s, stays responsive": the median of several loads, logged with
+    // the machine's load average, not asserted (timing depends on the machine).
+    const loads: LoadFigures[] = [];
+    const watches: PageWatch[] = [];
+    let page: Page | undefined;
+    for (let i = 0; i < LOADS; i += 1) {
+      await page?.close();
+      // Generous: on a loaded 2-core machine elk alone has taken 9 s here.
+      const load = await measureLoad(browser, server.url, { timeoutMs: 100_000, prepare: (opened) => watches.push(watchPage(opened)) });
+      page = load.page;
+      loads.push(load.figures);
+    }
+    if (!page) throw new Error('no load');
+    console.log(describeLoads('1,000 tasks, 1,438 edges', loads));
+    // Every node in the first paint: the placeholder (columns by dependency depth), then ELK's layout.
+    expect(loads.every((figures) => figures.firstLayout === 'provisional' && figures.firstNodes === 1000)).toBe(true);
     const svg = page.locator('svg.graph-svg[data-ready="true"]');
-    // Generous: on a loaded 2-core machine elk alone has taken 9 s here.
-    await svg.waitFor({ timeout: 100_000 });
-    const untilDrawn = Date.now() - opened;
-    const [layoutMs, renderMs, totalMs, edges] = await Promise.all(['data-layout-ms', 'data-render-ms', 'data-total-ms', 'data-edges'].map((name) => svg.getAttribute(name)));
-    // The figure the issue asks about ("renders in ≤ 1 s"), logged, not asserted: timing depends on the machine.
-    console.log(`1,000 tasks, ${edges} edges: layout ${layoutMs} ms (elk, worker) + render ${renderMs} ms = ${totalMs} ms from data to drawn; ${untilDrawn} ms from navigation`);
+    expect(await svg.getAttribute('data-layout')).toBe('elk');
+    const edges = await svg.getAttribute('data-edges');
 
     expect(await page.locator('g.node').count()).toBe(1000);
     expect(Number(edges)).toBe(new Set(data.tasks.tasks.flatMap((t) => t.dependencies.map((d) => `${d.id}->${t.id}`))).size);
@@ -81,11 +92,31 @@ describe.skipIf(!browserTestsRun)('web view page (fixture server, chromium)', ()
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}web-view-1000.png` });
-    expect(watch.violations).toEqual([]);
-    expect(watch.errors).toEqual([]);
-    expect(foreignRequests(watch.requests)).toEqual([]);
+    // Stays responsive: a batch recolours a node (render → next frame), a wheel zoom repaints.
+    const target = data.tasks.tasks.find((task) => task.state === 'ready') as ApiTaskRow;
+    server.push({ events: [], status: data.status, tasks: [{ ...target, state: 'running', attempts: 1 }], tasksReset: false });
+    await expect.poll(() => page.locator(`g.node[data-id="${target.id}"]`).getAttribute('data-state')).toBe('running');
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+    const recolourMs = await svg.getAttribute('data-frame-ms');
+    const zoomMs = await page.evaluate(`(async () => {
+      const element = document.querySelector('svg.graph-svg');
+      const rect = element.getBoundingClientRect();
+      const started = performance.now();
+      element.dispatchEvent(new WheelEvent('wheel', { deltaY: -240, clientX: rect.left + rect.width / 2, clientY: rect.top + rect.height / 2, bubbles: true, cancelable: true }));
+      // Two frames: the one that paints the zoom has ended when the second starts.
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      return Math.round(performance.now() - started);
+    })()`);
+    console.log(`1,000 tasks: a state change redrawn in ${recolourMs} ms (render → next frame), a wheel zoom painted in ${zoomMs} ms`);
+    expect(await svg.getAttribute('data-layouts')).toBe('1');
+
+    for (const watch of watches) {
+      expect(watch.violations).toEqual([]);
+      expect(watch.errors).toEqual([]);
+      expect(foreignRequests(watch.requests)).toEqual([]);
+    }
     await page.close();
-  }, 120_000);
+  }, 400_000);
 
   it('follows the stream: a batch recolours a node without laying the graph out again; a click opens the task panel', async () => {
     const data = generateBacklog({ tasks: 60, seed: 3 });
@@ -95,6 +126,8 @@ describe.skipIf(!browserTestsRun)('web view page (fixture server, chromium)', ()
     const watch = watchPage(page);
     await page.goto(`${server.url}?token=fixture-view-token-123`);
     await page.locator('svg.graph-svg[data-ready="true"]').waitFor();
+    // A small graph's first paint is ELK's layout (no placeholder).
+    expect(await page.locator('svg.graph-svg').getAttribute('data-first-layout')).toBe('elk');
     await page.locator('.conn-open').waitFor();
     // The token went as a header on every API fetch, and left the address bar.
     const apiCalls = server.requests.filter((r) => r.path.startsWith('/api/v1/') && !r.path.startsWith('/api/v1/stream'));

@@ -30,10 +30,11 @@ describe('pco plan --html: one self-contained page', () => {
     await mkdir(path.join(assets, 'assets'), { recursive: true });
     await writeFile(
       path.join(assets, 'index.html'),
-      '<!doctype html><html><head><meta charset="utf-8"><link rel="modulepreload" href="/assets/dep.js"><script type="module" crossorigin src="/assets/app.js"></script><link rel="stylesheet" crossorigin href="/assets/app.css"></head><body><div id="app"></div></body></html>',
+      '<!doctype html><html><head><meta charset="utf-8"><link rel="modulepreload" href="/assets/dep.js"><link rel="pco-layout-engine" href="./assets/engine.js"><script type="module" crossorigin src="/assets/app.js"></script><link rel="stylesheet" crossorigin href="/assets/app.css"></head><body><div id="app"></div></body></html>',
     );
     await writeFile(path.join(assets, 'assets', 'app.js'), 'document.getElementById("app").textContent = "pco";');
     await writeFile(path.join(assets, 'assets', 'app.css'), 'body { color: #333 }');
+    await writeFile(path.join(assets, 'assets', 'engine.js'), 'globalThis.engine = 1;');
   });
   afterAll(() => github.close());
 
@@ -61,6 +62,11 @@ describe('pco plan --html: one self-contained page', () => {
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1]!;
     expect(csp).toContain(`script-src ${sha('document.getElementById("app").textContent = "pco";')}`);
     expect(csp).toContain(`style-src ${sha('body { color: #333 }')}`);
+    // The layout engine, which a live page only names (its worker loads it), runs in this page.
+    expect(html).toContain('<script>globalThis.engine = 1;</script>');
+    expect(html).not.toContain('pco-layout-engine');
+    expect(csp).toContain(sha('globalThis.engine = 1;'));
+    expect(html.indexOf('globalThis.engine')).toBeLessThan(html.indexOf('<script type="module">'));
     expect(csp).toContain("connect-src 'none'");
     expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<script type="module">'));
     expect(html).not.toContain(GH_TOKEN);

@@ -49,6 +49,15 @@ export async function renderStaticPage(data: EmbeddedData, options: { readonly a
     const attributes = `${match[1]!}${match[3]!}`.replace(/\s*crossorigin(=["'][^"']*["'])?/gi, '').trim();
     html = html.replace(match[0], () => `<script ${attributes}>${code}</script>`.replace('<script >', '<script>'));
   }
+  // The layout engine, named but not loaded by a live page (its worker loads it): inlined, it
+  // runs in the page, which cannot start a worker from a file (web/src/elk-worker.ts).
+  for (const match of [...html.matchAll(/<link\b[^>]*\brel=["']?pco-layout-engine["']?[^>]*>/gi)]) {
+    const href = /\bhref=["']([^"']+)["']/i.exec(match[0])?.[1];
+    if (href === undefined) continue;
+    const code = (await assetText(options.assetsDir, href)).replace(/<\/script/gi, '<\\/script');
+    scripts.push(code);
+    html = html.replace(match[0], () => `<script>${code}</script>`);
+  }
   for (const match of [...html.matchAll(/<link\b[^>]*\brel=["']?stylesheet["']?[^>]*>/gi)]) {
     const href = /\bhref=["']([^"']+)["']/i.exec(match[0])?.[1];
     if (href === undefined) continue;

@@ -1,10 +1,10 @@
 /**
  * The layout engine's script: elkjs's own worker, which answers elk-api's messages on
- * `self.onmessage`. Built as a classic script (`worker.format: 'iife'`) and also referenced by
- * index.html as a deferred `<script>`, so that a static page (`pco plan --html`, which inlines the
- * page's scripts; it cannot start a worker from a file) has the engine too. In a window it loads
- * elk only on a page that embeds its data (`#pco-data`) and leaves elk's in-thread stand-in on
- * `globalThis.PcoElkWorker` for layout.ts; a live page starts it as a real worker instead.
+ * `self.onmessage`. Built as a classic script (`worker.format: 'iife'`). index.html names it in a
+ * `<link rel="pco-layout-engine">` that a browser does not fetch; a static page (`pco plan
+ * --html`, which cannot start a worker from a file) inlines it as a `<script>`. In a window it
+ * loads elk only on a page that embeds its data (`#pco-data`) and leaves elk's in-thread stand-in
+ * on `globalThis.PcoElkWorker` for layout.ts; a live page starts it as a real worker instead.
  */
 interface ElkWorkerModule {
   readonly Worker?: unknown;

@@ -10,17 +10,37 @@ import type { EdgeRoute, GraphLayout, NodeBox, TaskView } from './types.js';
 export const NODE_WIDTH = 176;
 export const NODE_HEIGHT = 38;
 
-const LAYOUT_OPTIONS: Record<string, string> = {
+/** From this many tasks a graph is large: ELK gets the cheaper options below. */
+export const LARGE_GRAPH = 300;
+
+const COMMON_OPTIONS: Record<string, string> = {
   'elk.algorithm': 'layered',
   'elk.direction': 'RIGHT',
-  'elk.edgeRouting': 'ORTHOGONAL',
   'elk.spacing.nodeNode': '14',
   'elk.layered.spacing.nodeNodeBetweenLayers': '56',
   'elk.spacing.componentComponent': '28',
-  // One crossing-minimisation sweep (default 7) and the default (Brandes-Köpf) node placement:
-  // NETWORK_SIMPLEX placement and more sweeps took 4-5× longer on a 1,000-task backlog.
+  // One crossing-minimisation sweep (default 7): more sweeps took 4-5× longer on 1,000 tasks.
   'elk.layered.thoroughness': '1',
 };
+
+/** Small graphs: right-angled edges, nodes aligned along long edges (Brandes-Köpf, the default). */
+const SMALL_OPTIONS: Record<string, string> = { ...COMMON_OPTIONS, 'elk.edgeRouting': 'ORTHOGONAL' };
+
+/**
+ * Large graphs: straight segments (POLYLINE) and SIMPLE node placement, measured the cheapest
+ * pair that keeps ELK's layering and crossing minimisation (docs/web-view.md has the figures);
+ * SIMPLE also packs the layers (a far shorter drawing than Brandes-Köpf's on a 1,000-task graph).
+ */
+const LARGE_OPTIONS: Record<string, string> = {
+  ...COMMON_OPTIONS,
+  'elk.edgeRouting': 'POLYLINE',
+  'elk.layered.nodePlacement.strategy': 'SIMPLE',
+};
+
+/** ELK's options for a graph of `size` tasks. */
+export function layoutOptions(size: number): Record<string, string> {
+  return size >= LARGE_GRAPH ? LARGE_OPTIONS : SMALL_OPTIONS;
+}
 
 type WorkerLike = { postMessage(message: unknown): void; onmessage: ((event: { data: unknown }) => void) | null; terminate?(): void };
 type Engine = InstanceType<typeof ELK>;
@@ -79,7 +99,7 @@ export async function layoutGraph(tasks: ReadonlyMap<string, TaskView>, key: str
     }
   }
   const started = performance.now();
-  const graph: ElkNode = { id: 'root', layoutOptions: LAYOUT_OPTIONS, children, edges };
+  const graph: ElkNode = { id: 'root', layoutOptions: layoutOptions(children.length), children, edges };
   const layout = elk().then((engine) => {
     if (failed) throw failed;
     return new Promise<ElkNode>((resolve, reject) => {
@@ -107,5 +127,5 @@ export async function layoutGraph(tasks: ReadonlyMap<string, TaskView>, key: str
     }
     routes.push({ id: edge.id, source, target, origin: origins.get(edge.id) ?? 'unknown', points });
   }
-  return { key, nodes, edges: routes, width: result.width ?? 0, height: result.height ?? 0, layoutMs };
+  return { key, kind: 'elk', nodes, edges: routes, width: result.width ?? 0, height: result.height ?? 0, layoutMs, readyAt: performance.now() };
 }

@@ -56,10 +56,14 @@ export interface EdgeRoute {
 
 export interface GraphLayout {
   readonly key: string;
+  /** `elk`: the layout engine's; `provisional`: the placeholder a large graph shows until ELK's arrives (provisional-layout.ts). */
+  readonly kind: 'elk' | 'provisional';
   readonly nodes: ReadonlyMap<string, NodeBox>;
   readonly edges: readonly EdgeRoute[];
   readonly width: number;
   readonly height: number;
   /** Milliseconds the layout engine took (worker or in-thread). */
   readonly layoutMs: number;
+  /** `performance.now()` when the layout was ready (drawing it is measured from here). */
+  readonly readyAt: number;
 }
