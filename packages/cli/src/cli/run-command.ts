@@ -18,6 +18,7 @@ import { LiveView } from './live-view.js';
 import { installShutdown } from './shutdown.js';
 import { renderSummary, writeResults, type ResultPaths } from './summary.js';
 import { startRunUi, type RunUi } from '../ui/run-ui.js';
+import { taskListPath, trackTaskList } from '../ui/task-list-file.js';
 import type { ApiBudget } from '../ui/api-types.js';
 
 export type OutputMode = 'live' | 'lines' | 'json';
@@ -135,6 +136,15 @@ export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunP
     },
   };
   parts.onOrchestrator?.(orchestrator, out);
+  // Beside the journal, the tasks `pco ui --journal` draws the graph from (docs/web-api.md).
+  const taskList =
+    parts.journal && config.journal.path
+      ? trackTaskList(orchestrator, {
+          path: taskListPath(path.resolve(config.journal.path)),
+          redact,
+          onError: (error) => out.note('task-list:error', `Could not write the task list for pco ui: ${error instanceof Error ? error.message : String(error)}`),
+        })
+      : undefined;
 
   const shutdown = installShutdown(ctx, {
     onFirst: (signal) => {
@@ -168,6 +178,8 @@ export async function executeRun(ctx: CliContext, config: PcoConfig, parts: RunP
   } finally {
     view?.stop();
     shutdown.dispose();
+    await taskList?.settled();
+    taskList?.detach();
   }
   detach?.();
   await parts.journal?.close?.();

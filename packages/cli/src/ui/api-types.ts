@@ -84,6 +84,8 @@ export const RunInfoSchema = v.object({
   pendingUpdates: v.optional(count),
   /** Set when the run stopped itself because an API refused its credentials. Redacted. */
   halted: v.optional(v.object({ service: v.string(), message: v.string(), hint: v.string() })),
+  /** Something the view cannot show, in one sentence (e.g. a journal without its task list). */
+  notice: v.optional(v.string()),
 });
 export type ApiRunInfo = v.InferOutput<typeof RunInfoSchema>;
 

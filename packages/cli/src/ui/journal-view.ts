@@ -1,10 +1,11 @@
 /**
  * `pco ui --journal PATH`: a finished or interrupted run, rebuilt from its journal. The journal
  * holds what happened to each task (attempts, agent runs, results), not the tasks themselves:
- * rows show the id as title and no dependencies.
+ * their titles, links and dependency edges come from the task list the run wrote beside it
+ * (task-list-file.ts). Without it, rows show the id as title and no dependencies.
  */
 import { replayJournal } from '@pco/core';
-import type { JournalEntry, TaskResult } from '@pco/contract';
+import type { JournalEntry, Task, TaskResult } from '@pco/contract';
 import type { LogEvent } from './api-types.js';
 import { RunViewModel } from './view-model.js';
 
@@ -34,15 +35,27 @@ function logEntry(entry: JournalEntry): Omit<LogEvent, 'seq'> {
   }
 }
 
-/** The model of a journal's run: `finished` when every task has a final result, else `interrupted`. */
-export function journalViewModel(entries: readonly JournalEntry[]): RunViewModel {
+/** What {@link journalViewModel} shows besides the journal. */
+export interface JournalViewOptions {
+  /** The run's tasks (from its task list), drawn with their titles and edges. @default none */
+  readonly tasks?: readonly Task[];
+  /** One sentence the page shows (e.g. that the task list is missing). @default none */
+  readonly notice?: string;
+}
+
+/**
+ * The model of a journal's run: `finished` when every task has a final result, else
+ * `interrupted`. A task of the list that the journal never mentions is `pending` (never started).
+ */
+export function journalViewModel(entries: readonly JournalEntry[], options: JournalViewOptions = {}): RunViewModel {
   const replay = replayJournal(entries);
   const runs = entries.filter((entry) => entry.type === 'run');
   const startedAt = runs.length > 0 ? runs.reduce((start, run) => (run.resumed ? start : run.at), runs[0]!.at) : undefined;
   const concurrency = new Set(entries.flatMap((entry) => (entry.type === 'intent' ? [entry.agent] : []))).size;
   const model = new RunViewModel({ phase: 'loading', concurrency: Math.max(1, concurrency), eventLogSize: Math.max(5000, entries.length), clock: { now: () => entries.at(-1)?.at ?? 0 } });
-  model.addTasks([...replay.tasks.keys()].map((id) => ({ id, title: id })));
-  let unfinished = false;
+  const listed = options.tasks ?? [];
+  model.addTasks([...listed, ...[...replay.tasks.keys()].map((id) => ({ id, title: id }))]);
+  let unfinished = listed.some((task) => !replay.tasks.has(task.id));
   for (const task of replay.tasks.values()) {
     if (task.result) {
       model.applyResult(task.result);
@@ -68,6 +81,7 @@ export function journalViewModel(entries: readonly JournalEntry[]): RunViewModel
     ...(replay.runId ? { runId: replay.runId } : {}),
     ...(startedAt !== undefined ? { startedAt } : {}),
     ...(entries.length > 0 ? { endedAt: entries.at(-1)!.at } : {}),
+    ...(options.notice !== undefined ? { notice: options.notice } : {}),
   });
   return model;
 }

@@ -41,6 +41,7 @@ export class RunViewModel {
   #startedAt: number | undefined;
   #endedAt: number | undefined;
   #halted: StatusResponse['run']['halted'];
+  #notice: string | undefined;
   #rev = 0;
   #structureRev = 0;
   #critical: { rev: number; ids: string[] } = { rev: -1, ids: [] };
@@ -111,8 +112,9 @@ export class RunViewModel {
   }
 
   /** Sets the phase and, when known, the run's id and times. */
-  setRun(run: { readonly phase?: RunPhase; readonly runId?: string; readonly startedAt?: number; readonly endedAt?: number; readonly concurrency?: number }): void {
+  setRun(run: { readonly phase?: RunPhase; readonly runId?: string; readonly startedAt?: number; readonly endedAt?: number; readonly concurrency?: number; readonly notice?: string }): void {
     if (run.phase !== undefined) this.#phase = run.phase;
+    if (run.notice !== undefined) this.#notice = run.notice;
     if (run.runId !== undefined) this.#runId = run.runId;
     if (run.startedAt !== undefined) this.#startedAt = run.startedAt;
     if (run.endedAt !== undefined) this.#endedAt = run.endedAt;
@@ -137,6 +139,7 @@ export class RunViewModel {
         counts: this.#counts(),
         ...(live ? { throughputPerMinute: live.throughputPerMinute, utilisation: live.utilisation, pendingUpdates: live.pendingUpdates } : {}),
         ...(this.#halted ? { halted: this.#halted } : {}),
+        ...(this.#notice !== undefined ? { notice: this.#notice } : {}),
       },
       slots: this.#slots(now, live),
       budgets: [...(this.#options.budgets?.() ?? [])],

@@ -65,6 +65,11 @@ export function Header({ data, now }: { readonly data: ViewData; readonly now: n
           Stopped: {run.halted.service} refused the credentials. {run.halted.message} {run.halted.hint}
         </p>
       ) : null}
+      {run?.notice ? (
+        <p class="banner notice" role="status">
+          {run.notice}
+        </p>
+      ) : null}
       {data.mode === 'error' ? (
         <p class="banner error" role="alert">
           Could not load the run: {data.error}
