@@ -190,6 +190,9 @@ export class CodegenExecutor implements Executor {
   async #createOrAttach(task: Task, ctx: ExecutionContext, since: number): Promise<AgentRun> {
     const previous = ctx.previous;
     if (previous?.agentRunId !== undefined) {
+      // A follow-up's resume was journaled as about to be sent: it may or may not have reached
+      // Codegen before the crash. Resume only if the run shows no sign of it.
+      if (ctx.followUp && previous.note?.['resume'] === 'sending') return this.#resumeOnce(task, ctx, ctx.followUp, Number(previous.agentRunId), previous.note);
       // The journal holds this attempt's run: re-attach, never create a second one.
       return this.#options.client.getRun(Number(previous.agentRunId), { signal: ctx.signal });
     }
@@ -216,25 +219,66 @@ export class CodegenExecutor implements Executor {
       if (resumed) return this.#checkpointed(ctx, resumed);
     }
     if (previousRunId !== undefined) {
-      const prompt = this.followUpPrompt({ task, attempt: ctx.attempt, followUp, kind: 'resume' });
-      try {
-        const { run } = await client.resumeRunOnce(
-          { agent_run_id: previousRunId, prompt },
-          { signal: ctx.signal, ...this.#budgetOptions(ctx) },
-        );
-        ctx.waiting?.(undefined);
-        await this.#checkpointed(ctx, run);
-        // The link from the PR's run to the one that now works on it (the same id, or not).
-        ctx.report('RESUMED', { agentRunId: run.id, previousRunId });
-        return run;
-      } catch (error) {
-        ctx.waiting?.(undefined);
-        if (!(error instanceof CodegenApiError) || !isResumeRefused(error)) throw error;
-        ctx.report('RESUME_REFUSED', { agentRunId: previousRunId, httpStatus: error.status, error: error.message });
-      }
+      // A resume leaves no metadata to look it up by: before sending it, journal the run and
+      // where its log ends, so that after a crash the run's log tells whether it was sent.
+      const note = { resume: 'sending', logEnd: await this.#logEnd(previousRunId, ctx) };
+      await ctx.checkpoint({ agentRunId: previousRunId, note });
+      const resumed = await this.#resume(task, ctx, followUp, previousRunId);
+      if (resumed) return resumed;
     }
     const prompt = this.followUpPrompt({ task, attempt: ctx.attempt, followUp, kind: 'new-run' });
     return this.#create(task, ctx, prompt, followUpMetadata(followUp), since);
+  }
+
+  /**
+   * Sends the follow-up's resume; undefined when Codegen refuses to resume the run (the caller
+   * then starts a new run on the PR).
+   */
+  async #resume(task: Task, ctx: ExecutionContext, followUp: FollowUp, previousRunId: number): Promise<AgentRun | undefined> {
+    const prompt = this.followUpPrompt({ task, attempt: ctx.attempt, followUp, kind: 'resume' });
+    try {
+      const { run } = await this.#options.client.resumeRunOnce({ agent_run_id: previousRunId, prompt }, { signal: ctx.signal, ...this.#budgetOptions(ctx) });
+      ctx.waiting?.(undefined);
+      await this.#checkpointed(ctx, run);
+      // The link from the PR's run to the one that now works on it (the same id, or not).
+      ctx.report('RESUMED', { agentRunId: run.id, previousRunId });
+      return run;
+    } catch (error) {
+      ctx.waiting?.(undefined);
+      if (!(error instanceof CodegenApiError) || !isResumeRefused(error)) throw error;
+      ctx.report('RESUME_REFUSED', { agentRunId: previousRunId, httpStatus: error.status, error: error.message });
+      return undefined;
+    }
+  }
+
+  /**
+   * After a crash between journaling a resume and its answer: the run is live again, or its log
+   * grew past where it ended before (the resume was sent, and the run may be done already):
+   * re-attach. Otherwise the resume never reached Codegen: send it now.
+   */
+  async #resumeOnce(
+    task: Task,
+    ctx: ExecutionContext,
+    followUp: FollowUp,
+    runId: number,
+    note: Readonly<Record<string, string | number | boolean>>,
+  ): Promise<AgentRun> {
+    const run = await this.#options.client.getRun(runId, { signal: ctx.signal });
+    if (!isSettledRun(run)) return run;
+    const before = typeof note['logEnd'] === 'string' ? Date.parse(note['logEnd']) : Number.NaN;
+    const now = Date.parse(await this.#logEnd(runId, ctx));
+    if (Number.isFinite(now) && (!Number.isFinite(before) || now > before)) return run;
+    const resumed = await this.#resume(task, ctx, followUp, runId);
+    if (resumed) return resumed;
+    const prompt = this.followUpPrompt({ task, attempt: ctx.attempt, followUp, kind: 'new-run' });
+    return this.#create(task, ctx, prompt, followUpMetadata(followUp), this.#clock.now() - (this.#options.resumeLookupWindowMs ?? 86_400_000));
+  }
+
+  /** Time of the run's newest log entry ('' when it has none). */
+  async #logEnd(runId: number, ctx: ExecutionContext): Promise<string> {
+    const page = await this.#options.client.getRunLogs(runId, { reverse: true, limit: 1 }, { signal: ctx.signal });
+    const newest = page.logs?.[0]?.created_at;
+    return typeof newest === 'string' ? newest : '';
   }
 
   /** The run if it exists and is live, else undefined. */

@@ -95,15 +95,20 @@ function context(f: FakeCodegen, overrides: Partial<ExecutionContext>): Recorded
 const sent = (f: FakeCodegen, operation: string) => f.requests.filter((r) => r.operation === operation).length;
 
 describe('CodegenExecutor follow-ups over HTTP', () => {
-  it('resumes the run that opened the PR: same run, checkpointed right after the resume, done with the PR', async () => {
+  it('resumes the run that opened the PR: journaled with its log end before the resume, checkpointed right after, done with the PR', async () => {
     const { fake, client, executor } = await setup();
     const { run, followUp } = await firstRun(client);
+    const before = await client.getRunLogs(run.id, { reverse: true, limit: 1 });
     const recorded = context(fake, { followUp });
     const outcome = await executor.execute(task, recorded.ctx);
 
     expect(outcome).toMatchObject({ status: 'done', agentRunId: run.id, pullRequests: [followUp.pullRequest] });
-    expect(recorded.checkpoints).toEqual([{ agentRunId: run.id, webUrl: run.web_url }]);
-    expect(recorded.lastRequestAtCheckpoint).toEqual(['resumeRun']);
+    expect(recorded.checkpoints).toEqual([
+      { agentRunId: run.id, note: { resume: 'sending', logEnd: before.logs[0]!.created_at } },
+      { agentRunId: run.id, webUrl: run.web_url },
+    ]);
+    // The first before the resume was sent (a crash then: the log tells whether it was), the second after.
+    expect(recorded.lastRequestAtCheckpoint).toEqual(['getRunLogs', 'resumeRun']);
     expect(recorded.statuses[0]).toEqual({ status: 'RESUMED', detail: { agentRunId: run.id, previousRunId: run.id } });
     expect(fake.created).toHaveLength(1); // no new run
     expect(sent(fake, 'resumeRun')).toBe(1);
@@ -123,8 +128,8 @@ describe('CodegenExecutor follow-ups over HTTP', () => {
     const created = fake.created[1]!;
     expect(outcome).toMatchObject({ status: 'done', agentRunId: created.id });
     expect(recorded.statuses[0]).toMatchObject({ status: 'RESUME_REFUSED', detail: { agentRunId: followUp.previousRunId, httpStatus: 400 } });
-    expect(recorded.checkpoints.map((c) => c.agentRunId)).toEqual([created.id]);
-    expect(recorded.lastRequestAtCheckpoint).toEqual(['createRun']);
+    expect(recorded.checkpoints.map((c) => c.agentRunId)).toEqual([followUp.previousRunId, created.id]);
+    expect(recorded.lastRequestAtCheckpoint).toEqual(['getRunLogs', 'createRun']);
     expect(created.metadata).toMatchObject({
       pco_idempotency_key: recorded.ctx.idempotencyKey,
       pco_task_id: task.id,
@@ -148,7 +153,7 @@ describe('CodegenExecutor follow-ups over HTTP', () => {
 
     expect(outcome.agentRunId).not.toBe(run.id);
     expect(outcome).toMatchObject({ status: 'done', pullRequests: [followUp.pullRequest] });
-    expect(recorded.checkpoints.map((c) => c.agentRunId)).toEqual([outcome.agentRunId]);
+    expect(recorded.checkpoints.map((c) => c.agentRunId)).toEqual([run.id, outcome.agentRunId]);
     // The link from the PR's run to the new one is in the attempt's statuses (journaled).
     expect(recorded.statuses[0]).toEqual({ status: 'RESUMED', detail: { agentRunId: outcome.agentRunId, previousRunId: run.id } });
     expect(fake.run(Number(outcome.agentRunId))?.['status']).toBe('COMPLETE');
@@ -203,7 +208,23 @@ describe('CodegenExecutor follow-ups over HTTP', () => {
 
     expect(outcome).toMatchObject({ status: 'done', agentRunId: run.id });
     expect(fake.requests.filter((r) => r.operation === 'resumeRun').map((r) => r.status)).toEqual(['dropped']);
-    expect(recorded.checkpoints.map((c) => c.agentRunId)).toEqual([run.id]);
+    expect(recorded.checkpoints.map((c) => c.agentRunId)).toEqual([run.id, run.id]);
+  });
+
+  it('after a crash between the journaled resume and its answer: re-attaches when the run’s log grew (the resume went through), resumes when it did not', async () => {
+    const { fake, client, executor } = await setup();
+    const { run, followUp } = await firstRun(client);
+    const { logs } = await client.getRunLogs(run.id, { reverse: true, limit: 1 });
+    const note = { resume: 'sending', logEnd: logs[0]!.created_at ?? '' };
+    // Not sent before the crash: the run is finished and its log ends where it did.
+    const notSent = context(fake, { followUp, previous: { agentRunId: run.id, note } });
+    expect(await executor.execute(task, notSent.ctx)).toMatchObject({ status: 'done', agentRunId: run.id });
+    expect(sent(fake, 'resumeRun')).toBe(1);
+    // Sent (by the attempt above) and finished since: its log goes past the journaled end.
+    const sentBefore = context(fake, { followUp, previous: { agentRunId: run.id, note } });
+    expect(await executor.execute(task, sentBefore.ctx)).toMatchObject({ status: 'done', agentRunId: run.id });
+    expect(sent(fake, 'resumeRun')).toBe(1);
+    expect(fake.created).toHaveLength(1);
   });
 
   it('a lost create of the fallback run is looked up by its key, not repeated', async () => {

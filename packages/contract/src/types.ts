@@ -231,6 +231,13 @@ export interface NeedsInputOutcome extends OutcomeBase {
 export interface RunCheckpoint {
   readonly agentRunId: number | string;
   readonly webUrl?: string;
+  /**
+   * What the executor needs to know after a crash about this remote run, beyond its id (small,
+   * plain values; journaled with it, handed back as {@link PreviousAttempt.note}). E.g. a
+   * follow-up that resumes a finished run records where the run's log ended before the resume,
+   * so a resume that reached the remote before the crash is not sent twice.
+   */
+  readonly note?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /**
@@ -248,6 +255,8 @@ export interface PreviousAttempt {
   readonly webUrl?: string;
   /** Last agent-side status recorded. */
   readonly status?: string;
+  /** The `note` of the latest checkpoint of this attempt (see {@link RunCheckpoint.note}). */
+  readonly note?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** Everything an executor gets besides the task. */
@@ -329,8 +338,11 @@ export type JournalEntry =
       readonly attempt: number;
       readonly idempotencyKey: string;
       readonly agent: string;
-      /** Set when the attempt is a lander's follow-up. */
-      readonly followUp?: { readonly key: string; readonly reason: string };
+      /**
+       * Set when the attempt is a lander's follow-up: the whole request, so that a resume can
+       * finish an open follow-up even if its lander does not ask for it again.
+       */
+      readonly followUp?: { readonly key: string; readonly reason: string; readonly prompt?: string; readonly pullRequest?: PullRequestRef };
       readonly at: number;
     }
   /** The remote run exists (from `context.checkpoint`). Awaited by the executor. */
@@ -342,6 +354,8 @@ export type JournalEntry =
       readonly idempotencyKey: string;
       readonly agentRunId: number | string;
       readonly webUrl?: string;
+      /** The checkpoint's `note`. */
+      readonly note?: Readonly<Record<string, string | number | boolean>>;
       readonly at: number;
     }
   /** An agent-side status change (not awaited by anyone). */

@@ -57,6 +57,26 @@ describe('replayJournal', () => {
     expect(replayJournal([...base, { type: 'result', runId: 'r1', result: interrupted, at: 2 }]).tasks.get('a')!.open).toBeUndefined();
   });
 
+  it('an open attempt dispatched again by a resume keeps its run, so a second crash does not forget it', () => {
+    const note = { resume: 'sending', logEnd: '2026-12-02T10:00:00.000Z' };
+    const replay = replayJournal([
+      { type: 'run', runId: 'r1', resumed: false, at: 0 },
+      intent('a', 1),
+      { type: 'created', runId: 'r1', taskId: 'a', attempt: 1, idempotencyKey: 'r1:a:1', agentRunId: 5, webUrl: 'w', note, at: 1 },
+      { type: 'status', runId: 'r1', taskId: 'a', attempt: 1, status: 'ACTIVE', at: 2 },
+      // The next process re-attaches (the same attempt's intent again), then dies too.
+      { type: 'run', runId: 'r1', resumed: true, at: 3 },
+      intent('a', 1),
+      // A later attempt is a new one: nothing carried over.
+      intent('b', 1),
+      { type: 'created', runId: 'r1', taskId: 'b', attempt: 1, idempotencyKey: 'r1:b:1', agentRunId: 6, at: 4 },
+      { type: 'attempt-failed', runId: 'r1', taskId: 'b', attempt: 1, error: '503', transient: true, at: 5 },
+      intent('b', 2),
+    ]);
+    expect(replay.tasks.get('a')!.open).toEqual({ attempt: 1, idempotencyKey: 'r1:a:1', agent: 'agent-1', agentRunId: 5, webUrl: 'w', status: 'ACTIVE', note });
+    expect(replay.tasks.get('b')!.open).toEqual({ attempt: 2, idempotencyKey: 'r1:b:2', agent: 'agent-1' });
+  });
+
   it('a fresh run starts over; a resumed run continues; stray entries are counted, not fatal', () => {
     const replay = replayJournal([
       { type: 'run', runId: 'old', resumed: false, at: 0 },

@@ -1,5 +1,13 @@
 import type { JournalEntry, LandingMilestone, LandingReaction, PullRequestRef, TaskResult } from '@pco/contract';
 
+/** A follow-up as its intent journaled it. */
+export interface JournaledFollowUp {
+  readonly key: string;
+  readonly reason: string;
+  readonly prompt?: string;
+  readonly pullRequest?: PullRequestRef;
+}
+
 /** An attempt that was dispatched and has no outcome yet (crash, or a detached stop). */
 export interface OpenAttempt {
   readonly attempt: number;
@@ -11,7 +19,9 @@ export interface OpenAttempt {
   /** Last agent-side status recorded. */
   readonly status?: string;
   /** Set when the attempt is a lander's follow-up. */
-  readonly followUp?: { readonly key: string; readonly reason: string };
+  readonly followUp?: JournaledFollowUp;
+  /** The latest checkpoint's note. */
+  readonly note?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** How a follow-up attempt ended, as journaled. */
@@ -82,7 +92,8 @@ interface MutableLanding {
 /**
  * Folds journal entries (oldest first) into per-task state. Rules:
  * - `run` with `resumed: false` starts over (earlier entries are history of another run).
- * - `intent` opens attempt N (and clears an older result: the task is running again).
+ * - `intent` opens attempt N (and clears an older result: the task is running again); the same
+ *   attempt's intent again (an open attempt re-dispatched by a resume) keeps its run.
  * - `created` / `status` fill the open attempt with the same number.
  * - `attempt-failed` closes it; `result` closes it too, unless `detached` (the remote run was
  *   left running and a resume re-attaches to it).
@@ -114,9 +125,16 @@ export function replayJournal(entries: Iterable<JournalEntry>): JournalReplay {
         const t = task(entry.taskId);
         t.attempts = Math.max(t.attempts, entry.attempt);
         t.result = undefined;
+        // The same attempt dispatched again (a resume re-attaching to it) keeps what an earlier
+        // process recorded of its remote run: a second crash must not forget the run.
+        const same = t.open?.attempt === entry.attempt ? t.open : undefined;
         t.open = { attempt: entry.attempt, idempotencyKey: entry.idempotencyKey, agent: entry.agent };
-        if (entry.followUp !== undefined) t.open.followUp = { key: entry.followUp.key, reason: entry.followUp.reason };
-        else t.landing = undefined;
+        if (same?.agentRunId !== undefined) t.open.agentRunId = same.agentRunId;
+        if (same?.webUrl !== undefined) t.open.webUrl = same.webUrl;
+        if (same?.status !== undefined) t.open.status = same.status;
+        if (same?.note !== undefined) t.open.note = same.note;
+        if (entry.followUp !== undefined) t.open.followUp = entry.followUp;
+        else if (same === undefined) t.landing = undefined;
         break;
       }
       case 'created': {
@@ -127,6 +145,7 @@ export function replayJournal(entries: Iterable<JournalEntry>): JournalReplay {
         }
         t.open.agentRunId = entry.agentRunId;
         if (entry.webUrl !== undefined) t.open.webUrl = entry.webUrl;
+        t.open.note = entry.note;
         break;
       }
       case 'status': {

@@ -57,7 +57,7 @@ export const intentRecordSchema = v.object({
   idempotencyKey: nonEmpty,
   agent: v.string(),
   /** Set when the attempt is a lander's follow-up on the task's pull request. */
-  followUp: v.optional(v.object({ key: nonEmpty, reason: v.string() })),
+  followUp: v.optional(v.object({ key: nonEmpty, reason: v.string(), prompt: v.optional(v.string()), pullRequest: v.optional(pullRequestSchema) })),
 });
 
 /** The remote run exists (written right after the create call returned). */
@@ -70,6 +70,7 @@ export const createdRecordSchema = v.object({
   idempotencyKey: nonEmpty,
   agentRunId: remoteRunId,
   webUrl: v.optional(v.nullable(v.string())),
+  note: v.optional(v.record(v.string(), v.union([v.string(), v.number(), v.boolean()]))),
 });
 
 /** An agent-side status change. */

@@ -109,6 +109,7 @@ function checkpoint(run: Run, att: Attempt, data: RunCheckpoint): Promise<void> 
     idempotencyKey: run.key(att),
     agentRunId: data.agentRunId,
     ...(data.webUrl === undefined ? {} : { webUrl: data.webUrl }),
+    ...(data.note === undefined ? {} : { note: data.note }),
     at: run.o.clock.now(),
   };
   return commitForExecutor(run, journal, entry);

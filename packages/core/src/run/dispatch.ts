@@ -1,6 +1,6 @@
 // Dispatch: ready tasks onto free agent slots, each attempt's intent made durable before the
 // executor runs, and the executor's promise turned into an outcome. Not public API.
-import type { ExecutorOutcome, PreviousAttempt, RunJournal } from '@pco/contract';
+import type { ExecutorOutcome, FollowUpRequest, PreviousAttempt, RunJournal } from '@pco/contract';
 import type { AgentLease } from '@pco/pool';
 import { isTransientError } from '../retry-policy.js';
 import { AttemptContext } from './attempt-context.js';
@@ -58,6 +58,7 @@ function start(run: Run, r: TaskRecord, lease: AgentLease, followUp: PendingFoll
         ...(open.agentRunId === undefined ? {} : { agentRunId: open.agentRunId }),
         ...(open.webUrl === undefined ? {} : { webUrl: open.webUrl }),
         ...(open.status === undefined ? {} : { status: open.status }),
+        ...(open.note === undefined ? {} : { note: open.note }),
       }
     : undefined;
   const att: Attempt = {
@@ -111,7 +112,7 @@ function executeAfterIntent(run: Run, att: Attempt, journal: RunJournal, now: nu
       attempt: att.number,
       idempotencyKey: run.key(att),
       agent: att.lease.agent,
-      ...(att.followUp === undefined ? {} : { followUp: { key: att.followUp.request.key, reason: att.followUp.request.reason } }),
+      ...(att.followUp === undefined ? {} : { followUp: journaledFollowUp(att.followUp.request) }),
       at: now,
     })
     .then(
@@ -188,4 +189,9 @@ function isAbortError(error: unknown): boolean {
     error !== null &&
     ((error as { name?: unknown }).name === 'AbortError' || (error as { code?: unknown }).code === 'ABORT_ERR')
   );
+}
+
+/** The whole request goes into the intent: a resume can then finish the follow-up by itself. */
+function journaledFollowUp(request: FollowUpRequest): { key: string; reason: string; prompt: string; pullRequest: FollowUpRequest['pullRequest'] } {
+  return { key: request.key, reason: request.reason, prompt: request.prompt, pullRequest: request.pullRequest };
 }

@@ -49,6 +49,7 @@ export function requestFollowUp(run: Run, r: TaskRecord, request: FollowUpReques
         ...(open.agentRunId === undefined ? {} : { agentRunId: open.agentRunId }),
         ...(open.webUrl === undefined ? {} : { webUrl: open.webUrl }),
         ...(open.status === undefined ? {} : { status: open.status }),
+        ...(open.note === undefined ? {} : { note: open.note }),
       },
     };
   }

@@ -117,7 +117,21 @@ export function resumeLanding(run: Run, r: TaskRecord): void {
   r.firstStartedAt ??= landing.since;
   begin(run, r, landing);
   releaseIfReached(run, r, landing);
+  finishOpenFollowUp(run, r, landing);
   startLander(run, r, landing);
+}
+
+/**
+ * A follow-up an earlier process dispatched and did not see end is finished first (re-attached,
+ * or sent if it never was), whether or not the lander asks for it again: its outcome is then
+ * journaled like any other, and the lander asking for the key gets it.
+ */
+function finishOpenFollowUp(run: Run, r: TaskRecord, landing: Landing): void {
+  const open = landing.openFollowUp?.followUp;
+  if (open?.prompt === undefined || open.pullRequest === undefined) return;
+  requestFollowUp(run, r, { key: open.key, reason: open.reason, prompt: open.prompt, pullRequest: open.pullRequest }).catch(() => {
+    // Stopped before it ended: the intent stays open for the next resume.
+  });
 }
 
 function begin(run: Run, r: TaskRecord, landing: Landing): void {

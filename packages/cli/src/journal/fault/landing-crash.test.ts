@@ -42,15 +42,21 @@ const EDGES: readonly [string, string][] = [
  */
 function killSchedule(random: () => number): Kill[] {
   const hook = (point: JournalFaultPoint, only?: string): Kill => ({ kind: 'hook', point, n: 1, ...(only ? { only } : {}) });
-  // No kills at random times yet: one may fall between a follow-up's resume and its record, the
-  // known bug below (a follow-up resumed twice); put them back once it is fixed.
+  // And kills at random moments (a timer in the parent), which may fall anywhere: inside a
+  // create, a resume, a merge request, between a write and its answer.
+  const timer = (): Kill => ({ kind: 'timer', afterMs: 250 + Math.floor(random() * 700) });
+  // Timers early, while every kind of work is still ahead (a late one would find the run done).
   return [
     hook('after-review'),
+    timer(),
     hook('after-intent', 'follow-up'),
+    timer(),
     hook('after-step', 'merge:'),
     hook('before-created', 'first-run'),
+    timer(),
     hook('after-follow-up'),
     hook('after-milestone'),
+    timer(),
     hook('after-intent', 'follow-up'),
     hook('after-step', 'merge:'),
     hook('after-step', 'merge:'),
@@ -64,15 +70,7 @@ function killSchedule(random: () => number): Kill[] {
   ];
 }
 
-/**
- * Off until the known bug below is fixed: any kill that falls while a follow-up's resume is
- * accepted but not yet journaled (another task's step, milestone or review is enough) makes the
- * next process resume it again (4 resumes for 3 follow-up keys with this seed). Run it with
- * PCO_LANDING_CRASH=1; every other assertion held in every run so far.
- */
-const suite = process.env.PCO_LANDING_CRASH === '1' ? describe : describe.skip;
-
-suite('landing crash suite: SIGKILL during reactions and merges, resume each time', () => {
+describe('landing crash suite: SIGKILL during reactions and merges, resume each time', () => {
   let env: LandingEnv;
   let command: string[];
   let dir: string;
@@ -172,6 +170,13 @@ suite('landing crash suite: SIGKILL during reactions and merges, resume each tim
     expect([...keysOf(id(3)), ...keysOf(id(4))]).toEqual([expect.stringMatching(/^conflict:[0-9a-f]{40}:[0-9a-f]{40}=done$/)]);
     expect([5, 6].flatMap((n) => keysOf(id(n)))).toEqual([]);
 
+    // What each follow-up segment was (shown when the counts below do not add up).
+    if (followUpSegments.length !== keys) {
+      console.log(followUpSegments.map((seg) => `${seg.taskId} run ${seg.runId}#${seg.resumeCount}: ${seg.prompt.split('\n')[0]}`).join('\n'));
+      console.log(JSON.stringify([...followUpKeys].map(([task, set]) => [task, [...set]])));
+      for (const e of entries) if ('taskId' in e && e.taskId === id(1)) console.log(JSON.stringify({ ...e, result: undefined, pullRequests: undefined }).slice(0, 300));
+      for (const life of lives) console.log(JSON.stringify(life.kill), life.signal, life.stderr.slice(0, 300));
+    }
     // No duplicated follow-up: one resume, one agent segment and one push per follow-up key.
     expect(keys).toBe(3);
     expect(resumes).toHaveLength(3);
@@ -201,15 +206,21 @@ suite('landing crash suite: SIGKILL during reactions and merges, resume each tim
 });
 
 /**
- * A known bug, kept visible (`it.fails` turns red once it is fixed): a follow-up whose resume was
- * accepted but whose run was not yet journaled (SIGKILL at `before-created`) is resumed AGAIN by
- * the next process when the resumed run finished meanwhile: CodegenExecutor re-attaches only to a
- * run that is live, and a finished resume leaves no other trace in the API's run view
- * (codegen-client codegen-executor.ts, #continuePullRequest). The agent then works, and pushes,
- * twice for one follow-up key. The suite above keeps its kills out of that window.
+ * A follow-up resumes the run that opened its PR; a resume leaves no metadata to look it up by.
+ * So CodegenExecutor journals the run and where its log ends BEFORE sending the resume (the
+ * first checkpoint of the follow-up), and the run again once resumed (the second). A kill before
+ * the first is durable: nothing was sent, the next process resumes. A kill after it but before
+ * the resume was sent: the run's log has not grown past the journaled end, so the next process
+ * resumes (no lost reaction). A kill before the second: the resume was accepted, and its run may
+ * have finished before the restart; its log grew, so the next process re-attaches instead of
+ * resuming again (no duplicate).
  */
 describe('landing crash: a follow-up killed between its resume and its record', () => {
-  it.fails('is resumed once (fails today: resumed twice when its run finished before the restart)', async () => {
+  it.each([
+    { point: 'before-created', n: 1, when: 'before the resume was journaled' },
+    { point: 'after-created', n: 1, when: 'after the resume was journaled, before it was sent' },
+    { point: 'before-created', n: 2, when: 'after the resume was accepted, its run finishing before the restart' },
+  ] as const)('is resumed once when killed $point $n ($when)', async ({ point, n }) => {
     const env = await startLanding({
       speed: SPEED,
       issues: [{ number: 1, title: 'Add the cart API' }],
@@ -222,7 +233,7 @@ describe('landing crash: a follow-up killed between its resume and its record', 
       const configPath = join(dir, 'pco.yaml');
       await writeFile(configPath, env.configText);
       const childEnv = { PCO_LANDING_CONFIG: configPath, PCO_LANDING_DIR: env.dir, PCO_LANDING_SPEED: String(SPEED) };
-      const killed = await runChild(command, childEnv, { kind: 'hook', point: 'before-created', n: 1, only: 'follow-up' }, 'PCO_LANDING_KILL_AT');
+      const killed = await runChild(command, childEnv, { kind: 'hook', point, n, only: 'follow-up' }, 'PCO_LANDING_KILL_AT');
       expect(killed.signal).toBe('SIGKILL');
       const last = await runChild(command, childEnv, undefined, 'PCO_LANDING_KILL_AT');
       expect(last.code).toBe(0);
