@@ -82,11 +82,16 @@ describe('pco (subprocess)', () => {
     expect(lines.find((line) => line.event === 'results')).toMatchObject({ json: path.join(out, 'results.json'), csv: path.join(out, 'results.csv'), ok: false });
 
     // The result files and the journal.
-    const summary = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as { counts: Record<string, number>; results: { id: string; state: string; attempts: number }[] };
+    const summary = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as {
+      counts: Record<string, number>;
+      results: { id: string; state: string; attempts: number; landing?: { state: string; reactions: number } }[];
+    };
     expect(summary.counts).toMatchObject({ total: 23, done: 17, failed: 2, skipped: 4, interrupted: 0 });
+    // Every done task landed: its pull request merged (the demo links the fakes).
+    expect(summary.results.filter((r) => r.state === 'done').every((r) => r.landing?.state === 'landed')).toBe(true);
     expect(summary.results.find((r) => r.id === 'acme/shop#23')).toMatchObject({ state: 'done', attempts: 2 });
     const csv = await readFile(path.join(out, 'results.csv'), 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('id,state,attempts,agent,runId,webUrl,pullRequests,summary,error,skippedBecause,startedAt,endedAt,durationMs,skipReason,policySkip');
+    expect(csv.split('\r\n')[0]).toBe('id,state,attempts,agent,runId,webUrl,pullRequests,summary,error,skippedBecause,startedAt,endedAt,durationMs,skipReason,policySkip,landingState,landedAt,reactions');
     expect(csv.trimEnd().split('\r\n')).toHaveLength(24);
     const journal = await readFile(path.join(out, 'journal.jsonl'), 'utf8');
     expect(journal.length).toBeGreaterThan(0);

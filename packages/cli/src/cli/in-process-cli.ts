@@ -57,8 +57,9 @@ export function fakesConfig(c: FakesConfig): string {
     `  orgId: ${c.orgId}`,
     `  token: ${c.codegenToken}`,
     `  baseUrl: ${c.codegenUrl}`,
-    ...(c.landing ? [] : ['landing:', '  enabled: false']),
     ...(c.more ?? []),
+    // Last: `more` may continue the codegen section above.
+    ...(c.landing ? [] : ['landing:', '  enabled: false']),
     '',
   ].join('\n');
 }
