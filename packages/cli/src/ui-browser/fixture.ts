@@ -3,21 +3,10 @@
  * page without a run: any size (1,000 tasks for the render measurement), deterministic (a seeded
  * generator), every edge origin and every state present.
  */
+import { seededRandom } from '@pco/testkit';
 import type { ApiTaskRow, EmbeddedData, LogEvent, StatusResponse } from '../ui/api-types.js';
 
 const ORIGINS = ['prose', 'section', 'label', 'blocked-by', 'sub-issue'] as const;
-
-/** mulberry32: a small seeded generator, so a fixture is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface BacklogOptions {
   /** @default 1000 */
@@ -31,7 +20,7 @@ export interface BacklogOptions {
 /** A run partway through: the first tasks done, a few running, some failed and skipped, the rest waiting. */
 export function generateBacklog(options: BacklogOptions = {}): EmbeddedData {
   const size = options.tasks ?? 1000;
-  const rand = random(options.seed ?? 7);
+  const rand = seededRandom(options.seed ?? 7);
   const now = options.now ?? 1_800_000_000_000;
   const id = (i: number) => `acme/app#${i + 1}`;
   const deps: { id: number; origin: (typeof ORIGINS)[number] }[][] = [];

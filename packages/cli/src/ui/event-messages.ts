@@ -3,35 +3,14 @@
  * whose body is the user's prose). Strings are redacted later, at the API boundary.
  */
 import type { OrchestratorEvents } from '@pco/core';
+import { ORCHESTRATOR_EVENT_NAMES } from '../cli/event-log.js';
 import type { LogEvent } from './api-types.js';
 
-/** The events the log records (`progress` only feeds the status). */
-export const LOGGED_EVENTS = [
-  'run:start',
-  'task:queued',
-  'task:ready',
-  'task:start',
-  'task:status',
-  'task:checkpoint',
-  'task:retry',
-  'task:review',
-  'task:milestone',
-  'task:step',
-  'task:follow-up',
-  'task:done',
-  'task:failed',
-  'task:skipped',
-  'task:needs-input',
-  'task:interrupted',
-  'tasks:added',
-  'tasks:rejected',
-  'agent:failed',
-  'agent:recovered',
-  'run:end',
-  'error',
-] as const satisfies readonly (keyof OrchestratorEvents)[];
+/** An event the log records: every orchestrator event but `progress` (which only feeds the status). */
+export type LoggedEvent = Exclude<(typeof ORCHESTRATOR_EVENT_NAMES)[number], 'progress'>;
 
-export type LoggedEvent = (typeof LOGGED_EVENTS)[number];
+/** The events the log records, in the CLI's one list of them. */
+export const LOGGED_EVENTS: readonly LoggedEvent[] = ORCHESTRATOR_EVENT_NAMES.filter((name): name is LoggedEvent => name !== 'progress');
 
 type Entry = Omit<LogEvent, 'seq'>;
 
