@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { ScaleOutJobError } from './errors.js';
 import { FairClock, priorityOf } from './fair-clock.js';
 import { fromWire, plain, type AgentJobData, type AgentJobProgress, type WireOutcome } from './job-data.js';
-import { cancelChannelOf, jobIdOf, queueNameOf } from './job-id.js';
+import { cancelChannelOf, followUpJobIdOf, jobIdOf, queueNameOf } from './job-id.js';
 import { resolveExecutorOptions, type ResolvedExecutorOptions } from './options.js';
 import { connect, prefixOf } from './redis-connection.js';
 import { untilAborted, withRedisRetry, type RetryTiming } from './redis-retry.js';
@@ -95,7 +95,8 @@ export class DistributedExecutor implements Executor {
 
   async execute(task: Task, ctx: ExecutionContext): Promise<ExecutorOutcome> {
     if (this.#closed) throw new RunStoppedError('detach');
-    const jobId = this.jobIdOf(task.id, ctx.attempt);
+    // A follow-up is one job per reaction (its key), whichever process's lander asked for it.
+    const jobId = ctx.followUp === undefined ? this.jobIdOf(task.id, ctx.attempt) : followUpJobIdOf(this.#o.backlogId, task.id, ctx.followUp.key);
     let wait!: Wait;
     const done = new Promise<ExecutorOutcome>((resolve, reject) => {
       wait = {

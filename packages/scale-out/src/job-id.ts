@@ -18,6 +18,15 @@ export function jobIdOf(backlogId: string, taskId: string, attempt: number): str
   return `${escapePart(backlogId)}.${escapePart(taskId)}.a${attempt}`;
 }
 
+/**
+ * The job id of a lander's follow-up on a task's pull request: from its key (e.g.
+ * `checks-failed:<head sha>`), not the attempt number, so that the landers of several processes
+ * reacting to the same failure ask for the same job and the agent is asked once.
+ */
+export function followUpJobIdOf(backlogId: string, taskId: string, key: string): string {
+  return `${escapePart(backlogId)}.${escapePart(taskId)}.f${escapePart(key)}`;
+}
+
 function escapePart(part: string): string {
   return encodeURIComponent(part).replace(/[.:!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
