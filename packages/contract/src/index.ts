@@ -4,15 +4,12 @@ export type {
   Executor,
   ExecutorOutcome,
   FailedOutcome,
-  JournalEntry,
-  LandingJournalEntry,
   NeedsInputOutcome,
   OutcomeBase,
   PreviousAttempt,
   PullRequestRef,
   Reporter,
   RunCheckpoint,
-  RunJournal,
   Task,
   TaskResult,
   TaskSkip,
@@ -23,6 +20,7 @@ export type {
   TaskUpdate,
   TerminalTaskState,
 } from './types.js';
+export type { JournalEntry, LandingJournalEntry, RunJournal } from './journal.js';
 export {
   CredentialsRejectedError,
   InvalidOptionsError,
