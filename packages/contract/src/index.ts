@@ -33,7 +33,7 @@ export {
   type CredentialService,
   type StopMode,
 } from './errors.js';
-export { systemClock, systemTimers, type Clock, type Timers } from './time.js';
+export { delay, systemClock, systemTimers, type Clock, type DelayOptions, type Timers } from './time.js';
 export { REDACTED, createRedactor, type Redactor } from './redact.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { guardListener } from './listeners.js';

@@ -1,5 +1,5 @@
 /** Retrying Redis calls through an outage (internal). */
-import { backoffDelay, type Timers } from '@pco/contract';
+import { backoffDelay, delay, type Timers } from '@pco/contract';
 
 /** The back-off between tries. */
 export interface RetryTiming {
@@ -11,21 +11,7 @@ export interface RetryTiming {
 
 /** Resolves after `ms`, or rejects with the signal's reason. */
 export function pause(ms: number, timers: Timers, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      timers.clearTimeout(handle);
-      reject(signal?.reason);
-    };
-    const handle = timers.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return delay(ms, signal === undefined ? { timers } : { timers, signal });
 }
 
 /** `promise`, or the signal's reason as soon as it aborts (the promise is left to settle). */

@@ -3,7 +3,7 @@
  * a call throws or a promise rejects with, a strict CSV reader, and an in-memory run journal. No test-runner dependency:
  * a helper that does not get what it expects throws a plain Error, which fails the test.
  */
-import { systemTimers, type JournalEntry, type RunJournal, type Timers } from '@pco/contract';
+import { delay, type JournalEntry, type RunJournal, type Timers } from '@pco/contract';
 
 /** Options of {@link sleep}. */
 export interface SleepOptions {
@@ -18,22 +18,7 @@ export interface SleepOptions {
 
 /** Resolves after `ms` on `options.timers` (real time by default), or rejects when `options.signal` aborts. */
 export function sleep(ms: number, options: SleepOptions = {}): Promise<void> {
-  const { timers = systemTimers, signal } = options;
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      timers.clearTimeout(handle);
-      reject(signal?.reason);
-    };
-    const handle = timers.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return delay(ms, options);
 }
 
 /** A class an error is expected to be an instance of. */
