@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseCsv } from '@pco/testkit/helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '@pco/contract';
-import { FileJournal, toCSV } from '@pco/core';
+import { CSV_COLUMNS, FileJournal, toCSV } from '@pco/core';
 import { exportJournal } from './journal-export.js';
 import { formatJournalStatus, journalStatus, statusOfEntries } from './journal-status.js';
 
@@ -156,7 +156,7 @@ describe('exportJournal', () => {
     expect(rows[0]).toEqual([
       'id', 'state', 'attempts', 'agent', 'runId', 'webUrl', 'pullRequests', 'summary', 'error', 'skippedBecause', 'startedAt', 'endedAt', 'durationMs',
       // Added last, so readers that go by position keep working.
-      'skipReason', 'policySkip',
+      'skipReason', 'policySkip', 'landingState', 'landedAt', 'reactions',
     ]);
     expect(rows).toHaveLength(6);
     expect(rows[1]!.slice(0, 5)).toEqual(['octo/app#1', 'done', '1', 'agent-1', '11']);
@@ -170,7 +170,7 @@ describe('exportJournal', () => {
     const nasty = ['a,b', '"q"', 'line\r\nbreak', '-1+1', '@x', 'plain', 'ünï©ødé 🚀', '\u0000\u0007'];
     const csv = toCSV(nasty.map((text, index) => ({ id: `t${index}`, state: 'failed', attempts: 1, pullRequests: [], error: text })));
     const rows = parseCsv(csv);
-    expect(rows.slice(1).map((row) => row.length)).toEqual(nasty.map(() => 15));
+    expect(rows.slice(1).map((row) => row.length)).toEqual(nasty.map(() => CSV_COLUMNS.length));
     expect(rows.slice(1).map((row) => row[8])).toEqual(nasty.map((text) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text)));
   });
 });

@@ -47,7 +47,9 @@ export function nextInterval(input: CadenceInput): number {
   const cost = Math.max(1, input.lastCost);
   const msToReset = Math.max(0, input.msToReset);
   const spendable = input.remaining >= queries * cost;
-  const budget = spendable && Number.isFinite(input.remaining) ? (msToReset * queries * cost) / (input.remaining * input.budgetShare) : 0;
+  // Also when out of points (at least 1 left counted): the wait must not shrink as more pull
+  // requests wait, whichever side of "enough points" they fall on.
+  const budget = Number.isFinite(input.remaining) ? (msToReset * queries * cost) / (Math.max(1, input.remaining) * input.budgetShare) : 0;
   const base = input.hurry ? input.hurryMs : input.minIntervalMs * queries;
   const floor = input.hurry ? input.hurryMs : input.minIntervalMs;
   const interval = Math.min(input.maxIntervalMs, Math.max(floor, base, budget));
