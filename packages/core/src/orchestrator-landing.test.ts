@@ -190,6 +190,31 @@ describe('Orchestrator with a lander', () => {
     expect(summary.results.find((r) => r.id === 'a')).toMatchObject({ state: 'needs-input', landing: { state: 'needs-human' } });
   });
 
+  it('gives landers a fresh idle signal once work starts again after the run went idle', async () => {
+    const tasks: Task[] = [
+      { id: 'a', title: 'a' },
+      { id: 'b', title: 'b', dependencies: ['a'] },
+      { id: 'c', title: 'c', dependencies: ['a'] },
+    ];
+    const waitForHuman = (ctx: LandingContext) => {
+      ctx.review({ status: 'needs-human' });
+      return new Promise<void>((resolve) => (ctx.idle.aborted ? resolve() : ctx.idle.addEventListener('abort', () => resolve(), { once: true })));
+    };
+    const script: Script = async (task, ctx, clock) => {
+      await ctx.milestone('pr-opened');
+      if (task.id === 'c') return smooth(200, 5)(task, ctx, clock);
+      await waitForHuman(ctx);
+      // a: a human merged it just as the run went idle; b: nobody comes.
+      if (task.id === 'a') return { status: 'landed', pullRequests: ctx.pullRequests };
+      return { status: 'needs-input', reason: 'nobody came' };
+    };
+    const { clock, orc, log } = setup(tasks, script);
+    const summary = await clock.runUntilSettled(orc.run());
+    expect(summary.counts).toMatchObject({ done: 2, 'needs-input': 1 });
+    // b waited for c to land (the run was not idle while c worked), not for a spent signal.
+    expect(log.indexOf('b:needs-input')).toBeGreaterThan(log.indexOf('c:done'));
+  });
+
   it('finishes a task without pull requests at once, as without a lander', async () => {
     const clock = new ManualClock(T0);
     let landed = 0;

@@ -79,6 +79,9 @@ function start(run: Run, r: TaskRecord, lease: AgentLease, followUp: PendingFoll
   };
   r.current = att;
   run.active++;
+  // Work again after the run went idle (a human landed a pull request): landers that wait for a
+  // person from now on get a fresh `idle` signal, not the spent one.
+  if (run.idleController?.signal.aborted) run.idleController = undefined;
   run.setState(r, 'running');
   run.deadlines.track(att);
   if (run.events.wants('task:start')) {
