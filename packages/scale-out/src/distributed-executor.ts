@@ -67,6 +67,8 @@ export class DistributedExecutor implements Executor {
   readonly #timing: RetryTiming;
   #timer: unknown;
   #reconciling = false;
+  /** Times the main connection dropped (an outage may have lost jobs added before it). */
+  #drops = 0;
   #closed = false;
 
   constructor(options: DistributedExecutorOptions) {
@@ -78,6 +80,7 @@ export class DistributedExecutor implements Executor {
     this.#queue = new Queue(this.queueName, { connection: this.#redis, prefix });
     this.#events = new QueueEvents(this.queueName, { connection: this.#connect(), prefix });
     this.#fair = new FairClock(this.#redis, prefix, this.queueName);
+    this.#redis.on('close', () => void this.#drops++);
     const report = (error: Error) => this.#report(error);
     this.#queue.on('error', report);
     this.#events.on('error', report);
@@ -112,7 +115,14 @@ export class DistributedExecutor implements Executor {
     });
     this.#waits.set(jobId, wait);
     try {
-      await withRedisRetry(() => this.#add(wait, false), this.#timing, ctx.signal);
+      // An add that failed may still have reached Redis, and Redis may lose that job before the
+      // retry lands: every retry is an add again (held back, then looked up first). So is an add
+      // sent after the connection dropped: another process may have added (and run) the job on
+      // the Redis that was lost.
+      let tries = 0;
+      const drops = this.#drops;
+      await withRedisRetry(() => this.#add(wait, tries++ > 0, drops), this.#timing, ctx.signal);
+      ctx.waiting?.('waiting for an agent slot of the organisation');
       this.#ensureTimer();
       this.#refresh(jobId);
       return await untilAborted(done, ctx.signal);
@@ -170,15 +180,19 @@ export class DistributedExecutor implements Executor {
     };
   }
 
-  /** Adds the job (a no-op when it exists); `again`: Redis lost it, its run may exist. */
-  async #add(wait: Wait, again: boolean): Promise<void> {
+  /**
+   * Adds the job (a no-op when it exists); `again`: Redis lost it, its run may exist; `drops`: the
+   * connection's drop count when the attempt began (a drop since then makes it an add again).
+   */
+  async #add(wait: Wait, again: boolean, drops = this.#drops): Promise<void> {
     const o = this.#o;
     const tag = await this.#fair.tag(wait.jobId, o.backlogId, o.weight, o.retainMs);
-    wait.data = { ...wait.data, vstart: tag.start, ...(again ? { lookupFirst: true } : {}) };
+    // Checked as late as possible: a command sent while disconnected waits for the reconnect.
+    again ||= this.#drops !== drops || this.#redis.status !== 'ready';
+    wait.data = { ...wait.data, vstart: tag.start, ...(again ? { lookupFirst: true, readded: true } : {}) };
     wait.priority = tag.priority;
     const keep = { age: Math.ceil(o.retainMs / 1000) };
     await this.#queue.add(AGENT_RUN_JOB, wait.data, { jobId: wait.jobId, priority: tag.priority, removeOnComplete: keep, removeOnFail: keep, attempts: 1 });
-    if (!again) wait.ctx.waiting?.('waiting for an agent slot of the organisation');
     if (tag.rebased) void this.#reprioritize(tag.base);
   }
 

@@ -28,6 +28,13 @@ export interface AgentJobData {
    * key before creating one.
    */
   readonly lookupFirst?: boolean;
+  /**
+   * Set when the job is added again after Redis lost it (or after an add that failed and may
+   * have reached Redis): a host may still hold the lost job without knowing it yet. The worker
+   * holds the job back until such a host has noticed its lock is gone (`lockDurationMs` after
+   * the add), then looks the run up before creating one.
+   */
+  readonly readded?: boolean;
   /** Set by the worker right after the run was created (checkpoint): a takeover re-attaches. */
   readonly agentRunId?: number | string;
   readonly webUrl?: string;

@@ -133,11 +133,28 @@ export class WorkerHost {
   async #process(job: Job<AgentJobData, WireOutcome>, token: string | undefined): Promise<WireOutcome> {
     const data = job.data;
     const jobId = job.id as string;
-    // The virtual time moves to this job's start tag (weighted fair queuing).
-    await this.#fair?.advance(data.vstart).catch((error: unknown) => this.#report(error as Error));
+    // Added again after Redis lost it: a host that took the lost job may not know yet and may be
+    // about to create its run. Hold the job back until that host's lock renewal (every
+    // lockDuration / 2) has failed and stopped it; only then look the run up (BullMQ's own
+    // takeover waits for the lock to expire the same way).
+    const heldUntil = data.readded === true ? job.timestamp + this.#o.lockDurationMs : 0;
+    if (heldUntil > Date.now()) {
+      await job.moveToDelayed(heldUntil, token);
+      throw new DelayedError();
+    }
+    // Registered before any Redis call, so a lock lost while this processor waits is heard.
     const { ctx, control } = jobContext(job, { name: this.name, clock: this.#o.clock, timers: this.#o.timers, report: (error) => this.#report(error) });
     this.#running.set(jobId, control);
     try {
+      // The virtual time moves to this job's start tag (weighted fair queuing).
+      await this.#fair?.advance(data.vstart).catch((error: unknown) => this.#report(error as Error));
+      // Redis may have lost the job while this processor waited for it (an outage, a restart
+      // without persistence): start the executor only while still holding the lock, because a
+      // lost job is added again and run elsewhere.
+      if (control.lockLost || (token !== undefined && (await job.extendLock(token, this.#o.lockDurationMs)) !== 1)) {
+        control.lostLock();
+        throw new Error(`lost the lock of job ${jobId} before it started; another host runs it`);
+      }
       let outcome: WireOutcome;
       try {
         outcome = toWire(await this.#executorFor(data).execute(data.task, ctx));
@@ -153,7 +170,8 @@ export class WorkerHost {
       return outcome;
     } finally {
       control.dispose();
-      this.#running.delete(jobId);
+      // The same id may run here again (added again after Redis lost it): keep its entry.
+      if (this.#running.get(jobId) === control) this.#running.delete(jobId);
     }
   }
 }
