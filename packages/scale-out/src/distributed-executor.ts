@@ -120,7 +120,10 @@ export class DistributedExecutor implements Executor {
       // sent after the connection dropped: another process may have added (and run) the job on
       // the Redis that was lost.
       let tries = 0;
-      const drops = this.#drops;
+      // An attempt that begins while the connection is lost (not still making its first one)
+      // counts as after a drop: NaN equals no count.
+      const lost = ['reconnecting', 'close', 'end'].includes(this.#redis.status);
+      const drops = lost ? Number.NaN : this.#drops;
       await withRedisRetry(() => this.#add(wait, tries++ > 0, drops), this.#timing, ctx.signal);
       ctx.waiting?.('waiting for an agent slot of the organisation');
       this.#ensureTimer();
