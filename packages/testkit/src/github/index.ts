@@ -33,6 +33,8 @@ export type {
   FakeTokenPrincipal,
   FakeCommentFixture,
   FakeGitHubFault,
+  FakeSecondaryLimitKind,
+  FakeSecondaryLimits,
   FakeGitHubFixture,
   FakeIssueFixture,
   FakeLabelFixture,

@@ -5,17 +5,18 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { DocumentNode } from 'graphql';
 import { FakeAuth, refusalResponse, type RepoNeed } from './access.js';
+import { faultResponse as respondToFault } from './fault-response.js';
 import { FakeGraphQL } from './graphql-api.js';
 import { FakeRest, notFound, type RestResponse } from './rest-api.js';
+import { SecondaryLimiter, createsContent } from './secondary-limits.js';
 import { FakeStore } from './store.js';
 import { createPullControl } from './pull-control.js';
 import type { FakePullControl } from './pulls-types.js';
 import { loadFixture } from './store-fixture.js';
 import type { StoredIssue, StoredItem, StoredProject } from './store-types.js';
 import type { FakeGitHubFault, FakeGitHubFixture, FaultMatch, RecordedRequest, StartFakeGitHubOptions } from './types.js';
-
-const DOCS = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api';
 
 /** What a test can read back about one issue or pull request. */
 export interface FakeIssueSnapshot {
@@ -135,55 +136,22 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
     return f.fault;
   };
 
-  const faultResponse = (fault: FakeGitHubFault, isGraphQL: boolean, resource: string): RestResponse => {
-    switch (fault.kind) {
-      case 'primary': {
-        // Reset one second from now, in epoch seconds like GitHub.
-        const reset = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(now() / 1000) + 1) };
-        if (isGraphQL) {
-          return {
-            status: 200,
-            headers: { ...rateHeaders(resource, 0), ...reset },
-            body: { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' }] },
-          };
-        }
-        return {
-          status: fault.status ?? 403,
-          headers: { ...rateHeaders(resource, 0), ...reset },
-          body: { message: 'API rate limit exceeded for user ID 1.', documentation_url: DOCS, status: String(fault.status ?? 403) },
-        };
-      }
-      case 'secondary': {
-        const retryAfter = fault.retryAfter === undefined ? 1 : fault.retryAfter;
-        const message = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
-        if (isGraphQL && fault.graphqlStatus === 200) {
-          return { status: 200, headers: { ...rateHeaders(resource), ...(retryAfter === null ? {} : { 'retry-after': String(retryAfter) }) }, body: { data: null, errors: [{ message }] } };
-        }
-        return {
-          status: fault.status ?? 403,
-          headers: { ...rateHeaders(resource), ...(retryAfter === null ? {} : { 'retry-after': String(retryAfter) }) },
-          body: {
-            message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-            documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-            status: String(fault.status ?? 403),
-          },
-        };
-      }
-      case 'server-error':
-        return { status: fault.status ?? 502, headers: rateHeaders(resource), body: { message: 'Server Error' } };
-      case 'graphql-internal':
-        return {
-          status: 200,
-          headers: rateHeaders(resource),
-          body: {
-            data: null,
-            errors: [{ message: 'Something went wrong while executing your query. Please include `ABCD:1234` when reporting this issue.' }],
-          },
-        };
+  const faultResponse = (fault: FakeGitHubFault, isGraphQL: boolean, resource: string): RestResponse =>
+    respondToFault(fault, isGraphQL, (remaining) => rateHeaders(resource, remaining), now);
+  const secondary = options.secondaryLimits ? new SecondaryLimiter(options.secondaryLimits, now, timeScale) : undefined;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const principal = auth.identify(req.headers.authorization);
+    // A request is in flight from its arrival to its answer (the concurrency limit counts it).
+    const leave = secondary && 'login' in principal ? secondary.enter(principal) : undefined;
+    try {
+      await serve(req, res, principal);
+    } finally {
+      leave?.();
     }
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse, principal: ReturnType<FakeAuth['identify']>) => {
     const target = new URL(req.url ?? '/', url);
     const method = (req.method ?? 'GET').toUpperCase();
     const chunks: Buffer[] = [];
@@ -215,8 +183,8 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
     let respond: () => RestResponse;
     let need: RepoNeed | undefined;
     let points = 1;
+    let document: DocumentNode | undefined;
 
-    const principal = auth.identify(req.headers.authorization);
     chargedTo = 'login' in principal ? principal.login : '';
     if (!('login' in principal)) {
       const found = isGraphQL ? undefined : rest.routes.find((r) => r.method === method && r.regex.test(target.pathname));
@@ -235,6 +203,7 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
           respond = () => ({ status: 200, body: { errors: prepared.errors } });
         } else {
           operation = `graphql ${prepared.operation}`;
+          document = prepared.document;
           const cost = gql.cost(prepared.document, b.variables);
           points = cost.cost;
           respond = () => ({ status: 200, body: gql.run(prepared.document, b.variables, validateGraphQL, principal, cost) });
@@ -271,8 +240,11 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
     const free = routeKey === 'GET /rate_limit';
     // A GraphQL query runs only when its whole cost fits in what is left.
     const over = isGraphQL ? b.used + points > limit : b.used >= limit;
+    const limited = fault || !secondary || !('login' in principal) ? undefined : secondary.admit(principal, createsContent(routeKey, document));
     if (fault) {
       out = faultResponse(fault, isGraphQL, resource);
+    } else if (limited) {
+      out = faultResponse({ kind: 'secondary', retryAfter: limited.retryAfter, status: options.secondaryLimits?.status ?? 403 }, isGraphQL, resource);
     } else if (over && !free) {
       out = faultResponse({ kind: 'primary' }, isGraphQL, resource);
       out = { ...out, headers: { ...out.headers, 'x-ratelimit-reset': String(Math.ceil(b.resetAt / 1000)) } };
@@ -293,7 +265,7 @@ export async function startFakeGitHub(fixture: FakeGitHubFixture, options: Start
     target.searchParams.forEach((v, k) => {
       query[k] = v;
     });
-    requests.push({ method, path: target.pathname, query, route: routeKey, ...(operation ? { operation } : {}), ...(body !== undefined ? { body } : {}), status: out.status, at: now(), ...(isGraphQL && operation ? { points } : {}) });
+    requests.push({ method, path: target.pathname, query, route: routeKey, ...(operation ? { operation } : {}), ...(body !== undefined ? { body } : {}), status: out.status, at: now(), ...(isGraphQL && operation ? { points } : {}), ...(limited ? { secondaryLimit: limited.kind } : {}) });
     const payload = out.text ?? (out.body === undefined ? '' : JSON.stringify(out.body));
     res.writeHead(out.status, {
       ...(payload !== '' ? { 'content-type': out.text !== undefined ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8' } : {}),

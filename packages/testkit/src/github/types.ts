@@ -283,6 +283,12 @@ export interface StartFakeGitHubOptions {
   readonly rateLimit?: number;
   /** Rate-limit window. @default 3_600_000 */
   readonly rateLimitWindowMs?: number;
+  /**
+   * GitHub's secondary rate limits, per principal (token), in API time (windows × `timeScale`).
+   * Off unless given; each absent field is off too.
+   * @default undefined (no secondary limits)
+   */
+  readonly secondaryLimits?: FakeSecondaryLimits;
   /** Share of requests (0..1) answered with a 502. @default 0 */
   readonly serverErrorRate?: number;
   /** Seed for the 5xx draws. @default 1 */
@@ -313,4 +319,25 @@ export interface RecordedRequest {
   readonly at: number;
   /** GraphQL: the points the request cost (GitHub's formula; what `rateLimit { cost }` says). */
   readonly points?: number;
+  /** Set when the fake refused the request for a secondary limit (`secondaryLimits`). */
+  readonly secondaryLimit?: FakeSecondaryLimitKind;
 }
+
+/**
+ * Secondary rate limits ([GitHub docs](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)):
+ * a request over one is answered 403 (or `status`) "You have exceeded a secondary rate limit…"
+ * with `retry-after`, and is not counted.
+ */
+export interface FakeSecondaryLimits {
+  /** Content-creating requests (REST and GraphQL mutations) per minute. GitHub: 80. @default off */
+  readonly contentPerMinute?: number;
+  /** Content-creating requests per hour. GitHub: 500. @default off */
+  readonly contentPerHour?: number;
+  /** Requests in flight at once, REST and GraphQL together. GitHub: 100. @default off */
+  readonly concurrent?: number;
+  /** HTTP status of the refusal (GitHub sends 403 or 429). @default 403 */
+  readonly status?: 403 | 429;
+}
+
+/** Which secondary limit refused a request. */
+export type FakeSecondaryLimitKind = 'concurrent' | 'content-per-minute' | 'content-per-hour';
