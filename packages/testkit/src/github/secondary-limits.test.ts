@@ -1,8 +1,7 @@
-import { createGitHubClient } from '@pco/github-source';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import { createsContent } from './secondary-limits.js';
-import { githubClientOptionsForFake, sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type StartFakeGitHubOptions } from './index.js';
+import { sampleBacklogFixture, startFakeGitHub, type FakeGitHub, type StartFakeGitHubOptions } from './index.js';
 
 let fake: FakeGitHub | undefined;
 afterEach(async () => {
@@ -148,20 +147,5 @@ describe('fake GitHub secondary rate limits', () => {
     const statuses = await Promise.all(Array.from({ length: 90 }, () => call(f, 'POST', '/repos/acme/shop/issues/1/comments', { body: 'x' }).then((r) => r.status)));
     expect(new Set(statuses)).toEqual(new Set([201]));
     expect(limitedKinds(f)).toEqual([]);
-  });
-
-  it("lets @pco/github-source's client (plugin-throttling) wait out retry-after and retry, so the caller sees no error", async () => {
-    // A minute of API time lasts 60 ms; the client waits 1 ms per second of retry-after.
-    const f = await start({ timeScale: 0.001, secondaryLimits: { contentPerMinute: 2 } });
-    const client = createGitHubClient(githubClientOptionsForFake(f.url, { token: 'tok_a' }));
-    const subjectId = f.issue('acme/shop#3').nodeId;
-    const before = f.issue('acme/shop#3').comments.length;
-    for (let i = 0; i < 3; i++) {
-      await client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: 'acme', repo: 'shop', issue_number: 3, body: `rest ${i}` });
-      await client.graphql('mutation($id: ID!, $body: String!) { addComment(input: { subjectId: $id, body: $body }) { clientMutationId } }', { id: subjectId, body: `graphql ${i}` });
-    }
-    expect(f.issue('acme/shop#3').comments.map((c) => c.body).slice(before)).toEqual(['rest 0', 'graphql 0', 'rest 1', 'graphql 1', 'rest 2', 'graphql 2']);
-    expect(limitedKinds(f).length).toBeGreaterThanOrEqual(2);
-    expect(new Set(limitedKinds(f))).toEqual(new Set(['content-per-minute']));
   });
 });
