@@ -10,7 +10,7 @@ import { FairClock, priorityOf } from './fair-clock.js';
 import { fromWire, plain, type AgentJobData, type AgentJobProgress, type WireOutcome } from './job-data.js';
 import { cancelChannelOf, followUpJobIdOf, jobIdOf, queueNameOf } from './job-id.js';
 import { resolveExecutorOptions, type ResolvedExecutorOptions } from './options.js';
-import { connect, prefixOf } from './redis-connection.js';
+import { ConnectionSet, prefixOf } from './redis-connection.js';
 import { untilAborted, withRedisRetry, type RetryTiming } from './redis-retry.js';
 import type { DistributedExecutorOptions } from './types.js';
 
@@ -58,7 +58,7 @@ export class DistributedExecutor implements Executor {
   /** The organisation's queue name. */
   readonly queueName: string;
   readonly #o: ResolvedExecutorOptions;
-  readonly #connections: Redis[] = [];
+  readonly #connections: ConnectionSet;
   readonly #queue: Queue;
   readonly #events: QueueEvents;
   readonly #fair: FairClock;
@@ -74,6 +74,7 @@ export class DistributedExecutor implements Executor {
   constructor(options: DistributedExecutorOptions) {
     const o = resolveExecutorOptions(options);
     this.#o = o;
+    this.#connections = new ConnectionSet(this.#o.redis, this.#o.onError);
     this.queueName = queueNameOf(o.orgId);
     const prefix = prefixOf(o.redis);
     this.#redis = this.#connect();
@@ -148,22 +149,15 @@ export class DistributedExecutor implements Executor {
     if (this.#timer !== undefined) this.#o.timers.clearTimeout(this.#timer);
     for (const wait of this.#waits.values()) wait.reject(new RunStoppedError('detach'));
     await Promise.allSettled([this.#events.close(), this.#queue.close()]);
-    for (const connection of this.#connections) connection.disconnect();
+    this.#connections.disconnectAll();
   }
 
   #connect(): Redis {
-    const connection = connect(this.#o.redis);
-    connection.on('error', (error: Error) => this.#report(error));
-    this.#connections.push(connection);
-    return connection;
+    return this.#connections.open();
   }
 
   #report(error: Error): void {
-    try {
-      this.#o.onError(error);
-    } catch {
-      // A listener's failure is not the executor's.
-    }
+    this.#connections.report(error);
   }
 
   #dataOf(task: Task, ctx: ExecutionContext, jobId: string): AgentJobData {

@@ -11,7 +11,7 @@ import { createAcceleratedTime } from '@pco/testkit/clock';
 import { redisForTests } from '@pco/testkit/helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duplicatesOf, flatBacklog, maxLive } from './test-support/fixtures.js';
-import { startNode, type NodeConfig, type ScaleOutNode } from './test-support/scale-out-node.js';
+import { nodeConfig, startNode, type NodeConfig, type ScaleOutNode } from './test-support/scale-out-node.js';
 
 const redis = await redisForTests();
 const SPEED = 100;
@@ -36,23 +36,9 @@ describe.skipIf(!redis.available)('two backlogs share one organisation by weight
   });
 
   it('never more than 10 live, no 429, shares within 20 % of the weights while both have work', async () => {
-    const node = (name: string, backlogId: string, weight: number): NodeConfig => ({
-      name,
-      redisUrl: redis.url,
-      prefix: redis.prefix,
-      fakeUrl: fake.url,
-      token: fake.token,
-      orgId: fake.orgId,
-      backlogId,
-      weight,
-      tasks: flatBacklog(60, `${name}-`),
-      journalPath: join(dir, `${name}.jsonl`),
-      speed: SPEED,
-      origin,
-      agentCap: 10,
-      lockDurationMs: 5_000,
-      stalledIntervalMs: 2_000,
-    });
+    const shared = { redisUrl: redis.url, prefix: redis.prefix, fake, dir, speed: SPEED, origin };
+    const node = (name: string, backlogId: string, weight: number): NodeConfig =>
+      nodeConfig(shared, { name, backlogId, weight, tasks: flatBacklog(60, `${name}-`), lockDurationMs: 5_000, stalledIntervalMs: 2_000 });
     nodes.push(await startNode(node('a', 'team-a/app', 1)), await startNode(node('b', 'team-b/api', 2)));
     const [a, b] = await Promise.all(nodes.map((n) => n.run));
     expect(a!.counts.done).toBe(60);

@@ -11,7 +11,7 @@ import { createAcceleratedTime } from '@pco/testkit/clock';
 import { redisForTests, sleep, startRedisServer, type PrivateRedis } from '@pco/testkit/helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duplicatesOf, layeredBacklog } from './test-support/fixtures.js';
-import { startNode, type NodeConfig, type ScaleOutNode } from './test-support/scale-out-node.js';
+import { nodeConfig, startNode, type NodeConfig, type ScaleOutNode } from './test-support/scale-out-node.js';
 
 // The shared Redis only tells whether Redis tests run here; this suite starts its own server.
 const shared = await redisForTests();
@@ -40,24 +40,10 @@ describe.skipIf(!shared.available)('Redis restarted mid-run', () => {
 
   it('pauses while Redis is down, then continues: nothing lost, nothing duplicated', async () => {
     const tasks = layeredBacklog(40);
-    const node = (name: string): NodeConfig => ({
-      name,
-      redisUrl: server.url,
-      prefix: 'pco',
-      fakeUrl: fake.url,
-      token: fake.token,
-      orgId: fake.orgId,
-      backlogId: 'acme/app',
-      tasks,
-      journalPath: join(dir, `${name}.jsonl`),
-      speed: SPEED,
-      origin,
-      agentCap: 10,
-      lockDurationMs: 3_000,
-      stalledIntervalMs: 1_000,
-      // 500 ms of real time at SPEED.
-      reconcileIntervalMs: 50_000,
-    });
+    const shared = { redisUrl: server.url, prefix: 'pco', fake, dir, speed: SPEED, origin };
+    const node = (name: string): NodeConfig =>
+      // reconcileIntervalMs: 500 ms of real time at SPEED.
+      nodeConfig(shared, { name, backlogId: 'acme/app', tasks, lockDurationMs: 3_000, stalledIntervalMs: 1_000, reconcileIntervalMs: 50_000 });
     nodes.push(await startNode(node('a')), await startNode(node('b')));
     // Down once a third of the runs exist, for a second and a half; back up empty.
     while (fake.created.length < 14) await sleep(20);

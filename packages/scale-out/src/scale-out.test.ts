@@ -6,7 +6,7 @@ import { createAcceleratedTime } from '@pco/testkit/clock';
 import { redisForTests } from '@pco/testkit/helpers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { duplicatesOf, layeredBacklog, maxLive } from './test-support/fixtures.js';
-import { startNode, type NodeConfig, type ScaleOutNode } from './test-support/scale-out-node.js';
+import { nodeConfig, startNode, type NodeConfig, type ScaleOutNode } from './test-support/scale-out-node.js';
 
 const redis = await redisForTests();
 const SPEED = 100;
@@ -34,22 +34,10 @@ describe.skipIf(!redis.available)('scale-out in one process', () => {
   });
 
   function config(name: string, backlogId: string, tasks: NodeConfig['tasks'], prefix: string): NodeConfig {
-    return {
-      name,
-      redisUrl: redis.url,
-      prefix,
-      fakeUrl: fake.url,
-      token: fake.token,
-      orgId: fake.orgId,
-      backlogId,
-      tasks,
-      journalPath: join(dir, `${prefix}-${name}.jsonl`),
-      speed: SPEED,
-      origin,
-      agentCap: 10,
-      lockDurationMs: 5_000,
-      stalledIntervalMs: 2_000,
-    };
+    return nodeConfig(
+      { redisUrl: redis.url, prefix, fake, dir, speed: SPEED, origin },
+      { name, backlogId, tasks, journalPath: join(dir, `${prefix}-${name}.jsonl`), lockDurationMs: 5_000, stalledIntervalMs: 2_000 },
+    );
   }
 
   it('two processes on one backlog: each task runs once, both journal every result', async () => {

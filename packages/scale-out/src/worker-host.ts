@@ -10,7 +10,7 @@ import { toWire, type AgentJobData, type WireOutcome } from './job-data.js';
 import { jobContext, type JobControl } from './job-context.js';
 import { cancelChannelOf, queueNameOf } from './job-id.js';
 import { resolveWorkerOptions, type ResolvedWorkerOptions } from './options.js';
-import { connect, prefixOf } from './redis-connection.js';
+import { ConnectionSet, prefixOf } from './redis-connection.js';
 import type { WorkerHostOptions } from './types.js';
 
 /**
@@ -31,7 +31,7 @@ export class WorkerHost {
   /** This process's name in job records (`processedBy`). */
   readonly name: string;
   readonly #o: ResolvedWorkerOptions;
-  readonly #connections: Redis[] = [];
+  readonly #connections: ConnectionSet;
   readonly #running = new Map<string, JobControl>();
   #queue: Queue | undefined;
   #worker: Worker | undefined;
@@ -41,6 +41,7 @@ export class WorkerHost {
 
   constructor(options: WorkerHostOptions) {
     this.#o = resolveWorkerOptions(options);
+    this.#connections = new ConnectionSet(this.#o.redis, this.#o.onError);
     this.queueName = queueNameOf(this.#o.orgId);
     this.name = this.#o.name;
   }
@@ -99,22 +100,15 @@ export class WorkerHost {
     for (const control of this.#running.values()) control.handBack();
     await this.#worker?.close();
     await Promise.allSettled([this.#queue?.close(), this.#subscriber?.quit()]);
-    for (const connection of this.#connections) connection.disconnect();
+    this.#connections.disconnectAll();
   }
 
   #connect(): Redis {
-    const connection = connect(this.#o.redis);
-    connection.on('error', (error: Error) => this.#report(error));
-    this.#connections.push(connection);
-    return connection;
+    return this.#connections.open();
   }
 
   #report(error: Error): void {
-    try {
-      this.#o.onError(error);
-    } catch {
-      // A listener's failure is not the host's.
-    }
+    this.#connections.report(error);
   }
 
   async #applyLimits(): Promise<void> {

@@ -14,7 +14,7 @@ import { createAcceleratedTime } from '@pco/testkit/clock';
 import { redisForTests, sleep } from '@pco/testkit/helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duplicatesOf, layeredBacklog, maxLive } from '../test-support/fixtures.js';
-import type { NodeConfig } from '../test-support/scale-out-node.js';
+import { nodeConfig, type NodeConfig } from '../test-support/scale-out-node.js';
 
 const redis = await redisForTests();
 const CHILD = fileURLToPath(new URL('../test-support/scale-out-child.ts', import.meta.url));
@@ -68,23 +68,9 @@ describe.skipIf(!redis.available)('scale-out: 3 processes, 100 tasks, 20 SIGKILL
   it('every task done exactly once, no duplicate run, no lost result, ≤ 10 live, no 429', async () => {
     const tasks = layeredBacklog(100);
     const random = seededRandom(SEED);
-    const config = (name: string): NodeConfig => ({
-      name,
-      redisUrl: redis.url,
-      prefix: redis.prefix,
-      fakeUrl: fake.url,
-      token: fake.token,
-      orgId: fake.orgId,
-      backlogId: 'acme/app',
-      tasks,
-      journalPath: join(dir, `${name}.jsonl`),
-      speed: SPEED,
-      origin,
-      agentCap: 10,
-      lockDurationMs: 2_000,
-      stalledIntervalMs: 1_000,
-      reconcileIntervalMs: 100_000,
-    });
+    const shared = { redisUrl: redis.url, prefix: redis.prefix, fake, dir, speed: SPEED, origin };
+    const config = (name: string): NodeConfig =>
+      nodeConfig(shared, { name, backlogId: 'acme/app', tasks, lockDurationMs: 2_000, stalledIntervalMs: 1_000, reconcileIntervalMs: 100_000 });
     const names = ['p1', 'p2', 'p3'];
     const current = new Map(names.map((name) => [name, spawnNode(config(name))]));
     const lives: Life[] = [];

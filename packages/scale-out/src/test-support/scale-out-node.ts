@@ -4,6 +4,7 @@
  * CodegenExecutor against the fake Codegen, a RedisBucketStore for the client's budget and the
  * process's own FileJournal. Used in-process by the tests and by the child script.
  */
+import { join } from 'node:path';
 import type { Task } from '@pco/contract';
 import { CodegenClient, CodegenExecutor, RunWatcher } from '@pco/codegen-client';
 import { FileJournal, Orchestrator, type RunSummary } from '@pco/core';
@@ -35,6 +36,36 @@ export interface NodeConfig {
   readonly workerConcurrency?: number;
   /** Run no worker: only wait (a process of another backlog runs the jobs). */
   readonly noWorker?: boolean;
+}
+
+/** What every node of one test shares: Redis, the fake Codegen, the time, the folder of journals. */
+export interface NodeShared {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly fake: { readonly url: string; readonly token: string; readonly orgId: number };
+  readonly dir: string;
+  readonly speed: number;
+  readonly origin: number;
+}
+
+/** A node's config from what its test shares: journal `<dir>/<name>.jsonl` and a cap of 10 unless given. */
+export function nodeConfig(
+  shared: NodeShared,
+  own: Omit<NodeConfig, 'redisUrl' | 'prefix' | 'fakeUrl' | 'token' | 'orgId' | 'speed' | 'origin' | 'journalPath' | 'agentCap'> &
+    Partial<Pick<NodeConfig, 'journalPath' | 'agentCap'>>,
+): NodeConfig {
+  return {
+    redisUrl: shared.redisUrl,
+    prefix: shared.prefix,
+    fakeUrl: shared.fake.url,
+    token: shared.fake.token,
+    orgId: shared.fake.orgId,
+    speed: shared.speed,
+    origin: shared.origin,
+    journalPath: join(shared.dir, `${own.name}.jsonl`),
+    agentCap: 10,
+    ...own,
+  };
 }
 
 /** A running node. */
