@@ -58,9 +58,7 @@ export class Landing {
 
   /** Rank of the furthest milestone reached. */
   get rank(): number {
-    let rank = 0;
-    for (const m of this.reached) rank = Math.max(rank, LANDING_MILESTONES.indexOf(m));
-    return rank;
+    return landingRank(this.reached);
   }
 
   /** As results carry it. */
@@ -74,6 +72,13 @@ export class Landing {
       reached: [...this.reached],
     };
   }
+}
+
+/** Rank (index in LANDING_MILESTONES) of the furthest of `reached`; 0 for none. */
+export function landingRank(reached: readonly LandingMilestone[]): number {
+  let rank = 0;
+  for (const m of reached) rank = Math.max(rank, LANDING_MILESTONES.indexOf(m));
+  return rank;
 }
 
 /** The agent run ended done with pull requests: the task goes into review (its slot is free already). */

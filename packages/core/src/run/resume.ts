@@ -1,8 +1,9 @@
 // Resuming from a journal (`run({ resume: true })`): done tasks stay done, attempts of earlier
 // processes count, and open attempts continue. Not public API.
-import { LANDING_MILESTONES, RunStoppedError, type LandingMilestone, type Task, type TaskResult } from '@pco/contract';
+import { RunStoppedError, type Task, type TaskResult } from '@pco/contract';
 import { OrchestratorError } from '../errors.js';
 import { replayJournal, type JournalReplay } from '../journal-replay.js';
+import { landingRank } from './landing.js';
 import type { Run } from './run.js';
 import type { TaskRecord } from './task-record.js';
 
@@ -74,10 +75,4 @@ export function takeLandings(run: Run): TaskRecord[] {
     landings.push(r);
   }
   return landings;
-}
-
-function landingRank(reached: readonly LandingMilestone[]): number {
-  let rank = 0;
-  for (const m of reached) rank = Math.max(rank, LANDING_MILESTONES.indexOf(m));
-  return rank;
 }
