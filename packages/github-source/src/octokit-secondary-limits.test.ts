@@ -12,13 +12,15 @@ afterEach(async () => {
 
 describe('createGitHubClient under secondary rate limits', () => {
   it('waits out retry-after and retries REST and GraphQL content writes, in order, with no error for the caller', async () => {
-    // A minute of API time lasts 60 ms; the client waits 1 ms per second of retry-after.
+    // A minute of API time lasts 600 ms and the client waits 10 ms per second of retry-after, so
+    // the window is long next to a request even on a loaded machine (at 60 ms it slid past
+    // between two requests on CI and only one refusal came).
     const f = (fake = await startFakeGitHub(sampleBacklogFixture(), {
       tokens: { tok_a: { type: 'classic', login: 'pco-bot', scopes: ['repo'] } },
-      timeScale: 0.001,
+      timeScale: 0.01,
       secondaryLimits: { contentPerMinute: 2 },
     }));
-    const client = createGitHubClient(githubClientOptionsForFake(f.url, { token: 'tok_a' }));
+    const client = createGitHubClient(githubClientOptionsForFake(f.url, { token: 'tok_a', timeScale: 10 }));
     const subjectId = f.issue('acme/shop#3').nodeId;
     const before = f.issue('acme/shop#3').comments.length;
     for (let i = 0; i < 3; i++) {
