@@ -12,7 +12,8 @@ import { journalFingerprint } from '../journal/index.js';
 import { CliUsageError, colorsFor, EXIT, type CliContext } from './context.js';
 import { createCodegenExecutor, createGitHubClientFor, createReporter, createTaskSource } from './pipeline.js';
 import { preflight } from './preflight.js';
-import { CODEGEN_CREATE_RATE, executeRun, outputMode, type RunReport } from './run-command.js';
+import { executeRun, outputMode, type RunReport } from './run-command.js';
+import { scaledRunTiming } from './time-scale.js';
 import { codegenBudgets, trackGitHubBudgets } from '../ui/budgets.js';
 
 export interface DemoFlags {
@@ -55,13 +56,11 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
     ].join('\n'),
   );
 
-  const client = createGitHubClientFor(config, {
-    // GitHub asks for ≥ 1 s between writes (3 s for notifying ones); the demo keeps the ratio.
-    github: { timeScale: 1000 / speed, writeSpacingMs: 1000 / speed, notificationSpacingMs: 3000 / speed, throttleId: `pco-demo-${process.pid}` },
-  });
+  const timing = scaledRunTiming(config, 1 / speed);
+  const client = createGitHubClientFor(config, { github: { ...timing.github, throttleId: `pco-demo-${process.pid}` } });
   const source = createTaskSource(config, client);
   const reporter = createReporter(config, client);
-  const { client: codegen, executor } = createCodegenExecutor(config, { timeScale: 1 / speed });
+  const { client: codegen, executor } = createCodegenExecutor(config, { timeScale: timing.timeScale });
   let lander: GitHubLander | undefined;
   let landing: LandingWitness | undefined;
   const journal = await FileJournal.open({ path: config.journal.path, fingerprint: journalFingerprint(config), mode: 'fresh', secrets });
@@ -72,7 +71,7 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
     await preflight(config, { github: client, codegen, reporter });
     const ciFixes = await decideCiFixes(config, codegen);
     if (ciFixes.note) info(`${c.dim('landing')}  ${ciFixes.note}`);
-    lander = createLander(config, client, { timeScale: 1 / speed, ciFixes });
+    lander = createLander(config, client, { timeScale: timing.timeScale, ciFixes });
     report = await executeRun(
       ctx,
       config,
@@ -84,16 +83,7 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
         secrets,
         title: 'pco demo',
         ...(githubBudgets ? { budgets: () => [...codegenBudgets(codegen.limiter)(), ...githubBudgets()] } : {}),
-        orchestrator: {
-          // HTTP, polling and a busy CPU do not speed up with the fakes: the timeout keeps a
-          // floor of real time, so only a run that is really stuck can hit it.
-          timeoutMs: Math.max((config.agent.taskTimeoutSeconds * 1000) / speed, 30_000),
-          retry: { attempts: config.agent.retryAttempts + 1, baseDelayMs: (config.agent.retryDelaySeconds * 1000) / speed },
-          abortGraceMs: 30_000 / speed,
-          pool: { coolDownMs: 60_000 / speed },
-          startRate: { ...CODEGEN_CREATE_RATE, windowMs: CODEGEN_CREATE_RATE.windowMs / speed },
-          ...landingOptions(config, lander),
-        },
+        orchestrator: { ...timing.orchestrator, ...landingOptions(config, lander) },
         onOrchestrator: (orchestrator, out) => {
           landing = witnessLanding(orchestrator);
           orchestrator.on('task:start', (e) => {

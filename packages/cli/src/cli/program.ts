@@ -77,6 +77,7 @@ Docs: docs/cli.md, docs/configuration.md`,
         .argParser(parseFailOn)
         .default(DEFAULT_FAIL_ON, DEFAULT_FAIL_ON.join(',')),
     )
+    .option('--time-scale <factor>', 'real ms per API ms, > 0 and ≤ 1, for simulators and fakes whose clocks run faster: every wait of pco shrinks by it (default 1: real time)')
     .addHelpText(
       'after',
       `

@@ -11,6 +11,7 @@ import { createLander, decideCiFixes, landingOptions } from './landing-pipeline.
 import type { GitHubLander } from '@pco/github-source';
 import { createCodegenExecutor, createGitHubClientFor, createReporter, createTaskSource } from './pipeline.js';
 import { executeRun } from './run-command.js';
+import { parseTimeScale, scaledRunTiming } from './time-scale.js';
 import { coordinationSecrets, openCoordination, type Coordination } from './coordination.js';
 import { CliUsageError, EXIT } from './context.js';
 import { codegenBudgets, trackGitHubBudgets } from '../ui/budgets.js';
@@ -29,9 +30,12 @@ export interface RunFlags {
   readonly name?: string;
   /** `pco worker`: refuse to run without the coordination section (it would run alone). */
   readonly requireCoordination?: boolean;
+  /** `--time-scale <factor>`: real ms per API ms, for simulators and fakes (see time-scale.ts). */
+  readonly timeScale?: string;
 }
 
 export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<string>): Promise<number> {
+  const timeScale = parseTimeScale(flags.timeScale);
   const { config, display } = await loadCliConfig(ctx, flags, flags.dryRun ? 'plan' : 'all');
   for (const secret of [...secretValues(config), ...coordinationSecrets(config)]) secrets.add(secret);
   if (flags.dryRun) return planCommand(ctx, config, createTaskSource(config, createGitHubClientFor(config)), 'text');
@@ -41,13 +45,17 @@ export async function runCommand(ctx: CliContext, flags: RunFlags, secrets: Set<
     if (flags.requireCoordination) {
       throw new CliUsageError(`pco worker joins a backlog through Redis: ${display} has no coordination section (docs/scale-out.md). Without it, use pco run.`);
     }
-    return runPipeline(ctx, config, flags, secrets, undefined);
+    return runPipeline(ctx, config, flags, secrets, undefined, timeScale);
   }
   // Scale-out (docs/scale-out.md): the budgets, the agent cap and the backlog's attempts are
   // shared through Redis with every other process.
-  const coordination = await openCoordination(config, { onError: coordinationErrors(ctx, secrets), ...(flags.name ? { name: flags.name } : {}) });
+  const coordination = await openCoordination(config, {
+    onError: coordinationErrors(ctx, secrets),
+    ...(flags.name ? { name: flags.name } : {}),
+    ...(timeScale === 1 ? {} : { tuning: { github: scaledRunTiming(config, timeScale).github } }),
+  });
   try {
-    return await runPipeline(ctx, config, flags, secrets, coordination);
+    return await runPipeline(ctx, config, flags, secrets, coordination, timeScale);
   } finally {
     await coordination.close();
   }
@@ -64,12 +72,15 @@ function coordinationErrors(ctx: CliContext, secrets: Set<string>): (error: Erro
   };
 }
 
-async function runPipeline(ctx: CliContext, config: PcoConfig, flags: RunFlags, secrets: Set<string>, coordination: Coordination | undefined): Promise<number> {
-  const client = coordination?.github ?? createGitHubClientFor(config);
+async function runPipeline(ctx: CliContext, config: PcoConfig, flags: RunFlags, secrets: Set<string>, coordination: Coordination | undefined, timeScale: number): Promise<number> {
+  // Real time (the default) passes nothing: a real run keeps every default of every part.
+  const timing = timeScale === 1 ? undefined : scaledRunTiming(config, timeScale);
+  const client = coordination?.github ?? createGitHubClientFor(config, timing ? { github: timing.github } : {});
   const source = createTaskSource(config, client);
   let budgetWarned = false;
   const { client: codegen, executor: codegenExecutor } = createCodegenExecutor(config, {
     persistBudget: true,
+    ...(timing ? { timeScale: timing.timeScale } : {}),
     ...(coordination ? { bucketStore: coordination.bucketStore } : {}),
     // Once: the run goes on with its budget in memory; only a restart may then meet 429s.
     onBudgetError: (error) => {
@@ -107,14 +118,14 @@ async function runPipeline(ctx: CliContext, config: PcoConfig, flags: RunFlags, 
     if (config.landing.enabled) {
       const ciFixes = await decideCiFixes(config, codegen);
       if (ciFixes.note) ctx.stderr.write(`! ${ciFixes.note}\n`);
-      lander = createLander(config, client, { ciFixes });
+      lander = createLander(config, client, { ciFixes, ...(timing ? { timeScale: timing.timeScale } : {}) });
     }
     const github = flags.ui ? trackGitHubBudgets(client) : undefined;
     const budgets = flags.ui ? () => [...codegenBudgets(codegen.limiter)(), ...(github?.() ?? [])] : undefined;
     const report = await executeRun(
       ctx,
       config,
-      { source, executor, reporters: [reporter], journal: tracked, resume, secrets: [...secrets], orchestrator: { ...landingOptions(config, lander), ...coordination?.orchestrator }, ...(budgets ? { budgets } : {}) },
+      { source, executor, reporters: [reporter], journal: tracked, resume, secrets: [...secrets], orchestrator: { ...timing?.orchestrator, ...landingOptions(config, lander), ...coordination?.orchestrator }, ...(budgets ? { budgets } : {}) },
       flags,
     );
     await report.ui?.linger(report.code === EXIT.interrupted);
