@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { CodegenClient } from './codegen-client.js';
 import { RunWatcher } from './run-watcher.js';
 
-// At this scale a run of 1 API minute lasts 6 ms and the watcher's 2 s minimum interval 0.2 ms.
+// At this scale a run of 1 API minute lasts 6 ms and the watcher's 1.5 s minimum interval 0.15 ms.
 const SCALE = 0.0001;
 // The fake, the client and the watcher share one clock that runs 1 / SCALE times faster.
 const time = createAcceleratedTime({ speed: 1 / SCALE });

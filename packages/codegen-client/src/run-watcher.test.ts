@@ -220,10 +220,10 @@ describe('RunWatcher: schedule', () => {
     watcher.on('tick', (tick) => intervals.push(tick.nextInMs));
     const error = await clock.runUntilSettled(rejectionOf(watcher.watch(run.id, { timeoutMs: 10 * 60_000 })));
     expect(error).toBeInstanceOf(RunWatchTimeoutError);
-    expect(intervals[0]).toBe(2000);
+    expect(intervals[0]).toBe(1500);
     expect(Math.max(...intervals)).toBe(30_000);
     for (let i = 1; i < intervals.length; i++) expect(intervals[i]).toBeGreaterThanOrEqual(intervals[i - 1] as number);
-    // Ten virtual minutes cost a few dozen GETs, not 300 (one per 2 s).
+    // Ten virtual minutes cost a few dozen GETs, not 400 (one per 1.5 s).
     expect(intervals.length).toBeLessThan(60);
   });
 
@@ -253,13 +253,13 @@ describe('RunWatcher: schedule', () => {
     expect(perTick.every((n) => n === 1)).toBe(true);
   });
 
-  it('sees a run end within one 2 s tick after the runs have been live for an hour (virtual clock)', async () => {
+  it('sees a run end within one 1.5 s tick after the runs have been live for an hour (virtual clock)', async () => {
     const clock = new ManualClock(Date.now());
     const fake = await startFakeCodegen({ now: () => clock.now() });
     fakes.push(fake);
     const on = { clock, timers: clock };
     const client = new CodegenClient({ token: fake.token, orgId: fake.orgId, baseUrl: fake.url, ...on });
-    // 10 runs live for over an hour, ending off the 2 s grid of the ticks (61 min 0.3 s, then every 61.7 s).
+    // 10 runs live for over an hour, ending off the 1.5 s grid of the ticks (61 min 0.3 s, then every 61.7 s).
     const endsAfter = (i: number) => 3_660_300 + i * 61_700;
     const startedAt = clock.now();
     const runs = await Promise.all(Array.from({ length: 10 }, (_, i) => client.createRun({ prompt: `r${i} [[fake:duration=${endsAfter(i)}ms]]` })));
@@ -269,7 +269,7 @@ describe('RunWatcher: schedule', () => {
     watcher.on('settled', ({ runId }) => settledAt.set(runId, clock.now()));
     await clock.runUntilSettled(Promise.all(runs.map((r) => watcher.watch(r.id, { timeoutMs: 2 * 3_600_000 }))));
     runs.forEach((run, i) => lateness.push((settledAt.get(run.id) as number) - (startedAt + endsAfter(i))));
-    expect(lateness.every((ms) => ms >= 0 && ms <= 2000), String(lateness)).toBe(true);
+    expect(lateness.every((ms) => ms >= 0 && ms <= 1500), String(lateness)).toBe(true);
     expect(lateness.some((ms) => ms > 0)).toBe(true);
   });
 });
