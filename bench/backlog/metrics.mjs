@@ -4,6 +4,9 @@
  */
 import { REPO } from './generate.mjs';
 
+/** The fake Codegen's read operations a runner sends: a run, a page of runs, users/me. */
+const READ_OPERATIONS = new Set(['getRun', 'listRuns', 'getCurrentUser']);
+
 export function percentile(values, p) {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
@@ -68,36 +71,52 @@ export function computeFigures(env, backlog, report) {
 
   // Requests.
   const stats = env.codegen.stats();
-  const reads = env.codegen.requests.filter((r) => r.operation === 'getRun' || r.operation === 'listRuns');
+  const reads = env.codegen.requests.filter((r) => READ_OPERATIONS.has(r.operation));
   const creates = env.codegen.requests.filter((r) => r.operation === 'createRun');
   const graphql = requests.filter((r) => r.route === 'POST /graphql');
   const rest = requests.length - graphql.length;
-  const ghLimited = requests.filter((r) => r.status === 429 || r.status === 403).length;
+  // GitHub's secondary limits (fakes.mjs) mark their refusals; the rest of the 403/429s are the
+  // primary limit (or, for a 403, a permission refusal, which the runners do not meet).
+  const secondaryKinds = {};
+  for (const r of requests) if (r.secondaryLimit) secondaryKinds[r.secondaryLimit] = (secondaryKinds[r.secondaryLimit] ?? 0) + 1;
+  const ghSecondary = Object.values(secondaryKinds).reduce((a, b) => a + b, 0);
+  const ghLimited = requests.filter((r) => (r.status === 429 || r.status === 403) && !r.secondaryLimit).length;
   const loadRequests = firstCreate === null ? requests.length : requests.filter((r) => r.at <= firstCreate && (r.method === 'GET' || (r.route === 'POST /graphql' && !/^mutation/.test(r.operation ?? '')))).length;
 
-  // Poll ticks: Codegen reads closer than 0.5 s of API time to the previous one belong to one
-  // tick; and the most reads in any 2 s of API time (pco's shortest poll interval).
-  const ticks = [];
-  for (const r of reads) {
-    const last = ticks[ticks.length - 1];
-    if (last && r.at - last.end < 500 * ts) {
-      last.count++;
-      last.end = r.at;
-    } else ticks.push({ count: 1, end: r.at });
-  }
-  const perTick = ticks.map((t) => t.count);
+  // Poll ticks, exactly: the runner counts its ticks and the reads each sent (pco: the RunWatcher's
+  // `tick` events; tick: its 30 s loop); every other Codegen read the fake answered was sent
+  // outside a tick (pco: lookups after a create of unknown outcome, and the client's retries of a
+  // read answered 5xx). seed-design has no ticks (a 2 s loop per run): null.
+  const ev = report.events ?? {};
+  const hasTicks = typeof ev.tickReads === 'number';
+  const readsByOperation = {};
+  for (const r of reads) readsByOperation[r.operation] = (readsByOperation[r.operation] ?? 0) + 1;
+  // By operation, where the runner says which reads its ticks sent (pco: list → listRuns, get →
+  // getRun, user → getCurrentUser; a `user` tick answered from the client's cache sent none).
+  const byMode = ev.tickReadsByMode;
+  const outsideByOperation = byMode
+    ? {
+        getRun: (readsByOperation.getRun ?? 0) - byMode.get,
+        listRuns: (readsByOperation.listRuns ?? 0) - byMode.list,
+        getCurrentUser: (readsByOperation.getCurrentUser ?? 0) - byMode.user,
+      }
+    : null;
+  const refusedReads = reads.filter((r) => r.status === 'dropped' || r.status >= 300).length;
+  // A window figure, not a tick figure: the most reads in any 2 s of API time (pco's shortest poll
+  // interval). Two ticks 2 s apart land in one window whenever real-time jitter shortens the gap.
   let readsPer2sMax = 0;
   for (let i = 0, j = 0; i < reads.length; i++) {
     while (reads[i].at - reads[j].at >= 2000 * ts) j++;
     readsPer2sMax = Math.max(readsPer2sMax, i - j + 1);
   }
 
-  // GitHub's secondary limits, which the fake does not enforce: writes closer than 1 s of API
-  // time, and content-creating writes (comments) in any 60 s window (GitHub allows 80).
+  // Writes against GitHub's secondary limits: writes closer than 1 s of API time (GitHub's
+  // guidance), and the comments the fake accepted in any 60 s window (GitHub allows 80
+  // content-creating requests a minute; a refused one created nothing).
   const writes = requests.filter((r) => (r.route === 'POST /graphql' ? /^mutation/.test(r.operation ?? '') : r.method !== 'GET'));
   let closeWrites = 0;
   for (let i = 1; i < writes.length; i++) if (writes[i].at - writes[i - 1].at < 990 * ts) closeWrites++;
-  const comments = writes.filter((r) => r.method === 'POST' && r.path.endsWith('/comments')).map((r) => r.at);
+  const comments = writes.filter((r) => r.method === 'POST' && r.path.endsWith('/comments') && r.status < 300).map((r) => r.at);
   let commentsPerMinute = 0;
   for (let i = 0, j = 0; i < comments.length; i++) {
     while (comments[i] - comments[j] >= 60_000 * ts) j++;
@@ -125,8 +144,14 @@ export function computeFigures(env, backlog, report) {
     codegenReadsPerTask: round(reads.length / tasks),
     codegenCreatesPerTask: round(creates.length / tasks),
     runsCreated: created.length,
-    readsPerTickMax: perTick.length > 0 ? Math.max(...perTick) : 0,
-    readsPerTickMean: round(perTick.length > 0 ? reads.length / perTick.length : 0),
+    codegenReads: reads.length,
+    codegenReadsByOperation: readsByOperation,
+    codegenReadsRefused: refusedReads,
+    codegenTicks: hasTicks ? ev.ticks : null,
+    codegenReadsPerTickMax: hasTicks ? ev.maxReadsPerTick : null,
+    codegenRunsPerTickMax: hasTicks ? ev.maxRunsPerTick : null,
+    codegenReadsOutsideTicks: hasTicks ? reads.length - ev.tickReads : null,
+    codegenReadsOutsideTicksByOperation: outsideByOperation,
     readsPer2sMax,
     githubRestPerTask: round(rest / tasks),
     githubGraphqlPerTask: round(graphql.length / tasks),
@@ -134,6 +159,9 @@ export function computeFigures(env, backlog, report) {
     codegen429: stats.rateLimited,
     codegen5xx: stats.serverErrors,
     github429or403: ghLimited,
+    githubSecondaryLimited: ghSecondary,
+    githubSecondaryKinds: secondaryKinds,
+    githubSecondaryLimits: env.githubSecondary ?? null,
     githubWritesUnder1s: closeWrites,
     githubCommentsMaxPerMinute: commentsPerMinute,
     cpuMsPerTask: round(report.cpuMs / tasks, 1),

@@ -7,7 +7,7 @@
  * `scaledCodegenTiming` and `orchestratorOptions` are repeated here (keep them in step).
  */
 import { createGitHubClient, GitHubIssuesSource, GitHubProjectSource, GitHubReporter } from '@pco/github-source';
-import { CodegenClient, CodegenExecutor, DEFAULT_RATE_LIMITS } from '@pco/codegen-client';
+import { CodegenClient, CodegenExecutor, DEFAULT_RATE_LIMITS, RunWatcher } from '@pco/codegen-client';
 import { Orchestrator } from '@pco/core';
 import { finish, issueNumber, runnerConfig } from './runner-common.mjs';
 
@@ -21,8 +21,23 @@ for (const [operation, limit] of Object.entries(DEFAULT_RATE_LIMITS)) limits[ope
 const retry = { minDelayMs: 1_000 * ts, maxDelayMs: 30_000 * ts };
 const watcherOptions = { minIntervalMs: 2_000 * ts, maxIntervalMs: 30_000 * ts };
 
+// What the client's throttling did about GitHub's rate limits, from its warnings
+// (octokit.ts: "GitHub <primary|secondary> rate limit: retrying in …" / "giving up" / "exceeds").
+const githubLimits = { primaryWaits: 0, secondaryWaits: 0, giveUps: 0 };
+const logger = {
+  debug() {},
+  info() {},
+  warn(message) {
+    const m = /^GitHub (primary|secondary) rate limit: (retrying)?/.exec(String(message));
+    if (m && m[2]) githubLimits[`${m[1]}Waits`]++;
+    else if (m) githubLimits.giveUps++;
+  },
+  error() {},
+};
+
 // demo-command.ts: GitHub's retry waits and write spacing (1 s, 3 s for notifying writes) scaled.
 const github = createGitHubClient({
+  logger,
   token: config.github.token,
   baseUrl: config.github.url,
   userAgent: 'pco',
@@ -45,7 +60,10 @@ const client = new CodegenClient({
   retry,
   limits: { limits },
 });
-const executor = new CodegenExecutor({ client, watcherOptions, repoId: config.codegen.repoId, stopRunOnCancel: true });
+// The executor would make this watcher itself; made here to count its poll ticks (its `tick`
+// event says which reads each tick sent), the exact form of "≤ 1 Codegen read per poll tick".
+const watcher = new RunWatcher(client, watcherOptions);
+const executor = new CodegenExecutor({ client, watcher, repoId: config.codegen.repoId, stopRunOnCancel: true });
 
 const createRate = DEFAULT_RATE_LIMITS.createRun;
 const orchestrator = new Orchestrator({
@@ -64,7 +82,16 @@ const orchestrator = new Orchestrator({
 
 const done = {};
 const failed = {};
-const events = { retries: 0, warnings: 0 };
+const events = { retries: 0, warnings: 0, githubLimits, ticks: 0, tickReads: 0, tickReadsByMode: { list: 0, get: 0, user: 0 }, maxReadsPerTick: 0, maxRunsPerTick: 0 };
+watcher.on('tick', (t) => {
+  // A `user` tick reads users/me (none when the client has it cached already); list/get count the others.
+  const reads = t.list + t.get + (t.mode === 'user' ? 1 : 0);
+  events.ticks++;
+  events.tickReads += reads;
+  events.tickReadsByMode[t.mode] += reads;
+  events.maxReadsPerTick = Math.max(events.maxReadsPerTick, reads);
+  events.maxRunsPerTick = Math.max(events.maxRunsPerTick, t.runs);
+});
 let loadedAt;
 orchestrator.on('run:start', () => {
   loadedAt = Date.now();
@@ -80,4 +107,5 @@ reporter.on('warning', () => events.warnings++);
 
 const summary = await orchestrator.run();
 executor.close();
+watcher.close();
 finish({ runner: 'pco', done, failed, loadedAt, counts: summary.counts, events });

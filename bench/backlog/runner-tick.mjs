@@ -24,7 +24,7 @@ const running = new Map(); // issue number → run id
 const ended = new Map(); // issue number → 'done' | 'failed' (written back, or being written)
 const done = {};
 const failed = {};
-const events = { ticks: 0, refusedCreates: 0 };
+const events = { ticks: 0, refusedCreates: 0, tickReads: 0, maxReadsPerTick: 0, maxRunsPerTick: 0 };
 
 for (;;) {
   const tickStart = Date.now();
@@ -32,6 +32,10 @@ for (;;) {
   const issues = await loadIssuesRest(gh, repo, known);
   const labelState = (i) => i.labels.find((l) => l.startsWith('status:'))?.slice('status:'.length);
 
+  // The Codegen reads of this tick: one GET per running run (metrics.mjs: reads per tick).
+  events.tickReads += running.size;
+  events.maxReadsPerTick = Math.max(events.maxReadsPerTick, running.size);
+  events.maxRunsPerTick = Math.max(events.maxRunsPerTick, running.size);
   for (const [number, id] of [...running]) {
     const res = await cg.get(id);
     if (res.status >= 300 || !TERMINAL.has(res.json.status)) continue;
