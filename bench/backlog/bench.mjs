@@ -35,7 +35,7 @@ const githubErrorRate = Number(process.env.GITHUB_ERRORS ?? 0.005);
 const out = process.env.OUT ?? path.join(here, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
 mkdirSync(path.dirname(out), { recursive: true });
 
-const FILES = { pco: 'runner-pco.mjs', 'pco-board': 'runner-pco.mjs', 'seed-design': 'runner-seed-design.mjs', tick: 'runner-tick.mjs' };
+const FILES = { pco: 'runner-pco.mjs', 'pco-board': 'runner-pco.mjs', 'pco-cli': 'runner-cli.mjs', 'seed-design': 'runner-seed-design.mjs', tick: 'runner-tick.mjs' };
 
 function runChild(file, config, runTimeoutMs) {
   return new Promise((resolve) => {
