@@ -155,6 +155,9 @@ export function computeFigures(env, backlog, report) {
     readsPer2sMax,
     githubRestPerTask: round(rest / tasks),
     githubGraphqlPerTask: round(graphql.length / tasks),
+    // Points as the fake charges them (GitHub's formula: the connections' requests / 100, at least 1; a mutation 1).
+    githubGraphqlPoints: graphql.reduce((sum, r) => sum + (r.points ?? 0), 0),
+    githubGraphqlPointsPerTask: round(graphql.reduce((sum, r) => sum + (r.points ?? 0), 0) / tasks),
     githubLoadRequests: loadRequests,
     codegen429: stats.rateLimited,
     codegen5xx: stats.serverErrors,

@@ -7,7 +7,7 @@
  * `scaledCodegenTiming` and `orchestratorOptions` are repeated here (keep them in step).
  */
 import { createGitHubClient, GitHubIssuesSource, GitHubProjectSource, GitHubReporter } from '@pco/github-source';
-import { CodegenClient, CodegenExecutor, DEFAULT_RATE_LIMITS, RunWatcher } from '@pco/codegen-client';
+import { CodegenClient, CodegenExecutor, DEFAULT_RATE_LIMITS, DEFAULT_WATCH_INTERVALS, RunWatcher } from '@pco/codegen-client';
 import { Orchestrator } from '@pco/core';
 import { finish, issueNumber, runnerConfig } from './runner-common.mjs';
 
@@ -19,7 +19,7 @@ const [owner] = config.github.repo.split('/');
 const limits = {};
 for (const [operation, limit] of Object.entries(DEFAULT_RATE_LIMITS)) limits[operation] = { limit: limit.limit, windowMs: limit.windowMs * ts };
 const retry = { minDelayMs: 1_000 * ts, maxDelayMs: 30_000 * ts };
-const watcherOptions = { minIntervalMs: 2_000 * ts, maxIntervalMs: 30_000 * ts };
+const watcherOptions = { minIntervalMs: DEFAULT_WATCH_INTERVALS.minIntervalMs * ts, maxIntervalMs: DEFAULT_WATCH_INTERVALS.maxIntervalMs * ts };
 
 // What the client's throttling did about GitHub's rate limits, from its warnings
 // (octokit.ts: "GitHub <primary|secondary> rate limit: retrying in …" / "giving up" / "exceeds").

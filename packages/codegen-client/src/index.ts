@@ -9,7 +9,7 @@ export { CodegenExecutor } from './codegen-executor.js';
 export type { CodegenExecutorOptions } from './codegen-executor.js';
 export { defaultFollowUpPrompt, type FollowUpPromptContext } from './follow-up.js';
 export { DEFAULT_PROMPT_TEMPLATE, renderPrompt, type PromptContext } from './prompt.js';
-export { RunWatcher } from './run-watcher.js';
+export { RunWatcher, DEFAULT_WATCH_INTERVALS } from './run-watcher.js';
 export type { RunWatcherOptions, WatchOptions } from './run-watcher.js';
 export type { RunWatcherEvents } from './watcher-events.js';
 export { waitForRuns, type WaitForRunsOptions, type RunWaitResult } from './wait-for-runs.js';

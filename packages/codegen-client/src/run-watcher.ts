@@ -83,6 +83,12 @@ interface Entry {
 }
 
 /**
+ * The run watcher's poll cadence by default (ms): what a simulator's time scale multiplies
+ * (`pco run --time-scale`, the demo, bench/backlog).
+ */
+export const DEFAULT_WATCH_INTERVALS = { minIntervalMs: 1500, maxIntervalMs: 30_000 } as const;
+
+/**
  * One poller for every live run of a client, sending at most one read per tick whatever the
  * number of runs. With two or more runs live a tick reads one page of the run list (`user_id` of
  * the token's user, `source_type=API`, newest first); runs the list does not show are read by GET
@@ -122,8 +128,8 @@ export class RunWatcher {
 
   constructor(client: CodegenClient, options: RunWatcherOptions = {}) {
     this.client = client;
-    this.minIntervalMs = options.minIntervalMs ?? 1500;
-    this.maxIntervalMs = Math.max(this.minIntervalMs, options.maxIntervalMs ?? 30_000);
+    this.minIntervalMs = options.minIntervalMs ?? DEFAULT_WATCH_INTERVALS.minIntervalMs;
+    this.maxIntervalMs = Math.max(this.minIntervalMs, options.maxIntervalMs ?? DEFAULT_WATCH_INTERVALS.maxIntervalMs);
     this.intervalFactor = Math.max(0, options.intervalFactor ?? 0);
     this.listThreshold = Math.max(1, options.listThreshold ?? 2);
     this.scan = new ListScan(Math.max(1, options.maxListPages ?? 3));

@@ -17,6 +17,7 @@ import {
   CodegenClient,
   CodegenExecutor,
   DEFAULT_RATE_LIMITS,
+  DEFAULT_WATCH_INTERVALS,
   type BucketStore,
   type CodegenOperation,
   type RateLimit,
@@ -152,7 +153,7 @@ export function scaledCodegenTiming(
   return {
     limits: scaled,
     retry: { minDelayMs: 1_000 * timeScale, maxDelayMs: 30_000 * timeScale },
-    watcher: { minIntervalMs: 2_000 * timeScale, maxIntervalMs: 30_000 * timeScale },
+    watcher: { minIntervalMs: DEFAULT_WATCH_INTERVALS.minIntervalMs * timeScale, maxIntervalMs: DEFAULT_WATCH_INTERVALS.maxIntervalMs * timeScale },
   };
 }
 
