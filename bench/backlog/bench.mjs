@@ -4,7 +4,7 @@
  * and append one JSON line of figures to the results file (and print it).
  *
  * Knobs (environment):
- *   SIZES=50,200  SHAPES=layered,random  SEEDS=1,2,3  RUNNERS=pco,pco-board,seed-design,tick
+ *   SIZES=50,200  SHAPES=layered,random  SEEDS=1,2,3  RUNNERS=pco,pco-cli,pco-board,pco-board-some,seed-design,tick
  *   TIME_SCALE=0.0005            real ms per API ms (default: 1/1000, but 1/2000 for 51–200 issues
  *                                to keep the default bench under 10 min; 1/4000 inflated the
  *                                latencies of 1,000 issues many times over, see README.md)
@@ -13,7 +13,8 @@
  *   RUN_TIMEOUT_S=…              a run that takes longer (real seconds) is killed and recorded
  *                                (default: 3 × LB on the time scale + 60 s, at least 180 s)
  *
- * Runners: `pco` (issues source, no estimates), `pco-board` (the board as the source, every item
+ * Runners: `pco` (issues source, no estimates), `pco-cli` (`pco run` itself), `pco-board-some`
+ * (the board, every third item with its Estimate), `pco-board` (the board as the source, every item
  * with its Estimate = its scripted duration), `seed-design`, `tick` (see their files).
  */
 import { spawn } from 'node:child_process';
@@ -29,13 +30,13 @@ const list = (name, fallback) => (process.env[name] ?? fallback).split(',').map(
 const sizes = list('SIZES', '50,200').map(Number);
 const shapes = list('SHAPES', 'layered,random');
 const seeds = list('SEEDS', '1,2,3').map(Number);
-const runners = list('RUNNERS', 'pco,pco-board,seed-design,tick');
+const runners = list('RUNNERS', 'pco,pco-cli,pco-board,pco-board-some,seed-design,tick');
 const codegenErrorRate = Number(process.env.CODEGEN_ERRORS ?? 0.01);
 const githubErrorRate = Number(process.env.GITHUB_ERRORS ?? 0.005);
 const out = process.env.OUT ?? path.join(here, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
 mkdirSync(path.dirname(out), { recursive: true });
 
-const FILES = { pco: 'runner-pco.mjs', 'pco-board': 'runner-pco.mjs', 'pco-cli': 'runner-cli.mjs', 'seed-design': 'runner-seed-design.mjs', tick: 'runner-tick.mjs' };
+const FILES = { pco: 'runner-pco.mjs', 'pco-board': 'runner-pco.mjs', 'pco-board-some': 'runner-pco.mjs', 'pco-cli': 'runner-cli.mjs', 'seed-design': 'runner-seed-design.mjs', tick: 'runner-tick.mjs' };
 
 function runChild(file, config, runTimeoutMs) {
   return new Promise((resolve) => {
@@ -67,7 +68,7 @@ for (const n of sizes) {
   for (const shape of shapes) {
     for (const seed of seeds) {
       for (const runner of runners) {
-        const estimates = runner === 'pco-board' ? 'all' : 'none';
+        const estimates = runner === 'pco-board' ? 'all' : runner === 'pco-board-some' ? 'some' : 'none';
         const backlog = generateBacklog({ n, shape, seed, estimates });
         const env = await startFakes(backlog, { timeScale, seed, codegenErrorRate, githubErrorRate });
         const config = {

@@ -71,7 +71,7 @@ const pick = (rows, field) => rows.map((r) => (typeof field === 'function' ? fie
 
 console.log(`| runner | n | shape | seeds | ${COLUMNS.map(([h]) => h).join(' | ')} |`);
 console.log(`| --- | --: | --- | --: | ${COLUMNS.map(() => '--:').join(' | ')} |`);
-const order = ['pco', 'pco-cli', 'pco-board', 'seed-design', 'tick'];
+const order = ['pco', 'pco-cli', 'pco-board-some', 'pco-board', 'seed-design', 'tick'];
 const sorted = [...groups.entries()].sort(([a], [b]) => {
   const [ra, na, sa] = a.split('|');
   const [rb, nb, sb] = b.split('|');
@@ -85,7 +85,8 @@ for (const [key, rows] of sorted) {
   console.log(`| ${runner} | ${n} | ${shape} | ${ok.length}${failedRuns ? ` (+${failedRuns} failed)` : ''} | ${cells.join(' | ')} |`);
 }
 
-// Issue 15's bars, for pco's runners (pco, pco-cli: no estimates; pco-board: every estimate).
+// Issue 15's bars, for pco's runners (pco, pco-cli: no estimates; pco-board-some: a third of the
+// items with an estimate, held to the bar of estimates; pco-board: every estimate).
 // Latencies are judged only on runs at a time scale of 1/100 or slower (the latency pass of
 // run.sh): faster, a real millisecond of request handling weighs a second of API time or more.
 const LATENCY_SCALE = 0.01;
@@ -103,7 +104,7 @@ if (pcoGroups.length > 0) {
       return ok.length === 0 ? [] : [[key, ok]];
     });
   const med = (rows, f) => median(pick(rows, f));
-  bar('makespan / LB ≤ 1.03 with estimates (median)', rowsOf((r) => r.estimates !== 'none'), (rows) => med(rows, 'makespanOverLb') <= 1.03);
+  bar('makespan / LB ≤ 1.03 with estimates, all or some (median)', rowsOf((r) => r.estimates !== 'none'), (rows) => med(rows, 'makespanOverLb') <= 1.03);
   bar('makespan / LB ≤ 1.10 without (median)', rowsOf((r) => r.estimates === 'none'), (rows) => med(rows, 'makespanOverLb') <= 1.1);
   bar('0 responses 429 or secondary-limit (every run)', rowsOf(() => true), (rows) => rows.every((r) => r.codegen429 === 0 && r.github429or403 === 0 && (r.githubSecondaryLimited ?? 0) === 0));
   bar('≤ 1 Codegen read per poll tick (every run that reports its ticks)', rowsOf((r) => typeof r.codegenReadsPerTickMax === 'number'), (rows) => rows.every((r) => r.codegenReadsPerTickMax <= 1));
