@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFakeCodegen, startFakeGitHub, type FakeCodegen, type FakeGitHub } from '@pco/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakesConfig } from './in-process-cli.js';
+import { writeFakesConfig } from './in-process-cli.js';
 import { jsonLines, runCli } from './subprocess-cli.js';
 
 describe('pco (subprocess)', () => {
@@ -132,18 +132,15 @@ describe('pco (subprocess)', () => {
       codegen = await startFakeCodegen({ tokens: [CG_TOKEN], orgId: 7, repos: [{ id: 3, fullName: 'acme/api' }] });
       dir = await mkdtemp(path.join(tmpdir(), 'pco-sigint-'));
       // Keep the write-back small: GitHub asks for 1 s between writes.
-      await writeFile(
-        path.join(dir, 'pco.yaml'),
-        fakesConfig({
-          githubUrl: github.url,
-          codegenUrl: codegen.url,
-          repos: ['acme/api'],
-          orgId: 7,
-          githubToken: '${GH_TOKEN}',
-          codegenToken: '${CG_TOKEN}',
-          more: ['automation:', '  postComments: false', '  statusLabels: false', 'journal:', '  path: state/journal.jsonl', '  resultsDir: out'],
-        }),
-      );
+      await writeFakesConfig(dir, {
+        githubUrl: github.url,
+        codegenUrl: codegen.url,
+        repos: ['acme/api'],
+        orgId: 7,
+        githubToken: '${GH_TOKEN}',
+        codegenToken: '${CG_TOKEN}',
+        more: ['automation:', '  postComments: false', '  statusLabels: false', 'journal:', '  path: state/journal.jsonl', '  resultsDir: out'],
+      });
     });
     afterAll(async () => {
       await Promise.all([github.close(), codegen.close()]);
@@ -252,18 +249,15 @@ describe('pco (subprocess)', () => {
     const codegen = await startFakeCodegen({ tokens: [CG], orgId: 3, repos: [{ id: 9, fullName: 'acme/web' }], timeScale: 0.001 });
     try {
       const dir = await mkdtemp(path.join(tmpdir(), 'pco-run-'));
-      await writeFile(
-        path.join(dir, 'pco.yaml'),
-        fakesConfig({
-          githubUrl: github.url,
-          codegenUrl: codegen.url,
-          repos: ['acme/web'],
-          orgId: 3,
-          githubToken: '${GH}',
-          codegenToken: '${CG}',
-          more: ['  repoId: 9', 'automation:', '  statusLabels: false'],
-        }),
-      );
+      await writeFakesConfig(dir, {
+        githubUrl: github.url,
+        codegenUrl: codegen.url,
+        repos: ['acme/web'],
+        orgId: 3,
+        githubToken: '${GH}',
+        codegenToken: '${CG}',
+        more: ['  repoId: 9', 'automation:', '  statusLabels: false'],
+      });
       const result = await runCli(['run'], { cwd: dir, env: { GH, CG } });
       expect(result.stderr).toContain('All tasks done');
       expect(result.code).toBe(0);

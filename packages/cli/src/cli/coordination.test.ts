@@ -12,7 +12,7 @@ import { redisForTests } from '@pco/testkit/helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCoordinationStatus, type CoordinationStatus } from './coordination-status.js';
 import { backlogIdOf, redisDisplay } from './coordination.js';
-import { fakesConfig, runPcoInProcess } from './in-process-cli.js';
+import { runPcoInProcess, twoChainsBacklog, writeFakesConfig } from './in-process-cli.js';
 import { parseConfigText } from '../config/index.js';
 
 const redis = await redisForTests();
@@ -21,22 +21,6 @@ const GH = 'ghp_coordinationTestToken0123456789abcd';
 const CG = 'cg-coordination-test-token-0123456789';
 const ORG = 7;
 const PASSWORD = 'redis-Pw-0123456789-secret';
-
-const BACKLOG = {
-  viewer: 'octo',
-  repos: [
-    {
-      owner: 'acme',
-      name: 'web',
-      issues: [
-        { number: 1, title: 'Add a footer', labels: ['agent'] },
-        { number: 2, title: 'Link the footer to the docs', body: 'Depends on #1', labels: ['agent'] },
-        { number: 3, title: 'Add a header', labels: ['agent'] },
-        { number: 4, title: 'Put the logo in the header', body: 'Depends on #3', labels: ['agent'] },
-      ],
-    },
-  ],
-};
 
 describe('coordination helpers', () => {
   it('shows a Redis URL without its credentials', () => {
@@ -105,25 +89,22 @@ describe.skipIf(!redis.available)('pco run + pco worker on one backlog (real Red
   };
 
   beforeAll(async () => {
-    github = await startFakeGitHub(BACKLOG, { tokens: { [GH]: { type: 'classic', scopes: ['repo'] } } });
+    github = await startFakeGitHub(twoChainsBacklog({ viewer: 'octo' }), { tokens: { [GH]: { type: 'classic', scopes: ['repo'] } } });
     codegen = await startFakeCodegen({ tokens: [CG], orgId: ORG, repos: [{ id: 9, fullName: 'acme/web' }], timeScale: 0.0005 });
     dirs = [];
     for (const name of ['a', 'b']) {
       const dir = await mkdtemp(path.join(tmpdir(), `pco-coordination-${name}-`));
-      await writeFile(
-        path.join(dir, 'pco.yaml'),
-        fakesConfig({
-          githubUrl: github.url,
-          codegenUrl: codegen.url,
-          repos: ['acme/web'],
-          orgId: '${ORG}',
-          githubToken: '${GH}',
-          codegenToken: '${CG}',
-          // No labels and no comments: GitHub's writes are spaced 1 s (3 s for comments) per
-          // principal, and with clustering across both processes.
-          more: ['agent:', '  retryDelaySeconds: 0', 'automation:', '  postComments: false', '  statusLabels: false', 'coordination:', '  redis:', '    url: ${PCO_REDIS_URL}', `    prefix: ${redis.prefix}`],
-        }),
-      );
+      await writeFakesConfig(dir, {
+        githubUrl: github.url,
+        codegenUrl: codegen.url,
+        repos: ['acme/web'],
+        orgId: '${ORG}',
+        githubToken: '${GH}',
+        codegenToken: '${CG}',
+        // No labels and no comments: GitHub's writes are spaced 1 s (3 s for comments) per
+        // principal, and with clustering across both processes.
+        more: ['agent:', '  retryDelaySeconds: 0', 'automation:', '  postComments: false', '  statusLabels: false', 'coordination:', '  redis:', '    url: ${PCO_REDIS_URL}', `    prefix: ${redis.prefix}`],
+      });
       dirs.push(dir);
     }
   });
@@ -182,10 +163,7 @@ describe.skipIf(!redis.available)('pco run + pco worker on one backlog (real Red
 
   it('pco worker refuses to run without the coordination section', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'pco-worker-alone-'));
-    await writeFile(
-      path.join(dir, 'pco.yaml'),
-      fakesConfig({ githubUrl: github.url, codegenUrl: codegen.url, repos: ['acme/web'], orgId: '${ORG}', githubToken: '${GH}', codegenToken: '${CG}' }),
-    );
+    await writeFakesConfig(dir, { githubUrl: github.url, codegenUrl: codegen.url, repos: ['acme/web'], orgId: '${ORG}', githubToken: '${GH}', codegenToken: '${CG}' });
     const result = await runPcoInProcess(['worker'], { cwd: dir, env: env() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('pco worker joins a backlog through Redis: pco.yaml has no coordination section');

@@ -8,34 +8,23 @@
  * every one exits 2 and names the setting to fix.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFakeCodegen, startFakeGitHub, type FakeCodegen, type FakeGitHub } from '@pco/testkit';
 import type { FakeGitHubToken } from '@pco/testkit/github';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakesConfig, runPcoInProcess } from './in-process-cli.js';
+import { runPcoInProcess, twoChainsBacklog, writeFakesConfig } from './in-process-cli.js';
 
 const GH = 'ghp_credentialsTestToken0123456789abcdef';
 const CG = 'cg-credentials-test-token-0123456789';
 const ORG = 7;
 
-const BACKLOG = {
+const BACKLOG = twoChainsBacklog({
   viewer: 'octo',
-  repos: [
-    {
-      owner: 'acme',
-      name: 'web',
-      issues: [
-        { number: 1, title: 'Add a footer', labels: ['agent'] },
-        { number: 2, title: 'Link the footer to the docs', body: 'Depends on #1', labels: ['agent'] },
-        { number: 3, title: 'Add a header', labels: ['agent'] },
-        // Finished by an earlier run: its result must survive whatever this run does.
-        { number: 4, title: 'Add a logo', body: 'Depends on #1', labels: ['agent', 'status:done'] },
-      ],
-    },
-  ],
-};
+  // Finished by an earlier run: its result must survive whatever this run does.
+  issue4: { number: 4, title: 'Add a logo', body: 'Depends on #1', labels: ['agent', 'status:done'] },
+});
 
 let fakes: { github: FakeGitHub; codegen: FakeCodegen } | undefined;
 afterEach(async () => {
@@ -53,10 +42,7 @@ async function start(githubToken: FakeGitHubToken = { type: 'classic', scopes: [
 async function run(env: { GH: string; CG: string; ORG?: string }) {
   const { github, codegen } = fakes!;
   const dir = await mkdtemp(path.join(tmpdir(), 'pco-credentials-'));
-  await writeFile(
-    path.join(dir, 'pco.yaml'),
-    fakesConfig({ githubUrl: github.url, codegenUrl: codegen.url, repos: ['acme/web'], orgId: '${ORG}', githubToken: '${GH}', codegenToken: '${CG}', more: ['agent:', '  retryDelaySeconds: 0'] }),
-  );
+  await writeFakesConfig(dir, { githubUrl: github.url, codegenUrl: codegen.url, repos: ['acme/web'], orgId: '${ORG}', githubToken: '${GH}', codegenToken: '${CG}', more: ['agent:', '  retryDelaySeconds: 0'] });
   const result = await runPcoInProcess(['run', '--json'], { cwd: dir, env: { ORG: String(ORG), ...env } });
   return { ...result, dir };
 }

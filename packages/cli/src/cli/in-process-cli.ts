@@ -2,7 +2,10 @@
  * Runs `pco` in this process with captured output: the harness of the CLI's in-process tests
  * (not exported from the package).
  */
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FakeGitHubFixture, FakeIssueFixture } from '@pco/testkit';
 import type { CliContext } from './context.js';
 import { main } from './program.js';
 
@@ -62,4 +65,33 @@ export function fakesConfig(c: FakesConfig): string {
     ...(c.landing ? [] : ['landing:', '  enabled: false']),
     '',
   ].join('\n');
+}
+
+/** Writes `fakesConfig(c)` as `dir/pco.yaml`; returns its path. */
+export async function writeFakesConfig(dir: string, c: FakesConfig): Promise<string> {
+  const file = path.join(dir, 'pco.yaml');
+  await writeFile(file, fakesConfig(c));
+  return file;
+}
+
+/**
+ * acme/web with two chains of two issues, all labelled `agent`: #1 → #2 and #3 → #4. `issue4`
+ * replaces the last one (a finished issue, another dependency); `viewer` is the token's login.
+ */
+export function twoChainsBacklog(options: { readonly viewer?: string; readonly issue4?: FakeIssueFixture } = {}): FakeGitHubFixture {
+  return {
+    ...(options.viewer !== undefined ? { viewer: options.viewer } : {}),
+    repos: [
+      {
+        owner: 'acme',
+        name: 'web',
+        issues: [
+          { number: 1, title: 'Add a footer', labels: ['agent'] },
+          { number: 2, title: 'Link the footer to the docs', body: 'Depends on #1', labels: ['agent'] },
+          { number: 3, title: 'Add a header', labels: ['agent'] },
+          options.issue4 ?? { number: 4, title: 'Style the header', body: 'Depends on #3', labels: ['agent'] },
+        ],
+      },
+    ],
+  };
 }

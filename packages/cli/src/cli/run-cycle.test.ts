@@ -2,13 +2,13 @@
  * `pco run` on a backlog with a dependency cycle (issue 7): exit 2 naming the cycle, like
  * `pco plan`; with --json the error is a JSON line on stdout; no journal is left behind.
  */
-import { access, mkdtemp, writeFile } from 'node:fs/promises';
+import { access, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFakeCodegen, type FakeCodegen } from '@pco/testkit/codegen';
 import { cyclicBacklogFixture, startFakeGitHub, type FakeGitHub } from '@pco/testkit/github';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakesConfig, runPcoInProcess } from './in-process-cli.js';
+import { runPcoInProcess, writeFakesConfig } from './in-process-cli.js';
 
 const GH_TOKEN = 'ghp_cycleTestToken0123456789abcdefgh';
 const CG_TOKEN = 'cg-cycle-token-0123456789';
@@ -31,18 +31,15 @@ describe('pco run on a cyclic backlog', () => {
     codegen = await startFakeCodegen({ tokens: [CG_TOKEN], orgId: 1 });
     dir = await mkdtemp(path.join(tmpdir(), 'pco-run-cycle-'));
     // The preflight reads the Codegen account; no agent run may be created (checked below).
-    await writeFile(
-      path.join(dir, 'pco.yaml'),
-      fakesConfig({
-        githubUrl: github.url,
-        codegenUrl: codegen.url,
-        repos: ['acme/loop'],
-        orgId: 1,
-        githubToken: '${GH_TOKEN}',
-        codegenToken: '${CG_TOKEN}',
-        more: ['journal:', `  path: ${path.join(dir, 'state', 'journal.jsonl')}`, `  resultsDir: ${path.join(dir, 'state')}`],
-      }),
-    );
+    await writeFakesConfig(dir, {
+      githubUrl: github.url,
+      codegenUrl: codegen.url,
+      repos: ['acme/loop'],
+      orgId: 1,
+      githubToken: '${GH_TOKEN}',
+      codegenToken: '${CG_TOKEN}',
+      more: ['journal:', `  path: ${path.join(dir, 'state', 'journal.jsonl')}`, `  resultsDir: ${path.join(dir, 'state')}`],
+    });
   });
   afterAll(() => Promise.all([github.close(), codegen.close()]));
 

@@ -5,14 +5,14 @@
  * one agent run each (the fake Codegen's own records), and `pco status` reads it all back.
  * Skipped with one line without Redis, except under CI=true.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFakeCodegen, startFakeGitHub, type FakeCodegen, type FakeGitHub } from '@pco/testkit';
 import { redisForTests } from '@pco/testkit/helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoordinationStatus } from './coordination-status.js';
-import { fakesConfig } from './in-process-cli.js';
+import { writeFakesConfig } from './in-process-cli.js';
 import { jsonLines, runCli } from './subprocess-cli.js';
 
 const redis = await redisForTests();
@@ -54,30 +54,27 @@ describe.skipIf(!redis.available)('pco run + pco worker as processes (real Redis
     codegen = await startFakeCodegen({ tokens: [CG], orgId: ORG, repos: [{ id: 5, fullName: 'acme/shop' }], timeScale: 0.002 });
     for (const name of ['run', 'worker']) {
       const dir = await mkdtemp(path.join(tmpdir(), `pco-scale-out-${name}-`));
-      await writeFile(
-        path.join(dir, 'pco.yaml'),
-        fakesConfig({
-          githubUrl: github.url,
-          codegenUrl: codegen.url,
-          repos: ['acme/shop'],
-          orgId: '${ORG}',
-          githubToken: '${GH}',
-          codegenToken: '${CG}',
-          more: [
-            'agent:',
-            '  maxConcurrentAgents: 2',
-            '  retryDelaySeconds: 0',
-            // GitHub's write spacing (1 s, 3 s for comments) is shared by both processes: write little.
-            'automation:',
-            '  postComments: false',
-            '  statusLabels: false',
-            'coordination:',
-            '  redis:',
-            '    url: ${PCO_REDIS_URL}',
-            `    prefix: ${redis.prefix}`,
-          ],
-        }),
-      );
+      await writeFakesConfig(dir, {
+        githubUrl: github.url,
+        codegenUrl: codegen.url,
+        repos: ['acme/shop'],
+        orgId: '${ORG}',
+        githubToken: '${GH}',
+        codegenToken: '${CG}',
+        more: [
+          'agent:',
+          '  maxConcurrentAgents: 2',
+          '  retryDelaySeconds: 0',
+          // GitHub's write spacing (1 s, 3 s for comments) is shared by both processes: write little.
+          'automation:',
+          '  postComments: false',
+          '  statusLabels: false',
+          'coordination:',
+          '  redis:',
+          '    url: ${PCO_REDIS_URL}',
+          `    prefix: ${redis.prefix}`,
+        ],
+      });
       dirs.push(dir);
     }
   });

@@ -3,13 +3,13 @@
  * pco shrinks with them (GitHub write spacing, Codegen polling, retry delays), so a backlog whose
  * agent runs last minutes of API time finishes in about a second; a bad factor is a usage error.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFakeCodegen, startFakeGitHub, type FakeCodegen, type FakeGitHub } from '@pco/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/index.js';
-import { fakesConfig, runPcoInProcess } from './in-process-cli.js';
+import { runPcoInProcess, twoChainsBacklog, writeFakesConfig } from './in-process-cli.js';
 import { parseTimeScale, scaledRunTiming } from './time-scale.js';
 
 const GH = 'ghp_timeScaleTestToken0123456789abcdef';
@@ -17,21 +17,6 @@ const CG = 'cg-time-scale-test-token-0123456789';
 const SCALE = 0.001;
 /** Each agent run: 8 minutes of API time (480 ms of real time at SCALE). */
 const RUN_MS = 8 * 60_000;
-
-const BACKLOG = {
-  repos: [
-    {
-      owner: 'acme',
-      name: 'web',
-      issues: [
-        { number: 1, title: 'Add a footer', labels: ['agent'] },
-        { number: 2, title: 'Link the footer to the docs', body: 'Depends on #1', labels: ['agent'] },
-        { number: 3, title: 'Add a header', labels: ['agent'] },
-        { number: 4, title: 'Style the header', body: 'Depends on #3', labels: ['agent'] },
-      ],
-    },
-  ],
-};
 
 describe('parseTimeScale', () => {
   it('takes a finite factor in (0, 1]; none is real time', () => {
@@ -66,21 +51,18 @@ describe('pco run --time-scale against sped-up fakes', () => {
   let dir: string;
 
   beforeAll(async () => {
-    github = await startFakeGitHub(BACKLOG, { token: GH, timeScale: SCALE });
+    github = await startFakeGitHub(twoChainsBacklog(), { token: GH, timeScale: SCALE });
     codegen = await startFakeCodegen({ tokens: [CG], orgId: 3, repos: [{ id: 9, fullName: 'acme/web' }], timeScale: SCALE, defaultScript: { durationMs: RUN_MS } });
     dir = await mkdtemp(path.join(tmpdir(), 'pco-time-scale-'));
-    await writeFile(
-      path.join(dir, 'pco.yaml'),
-      fakesConfig({
-        githubUrl: github.url,
-        codegenUrl: codegen.url,
-        repos: ['acme/web'],
-        orgId: 3,
-        githubToken: '${GH}',
-        codegenToken: '${CG}',
-        more: ['  repoId: 9', 'journal:', `  path: ${path.join(dir, 'state', 'journal.jsonl')}`, `  resultsDir: ${path.join(dir, 'state')}`],
-      }),
-    );
+    await writeFakesConfig(dir, {
+      githubUrl: github.url,
+      codegenUrl: codegen.url,
+      repos: ['acme/web'],
+      orgId: 3,
+      githubToken: '${GH}',
+      codegenToken: '${CG}',
+      more: ['  repoId: 9', 'journal:', `  path: ${path.join(dir, 'state', 'journal.jsonl')}`, `  resultsDir: ${path.join(dir, 'state')}`],
+    });
   });
   afterAll(() => Promise.all([github?.close(), codegen?.close()]));
 
