@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFakeCodegen, startFakeGitHub, type FakeCodegen, type FakeGitHub } from '@pco/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFakesConfig } from './in-process-cli.js';
+import { twoChainsBacklog, writeFakesConfig } from './in-process-cli.js';
 import { jsonLines, runCli } from './subprocess-cli.js';
 
 describe('pco (subprocess)', () => {
@@ -230,21 +230,7 @@ describe('pco (subprocess)', () => {
   it('pco run to the end: exit 0, outcomes written back to GitHub, results on disk', async () => {
     const GH = 'ghp_e2eFullRunToken0123456789abcdefghij';
     const CG = 'codegen-e2e-full-run-token';
-    const github = await startFakeGitHub(
-      {
-        repos: [
-          {
-            owner: 'acme',
-            name: 'web',
-            issues: [
-              { number: 1, title: 'Add a footer', labels: ['agent'] },
-              { number: 2, title: 'Link the footer to the docs', body: 'Depends on #1', labels: ['agent'] },
-            ],
-          },
-        ],
-      },
-      { token: GH },
-    );
+    const github = await startFakeGitHub(twoChainsBacklog({ issues: 2 }), { token: GH });
     // Agent runs take 3–12 "minutes" at 1/1000: well under a second.
     const codegen = await startFakeCodegen({ tokens: [CG], orgId: 3, repos: [{ id: 9, fullName: 'acme/web' }], timeScale: 0.001 });
     try {

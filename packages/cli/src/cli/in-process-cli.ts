@@ -76,22 +76,18 @@ export async function writeFakesConfig(dir: string, c: FakesConfig): Promise<str
 
 /**
  * acme/web with two chains of two issues, all labelled `agent`: #1 → #2 and #3 → #4. `issue4`
- * replaces the last one (a finished issue, another dependency); `viewer` is the token's login.
+ * replaces the last one (a finished issue, another dependency); `issues` keeps the first few;
+ * `viewer` is the token's login.
  */
-export function twoChainsBacklog(options: { readonly viewer?: string; readonly issue4?: FakeIssueFixture } = {}): FakeGitHubFixture {
+export function twoChainsBacklog(options: { readonly viewer?: string; readonly issue4?: FakeIssueFixture; readonly issues?: number } = {}): FakeGitHubFixture {
+  const issues: FakeIssueFixture[] = [
+    { number: 1, title: 'Add a footer', labels: ['agent'] },
+    { number: 2, title: 'Link the footer to the docs', body: 'Depends on #1', labels: ['agent'] },
+    { number: 3, title: 'Add a header', labels: ['agent'] },
+    options.issue4 ?? { number: 4, title: 'Style the header', body: 'Depends on #3', labels: ['agent'] },
+  ];
   return {
     ...(options.viewer !== undefined ? { viewer: options.viewer } : {}),
-    repos: [
-      {
-        owner: 'acme',
-        name: 'web',
-        issues: [
-          { number: 1, title: 'Add a footer', labels: ['agent'] },
-          { number: 2, title: 'Link the footer to the docs', body: 'Depends on #1', labels: ['agent'] },
-          { number: 3, title: 'Add a header', labels: ['agent'] },
-          options.issue4 ?? { number: 4, title: 'Style the header', body: 'Depends on #3', labels: ['agent'] },
-        ],
-      },
-    ],
+    repos: [{ owner: 'acme', name: 'web', issues: issues.slice(0, options.issues ?? issues.length) }],
   };
 }
