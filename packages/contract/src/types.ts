@@ -38,7 +38,7 @@ export interface Task<S extends TaskSourceRef = TaskSourceRef> {
   readonly dependencies?: readonly string[];
   /**
    * Duration estimate in any unit, as long as every task of a run uses the same one.
-   * @default 1
+   * @default the median of the run's estimates (a typical task), 1 when no task has one
    */
   readonly estimate?: number;
   /** Login of the author. */

@@ -28,11 +28,12 @@ describe('buildPlan', () => {
     expect(byId.d).toMatchObject({ status: 'blocked', reason: 'waits for u, which is skipped' });
     expect(byId.e).toMatchObject({ status: 'blocked', reason: 'waits for d, which is blocked' });
     expect(byId.x).toMatchObject({ status: 'blocked', reason: 'depends on elsewhere#1, which is not in the task set' });
-    expect(report.stats?.criticalPath).toEqual({ ids: ['a', 'b', 'c'], length: 5 });
-    expect(report.stats?.totalWork).toBe(6);
-    expect(report.stats?.lowerBound).toBe(5);
+    // b's estimate (3) is the only one: the others count as that typical task, as in pco run.
+    expect(report.stats?.criticalPath).toEqual({ ids: ['a', 'b', 'c'], length: 9 });
+    expect(report.stats?.totalWork).toBe(12);
+    expect(report.stats?.lowerBound).toBe(9);
     expect(report.warnings).toEqual([{ taskId: 'w', message: '"after the API" names no issue' }]);
-    expect(byId.a?.priority).toBe(5);
+    expect(byId.a?.priority).toBe(9);
   });
 
   it('reports cycles with their paths and no plan figures', () => {

@@ -3,7 +3,7 @@
  * warnings, cycles with their paths, the critical path, the lower bound and the simulated makespan
  * for the configured number of agents. Built from tasks alone, so it is the same for any source.
  */
-import { DependencyGraph, type GraphIssue, type PlanStats } from '@pco/graph';
+import { DependencyGraph, typicalEstimate, type GraphIssue, type PlanStats } from '@pco/graph';
 import type { Task } from '@pco/contract';
 
 /** One task of a plan. */
@@ -42,10 +42,12 @@ export interface PlanReport {
 export function buildPlan(tasks: readonly Task[], workers: number): PlanReport {
   const byId = new Map(tasks.map((task) => [task.id, task]));
   const warnings = tasks.flatMap((task) => (task.warnings ?? []).map((message) => ({ taskId: task.id, message })));
+  // As `pco run` counts them: a task without an estimate is a typical one of the backlog.
+  const fill = typicalEstimate(tasks);
 
   // Cycles and structural problems are judged on every task: a cycle through a skipped task is
   // still a mistake in the backlog.
-  const all = new DependencyGraph(tasks.map((task) => ({ id: task.id, dependencies: task.dependencies ?? [], estimate: task.estimate ?? 1 })));
+  const all = new DependencyGraph(tasks.map((task) => ({ id: task.id, dependencies: task.dependencies ?? [], estimate: task.estimate ?? fill })));
   const validation = all.validate();
   const problems = validation.issues.filter(
     (issue) => issue.kind !== 'cycle' && issue.kind !== 'unknown-dependency' && issue.kind !== 'unreachable',
@@ -86,7 +88,7 @@ export function buildPlan(tasks: readonly Task[], workers: number): PlanReport {
   let graph: DependencyGraph | undefined;
   const ok = validation.cycles.length === 0 && problems.length === 0;
   if (ok) {
-    graph = new DependencyGraph(runnable.map((task) => ({ id: task.id, dependencies: task.dependencies ?? [], estimate: task.estimate ?? 1 })));
+    graph = new DependencyGraph(runnable.map((task) => ({ id: task.id, dependencies: task.dependencies ?? [], estimate: task.estimate ?? fill })));
     if (graph.validate().ok) stats = graph.plan(workers);
     else graph = undefined;
   }
@@ -98,7 +100,7 @@ export function buildPlan(tasks: readonly Task[], workers: number): PlanReport {
       title: task.title,
       ...(task.url ? { url: task.url } : {}),
       dependencies: [...(task.dependencies ?? [])],
-      estimate: task.estimate ?? 1,
+      estimate: task.estimate ?? fill,
       status: why ? why.status : 'runnable',
       ...(why ? { reason: why.reason } : {}),
       ...(graph && !why ? { priority: graph.priority(task.id) } : {}),

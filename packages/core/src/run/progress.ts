@@ -16,8 +16,7 @@ export function progressSnapshot(run: Run): ProgressSnapshot {
   let remainingPath = 0;
   for (const r of run.records) {
     if (TERMINAL.has(r.state)) continue;
-    const estimate = r.task.estimate ?? 1;
-    remainingWork += estimate;
+    remainingWork += r.estimate;
     if (queue?.has(r.task.id)) remainingPath = Math.max(remainingPath, queue.priority(r.task.id));
     if (r.state === 'running' || r.state === 'retrying') {
       running.push({

@@ -1,7 +1,7 @@
 // The start of a run: the journal replayed (resume), the tasks loaded, records, queue and agent
 // pool built, the run committed and announced, and the first tasks dispatched. Not public API.
 import { randomUUID } from 'node:crypto';
-import { ReadyQueue } from '@pco/graph';
+import { ReadyQueue, typicalEstimate } from '@pco/graph';
 import { AgentPool } from '@pco/pool';
 import { RunStoppedError, type Task, type TaskResult } from '@pco/contract';
 import { OrchestratorError } from '../errors.js';
@@ -88,6 +88,8 @@ function buildRecords(
   restored: ReadonlyMap<string, TaskResult> | undefined,
   replay: JournalReplay | undefined
 ): TaskRecord[] {
+  // Fixed for the run: tasks added later count as the loaded ones' typical estimate too.
+  run.defaultEstimate = typicalEstimate(tasks);
   const all = new Array<TaskRecord>(tasks.length);
   for (let i = 0; i < tasks.length; i++) all[i] = newRecord(run, tasks[i]!);
   const queued = restored === undefined || restored.size === 0 ? all : all.filter((r) => !restored.has(r.id));

@@ -84,6 +84,8 @@ export class Run {
   /** Duration and estimate of the tasks done so far: the ETA's pace. */
   finishedDurationMs = 0;
   finishedEstimate = 0;
+  /** What a task without an estimate counts as: the median of the run's estimates (typicalEstimate). */
+  defaultEstimate = 1;
 
   /** `runId`: the last run's, until this one knows its own (after a resumed journal is read). */
   constructor(o: ResolvedOptions, events: RunEvents, pendingAdds: Task[], runId: string) {

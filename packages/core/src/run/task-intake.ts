@@ -11,7 +11,7 @@ import { markReady } from './terminal.js';
 
 /** A record whose dependencies are as the queue sees them: those a resumed journal has done are met. */
 export function newRecord(run: Run, task: Task): TaskRecord {
-  const r = new TaskRecord(task);
+  const r = new TaskRecord(task, run.defaultEstimate);
   const deps = task.dependencies;
   const done = run.doneBefore;
   const released = run.releasedBefore;

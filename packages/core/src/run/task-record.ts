@@ -90,9 +90,15 @@ export class TaskRecord implements GraphNode {
   final: TaskResult | undefined = undefined;
   _x: RecordExtras | undefined = undefined;
   readonly task: Task;
-  // Few fields: 100,000 records must stay small. The node fields read through to the task.
-  constructor(task: Task) {
+  /**
+   * The queue's estimate: the task's own, else the run's typical one (a task without an estimate
+   * next to others with one is a typical task, not a unit of their scale).
+   */
+  readonly estimate: number;
+  // Few fields: 100,000 records must stay small. The other node fields read through to the task.
+  constructor(task: Task, defaultEstimate: number) {
     this.task = task;
+    this.estimate = task.estimate ?? defaultEstimate;
   }
   get id(): string {
     return this.task.id;
@@ -100,9 +106,6 @@ export class TaskRecord implements GraphNode {
   /** As the queue gets them: without the dependencies a resumed journal has done. */
   get dependencies(): readonly string[] | undefined {
     return this._x?.dependencies ?? this.task.dependencies;
-  }
-  get estimate(): number | undefined {
-    return this.task.estimate;
   }
   get attemptsThisRun(): number {
     return this.attempts - (this._x?.attemptsBefore ?? 0);

@@ -37,7 +37,7 @@ export function finishDone(run: Run, r: TaskRecord, startedAt: number): void {
   const endedAt = run.o.clock.now();
   r.endedAt = endedAt;
   run.finishedDurationMs += endedAt - startedAt;
-  run.finishedEstimate += r.task.estimate ?? 1;
+  run.finishedEstimate += r.estimate;
   run.setState(r, 'done');
   if (run.o.journal === undefined) releaseDependents(run, r);
   else releaseAfterResult(run, r, endedAt);
