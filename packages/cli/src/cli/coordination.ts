@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { closeGitHubClient, type GitHubClient } from '@pco/github-source';
-import { CodegenExecutor, type CodegenClient } from '@pco/codegen-client';
+import { CodegenExecutor, type CodegenClient, type RunWatcher } from '@pco/codegen-client';
 import { DistributedExecutor, RedisBucketStore, WorkerHost, type JobOrigin, type JsonValue, type RedisCoordination } from '@pco/scale-out';
 import type { Executor } from '@pco/contract';
 import type { OrchestratorOptions } from '@pco/core';
@@ -35,9 +35,10 @@ export interface Coordination {
    * Starts this process's `WorkerHost` and returns the executor the orchestrator dispatches to.
    * The host runs this backlog's jobs on `own` (the real `CodegenExecutor`), and the jobs of the
    * organisation's other backlogs on executors of `client` with their backlog's Codegen settings
-   * (repository, model, agent type, prompt), which travel with each job.
+   * (repository, model, agent type, prompt), which travel with each job; all of them poll their
+   * runs through `watcher`, `own`'s (one read per tick for the whole process).
    */
-  distribute(own: Executor, client: CodegenClient): Promise<DistributedExecutor>;
+  distribute(own: Executor, client: CodegenClient, watcher: RunWatcher): Promise<DistributedExecutor>;
   /** Hands running jobs back to the queue and closes every connection. */
   close(): Promise<void>;
 }
@@ -98,10 +99,11 @@ function backlogCodegen(config: PcoConfig): Record<string, JsonValue> {
 }
 
 /** A `CodegenExecutor` on `client` for another backlog's settings (see {@link backlogCodegen}). */
-function codegenExecutorFor(client: CodegenClient, data: Readonly<Record<string, JsonValue>>): CodegenExecutor {
+function codegenExecutorFor(client: CodegenClient, watcher: RunWatcher, data: Readonly<Record<string, JsonValue>>): CodegenExecutor {
   const pick = <T>(key: string, type: string) => (typeof data[key] === type ? { [key]: data[key] as T } : {});
   return new CodegenExecutor({
     client,
+    watcher,
     ...pick<number>('repoId', 'number'),
     ...pick<string>('model', 'string'),
     ...pick<string>('agentType', 'string'),
@@ -173,14 +175,14 @@ export async function openCoordination(config: PcoConfig, options: CoordinationO
     github,
     bucketStore,
     orchestrator: { runId: backlogId },
-    async distribute(own, client) {
+    async distribute(own, client, watcher) {
       const mine = JSON.stringify(backlogData);
       const executor = (origin: JobOrigin): Executor => {
         const key = JSON.stringify(origin.backlogData);
         if (origin.backlogId === backlogId || key === mine) return own;
         let found = others.get(key);
         if (!found) {
-          found = codegenExecutorFor(client, origin.backlogData);
+          found = codegenExecutorFor(client, watcher, origin.backlogData);
           others.set(key, found);
         }
         return found;

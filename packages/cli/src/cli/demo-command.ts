@@ -60,7 +60,7 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
   const client = createGitHubClientFor(config, { github: { ...timing.github, throttleId: `pco-demo-${process.pid}` } });
   const source = createTaskSource(config, client);
   const reporter = createReporter(config, client);
-  const { client: codegen, executor } = createCodegenExecutor(config, { timeScale: timing.timeScale });
+  const { client: codegen, executor, watcher } = createCodegenExecutor(config, { timeScale: timing.timeScale });
   let lander: GitHubLander | undefined;
   let landing: LandingWitness | undefined;
   const journal = await FileJournal.open({ path: config.journal.path, fingerprint: journalFingerprint(config), mode: 'fresh', secrets });
@@ -130,6 +130,7 @@ export async function demoCommand(ctx: CliContext, flags: DemoFlags): Promise<nu
     await report?.ui?.linger(report.code === EXIT.interrupted);
     lander?.close();
     executor.close();
+    watcher.close();
     await journal.close().catch(() => undefined);
     await env.close();
   }

@@ -18,6 +18,7 @@ import {
   CodegenExecutor,
   DEFAULT_RATE_LIMITS,
   DEFAULT_WATCH_INTERVALS,
+  RunWatcher,
   type BucketStore,
   type CodegenOperation,
   type RateLimit,
@@ -181,7 +182,7 @@ export interface CodegenTuning {
 }
 
 /** The Codegen client and executor for `config.codegen` (`orgId` and `token` must be set: see `runRequirementIssues`). */
-export function createCodegenExecutor(config: PcoConfig, tuning: CodegenTuning = {}): { client: CodegenClient; executor: CodegenExecutor } {
+export function createCodegenExecutor(config: PcoConfig, tuning: CodegenTuning = {}): { client: CodegenClient; executor: CodegenExecutor; watcher: RunWatcher } {
   const { codegen } = config;
   if (codegen.orgId === undefined || codegen.token === undefined) {
     throw new CliUsageError('codegen.orgId and codegen.token are required to run agents.');
@@ -206,14 +207,18 @@ export function createCodegenExecutor(config: PcoConfig, tuning: CodegenTuning =
         : {}),
     },
   });
+  // One poller for every run of this client, whichever executor started it (a worker also runs
+  // other backlogs' jobs through executors of their own): one read per tick in all. Close it
+  // with the executor.
+  const watcher = new RunWatcher(client, timing?.watcher ?? {});
   const executor = new CodegenExecutor({
     client,
-    ...(timing ? { watcherOptions: timing.watcher } : {}),
+    watcher,
     ...(codegen.repoId !== undefined ? { repoId: codegen.repoId } : {}),
     ...(codegen.model !== undefined ? { model: codegen.model } : {}),
     ...(codegen.agentType !== undefined ? { agentType: codegen.agentType } : {}),
     ...(codegen.promptTemplate !== undefined ? { promptTemplate: codegen.promptTemplate } : {}),
     stopRunOnCancel: codegen.stopRunOnCancel,
   });
-  return { client, executor };
+  return { client, executor, watcher };
 }

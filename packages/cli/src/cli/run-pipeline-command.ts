@@ -78,7 +78,7 @@ async function runPipeline(ctx: CliContext, config: PcoConfig, flags: RunFlags, 
   const client = coordination?.github ?? createGitHubClientFor(config, timing ? { github: timing.github } : {});
   const source = createTaskSource(config, client);
   let budgetWarned = false;
-  const { client: codegen, executor: codegenExecutor } = createCodegenExecutor(config, {
+  const { client: codegen, executor: codegenExecutor, watcher } = createCodegenExecutor(config, {
     persistBudget: true,
     ...(timing ? { timeScale: timing.timeScale } : {}),
     ...(coordination ? { bucketStore: coordination.bucketStore } : {}),
@@ -89,7 +89,7 @@ async function runPipeline(ctx: CliContext, config: PcoConfig, flags: RunFlags, 
       ctx.stderr.write(`! ${error.message} The run goes on; a restart may meet Codegen 429s.\n`);
     },
   });
-  const executor = coordination ? await coordination.distribute(codegenExecutor, codegen) : codegenExecutor;
+  const executor = coordination ? await coordination.distribute(codegenExecutor, codegen, watcher) : codegenExecutor;
   const reporter = createReporter(config, client);
   let lander: GitHubLander | undefined;
   const resume = await journalExists(config.journal.path);
@@ -136,6 +136,7 @@ async function runPipeline(ctx: CliContext, config: PcoConfig, flags: RunFlags, 
     // re-attaches to their agent runs) before their executor stops.
     await coordination?.close();
     codegenExecutor.close();
+    watcher.close();
     await journal.close().catch(() => undefined);
     if (journal.openReport.created && !appended) {
       await rm(journal.path, { force: true }).catch(() => undefined);

@@ -227,7 +227,7 @@ export async function runLandingPipeline(text: string, dir: string, speed: numbe
   const source = createTaskSource(config, client);
   const reporter = createReporter(config, client);
   const lander = createLander(config, client, { timeScale: 1 / speed });
-  const { executor } = createCodegenExecutor(config, { timeScale: 1 / speed });
+  const { executor, watcher } = createCodegenExecutor(config, { timeScale: 1 / speed });
   const reactions: GitHubLanderEvents['reaction'][] = [];
   lander?.on('reaction', (reaction) => reactions.push(reaction));
   const resume = await journalExists(config.journal.path);
@@ -255,6 +255,7 @@ export async function runLandingPipeline(text: string, dir: string, speed: numbe
   } finally {
     lander?.close();
     executor.close();
+    watcher.close();
     await journal.close().catch(() => undefined);
   }
 }
