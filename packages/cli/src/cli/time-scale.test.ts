@@ -66,9 +66,9 @@ describe('pco run --time-scale against sped-up fakes', () => {
   });
   afterAll(() => Promise.all([github?.close(), codegen?.close()]));
 
-  it('refuses a factor outside (0, 1], naming --time-scale, before anything is read or written', async () => {
-    for (const bad of ['0', '2', 'fast']) {
-      const result = await runPcoInProcess(['run', '--json', '--time-scale', bad], { cwd: dir, env: { GH, CG } });
+  it('refuses a factor outside (0, 1], naming --time-scale, before anything is read or written (pco run and pco worker)', async () => {
+    for (const [command, bad] of [['run', '0'], ['run', '2'], ['run', 'fast'], ['worker', '1.5']] as const) {
+      const result = await runPcoInProcess([command, '--json', '--time-scale', bad], { cwd: dir, env: { GH, CG } });
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('--time-scale');
       expect(result.stderr).toContain(JSON.stringify(bad));

@@ -21,6 +21,7 @@ export function registerWorkerCommand(program: Command, ctx: CliContext, setCode
     .option('--json', 'one JSON log line per event on stdout (default when stdout is not a terminal)')
     .option('--verbose', 'more detail: agent status changes and starts (live view), debug-level events (JSON)')
     .addOption(new Option('--concurrency <n>', "the organisation's agent cap, 1-10 (overrides agent.maxConcurrentAgents; give every process the same)"))
+    .option('--time-scale <factor>', 'real ms per API ms, > 0 and ≤ 1, for simulators and fakes whose clocks run faster, as pco run (give every process the same)')
     .addOption(
       new Option('--fail-on <states>', `task outcomes that make the worker exit 1, comma-separated: ${FAIL_ON_STATES.join(', ')}`)
         .argParser(parseFailOn)
