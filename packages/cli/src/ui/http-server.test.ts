@@ -46,7 +46,8 @@ describe('the web view server over HTTP', () => {
     expect(byId.get('o/r#5')!.dependencies).toEqual([{ id: 'o/r#4', origin: 'unknown' }]);
     expect(byId.get('o/r#3')).toMatchObject({ state: 'done', attempts: 2, critical: false, runId: 1003, webUrl: 'https://codegen.com/agent/trace/3' });
     expect(byId.get('o/r#5')).toMatchObject({ state: 'skipped', skipReason: 'dependency-failed', skippedBecause: 'o/r#4' });
-    expect(byId.get('o/r#1')).toMatchObject({ critical: true, priority: 2 + 3 + 1 + 1, pullRequests: [{ url: 'https://github.com/o/r/pull/1' }] });
+    // #4 and #5 have no estimate: each counts as the typical one (the median of 2 and 3).
+    expect(byId.get('o/r#1')).toMatchObject({ critical: true, priority: 2 + 3 + 2.5 + 2.5, pullRequests: [{ url: 'https://github.com/o/r/pull/1' }] });
 
     const all = v.parse(EventsResponseSchema, await (await get('/api/v1/events')).json());
     expect(all.events[0]).toMatchObject({ seq: 1, type: 'run:start' });

@@ -20,7 +20,7 @@ describe('the task list beside the journal (<journal>.view.json)', () => {
       id: 'o/r#4',
       title: 'Broken (token [REDACTED])',
       labels: [],
-      estimate: 1,
+      // No estimate of its own: none in the file (the view counts it as a typical task).
       dependencies: [
         { id: 'o/r#2', origin: 'blocked-by' },
         { id: 'o/r#3', origin: 'label' },

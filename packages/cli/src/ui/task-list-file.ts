@@ -26,7 +26,8 @@ export const TaskListEntrySchema = v.object({
   title: v.string(),
   url: v.optional(v.string()),
   labels: v.array(v.string()),
-  estimate: v.number(),
+  /** The task's own estimate; none when it has none (files before 2026-12-02 held 1 then). */
+  estimate: v.optional(v.number()),
   dependencies: v.array(DependencySchema),
 });
 export type TaskListEntry = v.InferOutput<typeof TaskListEntrySchema>;
@@ -54,7 +55,7 @@ export function taskListEntry(task: Task, redact: Redactor): TaskListEntry {
     title: redact(task.title),
     ...(task.url !== undefined ? { url: redact(task.url) } : {}),
     labels: (task.labels ?? []).map(redact),
-    estimate: task.estimate ?? 1,
+    ...(task.estimate !== undefined ? { estimate: task.estimate } : {}),
     dependencies: (task.dependencies ?? []).map((id) => ({ id: redact(id), origin: dependencyOrigin(task, id) })),
   };
 }
@@ -66,7 +67,7 @@ export function taskOfEntry(entry: TaskListEntry): Task {
     title: entry.title,
     ...(entry.url !== undefined ? { url: entry.url } : {}),
     labels: entry.labels,
-    estimate: entry.estimate,
+    ...(entry.estimate !== undefined ? { estimate: entry.estimate } : {}),
     dependencies: entry.dependencies.map((d) => d.id),
     source: { dependencyOrigins: Object.fromEntries(entry.dependencies.map((d) => [d.id, d.origin])) },
   };

@@ -2,12 +2,15 @@
  * Task rows of the view: built from a task when it becomes known, then updated by the run's
  * events; the dependency origins a source recorded, and the critical path from @pco/graph.
  */
-import { DependencyGraph, type GraphNode } from '@pco/graph';
+import { DependencyGraph, typicalEstimate, type GraphNode } from '@pco/graph';
 import type { Task, TaskResult } from '@pco/contract';
 import type { ApiLanding, ApiTaskRow, DependencyOrigin } from './api-types.js';
 
-/** A row as the model keeps it: the API row plus the revision of its last change. */
-export type MutableRow = { -readonly [K in keyof ApiTaskRow]: ApiTaskRow[K] } & { rev: number };
+/**
+ * A row as the model keeps it: the API row plus the revision of its last change and the task's
+ * own estimate (`estimate` is what the schedule counts: that, else the backlog's typical one).
+ */
+export type MutableRow = { -readonly [K in keyof ApiTaskRow]: ApiTaskRow[K] } & { rev: number; given: number | undefined };
 
 /**
  * How a source says where each dependency came from: `task.source.dependencyOrigins`, dependency
@@ -39,8 +42,10 @@ export function rowOf(task: Task, rev: number, dependencies: readonly string[] =
     labels: [...(task.labels ?? [])],
     state: 'pending',
     attempts: 0,
+    // Until the critical path is computed over every row (criticalPathOf).
     estimate: task.estimate ?? 1,
     priority: task.estimate ?? 1,
+    given: task.estimate,
     critical: false,
     dependencies: dependencies.map((id) => ({ id, origin: dependencyOrigin(task, id) })),
     pullRequests: [],
@@ -96,18 +101,20 @@ export function landingOf(row: MutableRow): ApiLanding {
  * each row's priority (its bottom level). Dependencies on ids not in the set are left out (the
  * run skips such tasks); an invalid graph (a cycle) has no critical path.
  */
-export function criticalPathOf(rows: Iterable<MutableRow>, workers: number): { ids: string[]; priority: Map<string, number> } {
+export function criticalPathOf(rows: Iterable<MutableRow>, workers: number): { ids: string[]; priority: Map<string, number>; fill: number } {
   const all = [...rows];
   const known = new Set(all.map((row) => row.id));
+  // As pco run and pco plan count them: a task without an estimate is a typical one.
+  const fill = typicalEstimate(all.map((row) => ({ estimate: row.given })));
   const nodes: GraphNode[] = all.map((row) => ({
     id: row.id,
     dependencies: row.dependencies.map((d) => d.id).filter((id) => known.has(id)),
-    estimate: row.estimate,
+    estimate: row.given ?? fill,
   }));
   const graph = new DependencyGraph(nodes);
-  if (all.length === 0 || !graph.validate().ok) return { ids: [], priority: new Map() };
+  if (all.length === 0 || !graph.validate().ok) return { ids: [], priority: new Map(), fill };
   const plan = graph.plan(Math.max(1, workers));
   const priority = new Map<string, number>();
   for (const row of all) priority.set(row.id, graph.priority(row.id));
-  return { ids: [...plan.criticalPath.ids], priority };
+  return { ids: [...plan.criticalPath.ids], priority, fill };
 }

@@ -345,9 +345,10 @@ export class RunViewModel {
 
   #criticalPath(): string[] {
     if (this.#critical.rev !== this.#structureRev) {
-      const { ids, priority } = criticalPathOf(this.#rows.values(), this.#concurrency);
+      const { ids, priority, fill } = criticalPathOf(this.#rows.values(), this.#concurrency);
       const onPath = new Set(ids);
       for (const row of this.#rows.values()) {
+        row.estimate = row.given ?? fill;
         const critical = onPath.has(row.id);
         const p = priority.get(row.id);
         // Priorities from the run's own events win; a plan or journal has only the graph's.
@@ -363,6 +364,6 @@ export class RunViewModel {
 }
 
 function publicRow(row: MutableRow): ApiTaskRow {
-  const { rev: _rev, ...rest } = row;
+  const { rev: _rev, given: _given, ...rest } = row;
   return { ...rest, dependencies: rest.dependencies.map((d) => ({ ...d })), pullRequests: rest.pullRequests.map((pr) => ({ ...pr })), labels: [...rest.labels], warnings: [...rest.warnings] };
 }
