@@ -154,16 +154,10 @@ export class RunBook {
     this.view(run); // settles the ending segment's PRs
     const carried = [...run.earlierPrs];
     for (const pr of run.prs ?? []) if (!carried.some((earlier) => earlier.url === pr.url)) carried.push(pr);
+    // What the resumed segment is created or scripted from: the run's own fields, the new prompt.
+    const input = { prompt, metadata: run.metadata, repoId: run.repoId, model: null, agentType: null, userId: run.userId, orgId: run.orgId };
     if (status !== 'PAUSED' && this.config.resumeFinished === 'new-run') {
-      const next = this.create({
-        prompt,
-        metadata: run.metadata,
-        repoId: run.repoId,
-        model: null,
-        agentType: null,
-        userId: run.userId,
-        orgId: run.orgId,
-      }, false);
+      const next = this.create(input, false);
       next.earlierPrs.push(...carried);
       return next;
     }
@@ -172,17 +166,7 @@ export class RunBook {
     run.segmentStart = now();
     run.segmentPrompt = prompt;
     run.prs = undefined;
-    run.script = this.scriptFor({
-      id: run.id,
-      prompt,
-      metadata: run.metadata,
-      repoId: run.repoId,
-      model: null,
-      agentType: null,
-      userId: run.userId,
-      orgId: run.orgId,
-      resumeCount: run.resumeCount,
-    });
+    run.script = this.scriptFor({ id: run.id, ...input, resumeCount: run.resumeCount });
     return run;
   }
 
