@@ -102,6 +102,11 @@ describe('decide', () => {
     expect(decide(pr, memory, defaultPolicy(), 200_000)).toMatchObject({ status: 'needs-human' });
   });
 
+  it('enqueues a branch behind its base where a merge queue is required, without updating it first (the queue builds it on the latest base)', () => {
+    const d = decide(snapshot({ mergeStateStatus: 'BEHIND', isMergeQueueEnabled: true }), emptyMemory(), defaultPolicy(), 0);
+    expect(d).toEqual({ kind: 'step', action: 'enqueue', key: `enqueue:${HEAD}`, sha: HEAD });
+  });
+
   it('enables auto-merge on a blocked PR where the repository allows it, else waits for a review', () => {
     const pr = snapshot({ mergeStateStatus: 'BLOCKED', reviewDecision: 'REVIEW_REQUIRED', autoMergeAllowed: true });
     expect(decide(pr, emptyMemory(), defaultPolicy(), 0)).toEqual({ kind: 'step', action: 'auto-merge', key: `auto-merge:${HEAD}`, sha: HEAD });
