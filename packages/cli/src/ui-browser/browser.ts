@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type ConsoleMessage, type Page, type Request } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Where Debian's package puts it. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -36,6 +37,25 @@ export async function launchChromium(): Promise<Browser> {
     // Root in a container needs --no-sandbox; no background requests to Google's services.
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+}
+
+/**
+ * One Chromium for the calling suite: its hooks build the page if needed and launch the browser
+ * before the suite's tests, and close it after them. Returns the browser (valid in the tests).
+ */
+export function chromiumForSuite(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    ensurePageBuilt();
+    browser = await launchChromium();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('chromiumForSuite(): the browser is used before the suite started it');
+    return browser;
+  };
 }
 
 /** What a page did that the tests check: every request URL, CSP violations, errors. */

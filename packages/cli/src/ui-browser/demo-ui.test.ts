@@ -10,11 +10,10 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser } from 'playwright-core';
 import * as v from 'valibot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EventsResponseSchema, StatusResponseSchema, TasksResponseSchema, type TasksResponse } from '../ui/api-types.js';
-import { browserTestsRun, CLI_PACKAGE, ensurePageBuilt, foreignRequests, launchChromium, SKIP_LINE, watchPage } from './browser.js';
+import { browserTestsRun, chromiumForSuite, CLI_PACKAGE, foreignRequests, SKIP_LINE, watchPage } from './browser.js';
 
 const ROOT = path.resolve(CLI_PACKAGE, '../..');
 const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -46,14 +45,9 @@ function startDemoUi(args: readonly string[]): Promise<{ child: ChildProcess; ur
 }
 
 describe.skipIf(!browserTestsRun)('web view of `pco demo --ui` (chromium)', () => {
-  let browser: Browser;
+  const browser = chromiumForSuite();
   let demo: Awaited<ReturnType<typeof startDemoUi>> | undefined;
-  beforeAll(async () => {
-    ensurePageBuilt();
-    browser = await launchChromium();
-  }, 180_000);
   afterAll(async () => {
-    await browser?.close();
     if (demo && demo.child.exitCode === null) {
       const exited = new Promise((resolve) => demo?.child.once('exit', resolve));
       demo.child.kill('SIGINT');
@@ -64,7 +58,7 @@ describe.skipIf(!browserTestsRun)('web view of `pco demo --ui` (chromium)', () =
   it('shows the run live: graph, state changes, critical path, task panel; no secret, no foreign request, no CSP violation', async () => {
     // Half the default speed (240×): the run takes ≈ 20 s, so the page sees tasks run, then finish.
     demo = await startDemoUi(['--speed', '120']);
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await browser().newPage({ viewport: { width: 1440, height: 900 } });
     const watch = watchPage(page);
     const apiBodies: string[] = [];
     page.on('response', (response) => {

@@ -6,26 +6,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { taskListPath } from '../ui/task-list-file.js';
 import { runInto, serveJournal } from '../ui/task-list.fixture.js';
-import { browserTestsRun, ensurePageBuilt, foreignRequests, launchChromium, watchPage } from './browser.js';
+import { browserTestsRun, chromiumForSuite, foreignRequests, watchPage } from './browser.js';
 
 describe.skipIf(!browserTestsRun)('web view of `pco ui --journal` (chromium)', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    ensurePageBuilt();
-    browser = await launchChromium();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = chromiumForSuite();
 
   it('draws the run from its journal and task list; says so when the list is missing', async () => {
     const { journal } = await runInto(await mkdtemp(path.join(tmpdir(), 'pco-ui-journal-')));
     await serveJournal(journal, async (url) => {
-      const page = await browser.newPage();
+      const page = await browser().newPage();
       const watch = watchPage(page);
       await page.goto(url);
       const svg = page.locator('svg.graph-svg[data-ready="true"]');
@@ -46,7 +38,7 @@ describe.skipIf(!browserTestsRun)('web view of `pco ui --journal` (chromium)', (
 
     await rm(taskListPath(journal));
     await serveJournal(journal, async (url) => {
-      const page = await browser.newPage();
+      const page = await browser().newPage();
       await page.goto(url);
       await page.locator('svg.graph-svg[data-ready="true"]').waitFor({ timeout: 60_000 });
       expect(await page.locator('.banner.notice').textContent()).toMatch(/^No task list beside the journal \(journal\.jsonl\.view\.json\)/);

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRedactor } from '@pco/contract';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import * as v from 'valibot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedDataSchema, type ApiTaskRow } from '../ui/api-types.js';
 import { renderStaticPage } from '../ui/static-page.js';
-import { browserTestsRun, ensurePageBuilt, foreignRequests, launchChromium, WEB_DIST, watchPage, type PageWatch } from './browser.js';
+import { browserTestsRun, chromiumForSuite, foreignRequests, WEB_DIST, watchPage, type PageWatch } from './browser.js';
 import { generateBacklog } from './fixture.js';
 import { startFixtureServer, type FixtureServer } from './fixture-server.js';
 import { describeLoads, measureLoad, type LoadFigures } from './measure.js';
@@ -23,14 +23,9 @@ const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url
 const LOADS = 5;
 
 describe.skipIf(!browserTestsRun)('web view page (fixture server, chromium)', () => {
-  let browser: Browser;
+  const browser = chromiumForSuite();
   const servers: FixtureServer[] = [];
-  beforeAll(async () => {
-    ensurePageBuilt();
-    browser = await launchChromium();
-  }, 180_000);
   afterAll(async () => {
-    await browser?.close();
     await Promise.all(servers.map((server) => server.close()));
   });
 
@@ -52,7 +47,7 @@ describe.skipIf(!browserTestsRun)('web view page (fixture server, chromium)', ()
     for (let i = 0; i < LOADS; i += 1) {
       await page?.close();
       // Generous: on a loaded 2-core machine elk alone has taken 9 s here.
-      const load = await measureLoad(browser, server.url, { timeoutMs: 100_000, prepare: (opened) => watches.push(watchPage(opened)) });
+      const load = await measureLoad(browser(), server.url, { timeoutMs: 100_000, prepare: (opened) => watches.push(watchPage(opened)) });
       page = load.page;
       loads.push(load.figures);
     }
@@ -122,7 +117,7 @@ describe.skipIf(!browserTestsRun)('web view page (fixture server, chromium)', ()
     const data = generateBacklog({ tasks: 60, seed: 3 });
     const server = await startFixtureServer(data);
     servers.push(server);
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser().newPage({ viewport: { width: 1400, height: 900 } });
     const watch = watchPage(page);
     await page.goto(`${server.url}?token=fixture-view-token-123`);
     await page.locator('svg.graph-svg[data-ready="true"]').waitFor();
@@ -179,7 +174,7 @@ describe.skipIf(!browserTestsRun)('web view page (fixture server, chromium)', ()
     const data = generateBacklog({ tasks: 40, seed: 11 });
     const server = await startFixtureServer(data, { embed: true });
     servers.push(server);
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const watch = watchPage(page);
     await page.goto(server.url);
     await page.locator('svg.graph-svg[data-ready="true"]').waitFor();
@@ -195,7 +190,7 @@ describe.skipIf(!browserTestsRun)('web view page (fixture server, chromium)', ()
     const dir = mkdtempSync(path.join(tmpdir(), 'pco-static-'));
     const file = path.join(dir, 'plan.html');
     writeFileSync(file, await renderStaticPage(data, { assetsDir: WEB_DIST, redact: createRedactor([]) }));
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const watch = watchPage(page);
     await page.goto(pathToFileURL(file).href);
     await page.locator('svg.graph-svg[data-ready="true"]').waitFor();
