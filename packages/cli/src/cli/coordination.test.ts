@@ -12,7 +12,7 @@ import { redisForTests } from '@pco/testkit/helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCoordinationStatus, type CoordinationStatus } from './coordination-status.js';
 import { backlogIdOf, redisDisplay } from './coordination.js';
-import { runPcoInProcess, twoChainsBacklog, writeFakesConfig } from './in-process-cli.js';
+import { redisUrlWithPassword, runPcoInProcess, twoChainsBacklog, writeFakesConfig } from './in-process-cli.js';
 import { parseConfigText } from '../config/index.js';
 
 const redis = await redisForTests();
@@ -81,12 +81,7 @@ describe.skipIf(!redis.available)('pco run + pco worker on one backlog (real Red
   let github: FakeGitHub;
   let codegen: FakeCodegen;
   let dirs: string[];
-  const env = () => {
-    const url = new URL(redis.url);
-    url.username = 'default';
-    url.password = PASSWORD;
-    return { GH, CG, ORG: String(ORG), PCO_REDIS_URL: url.toString() };
-  };
+  const env = () => ({ GH, CG, ORG: String(ORG), PCO_REDIS_URL: redisUrlWithPassword(redis.url, PASSWORD) });
 
   beforeAll(async () => {
     github = await startFakeGitHub(twoChainsBacklog({ viewer: 'octo' }), { tokens: { [GH]: { type: 'classic', scopes: ['repo'] } } });

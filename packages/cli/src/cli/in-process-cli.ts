@@ -91,3 +91,11 @@ export function twoChainsBacklog(options: { readonly viewer?: string; readonly i
     repos: [{ owner: 'acme', name: 'web', issues: issues.slice(0, options.issues ?? issues.length) }],
   };
 }
+
+/** `url` with the user `default` and `password`: what a user's `coordination.redis.url` holds. */
+export function redisUrlWithPassword(url: string, password: string): string {
+  const withAuth = new URL(url);
+  withAuth.username = 'default';
+  withAuth.password = password;
+  return withAuth.toString();
+}

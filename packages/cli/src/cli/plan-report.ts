@@ -44,10 +44,11 @@ export function buildPlan(tasks: readonly Task[], workers: number): PlanReport {
   const warnings = tasks.flatMap((task) => (task.warnings ?? []).map((message) => ({ taskId: task.id, message })));
   // As `pco run` counts them: a task without an estimate is a typical one of the backlog.
   const fill = typicalEstimate(tasks);
+  const nodeOf = (task: Task) => ({ id: task.id, dependencies: task.dependencies ?? [], estimate: task.estimate ?? fill });
 
   // Cycles and structural problems are judged on every task: a cycle through a skipped task is
   // still a mistake in the backlog.
-  const all = new DependencyGraph(tasks.map((task) => ({ id: task.id, dependencies: task.dependencies ?? [], estimate: task.estimate ?? fill })));
+  const all = new DependencyGraph(tasks.map(nodeOf));
   const validation = all.validate();
   const problems = validation.issues.filter(
     (issue) => issue.kind !== 'cycle' && issue.kind !== 'unknown-dependency' && issue.kind !== 'unreachable',
@@ -88,7 +89,7 @@ export function buildPlan(tasks: readonly Task[], workers: number): PlanReport {
   let graph: DependencyGraph | undefined;
   const ok = validation.cycles.length === 0 && problems.length === 0;
   if (ok) {
-    graph = new DependencyGraph(runnable.map((task) => ({ id: task.id, dependencies: task.dependencies ?? [], estimate: task.estimate ?? fill })));
+    graph = new DependencyGraph(runnable.map(nodeOf));
     if (graph.validate().ok) stats = graph.plan(workers);
     else graph = undefined;
   }

@@ -12,7 +12,7 @@ import { startFakeCodegen, startFakeGitHub, type FakeCodegen, type FakeGitHub } 
 import { redisForTests } from '@pco/testkit/helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoordinationStatus } from './coordination-status.js';
-import { writeFakesConfig } from './in-process-cli.js';
+import { redisUrlWithPassword, writeFakesConfig } from './in-process-cli.js';
 import { jsonLines, runCli } from './subprocess-cli.js';
 
 const redis = await redisForTests();
@@ -42,12 +42,7 @@ describe.skipIf(!redis.available)('pco run + pco worker as processes (real Redis
   let github: FakeGitHub;
   let codegen: FakeCodegen;
   const dirs: string[] = [];
-  const env = () => {
-    const url = new URL(redis.url);
-    url.username = 'default';
-    url.password = PASSWORD;
-    return { GH, CG, ORG: String(ORG), PCO_REDIS_URL: url.toString() };
-  };
+  const env = () => ({ GH, CG, ORG: String(ORG), PCO_REDIS_URL: redisUrlWithPassword(redis.url, PASSWORD) });
 
   beforeAll(async () => {
     github = await startFakeGitHub(BACKLOG, { tokens: { [GH]: { type: 'classic', scopes: ['repo'] } } });
