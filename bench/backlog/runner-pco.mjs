@@ -4,7 +4,8 @@
  * board carries estimates) + `GitHubReporter`, `CodegenClient` + `CodegenExecutor`, and the
  * `Orchestrator` with the CLI's options, every duration scaled to the fakes' time scale as
  * `pco demo` scales them. @pco/cli exports none of its pipeline helpers, so the few lines of
- * `scaledCodegenTiming` and `orchestratorOptions` are repeated here (keep them in step).
+ * `scaledRunTiming` and `scaledCodegenTiming` (packages/cli/src/cli/time-scale.ts) are repeated here
+ * (keep them in step).
  */
 import { createGitHubClient, GitHubIssuesSource, GitHubProjectSource, GitHubReporter } from '@pco/github-source';
 import { CodegenClient, CodegenExecutor, DEFAULT_RATE_LIMITS, DEFAULT_WATCH_INTERVALS, RunWatcher } from '@pco/codegen-client';

@@ -13,22 +13,12 @@ import {
   type GitHubLogger,
   type GitHubReporterOptions,
 } from '@pco/github-source';
-import {
-  CodegenClient,
-  CodegenExecutor,
-  DEFAULT_RATE_LIMITS,
-  DEFAULT_WATCH_INTERVALS,
-  RunWatcher,
-  type BucketStore,
-  type CodegenOperation,
-  type RateLimit,
-  type CodegenRetryOptions,
-  type RunWatcherOptions,
-} from '@pco/codegen-client';
+import { CodegenClient, CodegenExecutor, RunWatcher, type BucketStore } from '@pco/codegen-client';
 import { runBudgetStore } from '../journal/run-budget.js';
 import type { PcoConfig } from '../config/index.js';
 import type { TaskSource, TaskState as GitHubTaskState } from '@pco/contract';
 import { CliUsageError } from './context.js';
+import { scaledCodegenTiming } from './time-scale.js';
 
 /** Knobs for tests and the demo (fakes, sped-up time). Real runs use none of them. */
 export interface PipelineTuning {
@@ -135,27 +125,6 @@ export function reporterOptions(config: PcoConfig, client: GitHubClient): GitHub
 /** The reporter that writes outcomes back to GitHub. */
 export function createReporter(config: PcoConfig, client: GitHubClient, logger?: GitHubLogger): GitHubReporter {
   return new GitHubReporter({ ...reporterOptions(config, client), ...(logger ? { logger } : {}) });
-}
-
-/**
- * The Codegen client's durations for a fake whose API time runs at `timeScale` × real time (tests,
- * the demo): the documented rate-limit windows (or `limits`), the retry backoff and the poll
- * intervals, all multiplied by `timeScale`. The client stays on the real clock, like the fake, so
- * the run lookups' time windows compare with the fake's timestamps as they would with Codegen's.
- */
-export function scaledCodegenTiming(
-  timeScale: number,
-  limits: Readonly<Partial<Record<CodegenOperation, RateLimit>>> = DEFAULT_RATE_LIMITS,
-): { readonly limits: Partial<Record<CodegenOperation, RateLimit>>; readonly retry: CodegenRetryOptions; readonly watcher: RunWatcherOptions } {
-  const scaled: Partial<Record<CodegenOperation, RateLimit>> = {};
-  for (const [operation, limit] of Object.entries(limits) as [CodegenOperation, RateLimit][]) {
-    scaled[operation] = { limit: limit.limit, windowMs: limit.windowMs * timeScale };
-  }
-  return {
-    limits: scaled,
-    retry: { minDelayMs: 1_000 * timeScale, maxDelayMs: 30_000 * timeScale },
-    watcher: { minIntervalMs: DEFAULT_WATCH_INTERVALS.minIntervalMs * timeScale, maxIntervalMs: DEFAULT_WATCH_INTERVALS.maxIntervalMs * timeScale },
-  };
 }
 
 /** Codegen knobs: the durable budget for `pco run`, the time scale for tests and the demo. */

@@ -3,6 +3,7 @@
  * against simulators and fakes whose clocks run faster than real time. Both compute their waits
  * here, so a benchmark of `pco run` waits exactly as the demo does.
  */
+import { DEFAULT_RATE_LIMITS, DEFAULT_WATCH_INTERVALS, type CodegenOperation, type CodegenRetryOptions, type RateLimit, type RunWatcherOptions } from '@pco/codegen-client';
 import type { GitHubClientOptions } from '@pco/github-source';
 import { ORCHESTRATOR_DEFAULTS, type OrchestratorOptions } from '@pco/core';
 import type { PcoConfig } from '../config/index.js';
@@ -22,7 +23,7 @@ export interface ScaledRunTiming {
 /**
  * The durations of a run whose APIs keep `timeScale` real milliseconds per API millisecond.
  * The Codegen client's limits, backoff and poll intervals follow from `timeScale` in
- * `createCodegenExecutor` (`scaledCodegenTiming`), the lander's cadence in `createLander`.
+ * `createCodegenExecutor` ({@link scaledCodegenTiming}, below), the lander's cadence in `createLander`.
  */
 export function scaledRunTiming(config: PcoConfig, timeScale: number): ScaledRunTiming {
   const agent = config.agent;
@@ -52,4 +53,25 @@ export function parseTimeScale(text: string | undefined): number {
     );
   }
   return value;
+}
+
+/**
+ * The Codegen client's durations for a fake whose API time runs at `timeScale` × real time (tests,
+ * the demo): the documented rate-limit windows (or `limits`), the retry backoff and the poll
+ * intervals, all multiplied by `timeScale`. The client stays on the real clock, like the fake, so
+ * the run lookups' time windows compare with the fake's timestamps as they would with Codegen's.
+ */
+export function scaledCodegenTiming(
+  timeScale: number,
+  limits: Readonly<Partial<Record<CodegenOperation, RateLimit>>> = DEFAULT_RATE_LIMITS,
+): { readonly limits: Partial<Record<CodegenOperation, RateLimit>>; readonly retry: CodegenRetryOptions; readonly watcher: RunWatcherOptions } {
+  const scaled: Partial<Record<CodegenOperation, RateLimit>> = {};
+  for (const [operation, limit] of Object.entries(limits) as [CodegenOperation, RateLimit][]) {
+    scaled[operation] = { limit: limit.limit, windowMs: limit.windowMs * timeScale };
+  }
+  return {
+    limits: scaled,
+    retry: { minDelayMs: 1_000 * timeScale, maxDelayMs: 30_000 * timeScale },
+    watcher: { minIntervalMs: DEFAULT_WATCH_INTERVALS.minIntervalMs * timeScale, maxIntervalMs: DEFAULT_WATCH_INTERVALS.maxIntervalMs * timeScale },
+  };
 }

@@ -17,7 +17,7 @@ import { sleep } from '@pco/testkit/helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Orchestrator, FileJournal } from '@pco/core';
 import type { Task } from '@pco/contract';
-import { scaledCodegenTiming } from '../../cli/pipeline.js';
+import { scaledCodegenTiming } from '../../cli/time-scale.js';
 
 const SPEED = 1000;
 const tasks: Task[] = [{ id: 'acme/app#1', title: 'Only task' }];
